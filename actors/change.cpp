@@ -1,0 +1,38 @@
+#include "actors/change.hpp"
+
+#include "bus/oslo.hpp"
+#include "common/time_format.hpp"
+
+namespace steward {
+
+void change::upsert(const std::string& kind, const std::string& id,
+                    const std::string& project, const nlohmann::json& doc,
+                    int64_t version) {
+  batch_.upserts.push_back({kind, id, project, doc.dump(), version});
+}
+
+void change::remove(const std::string& kind, const std::string& id) {
+  batch_.deletes.emplace_back(kind, id);
+}
+
+void change::emit(const domain_event& e) {
+  auto when = now();
+  auto note = bus::make_notification(e.publisher, e.type, "INFO", e.payload, when);
+  batch_.outbox.push_back({0, svc_->notification_exchange,
+                           bus::routing_key(svc_->notification_topic, note.priority),
+                           note.message_id, bus::encode_v2(note)});
+  nlohmann::json data = {{"event_type", e.type},
+                         {"project_id", e.project},
+                         {"publisher_id", e.publisher},
+                         {"message_id", note.message_id},
+                         {"timestamp", timefmt::iso_micro(when)},
+                         {"payload", e.payload}};
+  batch_.events.push_back({0, e.type, e.project, timefmt::iso_micro(when), data.dump()});
+}
+
+void change::consumed(const std::string& message_id) {
+  if (!message_id.empty())
+    batch_.processed.push_back(message_id);
+}
+
+} // namespace steward

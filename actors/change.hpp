@@ -1,0 +1,33 @@
+#pragma once
+// Collects everything one state change writes (entity rows, events for the
+// log and the outbox, consumed message ids) into one atomic write batch.
+#include <string>
+
+#include "actors/services.hpp"
+#include "messages/event.hpp"
+#include "store/store.hpp"
+
+namespace steward {
+
+class change {
+public:
+  explicit change(const actor_services& svc) : svc_{&svc} {}
+
+  void upsert(const std::string& kind, const std::string& id, const std::string& project,
+              const nlohmann::json& doc, int64_t version);
+  void remove(const std::string& kind, const std::string& id);
+  /// The event goes to the event log (SSE) and, as an oslo notification, to
+  /// the outbox, in the same transaction as the state.
+  void emit(const domain_event& e);
+  /// Marks a consumed bus message as processed by this change.
+  void consumed(const std::string& message_id);
+
+  store::write_batch take() { return std::move(batch_); }
+  bool empty() const { return batch_.empty(); }
+
+private:
+  const actor_services* svc_;
+  store::write_batch batch_;
+};
+
+} // namespace steward

@@ -1,0 +1,46 @@
+#include "actors/entity_table.hpp"
+
+#include <caf/actor_cast.hpp>
+
+namespace steward {
+
+void entity_table::add(const std::string& id, entity_actor a, entity_snapshot snap) {
+  ids_by_addr_[a.address()] = id;
+  actors_[id] = std::move(a);
+  snapshots_[id] = std::move(snap);
+}
+
+void entity_table::update(entity_snapshot snap) {
+  if (actors_.count(snap.id))
+    snapshots_[snap.id] = std::move(snap);
+}
+
+void entity_table::erase(const std::string& id) {
+  auto i = actors_.find(id);
+  if (i == actors_.end())
+    return;
+  ids_by_addr_.erase(i->second.address());
+  actors_.erase(i);
+  snapshots_.erase(id);
+}
+
+std::string entity_table::erase_actor(const caf::actor_addr& addr) {
+  auto i = ids_by_addr_.find(addr);
+  if (i == ids_by_addr_.end())
+    return "";
+  auto id = i->second;
+  erase(id);
+  return id;
+}
+
+const entity_actor* entity_table::find(const std::string& id) const {
+  auto i = actors_.find(id);
+  return i == actors_.end() ? nullptr : &i->second;
+}
+
+const entity_snapshot* entity_table::snapshot(const std::string& id) const {
+  auto i = snapshots_.find(id);
+  return i == snapshots_.end() ? nullptr : &i->second;
+}
+
+} // namespace steward

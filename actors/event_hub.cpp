@@ -1,0 +1,119 @@
+#include "actors/event_hub.hpp"
+
+#include <caf/send.hpp>
+
+#include "common/log.hpp"
+#include "http/event_stream.hpp"
+
+namespace steward {
+
+bool event_filter::matches(const store::event_record& e) const {
+  if (!access::can_see_event(who, e.project))
+    return false;
+  if (!projects.empty() && projects.count(e.project) == 0)
+    return false;
+  if (type_prefixes.empty())
+    return true;
+  for (auto& p : type_prefixes)
+    if (e.type.compare(0, p.size(), p) == 0)
+      return true;
+  return false;
+}
+
+namespace {
+
+using hub_ptr = event_hub_actor::stateful_pointer<event_hub_state>;
+
+// Passes one event to a client; false when the client is gone or overflowed.
+bool deliver(event_subscriber& s, const store::event_record& e) {
+  if (e.id <= s.last_seen)
+    return true;
+  s.last_seen = e.id;
+  if (!s.filter.matches(e))
+    return true;
+  return s.stream->push_event(e.id, e.type, e.data);
+}
+
+void request_page(hub_ptr self, uint64_t id, uint64_t after) {
+  auto me = caf::actor_cast<event_hub_actor>(self);
+  self->state.db->events_after_async(after, replay_page_size,
+                                     [me, id](std::vector<store::event_record> rows) {
+    caf::anon_send(me, atom::replay_v, id, committed_events{std::move(rows)});
+  });
+}
+
+void drop(hub_ptr self, uint64_t id, const char* why) {
+  auto i = self->state.subscribers.find(id);
+  if (i == self->state.subscribers.end())
+    return;
+  LOG_INFO("events", "stream client " << id << " dropped: " << why);
+  i->second.stream->finish();
+  self->state.subscribers.erase(i);
+}
+
+} // namespace
+
+event_hub_actor::behavior_type
+event_hub(event_hub_actor::stateful_pointer<event_hub_state> self, store::store* db) {
+  self->state.db = db;
+  return {
+    [=](atom::subscribe, stream_subscription& sub) {
+      auto id = ++self->state.next_subscriber;
+      auto me = caf::actor_cast<event_hub_actor>(self);
+      sub.stream->on_close([me, id] { caf::anon_send(me, atom::unsubscribe_v, id); });
+      event_subscriber s;
+      s.filter = std::move(sub.filter);
+      s.stream = std::move(sub.stream);
+      s.live = !sub.resume;
+      s.last_seen = sub.last_event_id;
+      self->state.subscribers.emplace(id, std::move(s));
+      if (sub.resume)
+        request_page(self, id, sub.last_event_id);
+    },
+    [=](atom::unsubscribe, uint64_t id) { self->state.subscribers.erase(id); },
+    [=](atom::committed, committed_events& batch) {
+      std::vector<uint64_t> gone;
+      for (auto& [id, s] : self->state.subscribers) {
+        if (!s.live) {
+          if (s.reread)
+            continue;
+          s.buffered.insert(s.buffered.end(), batch.events.begin(), batch.events.end());
+          if (s.buffered.size() > catch_up_buffer_limit) {
+            // The events are in the store anyway: read them from there.
+            s.buffered.clear();
+            s.reread = true;
+          }
+          continue;
+        }
+        for (auto& e : batch.events)
+          if (!deliver(s, e)) {
+            gone.push_back(id);
+            break;
+          }
+      }
+      for (auto id : gone)
+        drop(self, id, "it does not keep up");
+    },
+    [=](atom::replay, uint64_t id, committed_events& page) {
+      auto i = self->state.subscribers.find(id);
+      if (i == self->state.subscribers.end())
+        return;
+      auto& s = i->second;
+      for (auto& e : page.events)
+        if (!deliver(s, e))
+          return drop(self, id, "it does not keep up");
+      if (page.events.size() == replay_page_size || s.reread) {
+        s.reread = false;
+        return request_page(self, id, s.last_seen);
+      }
+      for (auto& e : s.buffered)
+        if (!deliver(s, e))
+          return drop(self, id, "it does not keep up");
+      s.buffered.clear();
+      s.buffered.shrink_to_fit();
+      s.live = true;
+    },
+  };
+}
+
+} // namespace steward

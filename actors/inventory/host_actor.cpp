@@ -1,0 +1,177 @@
+#include "actors/inventory/host_actor.hpp"
+
+#include "actors/inventory/host_document.hpp"
+#include "actors/persist.hpp"
+#include "actors/timers.hpp"
+#include "common/log.hpp"
+
+namespace steward::inventory {
+
+namespace {
+
+using host_ptr = entity_actor::stateful_pointer<host_state>;
+using nlohmann::json;
+
+constexpr const char* publisher = "steward.inventory";
+constexpr auto retry_after_failure = std::chrono::seconds{5};
+
+std::string host_id(host_ptr self) {
+  return (*self->state.doc)["id"].get<std::string>();
+}
+
+void arm(host_ptr self) {
+  auto gen = ++self->state.timer_generation;
+  if (auto due = enable_deadline(*self->state.doc))
+    arm_timer(self, *due, gen);
+}
+
+// Stores `next` with its event (and the consumed message, if any), then runs
+// `then(ack)`. The first write of a host is its "host.create".
+template <class Then>
+void commit(host_ptr self, json next, const std::string& message_id, Then then) {
+  auto& st = self->state;
+  change c{*st.svc};
+  c.upsert("host", next["id"], "", next, st.version + 1);
+  c.emit({st.stored ? "host.update" : "host.create", "", publisher, next});
+  c.consumed(message_id);
+  persist(self, st.svc->store, std::move(c), [=](commit_ack& ack) mutable {
+    if (ack.ok) {
+      auto& s = self->state;
+      s.doc = std::make_shared<const json>(std::move(next));
+      s.version += 1;
+      s.stored = true;
+      self->send(s.registry, atom::changed_v, entity_snapshot{host_id(self), "", s.doc});
+      arm(self);
+    }
+    then(ack);
+  });
+}
+
+// Deletes the host, then runs `then(ack)`; on success the actor is gone.
+template <class Then>
+void remove(host_ptr self, const std::string& message_id, Then then) {
+  auto& st = self->state;
+  change c{*st.svc};
+  c.remove("host", host_id(self));
+  c.emit({"host.delete", "", publisher, *st.doc});
+  c.consumed(message_id);
+  persist(self, st.svc->store, std::move(c), [=](commit_ack& ack) mutable {
+    if (ack.ok)
+      self->send(self->state.registry, atom::removed_v, host_id(self));
+    then(ack);
+    if (ack.ok)
+      self->quit();
+  });
+}
+
+api_reply stored_failure(const commit_ack& ack) {
+  LOG_ERROR("host", "write failed: " << ack.error);
+  return api_reply::fail(500, "The change could not be stored: " + ack.error);
+}
+
+api_reply host_reply(host_ptr self, int status = 200) {
+  return api_reply::ok({{"host", *self->state.doc}}, status);
+}
+
+// Nova's versioned payload: {"nova_object.data": {...}} (or the bare data).
+json service_data(const json& payload) {
+  auto data = payload.find("nova_object.data");
+  return data != payload.end() && data->is_object() ? *data : payload;
+}
+
+} // namespace
+
+entity_actor::behavior_type
+host_actor(host_ptr self, const actor_services* svc, registry_actor registry, json doc,
+           int64_t version, bool stored) {
+  auto& st = self->state;
+  st.svc = svc;
+  st.registry = std::move(registry);
+  st.doc = std::make_shared<const json>(std::move(doc));
+  st.version = version;
+  st.stored = stored;
+  arm(self);
+  return {
+    [=](api_command& cmd) -> caf::result<api_reply> {
+      auto& st = self->state;
+      // A response promise takes over the answer: make one only when the
+      // answer waits for the store.
+      if (cmd.verb == "show")
+        return host_reply(self);
+      if (cmd.verb == "create") {
+        auto rp = self->make_response_promise<api_reply>();
+        commit(self, *st.doc, "", [=](commit_ack& ack) mutable {
+          rp.deliver(ack.ok ? host_reply(self, 201) : stored_failure(ack));
+          if (!ack.ok)
+            self->quit(); // never stored: the registry forgets it
+        });
+        return rp;
+      }
+      if (cmd.verb == "update") {
+        auto next = *st.doc;
+        bool changed = false;
+        auto err = update_host(next, cmd.body, now(), changed);
+        if (!err.empty())
+          return api_reply::fail(400, err);
+        if (!changed)
+          return host_reply(self);
+        auto rp = self->make_response_promise<api_reply>();
+        commit(self, std::move(next), "", [=](commit_ack& ack) mutable {
+          rp.deliver(ack.ok ? host_reply(self) : stored_failure(ack));
+        });
+        return rp;
+      }
+      if (cmd.verb == "delete") {
+        auto rp = self->make_response_promise<api_reply>();
+        remove(self, "", [=](commit_ack& ack) mutable {
+          rp.deliver(ack.ok ? api_reply::ok(nullptr, 204) : stored_failure(ack));
+        });
+        return rp;
+      }
+      return api_reply::fail(405, "Hosts do not support '" + cmd.verb + "'");
+    },
+    [=](atom::notify, bus::notification& note) -> caf::result<atom::done> {
+      auto next = *self->state.doc;
+      bool is_delete = note.event_type == "service.delete";
+      if (!is_delete && !apply_service_status(next, service_data(note.payload), now())
+          && self->state.stored)
+        return atom::done_v;
+      auto rp = self->make_response_promise<atom::done>();
+      // A failed write leaves the notification unanswered: the ingest does not
+      // acknowledge it and the broker delivers it again.
+      auto answer = [=](commit_ack& ack) mutable {
+        if (ack.ok)
+          rp.deliver(atom::done_v);
+      };
+      if (is_delete)
+        remove(self, note.message_id, answer);
+      else
+        commit(self, std::move(next), note.message_id, answer);
+      return rp;
+    },
+    [=](atom::timer, uint64_t generation) {
+      auto& st = self->state;
+      if (generation != st.timer_generation)
+        return;
+      auto due = enable_deadline(*st.doc);
+      if (!due)
+        return;
+      if (*due > now())
+        return arm(self); // fired early (the clock was moved): wait on
+      auto next = *st.doc;
+      enable(next, now());
+      LOG_INFO("host", next["hypervisor_hostname"].get<std::string>()
+                         << " re-enabled: its disabled_until passed");
+      commit(self, std::move(next), "", [=](commit_ack& ack) {
+        if (!ack.ok) {
+          LOG_ERROR("host", "re-enabling failed, retrying: " << ack.error);
+          self->delayed_send(self, retry_after_failure, atom::timer_v,
+                             self->state.timer_generation);
+        }
+      });
+    },
+    [=](atom::clock_jump) { arm(self); },
+  };
+}
+
+} // namespace steward::inventory

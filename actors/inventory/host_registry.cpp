@@ -1,0 +1,136 @@
+#include "actors/inventory/host_registry.hpp"
+
+#include "actors/inventory/host_actor.hpp"
+#include "actors/inventory/host_document.hpp"
+#include "common/log.hpp"
+
+namespace steward::inventory {
+
+namespace {
+
+using registry_ptr = registry_actor::stateful_pointer<host_registry_state>;
+using nlohmann::json;
+
+entity_actor spawn_host(registry_ptr self, json doc, int64_t version, bool stored) {
+  auto id = doc["id"].get<std::string>();
+  auto name = doc["hypervisor_hostname"].get<std::string>();
+  auto snap = entity_snapshot{id, "", std::make_shared<const json>(doc)};
+  // Linked: a host goes down with its registry, even with a timer pending.
+  auto a = self->spawn<caf::linked>(host_actor, self->state.svc,
+                                    caf::actor_cast<registry_actor>(self),
+                       std::move(doc), version, stored);
+  self->monitor(a);
+  self->state.hosts.add(id, a, std::move(snap));
+  self->state.id_by_name[name] = id;
+  return a;
+}
+
+void forget(host_registry_state& st, const std::string& id) {
+  if (auto snap = st.hosts.snapshot(id))
+    st.id_by_name.erase((*snap->doc)["hypervisor_hostname"].get<std::string>());
+  st.hosts.erase(id);
+}
+
+// By id, or by hypervisor_hostname as the OpenStack clients look hosts up.
+const entity_actor* find_host(const host_registry_state& st, const std::string& key) {
+  if (auto a = st.hosts.find(key))
+    return a;
+  auto i = st.id_by_name.find(key);
+  return i == st.id_by_name.end() ? nullptr : st.hosts.find(i->second);
+}
+
+bool matches(const json& doc, const std::multimap<std::string, std::string>& query) {
+  for (auto& [key, value] : query) {
+    if (key != "cloud" && key != "status" && key != "state" && key != "hypervisor_hostname")
+      continue;
+    if (doc.value(key, "") != value)
+      return false;
+  }
+  return true;
+}
+
+api_reply list_hosts(const host_registry_state& st, const api_command& cmd) {
+  std::vector<const json*> docs;
+  for (auto& [id, snap] : st.hosts.snapshots())
+    if (matches(*snap.doc, cmd.query))
+      docs.push_back(snap.doc.get());
+  std::sort(docs.begin(), docs.end(), [](const json* a, const json* b) {
+    return (*a)["hypervisor_hostname"] < (*b)["hypervisor_hostname"];
+  });
+  json out = json::array();
+  for (auto d : docs)
+    out.push_back(*d);
+  return api_reply::ok({{"hosts", std::move(out)}});
+}
+
+} // namespace
+
+registry_actor::behavior_type
+host_registry(registry_ptr self, const actor_services* svc,
+              std::vector<store::entity_record> recovered) {
+  self->state.svc = svc;
+  for (auto& r : recovered) {
+    auto doc = json::parse(r.document, nullptr, false);
+    if (doc.is_discarded() || !doc.contains("id")) {
+      LOG_ERROR("host-registry", "stored host " << r.id << " is unreadable; skipped");
+      continue;
+    }
+    spawn_host(self, std::move(doc), r.version, true);
+  }
+  LOG_INFO("host-registry", "recovered " << self->state.hosts.size() << " hosts");
+  stop_only_on_shutdown(self);
+  self->set_down_handler([=](const caf::down_msg& msg) {
+    auto id = self->state.hosts.erase_actor(msg.source);
+    if (!id.empty())
+      forget(self->state, id);
+  });
+  return {
+    [=](api_command& cmd) -> caf::result<api_reply> {
+      auto& st = self->state;
+      if (!access::is_staff(cmd.who))
+        return api_reply::fail(403, "Managing hosts is reserved to operators");
+      if (cmd.verb == "list")
+        return list_hosts(st, cmd);
+      if (cmd.verb == "create") {
+        json doc;
+        auto err = make_host(cmd.body, now(), doc);
+        if (!err.empty())
+          return api_reply::fail(400, err);
+        auto name = doc["hypervisor_hostname"].get<std::string>();
+        if (st.id_by_name.count(name))
+          return api_reply::fail(409, "Host " + name + " already exists");
+        auto a = spawn_host(self, std::move(doc), 0, false);
+        return self->delegate(a, std::move(cmd));
+      }
+      auto a = find_host(st, cmd.id);
+      if (!a)
+        return api_reply::fail(404, "Host " + cmd.id + " could not be found");
+      return self->delegate(*a, std::move(cmd));
+    },
+    [=](atom::notify, bus::notification& note) -> caf::result<atom::done> {
+      auto data = note.payload.value("nova_object.data", note.payload);
+      if (data.value("binary", "") != "nova-compute" || !data.contains("host")
+          || !data["host"].is_string())
+        return atom::done_v;
+      auto name = data["host"].get<std::string>();
+      auto a = find_host(self->state, name);
+      if (!a) {
+        if (note.event_type == "service.delete")
+          return atom::done_v;
+        LOG_INFO("host-registry", "learned host " << name << " from " << note.event_type);
+        auto learned = spawn_host(self, learned_host(name, now()), 0, false);
+        return self->delegate(learned, atom::notify_v, std::move(note));
+      }
+      return self->delegate(*a, atom::notify_v, std::move(note));
+    },
+    [=](atom::changed, entity_snapshot& snap) { self->state.hosts.update(std::move(snap)); },
+    [=](atom::removed, const std::string& id) { forget(self->state, id); },
+    [=](atom::clock_jump) {
+      self->state.hosts.for_each_actor([=](const entity_actor& a) {
+        self->send(a, atom::clock_jump_v);
+      });
+    },
+  };
+}
+
+} // namespace steward::inventory

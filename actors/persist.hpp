@@ -1,0 +1,22 @@
+#pragma once
+// Stores a change and continues only once it is on disk. `await` keeps every
+// other message of the entity in its mailbox meanwhile, so changes to one
+// entity apply strictly one after the other.
+#include <caf/error.hpp>
+
+#include "actors/change.hpp"
+#include "actors/interfaces.hpp"
+
+namespace steward {
+
+template <class Self, class OnDone>
+void persist(Self* self, const store_actor& store, change c, OnDone on_done) {
+  self->request(store, caf::infinite, c.take())
+    .await([on_done](commit_ack& ack) mutable { on_done(ack); },
+           [on_done](caf::error& e) mutable {
+             commit_ack failed{false, to_string(e)};
+             on_done(failed);
+           });
+}
+
+} // namespace steward

@@ -1,0 +1,117 @@
+#include "actors/runtime.hpp"
+
+#include <map>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/send.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "actors/event_hub.hpp"
+#include "actors/ingest.hpp"
+#include "actors/inventory/host_registry.hpp"
+#include "actors/store_actor.hpp"
+#include "common/log.hpp"
+
+namespace steward {
+
+namespace {
+
+std::unique_ptr<caf::actor_system_config> make_config(const runtime_options& opts) {
+  auto cfg = std::make_unique<caf::actor_system_config>();
+  cfg->set("scheduler.max-threads", opts.scheduler_threads);
+  return cfg;
+}
+
+api_reply bridge_failure(const caf::error& e) {
+  if (e == caf::sec::request_timeout)
+    return api_reply::fail(504, "The request timed out inside Steward");
+  return api_reply::fail(503, "The request could not be served: " + to_string(e));
+}
+
+} // namespace
+
+struct runtime::impl {
+  runtime_options opts;
+  store::store& db;
+  std::unique_ptr<caf::actor_system_config> cfg;
+  caf::actor_system sys;
+  actor_services svc;
+  event_hub_actor hub;
+  ingest_actor ingest;
+  std::map<std::string, registry_actor> registries;
+  bool stopped = false;
+
+  impl(runtime_options o, store::store& d)
+    : opts{std::move(o)}, db{d}, cfg{make_config(opts)}, sys{*cfg} {
+    svc.store = sys.spawn(store_actor_impl, &db);
+    svc.notification_exchange = opts.notification_exchange;
+    svc.notification_topic = opts.notification_topic;
+    hub = sys.spawn(event_hub, &db);
+    // Committed events reach the hub in commit order (one writer thread).
+    db.on_commit([hub = hub](const store::commit_result& r) {
+      if (!r.events.empty())
+        caf::anon_send(hub, atom::committed_v, committed_events{r.events});
+    });
+    registries["host"] = sys.spawn(inventory::host_registry, &svc, db.load_kind("host"));
+    std::vector<ingest_route> routes = {{"service.", registries["host"]}};
+    ingest = sys.spawn(steward::ingest, std::move(routes), db.processed_ids(100000));
+  }
+};
+
+runtime::runtime(runtime_options opts, store::store& db)
+  : impl_{std::make_unique<impl>(std::move(opts), db)} {
+}
+
+runtime::~runtime() {
+  shutdown();
+}
+
+void runtime::ask(const std::string& kind, api_command cmd,
+                  std::function<void(api_reply)> done) {
+  auto i = impl_->registries.find(kind);
+  if (i == impl_->registries.end()) {
+    done(api_reply::fail(404, "Nothing serves '" + kind + "'"));
+    return;
+  }
+  auto timeout = impl_->opts.request_timeout;
+  // A one-shot bridge: it lives until the answer (or the timeout) arrives.
+  impl_->sys.spawn([target = i->second, cmd = std::move(cmd), done = std::move(done),
+                    timeout](caf::event_based_actor* self) mutable {
+    self->request(target, timeout, std::move(cmd))
+      .then([done](api_reply& r) { done(std::move(r)); },
+            [done](caf::error& e) { done(bridge_failure(e)); });
+  });
+}
+
+bool runtime::serves(const std::string& kind) const {
+  return impl_->registries.count(kind) > 0;
+}
+
+void runtime::subscribe(stream_subscription sub) {
+  caf::anon_send(impl_->hub, atom::subscribe_v, std::move(sub));
+}
+
+void runtime::deliver(bus::inbound msg, bus::ack_fn ack) {
+  caf::anon_send(impl_->ingest, inbound_notification{std::move(msg), std::move(ack)});
+}
+
+void runtime::clock_jumped() {
+  for (auto& [kind, registry] : impl_->registries)
+    caf::anon_send(registry, atom::clock_jump_v);
+}
+
+void runtime::shutdown() {
+  if (impl_->stopped)
+    return;
+  impl_->stopped = true;
+  for (auto& [kind, registry] : impl_->registries)
+    caf::anon_send_exit(registry, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(impl_->ingest, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(impl_->hub, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(impl_->svc.store, caf::exit_reason::user_shutdown);
+  impl_->sys.await_all_actors_done();
+}
+
+} // namespace steward

@@ -1,0 +1,50 @@
+#pragma once
+// The actor side of stewardd behind a CAF-free face: the HTTP routes and the
+// bus talk to it through these calls, which return at once.
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "bus/bus.hpp"
+#include "messages/api.hpp"
+#include "messages/stream.hpp"
+#include "store/store.hpp"
+
+namespace steward {
+
+struct runtime_options {
+  std::string notification_exchange = "openstack";
+  std::string notification_topic = "notifications";
+  std::chrono::seconds request_timeout{30};
+  std::size_t scheduler_threads = 2;
+};
+
+class runtime {
+public:
+  /// Starts the actors, recovers every entity from `db` and re-arms timers.
+  runtime(runtime_options opts, store::store& db);
+  ~runtime();
+  runtime(const runtime&) = delete;
+  runtime& operator=(const runtime&) = delete;
+
+  /// Sends `cmd` to the registry of `kind` ("host", ...) through a one-shot
+  /// bridge actor; `done` gets the reply (504 on timeout) on an actor thread.
+  void ask(const std::string& kind, api_command cmd, std::function<void(api_reply)> done);
+  /// True when `kind` has a registry.
+  bool serves(const std::string& kind) const;
+  /// Adds an SSE client to the event hub.
+  void subscribe(stream_subscription sub);
+  /// Hands a bus notification to the ingest (the bus's inbound handler).
+  void deliver(bus::inbound msg, bus::ack_fn ack);
+  /// The test clock jumped: every entity re-arms its timers.
+  void clock_jumped();
+  /// Stops every actor and waits for them.
+  void shutdown();
+
+private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace steward

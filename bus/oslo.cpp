@@ -1,0 +1,163 @@
+#include "bus/oslo.hpp"
+
+#include <cctype>
+
+#include "common/ids.hpp"
+#include "common/time_format.hpp"
+
+namespace steward::bus {
+
+namespace {
+
+using json = nlohmann::json;
+
+std::string to_upper(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string to_lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// Serialises without throwing on invalid UTF-8 (a payload built from outside
+// data must not take the publisher down); bad bytes become U+FFFD.
+std::string dump(const json& j) {
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// Reads an optional string field into `out`. Absent or null leaves `out`
+// empty (Python publishers write None as null); any other type is an error.
+bool read_optional_string(const json& doc, const char* key, std::string& out,
+                          std::string& error) {
+  auto it = doc.find(key);
+  if (it == doc.end() || it->is_null()) return true;
+  if (!it->is_string()) {
+    error = std::string("field '") + key + "' is not a string (it is " +
+            it->type_name() + ")";
+    return false;
+  }
+  out = it->get<std::string>();
+  return true;
+}
+
+// True when the body carries the v2 envelope keys rather than being a bare
+// 1.0 document.
+bool is_v2_envelope(const json& body) {
+  return body.contains("oslo.message") || body.contains("oslo.version");
+}
+
+// Unwraps the v2 envelope: "oslo.message" must be a string holding a JSON
+// object.
+std::optional<json> unwrap_v2(const json& body, std::string& error) {
+  auto it = body.find("oslo.message");
+  if (it == body.end()) {
+    error = "v2 envelope without 'oslo.message'";
+    return std::nullopt;
+  }
+  if (!it->is_string()) {
+    error = std::string("'oslo.message' is not a string (it is ") + it->type_name() + ")";
+    return std::nullopt;
+  }
+  json inner = json::parse(it->get_ref<const std::string&>(), nullptr, false);
+  if (inner.is_discarded()) {
+    error = "'oslo.message' is not valid JSON";
+    return std::nullopt;
+  }
+  if (!inner.is_object()) {
+    error = std::string("'oslo.message' is not a JSON object (it is ") +
+            inner.type_name() + ")";
+    return std::nullopt;
+  }
+  return inner;
+}
+
+std::optional<notification> read_document(const json& doc, std::string& error) {
+  notification n;
+  auto et = doc.find("event_type");
+  if (et == doc.end() || et->is_null()) {
+    error = "no 'event_type'";
+    return std::nullopt;
+  }
+  if (!et->is_string()) {
+    error = std::string("field 'event_type' is not a string (it is ") + et->type_name() + ")";
+    return std::nullopt;
+  }
+  n.event_type = et->get<std::string>();
+  if (n.event_type.empty()) {
+    error = "'event_type' is empty";
+    return std::nullopt;
+  }
+  if (!read_optional_string(doc, "message_id", n.message_id, error) ||
+      !read_optional_string(doc, "publisher_id", n.publisher_id, error) ||
+      !read_optional_string(doc, "priority", n.priority, error) ||
+      !read_optional_string(doc, "timestamp", n.timestamp, error)) {
+    return std::nullopt;
+  }
+  n.priority = to_upper(n.priority);
+
+  auto p = doc.find("payload");
+  if (p == doc.end() || p->is_null()) {
+    n.payload = json::object();
+  } else if (p->is_object()) {
+    n.payload = *p;
+  } else {
+    error = std::string("field 'payload' is not an object (it is ") + p->type_name() + ")";
+    return std::nullopt;
+  }
+  return n;
+}
+
+} // namespace
+
+notification make_notification(const std::string& publisher_id,
+                               const std::string& event_type,
+                               const std::string& priority,
+                               nlohmann::json payload, sys_time when) {
+  notification n;
+  n.message_id = make_uuid();
+  n.publisher_id = publisher_id;
+  n.event_type = event_type;
+  n.priority = to_upper(priority);
+  n.payload = payload.is_null() ? json::object() : std::move(payload);
+  n.timestamp = timefmt::oslo(when);
+  return n;
+}
+
+std::string encode_v2(const notification& n) {
+  json inner = {
+      {"message_id", n.message_id},
+      {"publisher_id", n.publisher_id},
+      {"event_type", n.event_type},
+      {"priority", to_upper(n.priority)},
+      {"payload", n.payload.is_null() ? json::object() : n.payload},
+      {"timestamp", n.timestamp},
+  };
+  json outer = {{"oslo.version", "2.0"}, {"oslo.message", dump(inner)}};
+  return dump(outer);
+}
+
+std::optional<notification> decode(const std::string& body, std::string& error) {
+  json doc = json::parse(body, nullptr, false);
+  if (doc.is_discarded()) {
+    error = "body is not valid JSON";
+    return std::nullopt;
+  }
+  if (!doc.is_object()) {
+    error = std::string("body is not a JSON object (it is ") + doc.type_name() + ")";
+    return std::nullopt;
+  }
+  if (is_v2_envelope(doc)) {
+    auto inner = unwrap_v2(doc, error);
+    if (!inner) return std::nullopt;
+    return read_document(*inner, error);
+  }
+  return read_document(doc, error);
+}
+
+std::string routing_key(const std::string& topic, const std::string& priority) {
+  return topic + "." + to_lower(priority);
+}
+
+} // namespace steward::bus

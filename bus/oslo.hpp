@@ -1,0 +1,30 @@
+#pragma once
+// The oslo.messaging notification envelope, both ways.
+#include <optional>
+#include <string>
+
+#include "bus/bus.hpp"
+#include "common/clock.hpp"
+
+namespace steward::bus {
+
+/// Builds the inner document: message_id (new uuid4), publisher_id,
+/// event_type, priority (upper case), payload, timestamp (oslo format).
+notification make_notification(const std::string& publisher_id,
+                               const std::string& event_type,
+                               const std::string& priority,
+                               nlohmann::json payload, sys_time when);
+
+/// The v2 wire body: {"oslo.version": "2.0", "oslo.message": "<inner JSON>"}.
+std::string encode_v2(const notification& n);
+
+/// Decodes a wire body: the v2 envelope, or a bare 1.0 document. On failure
+/// returns nothing and says why in `error` (not JSON, no event_type, a field
+/// of the wrong type, ...).
+std::optional<notification> decode(const std::string& body, std::string& error);
+
+/// The routing key oslo uses for a notification topic and priority:
+/// "notifications" + "INFO" -> "notifications.info".
+std::string routing_key(const std::string& topic, const std::string& priority);
+
+} // namespace steward::bus

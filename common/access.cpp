@@ -1,0 +1,49 @@
+#include "common/access.hpp"
+
+namespace steward::access {
+
+bool parse_role(const std::string& text, role& out) {
+  if (text == "admin")
+    out = role::admin;
+  else if (text == "manager")
+    out = role::manager;
+  else if (text == "member")
+    out = role::member;
+  else
+    return false;
+  return true;
+}
+
+const char* role_name(role r) {
+  switch (r) {
+    case role::admin: return "admin";
+    case role::manager: return "manager";
+    case role::member: return "member";
+  }
+  return "member";
+}
+
+bool can_see_project(const caller& who, const std::string& project_id) {
+  return who.staff || who.projects.count(project_id) > 0;
+}
+
+bool has_project_role(const caller& who, const std::string& project_id, role needed) {
+  if (who.staff)
+    return true;
+  auto i = who.projects.find(project_id);
+  return i != who.projects.end() && static_cast<int>(i->second) >= static_cast<int>(needed);
+}
+
+bool owns_customer(const caller& who, const std::string& customer_id) {
+  return who.staff || who.customers.count(customer_id) > 0;
+}
+
+bool is_staff(const caller& who) { return who.staff; }
+
+bool can_see_event(const caller& who, const std::string& project_id) {
+  if (who.staff)
+    return true;
+  return !project_id.empty() && who.projects.count(project_id) > 0;
+}
+
+} // namespace steward::access

@@ -1,0 +1,33 @@
+#pragma once
+// Who is calling, and the one place that decides what they may see and do.
+#include <map>
+#include <set>
+#include <string>
+
+namespace steward::access {
+
+enum class role { member = 0, manager = 1, admin = 2 };
+
+struct caller {
+  std::string user_id;
+  bool staff = false;
+  std::map<std::string, role> projects;   // project id -> role
+  std::set<std::string> customers;        // customers the user owns
+};
+
+/// "admin", "manager", "member"; false for anything else.
+bool parse_role(const std::string& text, role& out);
+const char* role_name(role r);
+
+/// Staff, or any role in the project.
+bool can_see_project(const caller& who, const std::string& project_id);
+/// Staff, or a role in the project at least `needed`.
+bool has_project_role(const caller& who, const std::string& project_id, role needed);
+/// Staff, or the owner of the customer.
+bool owns_customer(const caller& who, const std::string& customer_id);
+/// Operator-only things (hosts, maintenance administration, the clock).
+bool is_staff(const caller& who);
+/// Whether an event of `project_id` ("" = operator-only) may reach `who`.
+bool can_see_event(const caller& who, const std::string& project_id);
+
+} // namespace steward::access

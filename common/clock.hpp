@@ -1,0 +1,40 @@
+#pragma once
+// The one clock of Steward. Every "now" in the daemon comes from here so that
+// tests can move time instead of waiting for it.
+#include <chrono>
+#include <functional>
+#include <mutex>
+#include <vector>
+
+namespace steward {
+
+using sys_time = std::chrono::system_clock::time_point;
+
+class clock_source {
+public:
+  virtual ~clock_source() = default;
+  virtual sys_time now() const = 0;
+};
+
+/// Wall time plus an offset that tests (and only tests) may advance.
+/// Listeners hear about every jump so that timers can be re-evaluated.
+class steward_clock : public clock_source {
+public:
+  sys_time now() const override;
+  /// Moves time forward by `d` and tells every listener.
+  void advance(std::chrono::seconds d);
+  std::chrono::seconds offset() const;
+  void on_jump(std::function<void()> listener);
+
+private:
+  mutable std::mutex mtx_;
+  std::chrono::seconds offset_{0};
+  std::vector<std::function<void()>> listeners_;
+};
+
+/// The process-wide clock.
+steward_clock& global_clock();
+
+inline sys_time now() { return global_clock().now(); }
+
+} // namespace steward

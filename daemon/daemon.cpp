@@ -1,0 +1,196 @@
+#include "daemon/daemon.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <sstream>
+#include <stdexcept>
+#include <sys/stat.h>
+
+#include "actors/runtime.hpp"
+#include "bus/amqp_bus.hpp"
+#include "bus/inproc_bus.hpp"
+#include "common/log.hpp"
+#include "http/routes/routes.hpp"
+#include "http/server.hpp"
+#include "store/store.hpp"
+
+namespace steward {
+
+namespace {
+
+void make_dir(const std::string& path) {
+  std::string partial;
+  std::istringstream in{path};
+  std::string piece;
+  if (!path.empty() && path[0] == '/')
+    partial = "/";
+  while (std::getline(in, piece, '/')) {
+    if (piece.empty())
+      continue;
+    partial += piece + "/";
+    if (mkdir(partial.c_str(), 0750) != 0 && errno != EEXIST)
+      throw std::runtime_error("[DEFAULT] state_dir: cannot create " + partial + ": "
+                               + std::strerror(errno));
+  }
+}
+
+std::string database_url(const config::settings& cfg) {
+  auto url = cfg.text("database", "connection");
+  if (!url.empty())
+    return url;
+  auto dir = cfg.text("DEFAULT", "state_dir");
+  return "sqlite:///" + dir + "/steward.db";
+}
+
+std::unique_ptr<bus::bus> make_bus(const config::settings& cfg, store::store& db) {
+  auto url_text = cfg.text("messaging", "transport_url");
+  if (url_text.empty())
+    return std::make_unique<bus::inproc_bus>(db);
+  std::string err;
+  auto url = bus::parse_transport_url(url_text, err);
+  if (!url)
+    throw std::runtime_error("[messaging] transport_url: " + err);
+  bus::amqp_options opts{db};
+  opts.url = *url;
+  opts.bindings.push_back({cfg.text("messaging", "nova_exchange"),
+                           cfg.text("messaging", "nova_topic") + ".info"});
+  opts.queue = cfg.text("messaging", "consumer_queue");
+  opts.dead_letter_exchange = cfg.text("messaging", "dead_letter");
+  opts.dead_letter_queue = cfg.text("messaging", "dead_letter");
+  opts.durable_exchanges = cfg.boolean("messaging", "amqp_durable_queues");
+  opts.prefetch = static_cast<uint16_t>(cfg.integer("messaging", "prefetch"));
+  opts.heartbeat_seconds = static_cast<int>(cfg.integer("messaging", "heartbeat"));
+  return std::make_unique<bus::amqp_bus>(std::move(opts));
+}
+
+http::server_options server_options(const config::settings& cfg) {
+  http::server_options o;
+  o.bind_host = cfg.text("api", "bind_host");
+  o.bind_port = static_cast<uint16_t>(cfg.integer("api", "bind_port"));
+  o.io_threads = static_cast<int>(cfg.integer("api", "workers"));
+  o.max_header_bytes = static_cast<std::size_t>(cfg.integer("api", "max_header_bytes"));
+  o.max_body_bytes = static_cast<std::size_t>(cfg.integer("api", "max_body_bytes"));
+  o.read_timeout = std::chrono::seconds{cfg.integer("api", "read_timeout")};
+  o.write_timeout = std::chrono::seconds{cfg.integer("api", "write_timeout")};
+  o.idle_timeout = std::chrono::seconds{cfg.integer("api", "idle_timeout")};
+  o.sse_heartbeat = std::chrono::seconds{cfg.integer("api", "sse_heartbeat")};
+  o.access_log = cfg.boolean("api", "access_log");
+  return o;
+}
+
+} // namespace
+
+struct daemon::parts {
+  config::settings cfg;
+  std::string tokens_path;
+  std::string new_token;               // written on this start, if any
+  http::token_registry tokens;
+  std::unique_ptr<store::store> db;
+  std::unique_ptr<runtime> actors;
+  std::unique_ptr<bus::bus> messaging;
+  std::unique_ptr<http::route_services> services;
+  std::unique_ptr<http::router> routes;
+  std::unique_ptr<http::server> server;
+  bool stopped = false;
+};
+
+daemon::daemon(const config::settings& cfg) : parts_{std::make_unique<parts>()} {
+  auto& p = *parts_;
+  p.cfg = cfg;
+  log::level lvl;
+  if (log::parse_level(cfg.text("DEFAULT", "log_level"), lvl))
+    log::set_level(lvl);
+  make_dir(cfg.text("DEFAULT", "state_dir"));
+
+  p.tokens_path = cfg.text("auth", "tokens_file");
+  if (p.tokens_path.empty()) {
+    p.tokens_path = cfg.text("DEFAULT", "state_dir") + "/tokens.json";
+    p.new_token = http::ensure_tokens_file(p.tokens_path);
+  }
+  auto err = p.tokens.load_file(p.tokens_path);
+  if (!err.empty())
+    throw std::runtime_error("[auth] tokens_file: " + err);
+
+  store::store_options so;
+  so.connection = database_url(cfg);
+  so.max_batch = static_cast<std::size_t>(cfg.integer("database", "max_batch"));
+  so.event_retention = static_cast<std::size_t>(cfg.integer("database", "event_retention"));
+  p.db = store::open_store(so);
+
+  runtime_options ro;
+  ro.notification_exchange = cfg.text("messaging", "notification_exchange");
+  ro.notification_topic = cfg.text("messaging", "notification_topic");
+  ro.request_timeout = std::chrono::seconds{cfg.integer("api", "request_timeout")};
+  p.actors = std::make_unique<runtime>(ro, *p.db);
+
+  p.messaging = make_bus(cfg, *p.db);
+  p.db->on_commit([bus = p.messaging.get()](const store::commit_result& r) {
+    if (r.outbox_written)
+      bus->outbox_changed();
+  });
+  p.messaging->start([actors = p.actors.get()](bus::inbound msg, bus::ack_fn ack) {
+    actors->deliver(std::move(msg), std::move(ack));
+  });
+  p.messaging->outbox_changed(); // whatever a previous run left unsent
+
+  p.services.reset(new http::route_services{
+    *p.actors, *p.db, *p.messaging,
+    static_cast<std::size_t>(cfg.integer("api", "sse_queue")),
+    cfg.boolean("DEFAULT", "test_clock")});
+  p.routes = std::make_unique<http::router>(p.tokens);
+  http::add_system_routes(*p.routes, *p.services);
+  http::add_inventory_routes(*p.routes, *p.services);
+  p.server = std::make_unique<http::server>(server_options(cfg), *p.routes);
+  p.server->start();
+}
+
+daemon::~daemon() {
+  stop();
+}
+
+void daemon::stop() {
+  auto& p = *parts_;
+  if (p.stopped)
+    return;
+  p.stopped = true;
+  // Reverse order of start: no new requests, no new messages, actors finish
+  // their work, the store drains what they wrote.
+  if (p.server)
+    p.server->stop();
+  if (p.messaging)
+    p.messaging->stop();
+  if (p.actors)
+    p.actors->shutdown();
+  if (p.db)
+    p.db->close();
+}
+
+uint16_t daemon::port() const {
+  return parts_->server->port();
+}
+
+std::string daemon::first_screen() const {
+  auto& p = *parts_;
+  auto url = "http://" + p.cfg.text("api", "bind_host") + ":" + std::to_string(port());
+  auto token = p.tokens.some_staff_token();
+  std::ostringstream out;
+  out << "\nstewardd is running\n"
+      << "  API      " << url << "  (" << p.cfg.integer("api", "workers") << " io threads)\n"
+      << "  store    " << p.db->describe() << "\n"
+      << "  bus      " << p.messaging->describe() << "\n"
+      << "  tokens   " << p.tokens_path << " (" << p.tokens.size() << ")"
+      << (p.new_token.empty() ? "" : ", created now") << "\n";
+  if (!token.empty())
+    out << "  admin token  " << token << "\n\n"
+        << "Try:\n"
+        << "  curl " << url << "/readyz\n"
+        << "  curl -H 'X-Auth-Token: " << token << "' " << url << "/v1/inventory/hosts\n"
+        << "  curl -H 'X-Auth-Token: " << token << "' -H 'Content-Type: application/json' \\\n"
+        << "       -d '{\"hypervisor_hostname\": \"compute-1\", \"vcpus\": 32, \"memory_mb\": 131072,"
+           " \"local_gb\": 1000}' " << url << "/v1/inventory/hosts\n"
+        << "  curl -N -H 'X-Auth-Token: " << token << "' " << url << "/v1/events\n";
+  out << "\nCtrl-C stops it; `stewardd --help` lists every setting.\n";
+  return out.str();
+}
+
+} // namespace steward

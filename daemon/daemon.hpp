@@ -1,0 +1,30 @@
+#pragma once
+// stewardd assembled: configuration in, every part started in order, and
+// stopped in the reverse order. main() only parses and waits for a signal.
+#include <memory>
+#include <string>
+
+#include "config/config.hpp"
+
+namespace steward {
+
+class daemon {
+public:
+  /// Builds and starts every part; throws std::runtime_error with a line
+  /// for the operator when one cannot start.
+  explicit daemon(const config::settings& cfg);
+  ~daemon();
+  daemon(const daemon&) = delete;
+  daemon& operator=(const daemon&) = delete;
+
+  /// What the operator sees first: where it listens, a token, what to try.
+  std::string first_screen() const;
+  uint16_t port() const;
+  void stop();
+
+private:
+  struct parts;
+  std::unique_ptr<parts> parts_;
+};
+
+} // namespace steward

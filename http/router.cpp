@@ -1,0 +1,120 @@
+#include "http/router.hpp"
+
+#include <algorithm>
+
+namespace steward::http {
+
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  while (i < path.size()) {
+    while (i < path.size() && path[i] == '/')
+      ++i;
+    auto j = path.find('/', i);
+    if (j == std::string::npos)
+      j = path.size();
+    if (j > i)
+      out.push_back(path.substr(i, j - i));
+    i = j;
+  }
+  const std::string suffix = ".json";
+  if (!out.empty() && out.back().size() > suffix.size()
+      && out.back().compare(out.back().size() - suffix.size(), suffix.size(), suffix) == 0)
+    out.back().resize(out.back().size() - suffix.size());
+  return out;
+}
+
+void router::add(route r) {
+  auto segments = split_path(r.pattern);
+  routes_.push_back({std::move(r), std::move(segments)});
+}
+
+std::optional<std::map<std::string, std::string>>
+router::match(const compiled& c, const std::vector<std::string>& segments) {
+  if (c.segments.size() != segments.size())
+    return std::nullopt;
+  std::map<std::string, std::string> params;
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    auto& p = c.segments[i];
+    if (p.size() > 2 && p.front() == '{' && p.back() == '}')
+      params[p.substr(1, p.size() - 2)] = segments[i];
+    else if (p != segments[i])
+      return std::nullopt;
+  }
+  return params;
+}
+
+namespace {
+
+std::string media_type(const std::string& content_type) {
+  auto semi = content_type.find(';');
+  auto t = content_type.substr(0, semi);
+  t.erase(std::remove(t.begin(), t.end(), ' '), t.end());
+  std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return std::tolower(c); });
+  return t;
+}
+
+bool has_body_semantics(const std::string& method) {
+  return method == "POST" || method == "PUT" || method == "PATCH";
+}
+
+} // namespace
+
+void router::handle(request req, respond_fn respond) {
+  auto family = family_of(req.path);
+  auto segments = split_path(req.path);
+  const compiled* found = nullptr;
+  std::map<std::string, std::string> params;
+  std::vector<std::string> allowed;
+  for (auto& c : routes_) {
+    auto m = match(c, segments);
+    if (!m)
+      continue;
+    if (c.r.method != req.method) {
+      allowed.push_back(c.r.method);
+      continue;
+    }
+    found = &c;
+    params = std::move(*m);
+    break;
+  }
+  if (!found) {
+    if (allowed.empty())
+      return respond(error_response(family, 404, "The resource could not be found: "
+                                                   + req.method + " " + req.path));
+    std::string allow;
+    for (auto& m : allowed)
+      allow += (allow.empty() ? "" : ", ") + m;
+    auto r = error_response(family, 405, "Method " + req.method + " is not allowed on "
+                                           + req.path + " (allowed: " + allow + ")");
+    r.headers.emplace_back("Allow", allow);
+    return respond(std::move(r));
+  }
+  route_context ctx;
+  ctx.family = family;
+  ctx.params = std::move(params);
+  if (!found->r.public_route) {
+    auto token = token_registry::token_of(req);
+    if (token.empty())
+      return respond(error_response(family, 401, "Authentication required: send X-Auth-Token "
+                                                 "or Authorization: Token <key>"));
+    auto who = tokens_.find(token);
+    if (!who)
+      return respond(error_response(family, 401, "The token is not valid"));
+    ctx.who = std::move(*who);
+  }
+  if (has_body_semantics(req.method) && !req.body.empty()) {
+    auto type = media_type(req.header("content-type"));
+    auto& accepted = found->r.body_types;
+    if (std::find(accepted.begin(), accepted.end(), type) == accepted.end())
+      return respond(error_response(family, 415, "Content type '" + type + "' is not "
+                                                 "supported here; send " + accepted.front()));
+    ctx.body = nlohmann::json::parse(req.body, nullptr, false);
+    if (ctx.body.is_discarded())
+      return respond(error_response(family, 400, "The request body is not valid JSON"));
+  }
+  ctx.req = std::move(req);
+  found->r.call(std::move(ctx), std::move(respond));
+}
+
+} // namespace steward::http

@@ -1,0 +1,41 @@
+#include "http/routes/routes.hpp"
+
+namespace steward::http {
+
+api_command make_command(route_context& ctx, std::string verb) {
+  api_command cmd;
+  cmd.verb = std::move(verb);
+  if (auto id = ctx.params.find("id"); id != ctx.params.end())
+    cmd.id = id->second;
+  cmd.body = std::move(ctx.body);
+  cmd.query = ctx.req.query;
+  cmd.who = ctx.who;
+  return cmd;
+}
+
+response to_response(api_family family, const api_reply& reply) {
+  response r;
+  if (reply.status >= 400 && !reply.error.empty())
+    r = error_response(family, reply.status, reply.error);
+  else if (reply.status == 204 || reply.body.is_null()) {
+    r.status = reply.status;
+    r.body.clear();
+  } else
+    r = json_response(reply.status, reply.body.dump());
+  for (auto& h : reply.headers)
+    r.headers.push_back(h);
+  return r;
+}
+
+route_fn forward(route_services& svc, std::string kind, std::string verb) {
+  return [&svc, kind = std::move(kind), verb = std::move(verb)](route_context ctx,
+                                                                 respond_fn respond) {
+    auto family = ctx.family;
+    svc.actors.ask(kind, make_command(ctx, verb),
+                   [family, respond = std::move(respond)](api_reply reply) {
+                     respond(to_response(family, reply));
+                   });
+  };
+}
+
+} // namespace steward::http

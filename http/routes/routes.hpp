@@ -1,0 +1,32 @@
+#pragma once
+// The routes of every API family, and the one piece they share: forwarding a
+// request to a registry and turning its reply into a response.
+#include <string>
+
+#include "actors/runtime.hpp"
+#include "bus/bus.hpp"
+#include "http/router.hpp"
+#include "store/store.hpp"
+
+namespace steward::http {
+
+struct route_services {
+  runtime& actors;
+  store::store& db;
+  bus::bus& messaging;
+  std::size_t sse_queue = 1024;
+  bool test_clock = false;
+};
+
+/// A route that sends `verb` to the registry of `kind`, with the entity id
+/// taken from the `{id}` path parameter (if the pattern has one).
+route_fn forward(route_services& svc, std::string kind, std::string verb);
+/// The reply as a response: errors in the family's shape, 204 without a body.
+response to_response(api_family family, const api_reply& reply);
+/// The command a route sends: verb, id, body, query and caller.
+api_command make_command(route_context& ctx, std::string verb);
+
+void add_system_routes(router& r, route_services& svc);
+void add_inventory_routes(router& r, route_services& svc);
+
+} // namespace steward::http

@@ -1,0 +1,43 @@
+#pragma once
+// What travels between the HTTP routes and the registries: a command and its
+// reply. Plain structs: route code includes this without any CAF header.
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/access.hpp"
+
+namespace steward {
+
+struct api_command {
+  std::string verb;       // "list", "show", "create", "update", "delete", or a family verb
+  std::string id;         // entity id (or name), "" for collection verbs
+  nlohmann::json body;    // parsed request body; null when there was none
+  std::multimap<std::string, std::string> query;
+  access::caller who;
+};
+
+struct api_reply {
+  int status = 200;
+  nlohmann::json body;    // the answer, or a structured error the route passes on
+  std::string error;      // a plain error message; the route puts it in its family's shape
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  static api_reply ok(nlohmann::json body, int status = 200) {
+    api_reply r;
+    r.status = status;
+    r.body = std::move(body);
+    return r;
+  }
+  static api_reply fail(int status, std::string message) {
+    api_reply r;
+    r.status = status;
+    r.error = std::move(message);
+    return r;
+  }
+};
+
+} // namespace steward

@@ -1,0 +1,60 @@
+#pragma once
+// The one CAF type-id block of Steward: every message type and atom that
+// actors exchange. Messages never leave the process (the cluster talks over
+// AMQP), so they are whitelisted as local-only rather than serialized.
+#include <memory>
+
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/type_id.hpp>
+#include <nlohmann/json_fwd.hpp>
+
+namespace steward {
+struct api_command;
+struct api_reply;
+struct domain_event;
+struct stream_subscription;
+struct committed_events;
+struct inbound_notification;
+struct commit_ack;
+struct entity_snapshot;
+namespace store {
+struct write_batch;
+}
+namespace bus {
+struct notification;
+}
+} // namespace steward
+
+#define STEWARD_MESSAGE_TYPES(X)                                               \
+  X(steward::api_command)                                                      \
+  X(steward::api_reply)                                                        \
+  X(steward::domain_event)                                                     \
+  X(steward::stream_subscription)                                              \
+  X(steward::committed_events)                                                 \
+  X(steward::inbound_notification)                                             \
+  X(steward::commit_ack)                                                       \
+  X(steward::entity_snapshot)                                                  \
+  X(steward::store::write_batch)                                               \
+  X(steward::bus::notification)
+
+CAF_BEGIN_TYPE_ID_BLOCK(steward, caf::first_custom_type_id)
+#define STEWARD_ADD_TYPE(T) CAF_ADD_TYPE_ID(steward, (T))
+STEWARD_MESSAGE_TYPES(STEWARD_ADD_TYPE)
+#undef STEWARD_ADD_TYPE
+
+// Atoms name what a message asks for.
+CAF_ADD_ATOM(steward, steward::atom, timer, "timer")
+CAF_ADD_ATOM(steward, steward::atom, clock_jump, "clockjump")
+CAF_ADD_ATOM(steward, steward::atom, subscribe, "subscribe")
+CAF_ADD_ATOM(steward, steward::atom, unsubscribe, "unsub")
+CAF_ADD_ATOM(steward, steward::atom, replay, "replay")
+CAF_ADD_ATOM(steward, steward::atom, committed, "committed")
+CAF_ADD_ATOM(steward, steward::atom, changed, "changed")
+CAF_ADD_ATOM(steward, steward::atom, removed, "removed")
+CAF_ADD_ATOM(steward, steward::atom, notify, "notify")
+CAF_ADD_ATOM(steward, steward::atom, done, "done")
+CAF_END_TYPE_ID_BLOCK(steward)
+
+#define STEWARD_ALLOW_LOCAL(T) CAF_ALLOW_UNSAFE_MESSAGE_TYPE(T)
+STEWARD_MESSAGE_TYPES(STEWARD_ALLOW_LOCAL)
+#undef STEWARD_ALLOW_LOCAL

@@ -1,0 +1,53 @@
+#pragma once
+// Messages of the event hub and the bus ingest path.
+#include <cstdint>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "bus/bus.hpp"
+#include "common/access.hpp"
+#include "store/store.hpp"
+
+namespace steward {
+
+namespace http {
+class event_stream;
+}
+
+/// Which events a stream client wants.
+struct event_filter {
+  std::vector<std::string> type_prefixes;  // empty: every type
+  std::set<std::string> projects;          // empty: every project the caller sees
+  access::caller who;
+
+  bool matches(const store::event_record& e) const;
+};
+
+/// A new SSE client: replay from `last_event_id` (if set), then live.
+struct stream_subscription {
+  event_filter filter;
+  std::shared_ptr<http::event_stream> stream;
+  bool resume = false;
+  uint64_t last_event_id = 0;
+};
+
+/// Events just committed, in commit order.
+struct committed_events {
+  std::vector<store::event_record> events;
+};
+
+/// A notification from the bus, with the way to acknowledge it.
+struct inbound_notification {
+  bus::inbound message;
+  bus::ack_fn ack;
+};
+
+/// The store committed (or failed) one write.
+struct commit_ack {
+  bool ok = true;
+  std::string error;
+};
+
+} // namespace steward

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Steward needs that are not there yet.
+#   scripts/setup.sh build   # compiler, CMake, libraries
+#   scripts/setup.sh test    # the above, plus RabbitMQ and the OpenStack clients the tests drive
+set -euo pipefail
+build_packages=(g++ cmake make libcaf-dev librabbitmq-dev nlohmann-json3-dev libboost-dev
+                libgtest-dev libsqlite3-dev libpq-dev)
+test_packages=(rabbitmq-server python3-oslo.messaging python3-blazarclient)
+
+wanted=("${build_packages[@]}")
+if [ "${1:-build}" = test ]; then
+  wanted+=("${test_packages[@]}")
+fi
+missing=()
+for p in "${wanted[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

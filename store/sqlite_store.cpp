@@ -1,0 +1,416 @@
+#include "store/sqlite_store.hpp"
+
+#include <sqlite3.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/log.hpp"
+
+namespace steward::store {
+
+namespace {
+
+// A prepared statement that finalizes itself.
+class statement {
+public:
+  statement(sqlite3* db, const char* sql) : db_{db} {
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK)
+      throw std::runtime_error(std::string{"sqlite prepare: "} + sqlite3_errmsg(db));
+  }
+  ~statement() { sqlite3_finalize(stmt_); }
+  statement(const statement&) = delete;
+  statement& operator=(const statement&) = delete;
+
+  statement& bind(int i, const std::string& v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  statement& bind(int i, int64_t v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+  /// True while there is a row; throws on error.
+  bool step() {
+    auto rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW)
+      return true;
+    if (rc == SQLITE_DONE)
+      return false;
+    throw std::runtime_error(std::string{"sqlite: "} + sqlite3_errmsg(db_));
+  }
+  void run() {
+    step();
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  std::string text(int col) const {
+    auto p = sqlite3_column_text(stmt_, col);
+    return p ? std::string{reinterpret_cast<const char*>(p),
+                           static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))}
+             : std::string{};
+  }
+  int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
+
+private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+void exec(sqlite3* db, const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    throw std::runtime_error("sqlite: " + msg + " in: " + sql);
+  }
+}
+
+sqlite3* open_db(const std::string& path) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                      nullptr) != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    throw std::runtime_error("cannot open database " + path + ": " + msg);
+  }
+  sqlite3_busy_timeout(db, 5000);
+  return db;
+}
+
+const char* schema = R"sql(
+CREATE TABLE IF NOT EXISTS entities (
+  kind TEXT NOT NULL, id TEXT NOT NULL, project TEXT NOT NULL DEFAULT '',
+  document TEXT NOT NULL, version INTEGER NOT NULL,
+  PRIMARY KEY (kind, id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, type TEXT NOT NULL,
+  project TEXT NOT NULL, time TEXT NOT NULL, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS outbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, exchange TEXT NOT NULL,
+  routing_key TEXT NOT NULL, message_id TEXT NOT NULL, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS processed (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, message_id TEXT NOT NULL UNIQUE);
+)sql";
+
+std::string parent_dir(const std::string& path) {
+  auto slash = path.rfind('/');
+  if (slash == std::string::npos)
+    return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+std::string absolute(const std::string& path) {
+  if (!path.empty() && path[0] == '/')
+    return path;
+  char buf[4096];
+  if (getcwd(buf, sizeof buf) == nullptr)
+    return path;
+  return std::string{buf} + "/" + path;
+}
+
+} // namespace
+
+sqlite_store::sqlite_store(const std::string& path, const store_options& opts)
+  : path_{absolute(path)}, opts_{opts} {
+  if (path.empty())
+    throw std::runtime_error("[database] connection: sqlite:/// needs a file path");
+  struct stat st{};
+  auto dir = parent_dir(path_);
+  if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+    throw std::runtime_error("[database] connection: directory " + dir
+                             + " does not exist (relative paths are relative to the "
+                               "working directory; sqlite:////abs/path is absolute)");
+  write_db_ = open_db(path_);
+  // WAL lets readers run beside the writer; synchronous=FULL makes every
+  // commit durable before its callers hear about it.
+  exec(write_db_, "PRAGMA journal_mode=WAL");
+  exec(write_db_, "PRAGMA synchronous=FULL");
+  exec(write_db_, schema);
+  read_db_ = open_db(path_);
+  async_db_ = open_db(path_);
+  writer_ = std::thread{[this] { writer_loop(); }};
+  reader_ = std::thread{[this] { reader_loop(); }};
+}
+
+sqlite_store::~sqlite_store() {
+  close();
+}
+
+void sqlite_store::close() {
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    if (stopping_ && !writer_.joinable())
+      return;
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (writer_.joinable())
+    writer_.join();
+  if (reader_.joinable())
+    reader_.join();
+  for (auto db : {write_db_, read_db_, async_db_})
+    sqlite3_close(db);
+  write_db_ = read_db_ = async_db_ = nullptr;
+}
+
+void sqlite_store::submit(write_batch batch, commit_fn done) {
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    if (stopping_) {
+      if (done)
+        done(commit_result{false, "store is closed", {}, false});
+      return;
+    }
+    queue_.push_back({std::move(batch), std::move(done)});
+  }
+  cv_.notify_all();
+}
+
+void sqlite_store::on_commit(commit_fn listener) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  listeners_.push_back(std::move(listener));
+}
+
+void sqlite_store::writer_loop() {
+  std::vector<pending_write> group;
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock{mtx_};
+      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty() && stopping_)
+        return;
+      // Everything queued while the last commit was syncing joins this one.
+      while (!queue_.empty() && group.size() < opts_.max_batch) {
+        group.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    commit_group(group);
+    group.clear();
+  }
+}
+
+void sqlite_store::commit_group(std::vector<pending_write>& group) {
+  std::vector<commit_result> results(group.size());
+  bool committed = false;
+  std::string failure;
+  try {
+    exec(write_db_, "BEGIN IMMEDIATE");
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      // A savepoint per batch: one bad batch fails alone, the rest commit.
+      exec(write_db_, "SAVEPOINT batch");
+      try {
+        apply(group[i].batch, results[i]);
+        exec(write_db_, "RELEASE batch");
+      } catch (const std::exception& e) {
+        exec(write_db_, "ROLLBACK TO batch");
+        exec(write_db_, "RELEASE batch");
+        results[i] = commit_result{false, e.what(), {}, false};
+      }
+    }
+    exec(write_db_, "COMMIT");
+    committed = true;
+  } catch (const std::exception& e) {
+    failure = e.what();
+    sqlite3_exec(write_db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    LOG_ERROR("store", "group commit failed: " << failure);
+  }
+  std::vector<commit_fn> listeners;
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    last_commit_ok_ = committed;
+    listeners = listeners_;
+  }
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    auto& r = results[i];
+    if (!committed)
+      r = commit_result{false, failure, {}, false};
+    if (r.ok)
+      for (auto& l : listeners)
+        l(r);
+    if (group[i].done)
+      group[i].done(r);
+  }
+  if (committed && ++commits_ % 4096 == 0)
+    prune();
+}
+
+void sqlite_store::apply(const write_batch& b, commit_result& result) {
+  if (!b.upserts.empty()) {
+    statement st{write_db_,
+                 "INSERT INTO entities (kind, id, project, document, version) "
+                 "VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, id) DO UPDATE SET "
+                 "project = excluded.project, document = excluded.document, "
+                 "version = excluded.version"};
+    for (auto& e : b.upserts)
+      st.bind(1, e.kind).bind(2, e.id).bind(3, e.project).bind(4, e.document)
+        .bind(5, e.version).run();
+  }
+  if (!b.deletes.empty()) {
+    statement st{write_db_, "DELETE FROM entities WHERE kind = ? AND id = ?"};
+    for (auto& [kind, id] : b.deletes)
+      st.bind(1, kind).bind(2, id).run();
+  }
+  if (!b.events.empty()) {
+    statement st{write_db_,
+                 "INSERT INTO events (type, project, time, data) VALUES (?, ?, ?, ?)"};
+    for (auto e : b.events) {
+      st.bind(1, e.type).bind(2, e.project).bind(3, e.time).bind(4, e.data).run();
+      e.id = static_cast<uint64_t>(sqlite3_last_insert_rowid(write_db_));
+      result.events.push_back(std::move(e));
+    }
+  }
+  if (!b.outbox.empty()) {
+    statement st{write_db_, "INSERT INTO outbox (exchange, routing_key, message_id, body) "
+                            "VALUES (?, ?, ?, ?)"};
+    for (auto& o : b.outbox)
+      st.bind(1, o.exchange).bind(2, o.routing_key).bind(3, o.message_id)
+        .bind(4, o.body).run();
+    result.outbox_written = true;
+  }
+  if (!b.processed.empty()) {
+    statement st{write_db_, "INSERT OR IGNORE INTO processed (message_id) VALUES (?)"};
+    for (auto& id : b.processed)
+      st.bind(1, id).run();
+  }
+  if (!b.confirmed.empty()) {
+    statement st{write_db_, "DELETE FROM outbox WHERE id = ?"};
+    for (auto id : b.confirmed)
+      st.bind(1, id).run();
+  }
+}
+
+// Keeps the replay log and the processed-id table from growing without bound.
+void sqlite_store::prune() {
+  try {
+    statement ev{write_db_, "DELETE FROM events WHERE id <= (SELECT MAX(id) FROM events) - ?"};
+    ev.bind(1, static_cast<int64_t>(opts_.event_retention)).run();
+    statement pr{write_db_,
+                 "DELETE FROM processed WHERE seq <= (SELECT MAX(seq) FROM processed) - ?"};
+    pr.bind(1, static_cast<int64_t>(opts_.event_retention)).run();
+  } catch (const std::exception& e) {
+    LOG_WARN("store", "pruning failed: " << e.what());
+  }
+}
+
+std::vector<entity_record> sqlite_store::load_kind(const std::string& kind) {
+  std::lock_guard<std::mutex> guard{read_mtx_};
+  statement st{read_db_, "SELECT id, project, document, version FROM entities WHERE kind = ?"};
+  st.bind(1, kind);
+  std::vector<entity_record> out;
+  while (st.step())
+    out.push_back({kind, st.text(0), st.text(1), st.text(2), st.integer(3)});
+  return out;
+}
+
+namespace {
+
+std::vector<event_record> read_events(sqlite3* db, uint64_t after, std::size_t limit) {
+  statement st{db, "SELECT id, type, project, time, data FROM events WHERE id > ? "
+                   "ORDER BY id LIMIT ?"};
+  st.bind(1, static_cast<int64_t>(after)).bind(2, static_cast<int64_t>(limit));
+  std::vector<event_record> out;
+  while (st.step())
+    out.push_back({static_cast<uint64_t>(st.integer(0)), st.text(1), st.text(2),
+                   st.text(3), st.text(4)});
+  return out;
+}
+
+} // namespace
+
+std::vector<event_record> sqlite_store::events_after(uint64_t after, std::size_t limit) {
+  std::lock_guard<std::mutex> guard{read_mtx_};
+  return read_events(read_db_, after, limit);
+}
+
+uint64_t sqlite_store::last_event_id() {
+  std::lock_guard<std::mutex> guard{read_mtx_};
+  // The sequence survives pruning and deletion, unlike MAX(id).
+  statement st{read_db_, "SELECT seq FROM sqlite_sequence WHERE name = 'events'"};
+  return st.step() ? static_cast<uint64_t>(st.integer(0)) : 0;
+}
+
+std::vector<std::string> sqlite_store::processed_ids(std::size_t newest) {
+  std::lock_guard<std::mutex> guard{read_mtx_};
+  statement st{read_db_, "SELECT message_id FROM processed ORDER BY seq DESC LIMIT ?"};
+  st.bind(1, static_cast<int64_t>(newest));
+  std::vector<std::string> out;
+  while (st.step())
+    out.push_back(st.text(0));
+  return out;
+}
+
+void sqlite_store::events_after_async(uint64_t after, std::size_t limit,
+                                      std::function<void(std::vector<event_record>)> done) {
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    reads_.push_back({after, limit, std::move(done)});
+  }
+  cv_.notify_all();
+}
+
+void sqlite_store::reader_loop() {
+  for (;;) {
+    read_job job;
+    {
+      std::unique_lock<std::mutex> lock{mtx_};
+      cv_.wait(lock, [this] { return stopping_ || !reads_.empty(); });
+      if (reads_.empty())
+        return;
+      job = std::move(reads_.front());
+      reads_.pop_front();
+    }
+    std::vector<event_record> rows;
+    try {
+      rows = read_events(async_db_, job.after, job.limit);
+    } catch (const std::exception& e) {
+      LOG_ERROR("store", "event read failed: " << e.what());
+    }
+    job.done(std::move(rows));
+  }
+}
+
+std::vector<bus::outbound> sqlite_store::pending_outbox(int64_t after_id, std::size_t limit) {
+  std::lock_guard<std::mutex> guard{read_mtx_};
+  statement st{read_db_, "SELECT id, exchange, routing_key, message_id, body FROM outbox "
+                         "WHERE id > ? ORDER BY id LIMIT ?"};
+  st.bind(1, after_id).bind(2, static_cast<int64_t>(limit));
+  std::vector<bus::outbound> out;
+  while (st.step())
+    out.push_back({st.integer(0), st.text(1), st.text(2), st.text(3), st.text(4)});
+  return out;
+}
+
+void sqlite_store::confirm_outbox(const std::vector<int64_t>& ids) {
+  if (ids.empty())
+    return;
+  write_batch b;
+  b.confirmed = ids;
+  submit(std::move(b), nullptr);
+}
+
+bool sqlite_store::healthy() {
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    if (stopping_ || !last_commit_ok_)
+      return false;
+  }
+  try {
+    std::lock_guard<std::mutex> guard{read_mtx_};
+    statement st{read_db_, "SELECT 1"};
+    return st.step();
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+std::string sqlite_store::describe() const {
+  return "sqlite://" + path_;
+}
+
+} // namespace steward::store

@@ -1,0 +1,26 @@
+#include "store/store.hpp"
+
+#include <stdexcept>
+
+#include "store/sqlite_store.hpp"
+
+namespace steward::store {
+
+bool write_batch::empty() const {
+  return upserts.empty() && deletes.empty() && events.empty() && outbox.empty()
+         && processed.empty() && confirmed.empty();
+}
+
+std::unique_ptr<store> open_store(const store_options& opts) {
+  const std::string sqlite_prefix = "sqlite:///";
+  if (opts.connection.rfind(sqlite_prefix, 0) == 0)
+    return std::make_unique<sqlite_store>(opts.connection.substr(sqlite_prefix.size()), opts);
+  if (opts.connection.rfind("postgresql://", 0) == 0
+      || opts.connection.rfind("postgres://", 0) == 0)
+    throw std::runtime_error("[database] connection: PostgreSQL is accepted in the "
+                             "configuration but not served yet; use sqlite:///PATH");
+  throw std::runtime_error("[database] connection: '" + opts.connection
+                           + "' is neither sqlite:///PATH nor postgresql://...");
+}
+
+} // namespace steward::store

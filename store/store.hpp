@@ -1,0 +1,89 @@
+#pragma once
+// Durable state behind one interface: entities, the event log, the outbox and
+// the ids of processed messages. SQLite (sqlite_store) is the embedded default.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bus/bus.hpp"
+
+namespace steward::store {
+
+struct entity_record {
+  std::string kind;      // "host", "lease", ...
+  std::string id;
+  std::string project;   // "" for entities that belong to no project
+  std::string document;  // JSON text
+  int64_t version = 0;
+};
+
+/// One domain event, as kept for replay to SSE clients.
+struct event_record {
+  uint64_t id = 0;       // assigned at commit, strictly increasing
+  std::string type;      // "host.update", "lease.create", ...
+  std::string project;   // "" for operator-only events
+  std::string time;      // ISO 8601 with microseconds
+  std::string data;      // JSON text
+};
+
+/// Everything one state change writes, committed atomically.
+struct write_batch {
+  std::vector<entity_record> upserts;
+  std::vector<std::pair<std::string, std::string>> deletes; // kind, id
+  std::vector<event_record> events;
+  std::vector<bus::outbound> outbox;
+  std::vector<std::string> processed; // message ids consumed by this change
+  std::vector<int64_t> confirmed;     // outbox rows the broker confirmed
+
+  bool empty() const;
+};
+
+struct commit_result {
+  bool ok = true;
+  std::string error;
+  std::vector<event_record> events;   // with their ids
+  bool outbox_written = false;
+};
+
+using commit_fn = std::function<void(const commit_result&)>;
+
+class store : public bus::outbox_source {
+public:
+  ~store() override = default;
+
+  /// Queues a batch for the next group commit. `done` runs on the writer
+  /// thread after the batch is on disk (or failed); it must not block.
+  virtual void submit(write_batch batch, commit_fn done) = 0;
+  /// Called after every committed batch, in commit order, on the writer
+  /// thread: how committed events reach the event hub and the publisher.
+  virtual void on_commit(commit_fn listener) = 0;
+
+  /// Blocking reads, for start-up and for threads that may block.
+  virtual std::vector<entity_record> load_kind(const std::string& kind) = 0;
+  virtual std::vector<event_record> events_after(uint64_t after, std::size_t limit) = 0;
+  virtual uint64_t last_event_id() = 0;
+  virtual std::vector<std::string> processed_ids(std::size_t newest) = 0;
+  /// The same read off the caller's thread: `done` runs on a store thread.
+  virtual void events_after_async(uint64_t after, std::size_t limit,
+                                  std::function<void(std::vector<event_record>)> done) = 0;
+
+  /// True while the store accepts writes (for /readyz).
+  virtual bool healthy() = 0;
+  virtual std::string describe() const = 0;
+  /// Drains queued writes and stops the store's threads.
+  virtual void close() = 0;
+};
+
+struct store_options {
+  std::string connection;          // "sqlite:///path" or "postgresql://..."
+  std::size_t max_batch = 1024;    // batches per group commit, at most
+  std::size_t event_retention = 1000000; // events kept for replay
+};
+
+/// Opens the store named by `opts.connection`. Throws std::runtime_error with
+/// a readable message when it cannot.
+std::unique_ptr<store> open_store(const store_options& opts);
+
+} // namespace steward::store

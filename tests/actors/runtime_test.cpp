@@ -1,0 +1,160 @@
+// The actors against a real SQLite file: every answer comes after the change
+// is stored, entities and timers come back after a restart, notifications are
+// applied once.
+#include <gtest/gtest.h>
+
+#include <future>
+
+#include "actors/runtime.hpp"
+#include "bus/oslo.hpp"
+#include "common/time_format.hpp"
+#include "tests/support/support.hpp"
+
+using namespace steward;
+using nlohmann::json;
+
+namespace {
+
+struct world {
+  explicit world(const test::temp_dir& dir) {
+    store::store_options o;
+    o.connection = "sqlite:///" + dir.file("actors.db");
+    db = store::open_store(o);
+    actors = std::make_unique<runtime>(runtime_options{}, *db);
+  }
+  ~world() {
+    actors->shutdown();
+    db->close();
+  }
+  api_reply ask(std::string verb, std::string id = "", json body = nullptr, bool staff = true) {
+    api_command cmd;
+    cmd.verb = std::move(verb);
+    cmd.id = std::move(id);
+    cmd.body = std::move(body);
+    cmd.who.user_id = staff ? "root" : "alice";
+    cmd.who.staff = staff;
+    std::promise<api_reply> p;
+    actors->ask("host", cmd, [&](api_reply r) { p.set_value(std::move(r)); });
+    return p.get_future().get();
+  }
+  // Delivers a notification and waits for its acknowledgement.
+  void notify(const bus::notification& n) {
+    std::promise<void> acked;
+    actors->deliver(bus::inbound{"nova", "versioned_notifications.info", n},
+                    [&] { acked.set_value(); });
+    ASSERT_EQ(acked.get_future().wait_for(test::patience), std::future_status::ready);
+  }
+  std::unique_ptr<store::store> db;
+  std::unique_ptr<runtime> actors;
+};
+
+bus::notification service_update(const std::string& host, bool disabled) {
+  json payload = {{"nova_object.name", "ServiceStatusPayload"},
+                  {"nova_object.data",
+                   {{"host", host}, {"binary", "nova-compute"}, {"disabled", disabled},
+                    {"forced_down", false}, {"disabled_reason", disabled ? "maint" : ""}}}};
+  return bus::make_notification("nova-compute:" + host, "service.update", "INFO", payload, now());
+}
+
+} // namespace
+
+TEST(runtime, host_life_is_stored_before_each_answer) {
+  test::temp_dir dir;
+  std::string id;
+  {
+    world w{dir};
+    auto created = w.ask("create", "", {{"hypervisor_hostname", "c-1"}, {"vcpus", 16}});
+    ASSERT_EQ(created.status, 201) << created.error;
+    id = created.body["host"]["id"];
+    EXPECT_EQ(w.db->load_kind("host").size(), 1u) << "stored before the answer";
+    EXPECT_EQ(w.ask("create", "", {{"hypervisor_hostname", "c-1"}}).status, 409);
+    EXPECT_EQ(w.ask("show", "c-1").body["host"]["id"], id) << "found by name too";
+    auto updated = w.ask("update", id, {{"vcpus", 32}});
+    ASSERT_EQ(updated.status, 200);
+    EXPECT_EQ(json::parse(w.db->load_kind("host")[0].document)["vcpus"], 32);
+    EXPECT_EQ(w.ask("update", id, {{"vcpus", "lots"}}).status, 400);
+    EXPECT_EQ(w.ask("list", "", nullptr, false).status, 403);
+    auto list = w.ask("list");
+    ASSERT_EQ(list.body["hosts"].size(), 1u);
+    EXPECT_EQ(list.body["hosts"][0]["vcpus"], 32);
+    EXPECT_EQ(w.ask("show", "nope").status, 404);
+    // Three events and three notifications so far: create, update... and the
+    // refused update wrote nothing.
+    auto events = w.db->events_after(0, 100);
+    ASSERT_EQ(events.size(), 2u);
+    EXPECT_EQ(events[0].type, "host.create");
+    EXPECT_EQ(events[1].type, "host.update");
+    EXPECT_EQ(w.db->pending_outbox(0, 100).size(), 2u) << "nothing drains the outbox here";
+  }
+  {
+    world w{dir};
+    auto shown = w.ask("show", id);
+    ASSERT_EQ(shown.status, 200) << "recovered after restart";
+    EXPECT_EQ(shown.body["host"]["vcpus"], 32);
+    EXPECT_EQ(w.ask("delete", id).status, 204);
+    EXPECT_EQ(w.ask("show", id).status, 404);
+    EXPECT_TRUE(w.db->load_kind("host").empty());
+  }
+}
+
+TEST(runtime, overdue_timer_fires_after_restart) {
+  test::temp_dir dir;
+  {
+    world w{dir};
+    auto until = timefmt::iso_micro(now() + std::chrono::hours{1});
+    auto r = w.ask("create", "", {{"hypervisor_hostname", "c-2"}, {"status", "disabled"},
+                                  {"disabled_until", until}});
+    ASSERT_EQ(r.status, 201) << r.error;
+  }
+  // While "down", time passes beyond disabled_until.
+  global_clock().advance(std::chrono::hours{2});
+  world w{dir};
+  ASSERT_TRUE(test::eventually([&] {
+    return w.ask("show", "c-2").body["host"]["status"] == "enabled";
+  }));
+}
+
+TEST(runtime, clock_jump_fires_a_pending_timer) {
+  test::temp_dir dir;
+  world w{dir};
+  auto until = timefmt::iso_micro(now() + std::chrono::hours{5});
+  ASSERT_EQ(w.ask("create", "", {{"hypervisor_hostname", "c-3"}, {"status", "disabled"},
+                                 {"disabled_until", until}}).status, 201);
+  EXPECT_EQ(w.ask("show", "c-3").body["host"]["status"], "disabled");
+  global_clock().advance(std::chrono::hours{6});
+  w.actors->clock_jumped();
+  ASSERT_TRUE(test::eventually([&] {
+    return w.ask("show", "c-3").body["host"]["status"] == "enabled";
+  }));
+}
+
+TEST(runtime, notifications_learn_hosts_once) {
+  test::temp_dir dir;
+  world w{dir};
+  auto n = service_update("c-7", true);
+  w.notify(n);
+  auto shown = w.ask("show", "c-7");
+  ASSERT_EQ(shown.status, 200) << "learned from the notification";
+  EXPECT_EQ(shown.body["host"]["status"], "disabled");
+  auto events_before = w.db->events_after(0, 100).size();
+  w.notify(n); // a redelivery: acknowledged, not applied again
+  EXPECT_EQ(w.db->events_after(0, 100).size(), events_before);
+  EXPECT_EQ(w.db->processed_ids(10).front(), n.message_id);
+  w.notify(service_update("c-7", false));
+  EXPECT_EQ(w.ask("show", "c-7").body["host"]["status"], "enabled");
+  auto other = bus::make_notification("x", "compute.metrics.update", "INFO", json::object(), now());
+  w.notify(other); // nobody handles it: acknowledged all the same
+}
+
+TEST(runtime, processed_ids_survive_a_restart) {
+  test::temp_dir dir;
+  auto n = service_update("c-8", true);
+  {
+    world w{dir};
+    w.notify(n);
+  }
+  world w{dir};
+  auto before = w.db->events_after(0, 100).size();
+  w.notify(n);
+  EXPECT_EQ(w.db->events_after(0, 100).size(), before);
+}
