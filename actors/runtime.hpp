@@ -1,7 +1,9 @@
 #pragma once
 // The actor side of stewardd behind a CAF-free face: the HTTP routes and the
 // bus talk to it through these calls, which return at once.
+#include <algorithm>
 #include <chrono>
+#include <thread>
 #include <functional>
 #include <memory>
 #include <string>
@@ -17,7 +19,7 @@ struct runtime_options {
   std::string notification_exchange = "openstack";
   std::string notification_topic = "notifications";
   std::chrono::seconds request_timeout{30};
-  std::size_t scheduler_threads = 2;
+  std::size_t scheduler_threads = std::max(2u, std::thread::hardware_concurrency());
 };
 
 class runtime {

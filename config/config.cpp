@@ -170,6 +170,8 @@ const std::vector<key_spec>& schema() {
              check_not_empty),
     choice_key("DEFAULT", "log_level", "info", {"debug", "info", "warning", "error"},
                "least severe log level written to stderr"),
+    int_key("DEFAULT", "actor_threads", 0, 0, 256,
+            "threads running the actors (0: one per core)"),
     bool_key("DEFAULT", "test_clock", false,
              "allow POST /v1/admin/clock to move Steward's clock forward (tests only)"),
     text_key("api", "bind_host", "127.0.0.1", "address the HTTP API listens on",

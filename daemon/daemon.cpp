@@ -121,6 +121,8 @@ daemon::daemon(const config::settings& cfg) : parts_{std::make_unique<parts>()} 
   ro.notification_exchange = cfg.text("messaging", "notification_exchange");
   ro.notification_topic = cfg.text("messaging", "notification_topic");
   ro.request_timeout = std::chrono::seconds{cfg.integer("api", "request_timeout")};
+  if (auto threads = cfg.integer("DEFAULT", "actor_threads"); threads > 0)
+    ro.scheduler_threads = static_cast<std::size_t>(threads);
   p.actors = std::make_unique<runtime>(ro, *p.db);
 
   p.messaging = make_bus(cfg, *p.db);
