@@ -42,11 +42,13 @@ void request_page(hub_ptr self, uint64_t id, uint64_t after) {
   });
 }
 
-void drop(hub_ptr self, uint64_t id, const char* why) {
+// The client's queue refused an event: it overflowed, or the client left.
+void drop(hub_ptr self, uint64_t id) {
   auto i = self->state.subscribers.find(id);
   if (i == self->state.subscribers.end())
     return;
-  LOG_INFO("events", "stream client " << id << " dropped: " << why);
+  if (i->second.stream->overflowed())
+    LOG_INFO("events", "stream client " << id << " dropped: it does not keep up");
   i->second.stream->finish();
   self->state.subscribers.erase(i);
 }
@@ -92,7 +94,7 @@ event_hub(event_hub_actor::stateful_pointer<event_hub_state> self, store::store*
           }
       }
       for (auto id : gone)
-        drop(self, id, "it does not keep up");
+        drop(self, id);
     },
     [=](atom::replay, uint64_t id, committed_events& page) {
       auto i = self->state.subscribers.find(id);
@@ -101,14 +103,14 @@ event_hub(event_hub_actor::stateful_pointer<event_hub_state> self, store::store*
       auto& s = i->second;
       for (auto& e : page.events)
         if (!deliver(s, e))
-          return drop(self, id, "it does not keep up");
+          return drop(self, id);
       if (page.events.size() == replay_page_size || s.reread) {
         s.reread = false;
         return request_page(self, id, s.last_seen);
       }
       for (auto& e : s.buffered)
         if (!deliver(s, e))
-          return drop(self, id, "it does not keep up");
+          return drop(self, id);
       s.buffered.clear();
       s.buffered.shrink_to_fit();
       s.live = true;

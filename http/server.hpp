@@ -1,5 +1,5 @@
 #pragma once
-// The HTTP/1.1 server. Beast lives only in server.cpp: including this header
+// The HTTP/1.1 server. Beast lives only in the server's own .cpp files: including this header
 // costs nothing.
 #include <chrono>
 #include <cstdint>

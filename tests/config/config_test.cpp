@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "config/config.hpp"
 #include "tests/support/support.hpp"
 
@@ -82,4 +85,22 @@ TEST(config, help_lists_every_key_with_its_default) {
     EXPECT_NE(text.find(k.key + " = "), std::string::npos) << k.key;
   }
   EXPECT_TRUE(load({"--help"}).help);
+}
+
+TEST(config, every_key_is_documented) {
+  std::ifstream in{STEWARD_DOCS_DIR "/configuration.md"};
+  ASSERT_TRUE(in) << "docs/configuration.md is missing";
+  std::stringstream text;
+  text << in.rdbuf();
+  auto doc = text.str();
+  for (auto& k : config::schema()) {
+    auto heading = "## [" + k.section + "]";
+    auto at = doc.find(heading);
+    ASSERT_NE(at, std::string::npos) << heading;
+    auto next = doc.find("\n## ", at + 1);
+    auto part = doc.substr(at, next == std::string::npos ? std::string::npos : next - at);
+    auto shown = k.default_value.empty() ? std::string{"empty"} : "`" + k.default_value + "`";
+    EXPECT_NE(part.find("| `" + k.key + "` | " + shown + " |"), std::string::npos)
+      << "[" << k.section << "] " << k.key << " (default '" << k.default_value << "')";
+  }
 }

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/ids.hpp"
+#include "http/errors.hpp"
 #include "http/event_stream.hpp"
 #include "tests/http/test_client.hpp"
 
@@ -182,8 +183,9 @@ protected:
   std::vector<std::thread> threads_;
 };
 
+// The server's own errors come in Steward's shape (http/errors.hpp).
 json error_body(int code, const std::string& message) {
-  return {{"error", {{"code", code}, {"message", message}}}};
+  return {{"error", {{"code", code}, {"title", status_title(code)}, {"message", message}}}};
 }
 
 // ---- Plain requests ---------------------------------------------------------

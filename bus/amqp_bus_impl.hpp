@@ -1,0 +1,147 @@
+#pragma once
+// What amqp_bus's two threads share: the state inside amqp_bus::impl. Private
+// to the AMQP bus; the consumer thread's loop is in amqp_consumer.cpp, the
+// publisher's in amqp_publisher.cpp, start and stop in amqp_bus.cpp.
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bus/amqp_bus.hpp"
+#include "bus/amqp_connection.hpp"
+
+namespace steward::bus {
+
+namespace detail {
+
+// This often the publisher reads the outbox again from the start: a store
+// may commit rows out of id order (a sequence in PostgreSQL), and a row with
+// an id below the cursor would otherwise wait for the next reconnect. It is
+// also the longest the idle publisher waits for outbox_changed().
+constexpr milliseconds rescan_interval{1000};
+
+// An ack the receiver has given, waiting for the consumer thread to send it.
+struct pending_ack {
+  uint64_t generation;  // which connection delivered the message
+  uint64_t tag;
+};
+
+// Shared with every ack_fn handed out, so that a late ack (after stop(), even
+// after the bus is gone) is harmless.
+struct ack_box {
+  std::mutex m;
+  std::vector<pending_ack> acks;
+};
+
+struct publish_state; // amqp_publisher.cpp
+
+} // namespace detail
+
+struct amqp_bus::impl {
+  explicit impl(amqp_options o) : opts(std::move(o)) {
+    if (opts.url.hosts.empty()) opts.url.hosts.push_back(amqp_endpoint{});
+    opts.max_unconfirmed = std::max<std::size_t>(1, opts.max_unconfirmed);
+    // The idle publisher must still look at its socket often enough for
+    // rabbitmq-c to send heartbeats (it does so only while reading).
+    if (opts.heartbeat_seconds > 0) {
+      idle_wait =
+          std::min(detail::rescan_interval, milliseconds(opts.heartbeat_seconds * 1000 / 2));
+    }
+  }
+
+  amqp_options opts;
+  milliseconds idle_wait = detail::rescan_interval;
+  inbound_handler handler;
+
+  std::mutex lifecycle;  // serialises start() and stop()
+  bool running = false;
+
+  std::mutex mtx;               // guards the three fields below
+  std::condition_variable cv;   // stop, outbox signal, thread exit
+  std::atomic<bool> stopping{false};
+  bool outbox_signal = false;
+  int threads_running = 0;
+
+  std::atomic<bool> consumer_up{false};
+  std::atomic<bool> publisher_up{false};
+  std::shared_ptr<detail::ack_box> acks = std::make_shared<detail::ack_box>();
+  uint64_t generation = 0;  // consumer thread only
+  detail::socket_slot consumer_socket;
+  detail::socket_slot publisher_socket;
+  std::thread consumer_thread;
+  std::thread publisher_thread;
+
+  std::string describe(const amqp_endpoint& ep) const {
+    std::string vhost = opts.url.vhost == "/" ? "" : opts.url.vhost;
+    return "amqp://" + ep.user + "@" + ep.host + ":" + std::to_string(ep.port) + "/" + vhost;
+  }
+  std::string describe() const { return describe(opts.url.hosts.front()); }
+
+  const amqp_endpoint& endpoint_for(std::size_t attempt) const {
+    return opts.url.hosts[attempt % opts.url.hosts.size()];
+  }
+
+  // Sleeps `d` unless stop() comes first.
+  void sleep_unless_stopped(milliseconds d) {
+    std::unique_lock<std::mutex> l(mtx);
+    cv.wait_for(l, d, [&] { return stopping.load(); });
+  }
+
+  // Waits up to `d` for outbox_changed() (or stop). True when it came.
+  bool wait_outbox_signal(milliseconds d) {
+    std::unique_lock<std::mutex> l(mtx);
+    cv.wait_for(l, d, [&] { return stopping.load() || outbox_signal; });
+    bool got = outbox_signal;
+    outbox_signal = false;
+    return got;
+  }
+
+  bool take_outbox_signal() {
+    std::lock_guard<std::mutex> l(mtx);
+    bool got = outbox_signal;
+    outbox_signal = false;
+    return got;
+  }
+
+  void thread_exited() {
+    {
+      std::lock_guard<std::mutex> l(mtx);
+      --threads_running;
+    }
+    cv.notify_all();
+  }
+
+  void shut_down_sockets() {
+    consumer_socket.shut_down();
+    publisher_socket.shut_down();
+  }
+
+  // ----- consumer (amqp_consumer.cpp) -------------------------------------
+
+  void consumer_main();
+  std::string declare_consumer_topology(detail::connection& conn);
+  std::string consume(detail::connection& conn);
+  std::string handle_delivery(detail::connection& conn, const amqp_envelope_t& env);
+  ack_fn make_ack(uint64_t tag);
+  std::string flush_acks(detail::connection& conn);
+  std::string handle_other_frame(detail::connection& conn);
+
+  // ----- publisher (amqp_publisher.cpp) -----------------------------------
+
+  void publisher_main();
+  std::string open_publisher_channels(detail::connection& conn);
+  std::string publish(detail::connection& conn);
+  std::string publish_pending(detail::connection& conn, detail::publish_state& st);
+  std::string declare_once(detail::connection& conn, detail::publish_state& st,
+                           const std::string& exchange);
+  std::string read_broker_frames(detail::connection& conn, detail::publish_state& st,
+                                 milliseconds wait);
+  void settle(detail::publish_state& st, uint64_t tag, bool multiple, bool acked);
+};
+
+} // namespace steward::bus

@@ -1,0 +1,163 @@
+// The Server-Sent Events side of a session: once a response carries an
+// event_stream, the session writes what the stream yields until the stream or
+// the client ends.
+#include "http/session.hpp"
+
+#include <string>
+#include <utility>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+
+#include "http/beast_messages.hpp"
+
+namespace steward::http::detail {
+
+// The status line and headers go out through Beast's serializer; after that
+// the body is whatever the stream yields, written raw: no Content-Length,
+// the body ends when the connection does.
+void session::start_sse(response res) {
+  sse_ = std::move(res.stream);
+  sse_head_.emplace();
+  auto& head = *sse_head_;
+  head.version(version_);
+  head.result(static_cast<unsigned>(res.status >= 100 && res.status <= 599 ? res.status : 200));
+  set_server_headers(head, request_id_);
+  head.set(bhttp::field::content_type, "text/event-stream");
+  head.set(bhttp::field::cache_control, "no-cache");
+  head.set(bhttp::field::connection, "keep-alive");
+  head.set("X-Accel-Buffering", "no"); // tells nginx-like proxies not to buffer
+  add_handler_headers(head, res.headers);
+  sse_serializer_.emplace(head);
+
+  stream_.expires_after(opts_.write_timeout);
+  bhttp::async_write_header(stream_, *sse_serializer_,
+                            beast::bind_front_handler(&session::on_sse_head_written, shared_from_this()));
+}
+
+void session::on_sse_head_written(beast::error_code ec, std::size_t) {
+  if (closed_)
+    return;
+  if (ec) {
+    log_access(sse_head_->result_int(), 0, "(write failed: " + ec.message() + ")");
+    close();
+    return;
+  }
+  log_access(sse_head_->result_int(), 0, "(event stream started)");
+  sse_started_ = true;
+  last_write_ = steady::now();
+  // The read below must not inherit the deadline of the header write.
+  stream_.expires_never();
+  watch_for_disconnect();
+  arm_heartbeat(last_write_ + opts_.sse_heartbeat);
+  sse_->attach(make_wake());
+  pump_sse();
+}
+
+// The producer calls this from any thread after each push. It holds the
+// session weakly and goes through the gate, like a respond_fn.
+std::function<void()> session::make_wake() {
+  return [gate = core_.gate, weak = weak_from_this()] {
+    gate->run_if_open([&] {
+      auto self = weak.lock();
+      if (!self || self->wake_posted_.exchange(true))
+        return;
+      auto strand = self->executor();
+      net::post(strand, beast::bind_front_handler(&session::on_wake, std::move(self)));
+    });
+  };
+}
+
+void session::on_wake() {
+  wake_posted_ = false; // before draining: a push from now on posts again
+  pump_sse();
+}
+
+// Moves what the stream has queued into one write. Only one write is in
+// flight; whatever arrives meanwhile waits in the bounded stream queue and is
+// coalesced into the next write. So a slow client costs at most that queue
+// plus one write, and a full queue ends the stream.
+void session::pump_sse() {
+  if (closed_ || !sse_started_)
+    return;
+  if (sse_->overflowed()) { // do not wait for a write that may never finish
+    close("client too slow: event queue overflowed");
+    return;
+  }
+  if (sse_writing_)
+    return; // on_sse_written pumps again
+  std::string text;
+  bool open = sse_->drain(text);
+  if (!text.empty())
+    write_sse(std::move(text));
+  else if (!open)
+    close("stream finished");
+}
+
+void session::write_sse(std::string text) {
+  sse_writing_ = true;
+  sse_out_ = std::move(text);
+  // A client that stops reading stalls this write; the deadline ends it.
+  stream_.expires_after(opts_.write_timeout);
+  net::async_write(stream_, net::buffer(sse_out_),
+                   beast::bind_front_handler(&session::on_sse_written, shared_from_this()));
+}
+
+void session::on_sse_written(beast::error_code ec, std::size_t n) {
+  sse_writing_ = false;
+  sse_out_.clear();
+  if (closed_)
+    return;
+  if (ec) {
+    close(ec == beast::error::timeout ? "write timed out" : "write failed: " + ec.message());
+    return;
+  }
+  sse_bytes_ += n;
+  last_write_ = steady::now();
+  pump_sse();
+}
+
+// One timer wait is always outstanding while streaming; instead of re-arming
+// it on every write, it fires when a heartbeat could be due and checks.
+void session::arm_heartbeat(steady::time_point when) {
+  heartbeat_.expires_at(when);
+  heartbeat_.async_wait(beast::bind_front_handler(&session::on_heartbeat, shared_from_this()));
+}
+
+void session::on_heartbeat(beast::error_code ec) {
+  if (ec || closed_)
+    return;
+  auto now = steady::now();
+  auto due = last_write_ + opts_.sse_heartbeat;
+  if (sse_writing_) {
+    due = now + opts_.sse_heartbeat; // a write is going out: that is enough
+  } else if (due <= now) {
+    // Written directly, not through the stream's queue: a heartbeat is the
+    // server's, not an event, and must not count against the bound.
+    write_sse(": heartbeat\n\n");
+    due = now + opts_.sse_heartbeat;
+  }
+  arm_heartbeat(due);
+}
+
+// An SSE client sends nothing after its request, so a read that completes
+// means it went away (EOF or reset). Anything it does send is discarded.
+void session::watch_for_disconnect() {
+  stream_.async_read_some(net::buffer(discard_),
+                          beast::bind_front_handler(&session::on_client_input, shared_from_this()));
+}
+
+void session::on_client_input(beast::error_code ec, std::size_t) {
+  if (closed_)
+    return;
+  // A stalled write timing out closes the socket, which aborts this read
+  // too; the write's handler is on its way and reports the real reason.
+  if (ec == net::error::operation_aborted && sse_writing_)
+    return;
+  if (ec)
+    close("client disconnected");
+  else
+    watch_for_disconnect();
+}
+
+} // namespace steward::http::detail
