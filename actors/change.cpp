@@ -1,6 +1,7 @@
 #include "actors/change.hpp"
 
 #include "bus/oslo.hpp"
+#include "common/ids.hpp"
 #include "common/time_format.hpp"
 
 namespace steward {
@@ -28,6 +29,17 @@ void change::emit(const domain_event& e) {
                          {"timestamp", timefmt::iso_micro(when)},
                          {"payload", e.payload}};
   batch_.events.push_back({0, e.type, e.project, timefmt::iso_micro(when), data.dump()});
+}
+
+std::string change::command(const std::string& cloud, const std::string& type,
+                            nlohmann::json payload) {
+  auto request_id = "req-" + make_uuid();
+  payload["request_id"] = request_id;
+  payload["cloud"] = cloud;
+  auto note = bus::make_notification("steward.compute", type, "INFO", std::move(payload), now());
+  batch_.outbox.push_back({0, svc_->command_exchange, "compute." + cloud, note.message_id,
+                           bus::encode_v2(note)});
+  return request_id;
 }
 
 void change::consumed(const std::string& message_id) {

@@ -19,6 +19,9 @@ public:
   /// The event goes to the event log (SSE) and, as an oslo notification, to
   /// the outbox, in the same transaction as the state.
   void emit(const domain_event& e);
+  /// A command for the compute layer (docs/compute-contract.md), sent to
+  /// `compute.<cloud>` once this change is stored. Returns its request id.
+  std::string command(const std::string& cloud, const std::string& type, nlohmann::json payload);
   /// Marks a consumed bus message as processed by this change.
   void consumed(const std::string& message_id);
 

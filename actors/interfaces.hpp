@@ -12,6 +12,7 @@
 #include "messages/event.hpp"
 #include "messages/fwd.hpp"
 #include "messages/stream.hpp"
+#include "actors/catalog/catalog.hpp"
 
 namespace steward {
 
@@ -38,6 +39,10 @@ using registry_actor = caf::typed_actor<
   caf::reacts_to<atom::changed, entity_snapshot>,
   caf::reacts_to<atom::removed, std::string>,
   caf::reacts_to<atom::clock_jump>>;
+
+/// The instance registry also reads the catalog the catalog actor keeps.
+using instance_registry_actor
+  = registry_actor::extend<caf::reacts_to<atom::catalog, catalog_snapshot>>;
 
 /// Fans committed events out to SSE clients.
 using event_hub_actor = caf::typed_actor<

@@ -10,6 +10,8 @@
 
 #include "actors/event_hub.hpp"
 #include "actors/ingest.hpp"
+#include "actors/catalog/catalog_actor.hpp"
+#include "actors/instance/instance_registry.hpp"
 #include "actors/inventory/host_registry.hpp"
 #include "actors/store_actor.hpp"
 #include "common/log.hpp"
@@ -48,6 +50,7 @@ struct runtime::impl {
     svc.store = sys.spawn(store_actor_impl, &db);
     svc.notification_exchange = opts.notification_exchange;
     svc.notification_topic = opts.notification_topic;
+    svc.command_exchange = opts.command_exchange;
     hub = sys.spawn(event_hub, &db);
     // Committed events reach the hub in commit order (one writer thread).
     db.on_commit([hub = hub](const store::commit_result& r) {
@@ -55,7 +58,13 @@ struct runtime::impl {
         caf::anon_send(hub, atom::committed_v, committed_events{r.events});
     });
     registries["host"] = sys.spawn(inventory::host_registry, &svc, db.load_kind("host"));
-    std::vector<ingest_route> routes = {{"service.", registries["host"]}};
+    auto [cat, cat_version] = catalog::recover(db.load_kind("catalog"));
+    auto instances = sys.spawn(instance::instance_registry, &svc, cat, db.load_kind("instance"));
+    registries["instance"] = caf::actor_cast<registry_actor>(instances);
+    registries["catalog"] = sys.spawn(catalog::catalog_actor, &svc, instances, cat, cat_version);
+    std::vector<ingest_route> routes = {{"service.", registries["host"]},
+                                        {"instance.", registries["instance"]},
+                                        {"catalog.", registries["catalog"]}};
     ingest = sys.spawn(steward::ingest, std::move(routes), db.processed_ids(100000));
   }
 };

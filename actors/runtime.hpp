@@ -18,6 +18,7 @@ namespace steward {
 struct runtime_options {
   std::string notification_exchange = "openstack";
   std::string notification_topic = "notifications";
+  std::string command_exchange = "steward.compute";
   std::chrono::seconds request_timeout{30};
   std::size_t scheduler_threads = std::max(2u, std::thread::hardware_concurrency());
 };

@@ -10,6 +10,7 @@ struct actor_services {
   store_actor store;
   std::string notification_exchange = "openstack";
   std::string notification_topic = "notifications";
+  std::string command_exchange = "steward.compute";
 };
 
 } // namespace steward

@@ -1,6 +1,7 @@
 #include "config/config.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cctype>
 #include <fstream>
 #include <sstream>
@@ -35,6 +36,33 @@ std::string check_connection(const std::string& v) {
   if (v.rfind("postgresql://", 0) == 0 || v.rfind("postgres://", 0) == 0)
     return "";
   return "must be sqlite:///PATH or postgresql://USER:PASS@HOST/DB";
+}
+
+std::string check_number(const std::string& v) {
+  char* end = nullptr;
+  auto d = std::strtod(v.c_str(), &end);
+  if (v.empty() || end != v.c_str() + v.size() || d < 0)
+    return "is not a non-negative number";
+  return "";
+}
+
+// "name=value,name=value" with non-negative numeric values.
+std::string check_number_map(const std::string& v) {
+  std::size_t i = 0;
+  while (i < v.size()) {
+    auto comma = v.find(',', i);
+    auto item = v.substr(i, comma == std::string::npos ? std::string::npos : comma - i);
+    auto eq = item.find('=');
+    if (eq == std::string::npos || eq == 0)
+      return "must be name=number pairs separated by commas";
+    auto err = check_number(item.substr(eq + 1));
+    if (!err.empty())
+      return "has a value that " + err;
+    if (comma == std::string::npos)
+      break;
+    i = comma + 1;
+  }
+  return "";
 }
 
 std::string check_not_empty(const std::string& v) {
@@ -219,6 +247,31 @@ const std::vector<key_spec>& schema() {
              "declare exchanges durable, as oslo.messaging's option of that name"),
     int_key("messaging", "prefetch", 256, 1, 65535, "unacknowledged deliveries in flight"),
     int_key("messaging", "heartbeat", 30, 0, 3600, "AMQP heartbeat seconds (0: off)"),
+    choice_key("compute", "driver", "simulated", {"simulated", "bus"},
+               "simulated: the simulated cloud runs inside stewardd; bus: commands go over "
+               "the bus to whatever speaks the compute contract (steward-sim, an adapter)"),
+    text_key("compute", "command_exchange", "steward.compute",
+             "exchange Steward publishes compute commands to", check_not_empty),
+    text_key("simulator", "workload_file", "",
+             "JSON workload the simulated cloud starts with; empty: the small embedded one"),
+    text_key("simulator", "default_duration", "1",
+             "seconds a simulated command takes unless durations says otherwise", check_number),
+    text_key("simulator", "durations", "",
+             "per-command seconds, e.g. compute.instance.create=3,compute.instance.migrate=5",
+             check_number_map),
+    text_key("simulator", "failure_rates", "",
+             "per-command failure probability 0..1, e.g. compute.instance.migrate=0.1",
+             check_number_map),
+    int_key("simulator", "usage_interval", 60, 0, 86400,
+            "seconds between usage samples per running instance (0: none)"),
+    text_key("simulator", "cpu_allocation_ratio", "4", "vCPUs placed per physical core",
+             check_number),
+    text_key("simulator", "ram_allocation_ratio", "1", "memory placed per MiB of a host",
+             check_number),
+    text_key("simulator", "disk_allocation_ratio", "1", "disk placed per GiB of a host",
+             check_number),
+    int_key("simulator", "seed", 0, 0, 4294967295LL,
+            "random seed for injected failures (0: a new one each start)"),
     text_key("auth", "tokens_file", "",
              "JSON file of tokens; empty: state_dir/tokens.json, created with an admin "
              "token on first start"),

@@ -52,8 +52,10 @@ std::unique_ptr<bus::bus> make_bus(const config::settings& cfg, store::store& db
     throw std::runtime_error("[messaging] transport_url: " + err);
   bus::amqp_options opts{db};
   opts.url = *url;
-  opts.bindings.push_back({cfg.text("messaging", "nova_exchange"),
-                           cfg.text("messaging", "nova_topic") + ".info"});
+  // Outcomes of compute commands come as Nova notifications, failures on .error.
+  for (auto priority : {".info", ".error"})
+    opts.bindings.push_back({cfg.text("messaging", "nova_exchange"),
+                             cfg.text("messaging", "nova_topic") + priority});
   opts.queue = cfg.text("messaging", "consumer_queue");
   opts.dead_letter_exchange = cfg.text("messaging", "dead_letter");
   opts.dead_letter_queue = cfg.text("messaging", "dead_letter");
@@ -120,6 +122,7 @@ daemon::daemon(const config::settings& cfg) : parts_{std::make_unique<parts>()} 
   runtime_options ro;
   ro.notification_exchange = cfg.text("messaging", "notification_exchange");
   ro.notification_topic = cfg.text("messaging", "notification_topic");
+  ro.command_exchange = cfg.text("compute", "command_exchange");
   ro.request_timeout = std::chrono::seconds{cfg.integer("api", "request_timeout")};
   if (auto threads = cfg.integer("DEFAULT", "actor_threads"); threads > 0)
     ro.scheduler_threads = static_cast<std::size_t>(threads);
@@ -142,6 +145,7 @@ daemon::daemon(const config::settings& cfg) : parts_{std::make_unique<parts>()} 
   p.routes = std::make_unique<http::router>(p.tokens);
   http::add_system_routes(*p.routes, *p.services);
   http::add_inventory_routes(*p.routes, *p.services);
+  http::add_instance_routes(*p.routes, *p.services);
   p.server = std::make_unique<http::server>(server_options(cfg), *p.routes);
   p.server->start();
 }

@@ -15,6 +15,8 @@ namespace steward {
 struct api_command {
   std::string verb;       // "list", "show", "create", "update", "delete", or a family verb
   std::string id;         // entity id (or name), "" for collection verbs
+  std::string scope;      // a sub-collection the route names (e.g. "flavors" of the catalog)
+  std::string base_url;   // "http://host:port" as the client called it, for URLs in answers
   nlohmann::json body;    // parsed request body; null when there was none
   std::multimap<std::string, std::string> query;
   access::caller who;

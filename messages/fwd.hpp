@@ -17,6 +17,7 @@ struct committed_events;
 struct inbound_notification;
 struct commit_ack;
 struct entity_snapshot;
+struct catalog_snapshot;
 namespace store {
 struct write_batch;
 }
@@ -34,6 +35,7 @@ struct notification;
   X(steward::inbound_notification)                                             \
   X(steward::commit_ack)                                                       \
   X(steward::entity_snapshot)                                                  \
+  X(steward::catalog_snapshot)                                                 \
   X(steward::store::write_batch)                                               \
   X(steward::bus::notification)
 
@@ -53,6 +55,7 @@ CAF_ADD_ATOM(steward, steward::atom, changed, "changed")
 CAF_ADD_ATOM(steward, steward::atom, removed, "removed")
 CAF_ADD_ATOM(steward, steward::atom, notify, "notify")
 CAF_ADD_ATOM(steward, steward::atom, done, "done")
+CAF_ADD_ATOM(steward, steward::atom, catalog, "catalog")
 CAF_END_TYPE_ID_BLOCK(steward)
 
 #define STEWARD_ALLOW_LOCAL(T) CAF_ALLOW_UNSAFE_MESSAGE_TYPE(T)

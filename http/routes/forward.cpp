@@ -10,7 +10,13 @@ api_command make_command(route_context& ctx, std::string verb) {
   cmd.body = std::move(ctx.body);
   cmd.query = ctx.req.query;
   cmd.who = ctx.who;
+  cmd.base_url = base_url(ctx.req);
   return cmd;
+}
+
+std::string base_url(const request& req) {
+  auto host = req.header("host");
+  return "http://" + (host.empty() ? std::string{"localhost"} : host);
 }
 
 response to_response(api_family family, const api_reply& reply) {
@@ -27,11 +33,13 @@ response to_response(api_family family, const api_reply& reply) {
   return r;
 }
 
-route_fn forward(route_services& svc, std::string kind, std::string verb) {
-  return [&svc, kind = std::move(kind), verb = std::move(verb)](route_context ctx,
-                                                                 respond_fn respond) {
+route_fn forward(route_services& svc, std::string kind, std::string verb, std::string scope) {
+  return [&svc, kind = std::move(kind), verb = std::move(verb),
+          scope = std::move(scope)](route_context ctx, respond_fn respond) {
     auto family = ctx.family;
-    svc.actors.ask(kind, make_command(ctx, verb),
+    auto cmd = make_command(ctx, verb);
+    cmd.scope = scope;
+    svc.actors.ask(kind, std::move(cmd),
                    [family, respond = std::move(respond)](api_reply reply) {
                      respond(to_response(family, reply));
                    });

@@ -19,14 +19,19 @@ struct route_services {
 };
 
 /// A route that sends `verb` to the registry of `kind`, with the entity id
-/// taken from the `{id}` path parameter (if the pattern has one).
-route_fn forward(route_services& svc, std::string kind, std::string verb);
+/// taken from the `{id}` path parameter (if the pattern has one) and
+/// `scope` naming a sub-collection where the registry serves several.
+route_fn forward(route_services& svc, std::string kind, std::string verb,
+                 std::string scope = "");
 /// The reply as a response: errors in the family's shape, 204 without a body.
 response to_response(api_family family, const api_reply& reply);
 /// The command a route sends: verb, id, body, query and caller.
 api_command make_command(route_context& ctx, std::string verb);
+/// "http://<Host header>" (the address the client used), for URLs in answers.
+std::string base_url(const request& req);
 
 void add_system_routes(router& r, route_services& svc);
 void add_inventory_routes(router& r, route_services& svc);
+void add_instance_routes(router& r, route_services& svc);
 
 } // namespace steward::http

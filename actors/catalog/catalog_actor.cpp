@@ -1,0 +1,93 @@
+#include "actors/catalog/catalog_actor.hpp"
+
+#include "actors/persist.hpp"
+#include "common/log.hpp"
+
+namespace steward::catalog {
+
+namespace {
+
+using catalog_ptr_t = registry_actor::stateful_pointer<catalog_state>;
+using nlohmann::json;
+
+std::optional<kind> kind_of(const std::string& scope) {
+  for (auto k : {kind::customer, kind::project_group, kind::project, kind::cloud, kind::flavor,
+                 kind::image_template, kind::ssh_key, kind::security_group})
+    if (scope == collection(k))
+      return k;
+  return std::nullopt;
+}
+
+api_reply not_found() {
+  api_reply r;
+  r.status = 404;
+  r.body = {{"detail", "Not found."}};
+  return r;
+}
+
+} // namespace
+
+std::pair<catalog_ptr, int64_t> recover(const std::vector<store::entity_record>& rows) {
+  for (auto& r : rows) {
+    auto doc = json::parse(r.document, nullptr, false);
+    if (auto c = catalog::from_json(doc))
+      return {std::make_shared<const catalog>(std::move(*c)), r.version};
+    LOG_ERROR("catalog", "the stored catalog is unreadable; starting empty");
+  }
+  return {std::make_shared<const catalog>(), 0};
+}
+
+registry_actor::behavior_type
+catalog_actor(catalog_ptr_t self, const actor_services* svc, instance_registry_actor readers,
+              catalog_ptr stored, int64_t version) {
+  auto& st = self->state;
+  st.svc = svc;
+  st.readers = std::move(readers);
+  st.current = std::move(stored);
+  st.version = version;
+  return {
+    [=](api_command& cmd) -> api_reply {
+      auto k = kind_of(cmd.scope);
+      if (!k)
+        return not_found();
+      auto& cat = *self->state.current;
+      if (cmd.verb == "list")
+        return api_reply::ok(cat.render_all(*k, cmd.who, cmd.base_url));
+      if (!cat.visible(*k, cmd.id, cmd.who))
+        return not_found();
+      return api_reply::ok(cat.render(*k, cmd.id, cmd.base_url));
+    },
+    [=](atom::notify, bus::notification& note) -> caf::result<atom::done> {
+      if (note.event_type != "catalog.update")
+        return atom::done_v;
+      auto next = *self->state.current;
+      auto err = next.apply_update(note.payload);
+      if (!err.empty()) {
+        // Acknowledged all the same: a redelivery would not make it valid.
+        LOG_WARN("catalog", err);
+        return atom::done_v;
+      }
+      auto& st = self->state;
+      change c{*st.svc};
+      c.upsert("catalog", "catalog", "", next.to_json(), st.version + 1);
+      c.consumed(note.message_id);
+      auto rp = self->make_response_promise<atom::done>();
+      auto fresh = std::make_shared<const catalog>(std::move(next));
+      persist(self, st.svc->store, std::move(c), [=](commit_ack& ack) mutable {
+        if (!ack.ok)
+          return; // unanswered: the bus delivers it again
+        auto& s = self->state;
+        s.current = fresh;
+        s.version += 1;
+        self->send(s.readers, atom::catalog_v, catalog_snapshot{fresh});
+        rp.deliver(atom::done_v);
+      });
+      return rp;
+    },
+    [=](atom::changed, entity_snapshot&) {},
+    [=](atom::removed, const std::string&) {},
+    [=](atom::clock_jump) {},
+  };
+}
+
+} // namespace steward::catalog

@@ -1,0 +1,27 @@
+#pragma once
+// Keeps the catalog: learns it from catalog.update notifications, stores it,
+// answers the GET routes of its objects, and hands every new version to the
+// instance registry.
+#include <caf/typed_event_based_actor.hpp>
+
+#include "actors/services.hpp"
+
+namespace steward::catalog {
+
+struct catalog_state {
+  static inline const char* name = "catalog";
+  const actor_services* svc = nullptr;
+  instance_registry_actor readers;
+  catalog_ptr current;
+  int64_t version = 0;
+};
+
+/// `stored` is the catalog recovered from the store (empty at first start).
+registry_actor::behavior_type
+catalog_actor(registry_actor::stateful_pointer<catalog_state> self, const actor_services* svc,
+              instance_registry_actor readers, catalog_ptr stored, int64_t version);
+
+/// The catalog kept in the store, or an empty one.
+std::pair<catalog_ptr, int64_t> recover(const std::vector<store::entity_record>& rows);
+
+} // namespace steward::catalog

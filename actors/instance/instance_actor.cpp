@@ -1,0 +1,363 @@
+#include "actors/instance/instance_actor.hpp"
+
+#include "actors/persist.hpp"
+#include "actors/timers.hpp"
+#include "common/log.hpp"
+#include "common/time_format.hpp"
+
+namespace steward::instance {
+
+namespace {
+
+using instance_ptr = entity_actor::stateful_pointer<instance_state>;
+using nlohmann::json;
+
+constexpr const char* publisher = "steward.instances";
+
+const json& doc_of(instance_ptr self) { return *self->state.doc; }
+std::string uuid_of(instance_ptr self) { return doc_of(self)["uuid"].get<std::string>(); }
+
+bool is_scheduled(state s) {
+  return s == state::provisioning_scheduled || s == state::starting_scheduled
+         || s == state::stopping_scheduled || s == state::deletion_scheduled
+         || s == state::resizing_scheduled;
+}
+
+// A scheduled transition begins at once, on the instance's own timer, so that
+// the API answer ("... was scheduled") comes first and a restart resumes it.
+void arm(instance_ptr self) {
+  auto gen = ++self->state.timer_generation;
+  if (is_scheduled(state_of(doc_of(self))))
+    arm_timer(self, now(), gen);
+}
+
+void set_state(json& doc, transition t) {
+  auto to = next(state_of(doc), t);
+  doc["state"] = symbol(to ? *to : state::erred);
+}
+
+json nova_data(const bus::notification& note) {
+  auto d = note.payload.find("nova_object.data");
+  return d != note.payload.end() && d->is_object() ? *d : note.payload;
+}
+
+// Stores `next` with its event, then runs `then(ack)`. `extra(change, next)`
+// runs first: it may add a compute command and change `next` accordingly.
+template <class Extra, class Then>
+void commit(instance_ptr self, json next, const std::string& message_id, Extra extra, Then then) {
+  auto& st = self->state;
+  change c{*st.svc};
+  extra(c, next);
+  auto id = next["uuid"].get<std::string>();
+  auto project = next.value("project", "");
+  c.upsert("instance", id, project, next, st.version + 1);
+  c.emit({st.stored ? "instance.update" : "instance.create", project, publisher, next});
+  c.consumed(message_id);
+  persist(self, st.svc->store, std::move(c), [=](commit_ack& ack) mutable {
+    if (ack.ok) {
+      auto& s = self->state;
+      s.doc = std::make_shared<const json>(std::move(next));
+      s.version += 1;
+      s.stored = true;
+      self->send(s.registry, atom::changed_v, entity_snapshot{id, project, s.doc});
+      arm(self);
+    }
+    then(ack);
+  });
+}
+
+auto no_command = [](change&, json&) {};
+
+// Deletes the instance, then runs `then(ack)`; on success the actor is gone.
+template <class Then>
+void remove(instance_ptr self, const std::string& message_id, Then then) {
+  auto& st = self->state;
+  change c{*st.svc};
+  auto id = uuid_of(self);
+  c.remove("instance", id);
+  c.emit({"instance.delete", doc_of(self).value("project", ""), publisher, doc_of(self)});
+  c.consumed(message_id);
+  persist(self, st.svc->store, std::move(c), [=](commit_ack& ack) mutable {
+    if (ack.ok)
+      self->send(self->state.registry, atom::removed_v, id);
+    then(ack);
+    if (ack.ok)
+      self->quit();
+  });
+}
+
+json flavor_payload(const json& doc) {
+  return {{"flavorid", doc.value("flavor", "")},
+          {"name", doc.value("flavor_name", "")},
+          {"vcpus", doc.value("cores", 0)},
+          {"memory_mb", doc.value("ram", 0)},
+          {"root_gb", doc.value("system_volume_size", 0) / 1024}};
+}
+
+// The compute command that begins the scheduled transition of `doc`.
+void begin_command(change& c, json& doc) {
+  auto cloud = doc.value("cloud_name", "");
+  json p = {{"instance_uuid", doc["uuid"]}};
+  std::string type;
+  switch (state_of(doc)) {
+    case state::provisioning_scheduled: {
+      json groups = json::array();
+      for (auto& g : doc["security_groups"])
+        groups.push_back(g["name"]);
+      p["display_name"] = doc["hostname"];
+      p["project_id"] = doc["project"];
+      p["flavor"] = flavor_payload(doc);
+      p["image_uuid"] = doc["template"];
+      p["key_name"] = doc["key_name"];
+      p["security_groups"] = groups;
+      p["data_volume_gb"] = doc.value("data_volume_size", 0) / 1024;
+      type = "compute.instance.create";
+      set_state(doc, transition::begin_provisioning);
+      break;
+    }
+    case state::starting_scheduled:
+      type = "compute.instance.start";
+      set_state(doc, transition::begin_starting);
+      break;
+    case state::stopping_scheduled:
+      type = "compute.instance.stop";
+      set_state(doc, transition::begin_stopping);
+      break;
+    case state::deletion_scheduled:
+      type = "compute.instance.delete";
+      set_state(doc, transition::begin_deleting);
+      break;
+    case state::resizing_scheduled: {
+      auto& want = doc["pending_resize"];
+      if (want.contains("flavor"))
+        p["flavor"] = want["flavor"];
+      else
+        p["data_volume_gb"] = want.value("data_volume_size", 0) / 1024;
+      type = "compute.instance.resize";
+      set_state(doc, transition::begin_resizing);
+      break;
+    }
+    default:
+      return;
+  }
+  doc["request_id"] = c.command(cloud, type, std::move(p));
+}
+
+api_reply scheduled(const std::string& what) {
+  return api_reply::ok({{"status", what + " was scheduled"}}, 202);
+}
+
+api_reply not_allowed(const std::string& operation, state s) {
+  api_reply r;
+  r.status = 409;
+  r.body = {{"status", "Performing " + operation + " operation from instance state '"
+                         + display_name(s) + "' is not allowed"}};
+  return r;
+}
+
+api_reply must_be_offline() {
+  api_reply r;
+  r.status = 409;
+  r.body = {{"detail", "Instance must be offline"}};
+  return r;
+}
+
+api_reply stored_failure(const commit_ack& ack) {
+  LOG_ERROR("instance", "write failed: " << ack.error);
+  return api_reply::fail(500, "The change could not be stored: " + ack.error);
+}
+
+// An API command that schedules `t`; answers 202 once stored.
+caf::result<api_reply> schedule(instance_ptr self, const std::string& operation, transition t,
+                                json next) {
+  auto to = steward::instance::next(state_of(next), t);
+  if (!to)
+    return not_allowed(operation, state_of(next));
+  next["state"] = symbol(*to);
+  auto rp = self->make_response_promise<api_reply>();
+  commit(self, std::move(next), "", no_command, [=](commit_ack& ack) mutable {
+    rp.deliver(ack.ok ? scheduled(operation == "delete" ? "destroy" : operation)
+                      : stored_failure(ack));
+  });
+  return rp;
+}
+
+void apply_flavor(json& doc, const json& data) {
+  auto f = data.find("flavor");
+  if (f == data.end() || !f->is_object())
+    return;
+  auto fd = f->value("nova_object.data", *f);
+  doc["flavor"] = fd.value("flavorid", doc.value("flavor", ""));
+  doc["flavor_name"] = fd.value("name", doc.value("flavor_name", ""));
+  doc["cores"] = fd.value("vcpus", doc.value("cores", 0));
+  doc["ram"] = fd.value("memory_mb", doc.value("ram", 0));
+}
+
+// Applies an outcome notification to `doc`; returns false when it changes
+// nothing worth storing.
+bool apply_outcome(json& doc, const bus::notification& note, bool& gone) {
+  auto data = nova_data(note);
+  auto type = note.event_type;
+  auto before = doc;
+  auto s = state_of(doc);
+  if (data.contains("host") && data["host"].is_string() && !data["host"].get<std::string>().empty())
+    doc["host"] = data["host"];
+  auto ends_with = [&](const char* suffix) {
+    std::string x = suffix;
+    return type.size() >= x.size() && type.compare(type.size() - x.size(), x.size(), x) == 0;
+  };
+  if (ends_with(".error") || type == "instance.live_migration_abort.end") {
+    if (type != "instance.live_migration_abort.end" && type != "instance.snapshot.error")
+      set_state(doc, transition::set_erred);
+  } else if (type == "instance.create.end" && s == state::provisioning) {
+    set_state(doc, transition::set_online);
+    doc["start_time"] = timefmt::iso_micro(now());
+    if (doc["internal_ips"].empty())
+      for (auto& ip : data.value("ip_addresses", json::array()))
+        doc["internal_ips"].push_back(ip.value("nova_object.data", ip).value("address", ""));
+  } else if (type == "instance.power_on.end" && s == state::starting) {
+    set_state(doc, transition::set_online);
+    doc["start_time"] = timefmt::iso_micro(now());
+  } else if (type == "instance.power_off.end" && s == state::stopping) {
+    set_state(doc, transition::set_offline);
+    doc["start_time"] = nullptr;
+    if (doc.value("restart_pending", false)) {
+      doc.erase("restart_pending");
+      set_state(doc, transition::schedule_starting);
+    }
+  } else if (type == "instance.resize_confirm.end" && s == state::resizing) {
+    auto want = doc.value("pending_resize", json::object());
+    if (want.contains("data_volume_size"))
+      doc["data_volume_size"] = want["data_volume_size"];
+    if (want.contains("flavor")) {
+      auto& f = want["flavor"];
+      doc["flavor"] = f["flavorid"];
+      doc["flavor_name"] = f["name"];
+      doc["cores"] = f["vcpus"];
+      doc["ram"] = f["memory_mb"];
+      doc["system_volume_size"] = f.value("root_gb", 0) * 1024;
+    }
+    doc.erase("pending_resize");
+    set_state(doc, transition::set_resized);
+  } else if (type == "instance.delete.end") {
+    gone = true;
+  } else if (type == "instance.update" && !is_scheduled(s) && s != state::provisioning
+             && s != state::starting && s != state::stopping && s != state::deleting
+             && s != state::resizing) {
+    // A change made outside Steward.
+    auto vm = data.value("state", "");
+    if (vm == "active")
+      doc["state"] = symbol(state::online);
+    else if (vm == "stopped")
+      doc["state"] = symbol(state::offline);
+    else if (vm == "error")
+      doc["state"] = symbol(state::erred);
+    else if (vm == "deleted")
+      gone = true;
+    apply_flavor(doc, data);
+  }
+  return gone || doc != before;
+}
+
+} // namespace
+
+entity_actor::behavior_type
+instance_actor(instance_ptr self, const actor_services* svc, registry_actor registry, json doc,
+               int64_t version, bool stored) {
+  auto& st = self->state;
+  st.svc = svc;
+  st.registry = std::move(registry);
+  st.doc = std::make_shared<const json>(std::move(doc));
+  st.version = version;
+  st.stored = stored;
+  if (stored)
+    arm(self);
+  return {
+    [=](api_command& cmd) -> caf::result<api_reply> {
+      auto& st = self->state;
+      auto current = *st.doc;
+      if (cmd.verb == "show")
+        return api_reply::ok(render(current, cmd.base_url));
+      if (cmd.verb == "usage") {
+        json out;
+        if (auto refused = usage(st.samples, cmd.query, now(), out)) {
+          api_reply r;
+          r.status = refused->status;
+          r.body = refused->body;
+          return r;
+        }
+        return api_reply::ok(std::move(out));
+      }
+      if (cmd.verb == "create") {
+        auto rp = self->make_response_promise<api_reply>();
+        commit(self, current, "", no_command, [=](commit_ack& ack) mutable {
+          rp.deliver(ack.ok ? api_reply::ok(render(*self->state.doc, cmd.base_url), 201)
+                            : stored_failure(ack));
+          if (!ack.ok)
+            self->quit();
+        });
+        return rp;
+      }
+      if (cmd.verb == "start")
+        return schedule(self, "start", transition::schedule_starting, current);
+      if (cmd.verb == "stop")
+        return schedule(self, "stop", transition::schedule_stopping, current);
+      if (cmd.verb == "restart") {
+        // A restart is a stop followed by a start, each through the FSM.
+        current["restart_pending"] = true;
+        return schedule(self, "restart", transition::schedule_stopping, current);
+      }
+      if (cmd.verb == "delete") {
+        if (state_of(current) != state::offline)
+          return must_be_offline();
+        return schedule(self, "delete", transition::schedule_deletion, current);
+      }
+      if (cmd.verb == "resize") {
+        if (state_of(current) != state::offline)
+          return must_be_offline();
+        current["pending_resize"] = cmd.body;
+        return schedule(self, "resize", transition::schedule_resizing, current);
+      }
+      return api_reply::fail(405, "Instances do not support '" + cmd.verb + "'");
+    },
+    [=](atom::notify, bus::notification& note) -> caf::result<atom::done> {
+      auto& st = self->state;
+      if (note.event_type == "instance.usage") {
+        auto data = nova_data(note);
+        st.samples.push_back({timefmt::unix_seconds(now()), data.value("cpu_util", 0.0),
+                              data.value("memory_mb", 0.0), data.value("disk_gb", 0.0)});
+        if (st.samples.size() > max_usage_samples)
+          st.samples.pop_front();
+        return atom::done_v;
+      }
+      auto next = *st.doc;
+      bool gone = false;
+      if (!apply_outcome(next, note, gone) && st.stored)
+        return atom::done_v;
+      auto rp = self->make_response_promise<atom::done>();
+      // A failed write leaves the notification unanswered: the ingest does
+      // not acknowledge it and the broker delivers it again.
+      auto answer = [=](commit_ack& ack) mutable {
+        if (ack.ok)
+          rp.deliver(atom::done_v);
+      };
+      if (gone)
+        remove(self, note.message_id, answer);
+      else
+        commit(self, std::move(next), note.message_id, no_command, answer);
+      return rp;
+    },
+    [=](atom::timer, uint64_t generation) {
+      auto& st = self->state;
+      if (generation != st.timer_generation || !is_scheduled(state_of(*st.doc)))
+        return;
+      commit(self, *st.doc, "", begin_command, [=](commit_ack& ack) {
+        if (!ack.ok)
+          LOG_ERROR("instance", "could not begin: " << ack.error);
+      });
+    },
+    [=](atom::clock_jump) {},
+  };
+}
+
+} // namespace steward::instance

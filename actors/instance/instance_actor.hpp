@@ -1,0 +1,30 @@
+#pragma once
+// One instance: the only writer of its document. An API command schedules a
+// transition (answered 202 once stored); the instance then begins it on its
+// own timer, which sends the compute command in the same transaction; the
+// compute layer's outcome notification completes it.
+#include <deque>
+
+#include <caf/typed_event_based_actor.hpp>
+
+#include "actors/instance/instance_document.hpp"
+#include "actors/services.hpp"
+
+namespace steward::instance {
+
+struct instance_state {
+  static inline const char* name = "instance";
+  const actor_services* svc = nullptr;
+  registry_actor registry;
+  document doc;
+  int64_t version = 0;
+  bool stored = false;
+  uint64_t timer_generation = 0;
+  std::deque<usage_sample> samples;  // kept in memory only, newest last
+};
+
+entity_actor::behavior_type
+instance_actor(entity_actor::stateful_pointer<instance_state> self, const actor_services* svc,
+               registry_actor registry, nlohmann::json doc, int64_t version, bool stored);
+
+} // namespace steward::instance

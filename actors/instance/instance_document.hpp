@@ -1,0 +1,101 @@
+#pragma once
+// An instance as the instances API knows it: the stored document, its
+// validation on create and resize, how it is shown, and how lists are
+// filtered, ordered and paginated. No actors here.
+#include <deque>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "actors/catalog/catalog.hpp"
+#include "actors/instance/instance_state.hpp"
+#include "common/access.hpp"
+#include "common/clock.hpp"
+
+namespace steward::instance {
+
+/// An error answer: status and body (DRF shapes: {"field": ["..."]}, {"detail": "..."}).
+struct refusal {
+  int status;
+  nlohmann::json body;
+};
+
+/// Validates a create body against the catalog and the caller's roles.
+/// On success fills `doc` (state provisioning scheduled) and returns nothing.
+std::optional<refusal> make_instance(const nlohmann::json& body, const catalog::catalog& cat,
+                                     const access::caller& who, sys_time now,
+                                     nlohmann::json& doc);
+
+/// An instance reported by the compute layer that Steward did not know.
+nlohmann::json learned_instance(const nlohmann::json& nova_data, const catalog::catalog& cat,
+                                sys_time now);
+
+/// What a resize asks for: a new flavor or a larger data volume.
+struct resize_request {
+  std::optional<std::string> flavor;    // flavor uuid
+  std::optional<int64_t> data_volume;   // MiB
+};
+std::optional<refusal> parse_resize(const nlohmann::json& body, const nlohmann::json& doc,
+                                    const catalog::catalog& cat, resize_request& out);
+
+/// The instance as the API shows it, with URLs under `base`.
+nlohmann::json render(const nlohmann::json& doc, const std::string& base);
+
+state state_of(const nlohmann::json& doc);
+
+// -- lists -------------------------------------------------------------------
+
+/// Who may see an instance: staff, the owner of its customer, any role in
+/// its project.
+bool can_see(const access::caller& who, const nlohmann::json& doc);
+/// Who may create and operate: staff and project administrators.
+bool can_operate(const access::caller& who, const nlohmann::json& doc);
+
+struct list_query {
+  std::map<std::string, std::string> contains;  // field -> lower-case needle
+  std::optional<state> state_filter;
+  std::string order_field;                      // "" = by hostname
+  bool descending = false;
+  std::string page = "1";
+  int64_t page_size = 10;
+};
+constexpr int64_t default_page_size = 10;
+constexpr int64_t max_page_size = 100;
+
+/// Reads filters, ?o= (deprecated aliases too) and pagination parameters.
+/// An unknown state symbol is a 400 refusal.
+std::optional<refusal> parse_list_query(const std::multimap<std::string, std::string>& q,
+                                        list_query& out);
+bool matches(const nlohmann::json& doc, const list_query& q);
+/// Orders documents by the query's field (hostname, then uuid, breaks ties).
+void order(std::vector<const nlohmann::json*>& docs, const list_query& q);
+
+struct page_result {
+  std::size_t first = 0, count = 0;  // slice of the ordered list
+  int64_t number = 1, last = 1;
+};
+/// The page to show, or a 404 "Invalid page." refusal.
+std::optional<refusal> paginate(std::size_t total, const list_query& q, page_result& out);
+/// The Link header: first, prev, next, last relative to `url` (path+query).
+std::string link_header(const std::string& base, const std::string& path,
+                        const std::multimap<std::string, std::string>& query,
+                        const page_result& p);
+
+// -- usage -------------------------------------------------------------------
+
+struct usage_sample {
+  long long at = 0;   // unix seconds
+  double cpu = 0, memory = 0, storage = 0;
+};
+constexpr std::size_t max_usage_samples = 1440;
+
+/// `?item=cpu|memory|storage`, `from`, `to` (unix seconds), `datapoints`:
+/// N equal slices with the average of the samples in each.
+std::optional<refusal> usage(const std::deque<usage_sample>& samples,
+                             const std::multimap<std::string, std::string>& q, sys_time now,
+                             nlohmann::json& out);
+
+} // namespace steward::instance

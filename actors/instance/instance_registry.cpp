@@ -1,0 +1,149 @@
+#include "actors/instance/instance_registry.hpp"
+
+#include "actors/instance/instance_actor.hpp"
+#include "actors/instance/instance_document.hpp"
+#include "common/log.hpp"
+
+namespace steward::instance {
+
+namespace {
+
+using registry_ptr = instance_registry_actor::stateful_pointer<instance_registry_state>;
+using nlohmann::json;
+
+entity_actor spawn_instance(registry_ptr self, json doc, int64_t version, bool stored) {
+  auto id = doc["uuid"].get<std::string>();
+  auto project = doc.value("project", "");
+  auto snap = entity_snapshot{id, project, std::make_shared<const json>(doc)};
+  // Linked: an instance goes down with its registry, even with a timer pending.
+  auto a = self->spawn<caf::linked>(instance_actor, self->state.svc,
+                                    caf::actor_cast<registry_actor>(self), std::move(doc),
+                                    version, stored);
+  self->monitor(a);
+  self->state.instances.add(id, a, std::move(snap));
+  return a;
+}
+
+api_reply refused(const refusal& r) {
+  api_reply out;
+  out.status = r.status;
+  out.body = r.body;
+  return out;
+}
+
+api_reply not_found() { return refused({404, {{"detail", "Not found."}}}); }
+
+api_reply forbidden() {
+  return refused({403, {{"detail", "You do not have permission to perform this action."}}});
+}
+
+api_reply list_instances(const instance_registry_state& st, const api_command& cmd) {
+  list_query q;
+  if (auto r = parse_list_query(cmd.query, q))
+    return refused(*r);
+  std::vector<const json*> docs;
+  for (auto& [id, snap] : st.instances.snapshots())
+    if (can_see(cmd.who, *snap.doc) && matches(*snap.doc, q))
+      docs.push_back(snap.doc.get());
+  order(docs, q);
+  page_result page;
+  if (auto r = paginate(docs.size(), q, page))
+    return refused(*r);
+  json out = json::array();
+  for (std::size_t i = page.first; i < page.first + page.count; ++i)
+    out.push_back(render(*docs[i], cmd.base_url));
+  auto reply = api_reply::ok(std::move(out));
+  reply.headers.emplace_back("X-Result-Count", std::to_string(docs.size()));
+  reply.headers.emplace_back("Link", link_header(cmd.base_url, "/api/instances/", cmd.query, page));
+  return reply;
+}
+
+// The resize body, checked against the catalog and made explicit for the
+// instance: {"flavor": {flavorid, name, vcpus, memory_mb, root_gb}} or
+// {"data_volume_size": MiB}.
+std::optional<api_reply> resolve_resize(const instance_registry_state& st, api_command& cmd,
+                                        const json& doc) {
+  resize_request want;
+  if (auto r = parse_resize(cmd.body, doc, *st.cat, want))
+    return refused(*r);
+  if (want.flavor) {
+    auto f = st.cat->find_flavor(*want.flavor);
+    cmd.body = {{"flavor", {{"flavorid", f->uuid}, {"name", f->name}, {"vcpus", f->cores},
+                            {"memory_mb", f->ram}, {"root_gb", f->disk / 1024}}}};
+  } else {
+    cmd.body = {{"data_volume_size", *want.data_volume}};
+  }
+  return std::nullopt;
+}
+
+json nova_data(const bus::notification& note) {
+  auto d = note.payload.find("nova_object.data");
+  return d != note.payload.end() && d->is_object() ? *d : note.payload;
+}
+
+} // namespace
+
+instance_registry_actor::behavior_type
+instance_registry(registry_ptr self, const actor_services* svc, catalog::catalog_ptr cat,
+                  std::vector<store::entity_record> recovered) {
+  self->state.svc = svc;
+  self->state.cat = std::move(cat);
+  for (auto& r : recovered) {
+    auto doc = json::parse(r.document, nullptr, false);
+    if (doc.is_discarded() || !doc.contains("uuid")) {
+      LOG_ERROR("instance-registry", "stored instance " << r.id << " is unreadable; skipped");
+      continue;
+    }
+    spawn_instance(self, std::move(doc), r.version, true);
+  }
+  LOG_INFO("instance-registry", "recovered " << self->state.instances.size() << " instances");
+  stop_only_on_shutdown(self);
+  self->set_down_handler([=](const caf::down_msg& msg) {
+    self->state.instances.erase_actor(msg.source);
+  });
+  return {
+    [=](api_command& cmd) -> caf::result<api_reply> {
+      auto& st = self->state;
+      if (cmd.verb == "list")
+        return list_instances(st, cmd);
+      if (cmd.verb == "create") {
+        json doc;
+        if (auto r = make_instance(cmd.body, *st.cat, cmd.who, now(), doc))
+          return refused(*r);
+        auto a = spawn_instance(self, std::move(doc), 0, false);
+        return self->delegate(a, std::move(cmd));
+      }
+      auto a = st.instances.find(cmd.id);
+      auto snap = st.instances.snapshot(cmd.id);
+      if (!a || !snap || !can_see(cmd.who, *snap->doc))
+        return not_found();
+      if (cmd.verb != "show" && cmd.verb != "usage" && !can_operate(cmd.who, *snap->doc))
+        return forbidden();
+      if (cmd.verb == "resize")
+        if (auto r = resolve_resize(st, cmd, *snap->doc))
+          return *r;
+      return self->delegate(*a, std::move(cmd));
+    },
+    [=](atom::notify, bus::notification& note) -> caf::result<atom::done> {
+      auto data = nova_data(note);
+      auto id = data.value("uuid", "");
+      if (id.empty())
+        return atom::done_v;
+      if (auto a = self->state.instances.find(id))
+        return self->delegate(*a, atom::notify_v, std::move(note));
+      // Unknown to Steward: taken into the inventory unless it is gone.
+      if (note.event_type == "instance.delete.end" || note.event_type == "instance.usage"
+          || data.value("state", "") == "deleted")
+        return atom::done_v;
+      LOG_INFO("instance-registry", "learned instance " << id << " from " << note.event_type);
+      auto a = spawn_instance(self, learned_instance(data, *self->state.cat, now()), 0, false);
+      return self->delegate(a, atom::notify_v, std::move(note));
+    },
+    [=](atom::catalog, catalog_snapshot& snap) { self->state.cat = std::move(snap.value); },
+    [=](atom::changed, entity_snapshot& snap) { self->state.instances.update(std::move(snap)); },
+    [=](atom::removed, const std::string& id) { self->state.instances.erase(id); },
+    [=](atom::clock_jump) {},
+  };
+}
+
+} // namespace steward::instance

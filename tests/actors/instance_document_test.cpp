@@ -1,0 +1,267 @@
+// Instance rules: create validation, lists (filters, ordering, pagination),
+// resize, usage.
+#include <gtest/gtest.h>
+
+#include "actors/instance/instance_document.hpp"
+#include "common/time_format.hpp"
+
+using namespace steward;
+using namespace steward::instance;
+using nlohmann::json;
+
+namespace {
+
+catalog::catalog make_catalog() {
+  catalog::catalog c;
+  auto err = c.apply_update(json::parse(R"({
+    "cloud": {"uuid": "cl1", "name": "default", "customer": "cu1"},
+    "flavors": [{"uuid": "f1", "name": "small", "cores": 1, "ram": 2048, "disk": 20480},
+                {"uuid": "f2", "name": "large", "cores": 4, "ram": 8192, "disk": 81920}],
+    "templates": [{"uuid": "t1", "name": "CentOS", "os": "CentOS 6.5"}],
+    "keys": [{"uuid": "k1", "name": "alice-key", "fingerprint": "aa:bb", "user": "alice"}],
+    "security_groups": [{"uuid": "sg1", "name": "http", "description": "web", "rules": []}],
+    "customers": [{"uuid": "cu1", "name": "Acme", "abbreviation": "AC"}],
+    "project_groups": [{"uuid": "pg1", "name": "Ops", "customer": "cu1"}],
+    "projects": [{"uuid": "p1", "name": "Web", "customer": "cu1", "project_groups": ["pg1"], "clouds": ["cl1"]},
+                 {"uuid": "p2", "name": "Lonely", "customer": "cu1", "clouds": []}]})"));
+  EXPECT_EQ(err, "");
+  auto other = c.apply_update(json::parse(R"({
+    "cloud": {"uuid": "cl2", "name": "other", "customer": "cu1"},
+    "flavors": [{"uuid": "f9", "name": "elsewhere", "cores": 1, "ram": 512, "disk": 1024}],
+    "templates": [{"uuid": "t9", "name": "Debian", "os": "Debian"}]})"));
+  EXPECT_EQ(other, "");
+  return c;
+}
+
+access::caller alice() { return {"alice", false, {{"p1", access::role::admin}}, {}}; }
+
+json good_body() {
+  return {{"hostname", "vm-1"},
+          {"description", "d"},
+          {"template", "http://h/api/iaas-templates/t1/"},
+          {"flavor", "http://h/api/flavors/f1/"},
+          {"project", "http://h/api/projects/p1/"},
+          {"ssh_public_key", "http://h/api/keys/k1/"},
+          {"internal_ips", "10.0.0.1, 10.0.0.2"},
+          {"external ips", "131.107.140.29"},
+          {"security_groups", {{{"url", "http://h/api/security-groups/sg1/"}}}}};
+}
+
+json doc_with(const std::string& hostname, const std::string& state, const std::string& customer,
+              const std::string& project, const std::string& group, const std::string& templ) {
+  return {{"uuid", hostname + "-id"}, {"hostname", hostname}, {"state", state},
+          {"customer_name", customer}, {"project_name", project}, {"template_name", templ},
+          {"project_groups", group.empty() ? json::array() : json::array({{{"uuid", "g"}, {"name", group}}})}};
+}
+
+} // namespace
+
+TEST(instance_document, a_valid_create) {
+  auto c = make_catalog();
+  json doc;
+  auto r = make_instance(good_body(), c, alice(), now(), doc);
+  ASSERT_FALSE(r) << r->body.dump();
+  EXPECT_EQ(doc["state"], "p");
+  EXPECT_EQ(doc["cores"], 1);
+  EXPECT_EQ(doc["customer_name"], "Acme");
+  EXPECT_EQ(doc["internal_ips"].size(), 2u);
+  EXPECT_EQ(doc["external_ips"][0], "131.107.140.29");
+  auto shown = render(doc, "http://h");
+  EXPECT_EQ(shown["state"], "Provisioning Scheduled");
+  EXPECT_EQ(shown["project"], "http://h/api/projects/p1/");
+  EXPECT_EQ(shown["project_groups"][0]["url"], "http://h/api/project-groups/pg1/");
+  EXPECT_EQ(shown["security_groups"][0]["name"], "http");
+  EXPECT_EQ(shown["url"], "http://h/api/instances/" + doc["uuid"].get<std::string>() + "/");
+  for (auto field : {"url", "uuid", "hostname", "description", "start_time", "template",
+                     "template_name", "template_os", "cloud", "cloud_name", "cloud_uuid",
+                     "project", "project_name", "project_uuid", "customer", "customer_name",
+                     "customer_abbreviation", "key_name", "key_fingerprint", "project_groups",
+                     "security_groups", "external_ips", "internal_ips", "state", "backups",
+                     "backup_schedules", "instance_licenses", "agreed_sla",
+                     "system_volume_size", "data_volume_size", "cores", "ram"})
+    EXPECT_TRUE(shown.contains(field)) << field;
+}
+
+TEST(instance_document, every_create_field_is_validated) {
+  auto c = make_catalog();
+  struct bad {
+    std::string field;
+    json value;
+  };
+  std::vector<bad> cases = {
+    {"hostname", nullptr}, {"hostname", ""}, {"hostname", std::string(81, 'x')},
+    {"template", nullptr}, {"template", "http://h/api/iaas-templates/nope/"},
+    {"template", "http://h/api/iaas-templates/t9/"},   // a cloud the project does not use
+    {"flavor", nullptr}, {"flavor", "http://h/api/flavors/nope/"}, {"flavor", 5},
+    {"flavor", "http://h/api/flavors/f9/"},
+    {"project", nullptr}, {"project", "http://h/api/projects/zzz/"},
+    {"project", "http://h/api/clouds/p1/"},
+    {"ssh_public_key", nullptr}, {"ssh_public_key", "http://h/api/keys/nope/"},
+    {"internal_ips", "10.0.0.300"}, {"external ips", "not-an-ip"},
+    {"security_groups", "http"}, {"security_groups", {{{"url", "http://h/api/security-groups/x/"}}}},
+    {"description", 7},
+  };
+  for (auto& b : cases) {
+    auto body = good_body();
+    if (b.value.is_null())
+      body.erase(b.field);
+    else
+      body[b.field] = b.value;
+    json doc;
+    auto r = make_instance(body, c, alice(), now(), doc);
+    ASSERT_TRUE(r) << b.field << " = " << b.value.dump();
+    EXPECT_EQ(r->status, 400);
+    auto key = b.field == "external ips" ? std::string{"external ips"} : b.field;
+    EXPECT_TRUE(r->body.contains(key)) << b.field << ": " << r->body.dump();
+  }
+  json doc;
+  EXPECT_EQ(make_instance(json::array(), c, alice(), now(), doc)->status, 400);
+}
+
+TEST(instance_document, only_admins_and_staff_create) {
+  auto c = make_catalog();
+  json doc;
+  access::caller manager{"alice", false, {{"p1", access::role::manager}}, {}};
+  auto r = make_instance(good_body(), c, manager, now(), doc);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 403);
+  access::caller stranger{"alice", false, {}, {}};
+  r = make_instance(good_body(), c, stranger, now(), doc);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400) << "an invisible project does not exist for the caller";
+  access::caller staff{"alice", true, {}, {}};
+  EXPECT_FALSE(make_instance(good_body(), c, staff, now(), doc));
+}
+
+TEST(instance_document, filters_including_deprecated_names) {
+  auto d = doc_with("Web-Server", "+", "Acme Corp", "Shop", "Retail", "CentOS 7");
+  auto q = [](std::multimap<std::string, std::string> params) {
+    list_query out;
+    EXPECT_FALSE(parse_list_query(params, out));
+    return out;
+  };
+  EXPECT_TRUE(matches(d, q({{"hostname", "web"}})));
+  EXPECT_FALSE(matches(d, q({{"hostname", "db"}})));
+  EXPECT_TRUE(matches(d, q({{"customer_name", "acme"}})));
+  EXPECT_TRUE(matches(d, q({{"template_name", "centos"}})));
+  EXPECT_TRUE(matches(d, q({{"project_name", "sho"}})));
+  EXPECT_TRUE(matches(d, q({{"project", "shop"}})));
+  EXPECT_TRUE(matches(d, q({{"project_group_name", "ret"}})));
+  EXPECT_TRUE(matches(d, q({{"project_group", "retail"}})));
+  EXPECT_FALSE(matches(d, q({{"project_group", "other"}})));
+  EXPECT_TRUE(matches(d, q({{"state", "+"}})));
+  EXPECT_FALSE(matches(d, q({{"state", "-"}})));
+  list_query bad;
+  auto r = parse_list_query({{"state", "?"}}, bad);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+}
+
+TEST(instance_document, ordering_by_every_field_and_alias) {
+  std::vector<json> docs = {doc_with("b", "-", "Zed", "P2", "G1", "T3"),
+                            doc_with("a", "+", "Yak", "P3", "G3", "T1"),
+                            doc_with("c", "p", "Xen", "P1", "G2", "T2")};
+  auto hostnames = [&](std::multimap<std::string, std::string> params) {
+    list_query q;
+    EXPECT_FALSE(parse_list_query(params, q));
+    std::vector<const json*> ptrs;
+    for (auto& d : docs)
+      ptrs.push_back(&d);
+    order(ptrs, q);
+    std::string out;
+    for (auto p : ptrs)
+      out += (*p)["hostname"].get<std::string>();
+    return out;
+  };
+  EXPECT_EQ(hostnames({}), "abc");
+  EXPECT_EQ(hostnames({{"o", "hostname"}}), "abc");
+  EXPECT_EQ(hostnames({{"o", "-hostname"}}), "cba");
+  EXPECT_EQ(hostnames({{"o", "state"}}), "abc");  // '+' < '-' < 'p'
+  EXPECT_EQ(hostnames({{"o", "customer_name"}}), "cab");
+  EXPECT_EQ(hostnames({{"o", "project__customer__name"}}), "cab");
+  EXPECT_EQ(hostnames({{"o", "-customer_name"}}), "bac");
+  EXPECT_EQ(hostnames({{"o", "project_name"}}), "cba");
+  EXPECT_EQ(hostnames({{"o", "project__name"}}), "cba");
+  EXPECT_EQ(hostnames({{"o", "project_group_name"}}), "bca");
+  EXPECT_EQ(hostnames({{"o", "project__project_groups__name"}}), "bca");
+  EXPECT_EQ(hostnames({{"o", "template_name"}}), "acb");
+  EXPECT_EQ(hostnames({{"o", "template__name"}}), "acb");
+  EXPECT_EQ(hostnames({{"o", "no_such_field"}}), "abc");
+}
+
+TEST(instance_document, pagination_edges) {
+  auto page = [](std::size_t total, std::multimap<std::string, std::string> params,
+                 page_result& p) {
+    list_query q;
+    EXPECT_FALSE(parse_list_query(params, q));
+    return paginate(total, q, p);
+  };
+  page_result p;
+  EXPECT_FALSE(page(0, {}, p));
+  EXPECT_EQ(p.count, 0u) << "an empty list is an empty first page";
+  EXPECT_FALSE(page(25, {}, p));
+  EXPECT_EQ(p.count, 10u);
+  EXPECT_EQ(p.last, 3);
+  EXPECT_FALSE(page(25, {{"page", "3"}}, p));
+  EXPECT_EQ(p.first, 20u);
+  EXPECT_EQ(p.count, 5u) << "the last page holds the rest";
+  EXPECT_FALSE(page(25, {{"page", "last"}}, p));
+  EXPECT_EQ(p.number, 3);
+  auto past = page(25, {{"page", "4"}}, p);
+  ASSERT_TRUE(past);
+  EXPECT_EQ(past->status, 404);
+  EXPECT_EQ(past->body["detail"], "Invalid page.");
+  EXPECT_TRUE(page(25, {{"page", "0"}}, p));
+  EXPECT_TRUE(page(25, {{"page", "two"}}, p));
+  EXPECT_FALSE(page(500, {{"page_size", "1000"}}, p));
+  EXPECT_EQ(p.count, 100u) << "page_size over the maximum is the maximum";
+  EXPECT_FALSE(page(500, {{"page_size", "-3"}}, p));
+  EXPECT_EQ(p.count, 10u);
+  EXPECT_FALSE(page(25, {{"page", "2"}}, p));
+  auto link = link_header("http://h", "/api/instances/", {{"page", "2"}, {"o", "-state"}}, p);
+  EXPECT_NE(link.find("<http://h/api/instances/?o=-state&page=1>; rel=\"first\""), std::string::npos) << link;
+  EXPECT_NE(link.find("page=1>; rel=\"prev\""), std::string::npos);
+  EXPECT_NE(link.find("page=3>; rel=\"next\""), std::string::npos);
+  EXPECT_NE(link.find("page=3>; rel=\"last\""), std::string::npos);
+}
+
+TEST(instance_document, resize_rules) {
+  auto c = make_catalog();
+  json doc;
+  ASSERT_FALSE(make_instance(good_body(), c, alice(), now(), doc));
+  resize_request want;
+  EXPECT_FALSE(parse_resize({{"flavor", "http://h/api/flavors/f2/"}}, doc, c, want));
+  EXPECT_EQ(want.flavor, "f2");
+  auto other = parse_resize({{"flavor", "http://h/api/flavors/f9/"}}, doc, c, want);
+  ASSERT_TRUE(other);
+  EXPECT_TRUE(other->body.contains("flavor"));
+  auto smaller = parse_resize({{"disk_size", 100}}, doc, c, want);
+  ASSERT_TRUE(smaller);
+  EXPECT_EQ(smaller->body["disk_size"], "Disk size must be strictly greater than the current one");
+  EXPECT_FALSE(parse_resize({{"disk_size", 40960}}, doc, c, want));
+  EXPECT_EQ(want.data_volume, 40960);
+  EXPECT_TRUE(parse_resize(json::object(), doc, c, want));
+  EXPECT_TRUE(parse_resize({{"disk_size", 40960}, {"flavor", "x"}}, doc, c, want));
+  EXPECT_TRUE(parse_resize({{"disk_size", "big"}}, doc, c, want));
+}
+
+TEST(instance_document, usage_slices) {
+  std::deque<usage_sample> samples;
+  for (long long t = 0; t < 60; t += 10)
+    samples.push_back({1000 + t, double(t), 1, 2});
+  json out;
+  auto now_t = timefmt::from_unix(1060);
+  ASSERT_FALSE(usage(samples, {{"item", "cpu"}, {"from", "1000"}, {"to", "1060"},
+                               {"datapoints", "3"}}, now_t, out));
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_EQ(out[0]["from"], 1000);
+  EXPECT_EQ(out[0]["to"], 1020);
+  EXPECT_DOUBLE_EQ(out[0]["value"].get<double>(), 5.0);
+  ASSERT_FALSE(usage(samples, {{"item", "memory"}}, now_t, out));
+  EXPECT_EQ(out.size(), 6u) << "six datapoints over the last hour by default";
+  EXPECT_TRUE(usage(samples, {{"item", "disk"}}, now_t, out));
+  EXPECT_TRUE(usage(samples, {}, now_t, out));
+  EXPECT_TRUE(usage(samples, {{"item", "cpu"}, {"from", "2000"}, {"to", "1000"}}, now_t, out));
+  EXPECT_TRUE(usage(samples, {{"item", "cpu"}, {"datapoints", "0"}}, now_t, out));
+  EXPECT_TRUE(usage(samples, {{"item", "cpu"}, {"from", "soon"}}, now_t, out));
+}
