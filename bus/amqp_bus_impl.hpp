@@ -68,6 +68,10 @@ struct amqp_bus::impl {
   int threads_running = 0;
 
   std::atomic<bool> consumer_up{false};
+  // Set once the consumer's queue and bindings exist. Nothing is published
+  // before: a request (compute.sync, a command) must not outrun the queue its
+  // answer will need, which on a first start is declared at the same moment.
+  std::atomic<bool> consumer_declared{false};
   std::atomic<bool> publisher_up{false};
   std::shared_ptr<detail::ack_box> acks = std::make_shared<detail::ack_box>();
   uint64_t generation = 0;  // consumer thread only

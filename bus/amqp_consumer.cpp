@@ -45,6 +45,7 @@ void amqp_bus::impl::consumer_main() {
           delay.reset();
           ++generation;
           consumer_up = true;
+          consumer_declared = true;
           LOG_INFO(component, "consumer connected to " << describe(ep) << ", queue '"
                                                        << opts.queue << "'");
           error = consume(conn);

@@ -113,7 +113,7 @@ std::string amqp_bus::impl::publish(connection& conn) {
       st.read_needed = true;
       last_rescan = std::chrono::steady_clock::now();
     }
-    bool paused = std::chrono::steady_clock::now() < st.paused_until;
+    bool paused = std::chrono::steady_clock::now() < st.paused_until || !consumer_declared;
     if (!paused && st.read_needed && st.unconfirmed.size() < opts.max_unconfirmed) {
       if (auto e = publish_pending(conn, st); !e.empty()) return e;
     }

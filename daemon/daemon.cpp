@@ -9,9 +9,14 @@
 #include "actors/runtime.hpp"
 #include "bus/amqp_bus.hpp"
 #include "bus/inproc_bus.hpp"
+#include "bus/oslo.hpp"
+#include "common/ids.hpp"
 #include "common/log.hpp"
 #include "http/routes/routes.hpp"
 #include "http/server.hpp"
+#include "sim/amqp_simulator.hpp"
+#include "sim/attach.hpp"
+#include "sim/simulator.hpp"
 #include "store/store.hpp"
 
 namespace steward {
@@ -80,6 +85,45 @@ http::server_options server_options(const config::settings& cfg) {
   return o;
 }
 
+// The simulated cloud, when [compute] driver = simulated: on the in-process
+// bus without a broker, on its own AMQP connections with one.
+struct simulated_cloud {
+  std::unique_ptr<sim::simulator> local;
+  std::unique_ptr<sim::amqp_simulator> remote;
+
+  sim::simulator& engine() { return local ? *local : remote->sim(); }
+  void start() { local ? local->start() : remote->start(); }
+  void stop() { local ? local->stop() : remote->stop(); }
+};
+
+std::unique_ptr<simulated_cloud> make_simulated_cloud(const config::settings& cfg,
+                                                      bus::bus& messaging) {
+  if (cfg.text("compute", "driver") != "simulated")
+    return nullptr;
+  auto cloud = std::make_unique<simulated_cloud>();
+  auto options = sim::options_from(cfg);
+  if (auto inproc = dynamic_cast<bus::inproc_bus*>(&messaging)) {
+    cloud->local = std::make_unique<sim::simulator>(std::move(options));
+    sim::attach_to_inproc_bus(*cloud->local, *inproc, cfg.text("compute", "command_exchange"),
+                              cfg.text("messaging", "nova_exchange"));
+  } else {
+    cloud->remote = std::make_unique<sim::amqp_simulator>(std::move(options),
+                                                          sim::amqp_sim_options_from(cfg));
+  }
+  return cloud;
+}
+
+// Asks an external compute layer for its whole state (catalog, hosts,
+// instances): what it reported while Steward was away is learned again.
+void request_compute_sync(store::store& db, const config::settings& cfg) {
+  nlohmann::json payload = {{"request_id", "req-" + make_uuid()}, {"cloud", "*"}};
+  auto note = bus::make_notification("steward.compute", "compute.sync", "INFO", payload, now());
+  store::write_batch batch;
+  batch.outbox.push_back({0, cfg.text("compute", "command_exchange"), "compute.all",
+                          note.message_id, bus::encode_v2(note)});
+  db.submit(std::move(batch), nullptr);
+}
+
 } // namespace
 
 struct daemon::parts {
@@ -90,6 +134,7 @@ struct daemon::parts {
   std::unique_ptr<store::store> db;
   std::unique_ptr<runtime> actors;
   std::unique_ptr<bus::bus> messaging;
+  std::unique_ptr<simulated_cloud> cloud;
   std::unique_ptr<http::route_services> services;
   std::unique_ptr<http::router> routes;
   std::unique_ptr<http::server> server;
@@ -137,6 +182,15 @@ daemon::daemon(const config::settings& cfg) : parts_{std::make_unique<parts>()} 
     actors->deliver(std::move(msg), std::move(ack));
   });
   p.messaging->outbox_changed(); // whatever a previous run left unsent
+  try {
+    p.cloud = make_simulated_cloud(cfg, *p.messaging);
+  } catch (const std::exception& e) {
+    throw std::runtime_error(std::string{"[simulator] "} + e.what());
+  }
+  if (p.cloud)
+    p.cloud->start(); // it reports its whole state first: Steward learns the cloud
+  else
+    request_compute_sync(*p.db, cfg);
 
   p.services.reset(new http::route_services{
     *p.actors, *p.db, *p.messaging,
@@ -163,6 +217,8 @@ void daemon::stop() {
   // their work, the store drains what they wrote.
   if (p.server)
     p.server->stop();
+  if (p.cloud)
+    p.cloud->stop();
   if (p.messaging)
     p.messaging->stop();
   if (p.actors)
@@ -175,6 +231,27 @@ uint16_t daemon::port() const {
   return parts_->server->port();
 }
 
+namespace {
+
+std::string describe_compute(const config::settings& cfg, simulated_cloud* cloud) {
+  if (!cloud)
+    return "commands to exchange " + cfg.text("compute", "command_exchange")
+           + " for an external compute layer ([compute] driver = bus)";
+  auto world = cloud->engine().snapshot();
+  std::size_t hosts = 0, instances = 0;
+  for (auto& c : world.value("clouds", nlohmann::json::array())) {
+    hosts += c.value("hosts", nlohmann::json::array()).size();
+    instances += c.value("instances", nlohmann::json::array()).size();
+  }
+  std::ostringstream out;
+  out << "simulated cloud (" << cloud->engine().options().workload_source << "): "
+      << cloud->engine().clouds().size() << " cloud(s), " << hosts << " hosts, " << instances
+      << " instances" << (cloud->remote ? ", over the broker" : ", in-process");
+  return out.str();
+}
+
+} // namespace
+
 std::string daemon::first_screen() const {
   auto& p = *parts_;
   auto url = "http://" + p.cfg.text("api", "bind_host") + ":" + std::to_string(port());
@@ -184,6 +261,7 @@ std::string daemon::first_screen() const {
       << "  API      " << url << "  (" << p.cfg.integer("api", "workers") << " io threads)\n"
       << "  store    " << p.db->describe() << "\n"
       << "  bus      " << p.messaging->describe() << "\n"
+      << "  compute  " << describe_compute(p.cfg, p.cloud.get()) << "\n"
       << "  tokens   " << p.tokens_path << " (" << p.tokens.size() << ")"
       << (p.new_token.empty() ? "" : ", created now") << "\n";
   if (!token.empty())
@@ -194,7 +272,9 @@ std::string daemon::first_screen() const {
         << "  curl -H 'X-Auth-Token: " << token << "' -H 'Content-Type: application/json' \\\n"
         << "       -d '{\"hypervisor_hostname\": \"compute-1\", \"vcpus\": 32, \"memory_mb\": 131072,"
            " \"local_gb\": 1000}' " << url << "/v1/inventory/hosts\n"
-        << "  curl -N -H 'X-Auth-Token: " << token << "' " << url << "/v1/events\n";
+        << "  curl -N -H 'X-Auth-Token: " << token << "' " << url << "/v1/events\n"
+        << "  curl -H 'Authorization: Token " << token << "' '" << url
+        << "/api/instances/?o=-state&page_size=5'\n";
   out << "\nCtrl-C stops it; `stewardd --help` lists every setting.\n";
   return out.str();
 }

@@ -1,4 +1,5 @@
 #include "actors/catalog/catalog.hpp"
+#include "common/json_fields.hpp"
 
 #include <algorithm>
 
@@ -226,29 +227,29 @@ std::optional<catalog> catalog::from_json(const json& j) {
       f(x);
   };
   each("customers", [&](const json& x) {
-    c.customers_[x["uuid"]] = {x["uuid"], x["name"], x.value("abbreviation", "")};
+    c.customers_[x["uuid"]] = {x["uuid"], x["name"], text_field(x, "abbreviation")};
   });
   each("project_groups", [&](const json& x) {
-    c.project_groups_[x["uuid"]] = {x["uuid"], x["name"], x.value("customer", "")};
+    c.project_groups_[x["uuid"]] = {x["uuid"], x["name"], text_field(x, "customer")};
   });
   each("projects", [&](const json& x) {
-    c.projects_[x["uuid"]] = {x["uuid"], x["name"], x.value("customer", ""),
+    c.projects_[x["uuid"]] = {x["uuid"], x["name"], text_field(x, "customer"),
                               strings(x, "project_groups"), strings(x, "clouds")};
   });
   each("clouds", [&](const json& x) {
-    c.clouds_[x["uuid"]] = {x["uuid"], x["name"], x.value("customer", "")};
+    c.clouds_[x["uuid"]] = {x["uuid"], x["name"], text_field(x, "customer")};
   });
   each("flavors", [&](const json& x) {
     c.flavors_[x["uuid"]] = {x["uuid"], x["name"], x["cloud"], x["cores"], x["ram"], x["disk"]};
   });
   each("templates", [&](const json& x) {
-    c.templates_[x["uuid"]] = {x["uuid"], x["name"], x.value("os", ""), x["cloud"]};
+    c.templates_[x["uuid"]] = {x["uuid"], x["name"], text_field(x, "os"), x["cloud"]};
   });
   each("keys", [&](const json& x) {
-    c.keys_[x["uuid"]] = {x["uuid"], x["name"], x.value("fingerprint", ""), x.value("user", "")};
+    c.keys_[x["uuid"]] = {x["uuid"], x["name"], text_field(x, "fingerprint"), text_field(x, "user")};
   });
   each("security_groups", [&](const json& x) {
-    c.security_groups_[x["uuid"]] = {x["uuid"], x["name"], x.value("description", ""),
+    c.security_groups_[x["uuid"]] = {x["uuid"], x["name"], text_field(x, "description"),
                                      x["cloud"], x.value("rules", json::array())};
   });
   return c;

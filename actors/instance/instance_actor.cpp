@@ -2,6 +2,7 @@
 
 #include "actors/persist.hpp"
 #include "actors/timers.hpp"
+#include "common/json_fields.hpp"
 #include "common/log.hpp"
 #include "common/time_format.hpp"
 
@@ -49,7 +50,7 @@ void commit(instance_ptr self, json next, const std::string& message_id, Extra e
   change c{*st.svc};
   extra(c, next);
   auto id = next["uuid"].get<std::string>();
-  auto project = next.value("project", "");
+  auto project = text_field(next, "project");
   c.upsert("instance", id, project, next, st.version + 1);
   c.emit({st.stored ? "instance.update" : "instance.create", project, publisher, next});
   c.consumed(message_id);
@@ -75,7 +76,7 @@ void remove(instance_ptr self, const std::string& message_id, Then then) {
   change c{*st.svc};
   auto id = uuid_of(self);
   c.remove("instance", id);
-  c.emit({"instance.delete", doc_of(self).value("project", ""), publisher, doc_of(self)});
+  c.emit({"instance.delete", text_field(doc_of(self), "project"), publisher, doc_of(self)});
   c.consumed(message_id);
   persist(self, st.svc->store, std::move(c), [=](commit_ack& ack) mutable {
     if (ack.ok)
@@ -87,16 +88,16 @@ void remove(instance_ptr self, const std::string& message_id, Then then) {
 }
 
 json flavor_payload(const json& doc) {
-  return {{"flavorid", doc.value("flavor", "")},
-          {"name", doc.value("flavor_name", "")},
-          {"vcpus", doc.value("cores", 0)},
-          {"memory_mb", doc.value("ram", 0)},
-          {"root_gb", doc.value("system_volume_size", 0) / 1024}};
+  return {{"flavorid", text_field(doc, "flavor")},
+          {"name", text_field(doc, "flavor_name")},
+          {"vcpus", int_field(doc, "cores")},
+          {"memory_mb", int_field(doc, "ram")},
+          {"root_gb", int_field(doc, "system_volume_size") / 1024}};
 }
 
 // The compute command that begins the scheduled transition of `doc`.
 void begin_command(change& c, json& doc) {
-  auto cloud = doc.value("cloud_name", "");
+  auto cloud = text_field(doc, "cloud_name");
   json p = {{"instance_uuid", doc["uuid"]}};
   std::string type;
   switch (state_of(doc)) {
@@ -110,7 +111,7 @@ void begin_command(change& c, json& doc) {
       p["image_uuid"] = doc["template"];
       p["key_name"] = doc["key_name"];
       p["security_groups"] = groups;
-      p["data_volume_gb"] = doc.value("data_volume_size", 0) / 1024;
+      p["data_volume_gb"] = int_field(doc, "data_volume_size") / 1024;
       type = "compute.instance.create";
       set_state(doc, transition::begin_provisioning);
       break;
@@ -132,7 +133,7 @@ void begin_command(change& c, json& doc) {
       if (want.contains("flavor"))
         p["flavor"] = want["flavor"];
       else
-        p["data_volume_gb"] = want.value("data_volume_size", 0) / 1024;
+        p["data_volume_gb"] = int_field(want, "data_volume_size") / 1024;
       type = "compute.instance.resize";
       set_state(doc, transition::begin_resizing);
       break;
@@ -187,10 +188,10 @@ void apply_flavor(json& doc, const json& data) {
   if (f == data.end() || !f->is_object())
     return;
   auto fd = f->value("nova_object.data", *f);
-  doc["flavor"] = fd.value("flavorid", doc.value("flavor", ""));
-  doc["flavor_name"] = fd.value("name", doc.value("flavor_name", ""));
-  doc["cores"] = fd.value("vcpus", doc.value("cores", 0));
-  doc["ram"] = fd.value("memory_mb", doc.value("ram", 0));
+  doc["flavor"] = text_field(fd, "flavorid", text_field(doc, "flavor"));
+  doc["flavor_name"] = text_field(fd, "name", text_field(doc, "flavor_name"));
+  doc["cores"] = int_field(fd, "vcpus", int_field(doc, "cores"));
+  doc["ram"] = int_field(fd, "memory_mb", int_field(doc, "ram"));
 }
 
 // Applies an outcome notification to `doc`; returns false when it changes
@@ -214,14 +215,14 @@ bool apply_outcome(json& doc, const bus::notification& note, bool& gone) {
     doc["start_time"] = timefmt::iso_micro(now());
     if (doc["internal_ips"].empty())
       for (auto& ip : data.value("ip_addresses", json::array()))
-        doc["internal_ips"].push_back(ip.value("nova_object.data", ip).value("address", ""));
+        doc["internal_ips"].push_back(text_field(ip.value("nova_object.data", ip), "address"));
   } else if (type == "instance.power_on.end" && s == state::starting) {
     set_state(doc, transition::set_online);
     doc["start_time"] = timefmt::iso_micro(now());
   } else if (type == "instance.power_off.end" && s == state::stopping) {
     set_state(doc, transition::set_offline);
     doc["start_time"] = nullptr;
-    if (doc.value("restart_pending", false)) {
+    if (bool_field(doc, "restart_pending")) {
       doc.erase("restart_pending");
       set_state(doc, transition::schedule_starting);
     }
@@ -235,7 +236,7 @@ bool apply_outcome(json& doc, const bus::notification& note, bool& gone) {
       doc["flavor_name"] = f["name"];
       doc["cores"] = f["vcpus"];
       doc["ram"] = f["memory_mb"];
-      doc["system_volume_size"] = f.value("root_gb", 0) * 1024;
+      doc["system_volume_size"] = int_field(f, "root_gb") * 1024;
     }
     doc.erase("pending_resize");
     set_state(doc, transition::set_resized);
@@ -245,7 +246,7 @@ bool apply_outcome(json& doc, const bus::notification& note, bool& gone) {
              && s != state::starting && s != state::stopping && s != state::deleting
              && s != state::resizing) {
     // A change made outside Steward.
-    auto vm = data.value("state", "");
+    auto vm = text_field(data, "state");
     if (vm == "active")
       doc["state"] = symbol(state::online);
     else if (vm == "stopped")
@@ -276,8 +277,8 @@ instance_actor(instance_ptr self, const actor_services* svc, registry_actor regi
     [=](api_command& cmd) -> caf::result<api_reply> {
       auto& st = self->state;
       auto current = *st.doc;
-      if (cmd.verb == "show")
-        return api_reply::ok(render(current, cmd.base_url));
+      // The registry shows instances (it has the catalog for the names): the
+      // actor answers "create" with the stored document.
       if (cmd.verb == "usage") {
         json out;
         if (auto refused = usage(st.samples, cmd.query, now(), out)) {
@@ -291,8 +292,7 @@ instance_actor(instance_ptr self, const actor_services* svc, registry_actor regi
       if (cmd.verb == "create") {
         auto rp = self->make_response_promise<api_reply>();
         commit(self, current, "", no_command, [=](commit_ack& ack) mutable {
-          rp.deliver(ack.ok ? api_reply::ok(render(*self->state.doc, cmd.base_url), 201)
-                            : stored_failure(ack));
+          rp.deliver(ack.ok ? api_reply::ok(*self->state.doc, 201) : stored_failure(ack));
           if (!ack.ok)
             self->quit();
         });
@@ -324,8 +324,8 @@ instance_actor(instance_ptr self, const actor_services* svc, registry_actor regi
       auto& st = self->state;
       if (note.event_type == "instance.usage") {
         auto data = nova_data(note);
-        st.samples.push_back({timefmt::unix_seconds(now()), data.value("cpu_util", 0.0),
-                              data.value("memory_mb", 0.0), data.value("disk_gb", 0.0)});
+        st.samples.push_back({timefmt::unix_seconds(now()), number_field(data, "cpu_util"),
+                              number_field(data, "memory_mb"), number_field(data, "disk_gb")});
         if (st.samples.size() > max_usage_samples)
           st.samples.pop_front();
         return atom::done_v;

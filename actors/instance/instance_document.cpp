@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "common/ids.hpp"
+#include "common/json_fields.hpp"
 #include "common/time_format.hpp"
 
 namespace steward::instance {
@@ -93,58 +94,12 @@ json security_group_entry(const cat::security_group& g) {
   return {{"uuid", g.uuid}, {"name", g.name}, {"description", g.description}, {"rules", g.rules}};
 }
 
-// Names of the project, its customer and groups, copied into the document
-// so that lists filter and order without looking anything up.
-void describe_project(json& doc, const cat::catalog& c, const std::string& project) {
-  doc["project"] = project;
-  doc["project_name"] = "";
-  doc["customer"] = "";
-  doc["customer_name"] = "";
-  doc["customer_abbreviation"] = "";
-  doc["project_groups"] = json::array();
-  auto p = c.find_project(project);
-  if (!p)
-    return;
-  doc["project_name"] = p->name;
-  doc["customer"] = p->customer;
-  if (auto cu = c.find_customer(p->customer)) {
-    doc["customer_name"] = cu->name;
-    doc["customer_abbreviation"] = cu->abbreviation;
-  }
-  for (auto& g : p->project_groups)
-    if (auto pg = c.find_project_group(g))
-      doc["project_groups"].push_back({{"uuid", g}, {"name", pg->name}});
-}
-
 void describe_flavor(json& doc, const cat::flavor& f) {
   doc["flavor"] = f.uuid;
   doc["flavor_name"] = f.name;
   doc["cores"] = f.cores;
   doc["ram"] = f.ram;
   doc["system_volume_size"] = f.disk;
-}
-
-void describe_template(json& doc, const cat::catalog& c, const std::string& id) {
-  doc["template"] = id;
-  auto t = c.find_template(id);
-  doc["template_name"] = t ? t->name : "";
-  doc["template_os"] = t ? t->os : "";
-}
-
-void describe_cloud(json& doc, const cat::catalog& c, const std::string& id) {
-  doc["cloud"] = id;
-  auto cl = c.find_cloud(id);
-  doc["cloud_name"] = cl ? cl->name : "";
-}
-
-std::string field_text(const json& doc, const std::string& field) {
-  if (field == "project_group_name") {
-    auto& groups = doc["project_groups"];
-    return groups.empty() ? "" : groups[0].value("name", "");
-  }
-  if (field == "state")
-    return doc.value("state", "");
-  return doc.value(field, "");
 }
 
 std::optional<long long> integer_param(const std::multimap<std::string, std::string>& q,
@@ -165,7 +120,7 @@ std::optional<long long> integer_param(const std::multimap<std::string, std::str
 } // namespace
 
 state state_of(const json& doc) {
-  auto s = parse_state(doc.value("state", "e"));
+  auto s = parse_state(text_field(doc, "state", "e"));
   return s ? *s : state::erred;
 }
 
@@ -195,6 +150,9 @@ std::optional<refusal> make_instance(const json& body, const cat::catalog& c,
     add_error(errors, "project", no_object);
     project.reset();
   }
+  // A project the caller sees but may not create in: refused before the rest.
+  if (project && !access::has_project_role(who, *project, access::role::admin))
+    return refusal{403, {{"detail", "Only project administrators and staff can create instances."}}};
   auto templ = link(body, "template", cat::kind::image_template, errors, true);
   const cat::image_template* t = nullptr;
   if (templ) {
@@ -230,7 +188,7 @@ std::optional<refusal> make_instance(const json& body, const cat::catalog& c,
       add_error(errors, "security_groups", "Expected a list of items.");
     } else {
       for (auto& item : *sg) {
-        auto url = item.is_object() ? item.value("url", "") : item.is_string() ? item.get<std::string>() : "";
+        auto url = item.is_object() ? text_field(item, "url") : item.is_string() ? item.get<std::string>() : "";
         auto id = cat::id_from_url(url, cat::kind::security_group);
         auto g = id ? c.find_security_group(*id) : nullptr;
         if (!g)
@@ -254,17 +212,16 @@ std::optional<refusal> make_instance(const json& body, const cat::catalog& c,
   }
   if (!errors.empty())
     return refusal{400, errors};
-  if (!access::has_project_role(who, *project, access::role::admin))
-    return refusal{403, {{"detail", "Only project administrators and staff can create instances."}}};
   doc = json::object();
   doc["uuid"] = random_hex(16);
   doc["hostname"] = hostname;
   doc["description"] = description;
   doc["created"] = timefmt::iso_micro(now);
   doc["start_time"] = nullptr;
-  describe_project(doc, c, *project);
-  describe_template(doc, c, t->uuid);
-  describe_cloud(doc, c, f->cloud);
+  doc["project"] = *project;
+  doc["template"] = t->uuid;
+  doc["cloud"] = f->cloud;
+  doc["cloud_name"] = c.find_cloud(f->cloud)->name; // commands are routed by it
   describe_flavor(doc, *f);
   doc["key"] = key->uuid;
   doc["key_name"] = key->name;
@@ -281,45 +238,58 @@ std::optional<refusal> make_instance(const json& body, const cat::catalog& c,
 
 json learned_instance(const json& data, const cat::catalog& c, sys_time now) {
   json doc = json::object();
-  doc["uuid"] = data.value("uuid", "");
-  doc["hostname"] = data.value("display_name", "");
+  doc["uuid"] = text_field(data, "uuid");
+  doc["hostname"] = text_field(data, "display_name");
   doc["description"] = "";
   doc["created"] = timefmt::iso_micro(now);
   doc["start_time"] = nullptr;
-  describe_project(doc, c, data.value("tenant_id", ""));
-  describe_template(doc, c, data.value("image_uuid", ""));
-  auto cl = c.find_cloud_by_name(data.value("cloud", ""));
-  describe_cloud(doc, c, cl ? cl->uuid : "");
+  doc["project"] = text_field(data, "tenant_id");
+  doc["template"] = text_field(data, "image_uuid");
+  auto cl = c.find_cloud_by_name(text_field(data, "cloud"));
+  doc["cloud"] = cl ? cl->uuid : "";
+  doc["cloud_name"] = text_field(data, "cloud");
   auto fl = data.find("flavor");
   auto fdata = fl != data.end() && fl->is_object() ? fl->value("nova_object.data", json::object())
                                                    : json::object();
-  auto f = c.find_flavor(fdata.value("flavorid", ""));
+  auto f = c.find_flavor(text_field(fdata, "flavorid"));
   if (f) {
     describe_flavor(doc, *f);
   } else {
-    doc["flavor"] = fdata.value("flavorid", "");
-    doc["flavor_name"] = fdata.value("name", "");
-    doc["cores"] = fdata.value("vcpus", 0);
-    doc["ram"] = fdata.value("memory_mb", 0);
-    doc["system_volume_size"] = fdata.value("root_gb", 0) * 1024;
+    doc["flavor"] = text_field(fdata, "flavorid");
+    doc["flavor_name"] = text_field(fdata, "name");
+    doc["cores"] = int_field(fdata, "vcpus");
+    doc["ram"] = int_field(fdata, "memory_mb");
+    doc["system_volume_size"] = int_field(fdata, "root_gb") * 1024;
   }
-  auto key = c.find_key(data.value("key_name", ""));
+  auto key = c.find_key(text_field(data, "key_name"));
   doc["key"] = key ? key->uuid : "";
-  doc["key_name"] = data.value("key_name", "");
+  doc["key_name"] = text_field(data, "key_name");
   doc["key_fingerprint"] = key ? key->fingerprint : "";
   doc["security_groups"] = json::array();
   doc["internal_ips"] = json::array();
   doc["external_ips"] = json::array();
-  doc["data_volume_size"] = data.value("data_volume_gb", 0) * 1024;
-  auto vm = data.value("state", "");
+  doc["data_volume_size"] = int_field(data, "data_volume_gb") * 1024;
+  auto vm = text_field(data, "state");
   doc["state"] = symbol(vm == "active"    ? state::online
                         : vm == "stopped" ? state::offline
                         : vm == "error"   ? state::erred
                                           : state::provisioning);
-  doc["host"] = data.value("host", "");
+  doc["host"] = text_field(data, "host");
   doc["agreed_sla"] = nullptr;
   return doc;
 }
+
+namespace {
+
+// The instance's cloud: by id, or by name for an instance learned before the
+// catalog named its cloud.
+const cat::cloud* cloud_of(const json& doc, const cat::catalog& c) {
+  if (auto cl = c.find_cloud(text_field(doc, "cloud")))
+    return cl;
+  return c.find_cloud_by_name(text_field(doc, "cloud_name"));
+}
+
+} // namespace
 
 std::optional<refusal> parse_resize(const json& body, const json& doc, const cat::catalog& c,
                                     resize_request& out) {
@@ -335,7 +305,8 @@ std::optional<refusal> parse_resize(const json& body, const json& doc, const cat
     auto f = id ? c.find_flavor(*id) : nullptr;
     if (!f)
       return refusal{400, {{"flavor", no_object}}};
-    if (f->cloud != doc.value("cloud", ""))
+    auto cl = cloud_of(doc, c);
+    if (!cl || f->cloud != cl->uuid)
       return refusal{400, {{"flavor", "New flavor is not within the same cloud"}}};
     out.flavor = f->uuid;
     return std::nullopt;
@@ -343,43 +314,68 @@ std::optional<refusal> parse_resize(const json& body, const json& doc, const cat
   auto& d = body["disk_size"];
   if (!d.is_number_integer())
     return refusal{400, {{"disk_size", "A valid integer is required."}}};
-  if (d.get<int64_t>() <= doc.value("data_volume_size", int64_t{0}))
+  if (d.get<int64_t>() <= int_field(doc, "data_volume_size"))
     return refusal{400, {{"disk_size", "Disk size must be strictly greater than the current one"}}};
   out.data_volume = d.get<int64_t>();
   return std::nullopt;
 }
 
-json render(const json& doc, const std::string& base) {
-  auto url = [&](cat::kind k, const std::string& field) {
-    auto id = doc.value(field, "");
+listed describe(const json& doc, const cat::catalog& c) {
+  listed out;
+  out.doc = &doc;
+  out.hostname = text_field(doc, "hostname");
+  out.state = text_field(doc, "state");
+  if (auto t = c.find_template(text_field(doc, "template")))
+    out.template_name = t->name;
+  if (auto p = c.find_project(text_field(doc, "project"))) {
+    out.project_name = p->name;
+    if (auto cu = c.find_customer(p->customer))
+      out.customer_name = cu->name;
+    for (auto& g : p->project_groups)
+      if (auto pg = c.find_project_group(g))
+        out.project_group_names.push_back(pg->name);
+  }
+  return out;
+}
+
+json render(const json& doc, const cat::catalog& c, const std::string& base) {
+  auto url = [&](cat::kind k, const std::string& id) {
     return id.empty() ? json(nullptr) : json(cat::object_url(base, k, id));
   };
+  auto project_id = text_field(doc, "project");
+  auto p = c.find_project(project_id);
+  auto customer_id = p ? p->customer : "";
+  auto cu = c.find_customer(customer_id);
+  auto t = c.find_template(text_field(doc, "template"));
+  auto cl = cloud_of(doc, c);
   json groups = json::array();
-  for (auto& g : doc["project_groups"])
-    groups.push_back({{"url", cat::object_url(base, cat::kind::project_group, g["uuid"])},
-                      {"name", g["name"]}, {"uuid", g["uuid"]}});
+  if (p)
+    for (auto& g : p->project_groups)
+      if (auto pg = c.find_project_group(g))
+        groups.push_back({{"url", cat::object_url(base, cat::kind::project_group, g)},
+                          {"name", pg->name}, {"uuid", g}});
   json security = json::array();
   for (auto& g : doc["security_groups"])
     security.push_back({{"url", cat::object_url(base, cat::kind::security_group, g["uuid"])},
                         {"name", g["name"]}, {"rules", g["rules"]},
                         {"description", g["description"]}});
-  return {{"url", base + "/api/instances/" + doc["uuid"].get<std::string>() + "/"},
+  return {{"url", base + "/api/instances/" + text_field(doc, "uuid") + "/"},
           {"uuid", doc["uuid"]},
           {"hostname", doc["hostname"]},
           {"description", doc["description"]},
           {"start_time", doc["start_time"]},
-          {"template", url(cat::kind::image_template, "template")},
-          {"template_name", doc["template_name"]},
-          {"template_os", doc["template_os"]},
-          {"cloud", url(cat::kind::cloud, "cloud")},
-          {"cloud_name", doc["cloud_name"]},
-          {"cloud_uuid", doc["cloud"]},
-          {"project", url(cat::kind::project, "project")},
-          {"project_name", doc["project_name"]},
-          {"project_uuid", doc["project"]},
-          {"customer", url(cat::kind::customer, "customer")},
-          {"customer_name", doc["customer_name"]},
-          {"customer_abbreviation", doc["customer_abbreviation"]},
+          {"template", url(cat::kind::image_template, text_field(doc, "template"))},
+          {"template_name", t ? t->name : ""},
+          {"template_os", t ? t->os : ""},
+          {"cloud", url(cat::kind::cloud, cl ? cl->uuid : "")},
+          {"cloud_name", cl ? cl->name : text_field(doc, "cloud_name")},
+          {"cloud_uuid", cl ? cl->uuid : ""},
+          {"project", url(cat::kind::project, project_id)},
+          {"project_name", p ? p->name : ""},
+          {"project_uuid", project_id},
+          {"customer", url(cat::kind::customer, customer_id)},
+          {"customer_name", cu ? cu->name : ""},
+          {"customer_abbreviation", cu ? cu->abbreviation : ""},
           {"key_name", doc["key_name"]},
           {"key_fingerprint", doc["key_fingerprint"]},
           {"project_groups", groups},
@@ -397,13 +393,16 @@ json render(const json& doc, const std::string& base) {
           {"ram", doc["ram"]}};
 }
 
-bool can_see(const access::caller& who, const json& doc) {
-  return access::can_see_project(who, doc.value("project", ""))
-         || access::owns_customer(who, doc.value("customer", ""));
+bool can_see(const access::caller& who, const json& doc, const cat::catalog& c) {
+  auto project = text_field(doc, "project");
+  if (access::can_see_project(who, project))
+    return true;
+  auto p = c.find_project(project);
+  return p && access::owns_customer(who, p->customer);
 }
 
 bool can_operate(const access::caller& who, const json& doc) {
-  return access::has_project_role(who, doc.value("project", ""), access::role::admin);
+  return access::has_project_role(who, text_field(doc, "project"), access::role::admin);
 }
 
 std::optional<refusal> parse_list_query(const std::multimap<std::string, std::string>& q,
@@ -452,33 +451,52 @@ std::optional<refusal> parse_list_query(const std::multimap<std::string, std::st
   return std::nullopt;
 }
 
-bool matches(const json& doc, const list_query& q) {
-  if (q.state_filter && state_of(doc) != *q.state_filter)
+namespace {
+
+const std::string& field_of(const listed& item, const std::string& field) {
+  static const std::string none;
+  if (field == "state")
+    return item.state;
+  if (field == "customer_name")
+    return item.customer_name;
+  if (field == "project_name")
+    return item.project_name;
+  if (field == "template_name")
+    return item.template_name;
+  if (field == "project_group_name")
+    return item.project_group_names.empty() ? none : item.project_group_names.front();
+  return item.hostname;
+}
+
+} // namespace
+
+bool matches(const listed& item, const list_query& q) {
+  if (q.state_filter && state_of(*item.doc) != *q.state_filter)
     return false;
   for (auto& [field, needle] : q.contains) {
     if (field == "project_group_name") {
       bool any = false;
-      for (auto& g : doc["project_groups"])
-        any = any || lower(g.value("name", "")).find(needle) != std::string::npos;
+      for (auto& name : item.project_group_names)
+        any = any || lower(name).find(needle) != std::string::npos;
       if (!any)
         return false;
-    } else if (lower(doc.value(field, "")).find(needle) == std::string::npos) {
+    } else if (lower(field_of(item, field)).find(needle) == std::string::npos) {
       return false;
     }
   }
   return true;
 }
 
-void order(std::vector<const json*>& docs, const list_query& q) {
+void order(std::vector<listed>& items, const list_query& q) {
   auto field = q.order_field.empty() ? std::string{"hostname"} : q.order_field;
-  std::sort(docs.begin(), docs.end(), [&](const json* a, const json* b) {
-    auto fa = field_text(*a, field), fb = field_text(*b, field);
+  std::sort(items.begin(), items.end(), [&](const listed& a, const listed& b) {
+    auto& fa = field_of(a, field);
+    auto& fb = field_of(b, field);
     if (fa != fb)
       return q.descending ? fb < fa : fa < fb;
-    auto ha = (*a)["hostname"].get<std::string>(), hb = (*b)["hostname"].get<std::string>();
-    if (ha != hb)
-      return ha < hb;
-    return (*a)["uuid"].get<std::string>() < (*b)["uuid"].get<std::string>();
+    if (a.hostname != b.hostname)
+      return a.hostname < b.hostname;
+    return text_field(*a.doc, "uuid") < text_field(*b.doc, "uuid");
   });
 }
 

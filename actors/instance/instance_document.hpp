@@ -41,16 +41,26 @@ struct resize_request {
 std::optional<refusal> parse_resize(const nlohmann::json& body, const nlohmann::json& doc,
                                     const catalog::catalog& cat, resize_request& out);
 
-/// The instance as the API shows it, with URLs under `base`.
-nlohmann::json render(const nlohmann::json& doc, const std::string& base);
+/// The instance as the API shows it, with URLs under `base`. Names of the
+/// project, customer, groups and template come from the catalog as it is now.
+nlohmann::json render(const nlohmann::json& doc, const catalog::catalog& cat,
+                      const std::string& base);
+
+/// What lists filter and order by, looked up in the catalog once per list.
+struct listed {
+  const nlohmann::json* doc;
+  std::string hostname, state, customer_name, project_name, template_name;
+  std::vector<std::string> project_group_names;
+};
+listed describe(const nlohmann::json& doc, const catalog::catalog& cat);
 
 state state_of(const nlohmann::json& doc);
 
 // -- lists -------------------------------------------------------------------
 
-/// Who may see an instance: staff, the owner of its customer, any role in
-/// its project.
-bool can_see(const access::caller& who, const nlohmann::json& doc);
+/// Who may see an instance: staff, the owner of its project's customer, any
+/// role in its project.
+bool can_see(const access::caller& who, const nlohmann::json& doc, const catalog::catalog& cat);
 /// Who may create and operate: staff and project administrators.
 bool can_operate(const access::caller& who, const nlohmann::json& doc);
 
@@ -69,9 +79,9 @@ constexpr int64_t max_page_size = 100;
 /// An unknown state symbol is a 400 refusal.
 std::optional<refusal> parse_list_query(const std::multimap<std::string, std::string>& q,
                                         list_query& out);
-bool matches(const nlohmann::json& doc, const list_query& q);
-/// Orders documents by the query's field (hostname, then uuid, breaks ties).
-void order(std::vector<const nlohmann::json*>& docs, const list_query& q);
+bool matches(const listed& item, const list_query& q);
+/// Orders by the query's field (hostname, then uuid, break ties).
+void order(std::vector<listed>& items, const list_query& q);
 
 struct page_result {
   std::size_t first = 0, count = 0;  // slice of the ordered list

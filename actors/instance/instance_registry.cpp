@@ -2,6 +2,7 @@
 
 #include "actors/instance/instance_actor.hpp"
 #include "actors/instance/instance_document.hpp"
+#include "common/json_fields.hpp"
 #include "common/log.hpp"
 
 namespace steward::instance {
@@ -13,7 +14,7 @@ using nlohmann::json;
 
 entity_actor spawn_instance(registry_ptr self, json doc, int64_t version, bool stored) {
   auto id = doc["uuid"].get<std::string>();
-  auto project = doc.value("project", "");
+  auto project = text_field(doc, "project");
   auto snap = entity_snapshot{id, project, std::make_shared<const json>(doc)};
   // Linked: an instance goes down with its registry, even with a timer pending.
   auto a = self->spawn<caf::linked>(instance_actor, self->state.svc,
@@ -41,19 +42,23 @@ api_reply list_instances(const instance_registry_state& st, const api_command& c
   list_query q;
   if (auto r = parse_list_query(cmd.query, q))
     return refused(*r);
-  std::vector<const json*> docs;
+  auto& cat = *st.cat;
+  std::vector<listed> items;
   for (auto& [id, snap] : st.instances.snapshots())
-    if (can_see(cmd.who, *snap.doc) && matches(*snap.doc, q))
-      docs.push_back(snap.doc.get());
-  order(docs, q);
+    if (can_see(cmd.who, *snap.doc, cat)) {
+      auto item = describe(*snap.doc, cat);
+      if (matches(item, q))
+        items.push_back(std::move(item));
+    }
+  order(items, q);
   page_result page;
-  if (auto r = paginate(docs.size(), q, page))
+  if (auto r = paginate(items.size(), q, page))
     return refused(*r);
   json out = json::array();
   for (std::size_t i = page.first; i < page.first + page.count; ++i)
-    out.push_back(render(*docs[i], cmd.base_url));
+    out.push_back(render(*items[i].doc, cat, cmd.base_url));
   auto reply = api_reply::ok(std::move(out));
-  reply.headers.emplace_back("X-Result-Count", std::to_string(docs.size()));
+  reply.headers.emplace_back("X-Result-Count", std::to_string(items.size()));
   reply.headers.emplace_back("Link", link_header(cmd.base_url, "/api/instances/", cmd.query, page));
   return reply;
 }
@@ -111,12 +116,25 @@ instance_registry(registry_ptr self, const actor_services* svc, catalog::catalog
         if (auto r = make_instance(cmd.body, *st.cat, cmd.who, now(), doc))
           return refused(*r);
         auto a = spawn_instance(self, std::move(doc), 0, false);
-        return self->delegate(a, std::move(cmd));
+        auto rp = self->make_response_promise<api_reply>();
+        auto base = cmd.base_url;
+        self->request(a, caf::infinite, std::move(cmd))
+          .then([=](api_reply& r) mutable {
+            if (r.status == 201)
+              r.body = render(r.body, *self->state.cat, base);
+            rp.deliver(std::move(r));
+          },
+                [=](caf::error& e) mutable {
+                  rp.deliver(api_reply::fail(500, "The instance could not be created: " + to_string(e)));
+                });
+        return rp;
       }
       auto a = st.instances.find(cmd.id);
       auto snap = st.instances.snapshot(cmd.id);
-      if (!a || !snap || !can_see(cmd.who, *snap->doc))
+      if (!a || !snap || !can_see(cmd.who, *snap->doc, *st.cat))
         return not_found();
+      if (cmd.verb == "show")
+        return api_reply::ok(render(*snap->doc, *st.cat, cmd.base_url));
       if (cmd.verb != "show" && cmd.verb != "usage" && !can_operate(cmd.who, *snap->doc))
         return forbidden();
       if (cmd.verb == "resize")
@@ -126,14 +144,14 @@ instance_registry(registry_ptr self, const actor_services* svc, catalog::catalog
     },
     [=](atom::notify, bus::notification& note) -> caf::result<atom::done> {
       auto data = nova_data(note);
-      auto id = data.value("uuid", "");
+      auto id = text_field(data, "uuid");
       if (id.empty())
         return atom::done_v;
       if (auto a = self->state.instances.find(id))
         return self->delegate(*a, atom::notify_v, std::move(note));
       // Unknown to Steward: taken into the inventory unless it is gone.
       if (note.event_type == "instance.delete.end" || note.event_type == "instance.usage"
-          || data.value("state", "") == "deleted")
+          || text_field(data, "state") == "deleted")
         return atom::done_v;
       LOG_INFO("instance-registry", "learned instance " << id << " from " << note.event_type);
       auto a = spawn_instance(self, learned_instance(data, *self->state.cat, now()), 0, false);

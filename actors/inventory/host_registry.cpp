@@ -2,6 +2,7 @@
 
 #include "actors/inventory/host_actor.hpp"
 #include "actors/inventory/host_document.hpp"
+#include "common/json_fields.hpp"
 #include "common/log.hpp"
 
 namespace steward::inventory {
@@ -109,7 +110,7 @@ host_registry(registry_ptr self, const actor_services* svc,
     },
     [=](atom::notify, bus::notification& note) -> caf::result<atom::done> {
       auto data = note.payload.value("nova_object.data", note.payload);
-      if (data.value("binary", "") != "nova-compute" || !data.contains("host")
+      if (text_field(data, "binary") != "nova-compute" || !data.contains("host")
           || !data["host"].is_string())
         return atom::done_v;
       auto name = data["host"].get<std::string>();

@@ -47,11 +47,21 @@ json good_body() {
           {"security_groups", {{{"url", "http://h/api/security-groups/sg1/"}}}}};
 }
 
-json doc_with(const std::string& hostname, const std::string& state, const std::string& customer,
-              const std::string& project, const std::string& group, const std::string& templ) {
-  return {{"uuid", hostname + "-id"}, {"hostname", hostname}, {"state", state},
-          {"customer_name", customer}, {"project_name", project}, {"template_name", templ},
-          {"project_groups", group.empty() ? json::array() : json::array({{{"uuid", "g"}, {"name", group}}})}};
+// A listed instance with the names a catalog would give it.
+listed item_with(json& doc, const std::string& hostname, const std::string& state,
+                 const std::string& customer, const std::string& project,
+                 const std::string& group, const std::string& templ) {
+  doc = {{"uuid", hostname + "-id"}, {"hostname", hostname}, {"state", state}};
+  listed l;
+  l.doc = &doc;
+  l.hostname = hostname;
+  l.state = state;
+  l.customer_name = customer;
+  l.project_name = project;
+  l.template_name = templ;
+  if (!group.empty())
+    l.project_group_names = {group};
+  return l;
 }
 
 } // namespace
@@ -63,10 +73,12 @@ TEST(instance_document, a_valid_create) {
   ASSERT_FALSE(r) << r->body.dump();
   EXPECT_EQ(doc["state"], "p");
   EXPECT_EQ(doc["cores"], 1);
-  EXPECT_EQ(doc["customer_name"], "Acme");
   EXPECT_EQ(doc["internal_ips"].size(), 2u);
   EXPECT_EQ(doc["external_ips"][0], "131.107.140.29");
-  auto shown = render(doc, "http://h");
+  auto shown = render(doc, c, "http://h");
+  EXPECT_EQ(shown["customer_name"], "Acme");
+  EXPECT_EQ(shown["project_name"], "Web");
+  EXPECT_EQ(shown["template_name"], "CentOS");
   EXPECT_EQ(shown["state"], "Provisioning Scheduled");
   EXPECT_EQ(shown["project"], "http://h/api/projects/p1/");
   EXPECT_EQ(shown["project_groups"][0]["url"], "http://h/api/project-groups/pg1/");
@@ -134,7 +146,8 @@ TEST(instance_document, only_admins_and_staff_create) {
 }
 
 TEST(instance_document, filters_including_deprecated_names) {
-  auto d = doc_with("Web-Server", "+", "Acme Corp", "Shop", "Retail", "CentOS 7");
+  json doc;
+  auto d = item_with(doc, "Web-Server", "+", "Acme Corp", "Shop", "Retail", "CentOS 7");
   auto q = [](std::multimap<std::string, std::string> params) {
     list_query out;
     EXPECT_FALSE(parse_list_query(params, out));
@@ -158,19 +171,18 @@ TEST(instance_document, filters_including_deprecated_names) {
 }
 
 TEST(instance_document, ordering_by_every_field_and_alias) {
-  std::vector<json> docs = {doc_with("b", "-", "Zed", "P2", "G1", "T3"),
-                            doc_with("a", "+", "Yak", "P3", "G3", "T1"),
-                            doc_with("c", "p", "Xen", "P1", "G2", "T2")};
+  json da, db, dc;
+  std::vector<listed> items = {item_with(db, "b", "-", "Zed", "P2", "G1", "T3"),
+                               item_with(da, "a", "+", "Yak", "P3", "G3", "T1"),
+                               item_with(dc, "c", "p", "Xen", "P1", "G2", "T2")};
   auto hostnames = [&](std::multimap<std::string, std::string> params) {
     list_query q;
     EXPECT_FALSE(parse_list_query(params, q));
-    std::vector<const json*> ptrs;
-    for (auto& d : docs)
-      ptrs.push_back(&d);
-    order(ptrs, q);
+    auto sorted = items;
+    order(sorted, q);
     std::string out;
-    for (auto p : ptrs)
-      out += (*p)["hostname"].get<std::string>();
+    for (auto& i : sorted)
+      out += i.hostname;
     return out;
   };
   EXPECT_EQ(hostnames({}), "abc");

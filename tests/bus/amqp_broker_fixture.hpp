@@ -10,7 +10,7 @@
 
 #include "amqp_test_util.hpp"
 #include "bus/amqp_bus.hpp"
-#include "memory_outbox.hpp"
+#include "bus/memory_outbox.hpp"
 
 namespace steward::bus::test {
 

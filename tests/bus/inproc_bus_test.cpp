@@ -10,7 +10,7 @@
 
 #include "bus/oslo.hpp"
 #include "common/clock.hpp"
-#include "memory_outbox.hpp"
+#include "bus/memory_outbox.hpp"
 
 namespace steward::bus {
 namespace {
@@ -35,7 +35,7 @@ notification note(const std::string& event_type) {
 }
 
 TEST(InprocBus, HandsOutboxRowsToSubscribersAndConfirmsThem) {
-  test::memory_outbox outbox;
+  memory_outbox outbox;
   inproc_bus b(outbox, 4);
   std::mutex m;
   std::vector<outbound> seen;
@@ -68,7 +68,7 @@ TEST(InprocBus, HandsOutboxRowsToSubscribersAndConfirmsThem) {
 }
 
 TEST(InprocBus, InjectDecodesLikeTheAmqpConsumer) {
-  test::memory_outbox outbox;
+  memory_outbox outbox;
   inproc_bus b(outbox);
   std::vector<inbound> got;
   int acks = 0;
@@ -101,7 +101,7 @@ TEST(InprocBus, InjectDecodesLikeTheAmqpConsumer) {
 
 TEST(InprocBus, ASubscriberMayInjectTheReply) {
   // The in-process cloud simulator answers a command with a notification.
-  test::memory_outbox outbox;
+  memory_outbox outbox;
   inproc_bus b(outbox);
   std::mutex m;
   std::condition_variable cv;
@@ -128,7 +128,7 @@ TEST(InprocBus, ASubscriberMayInjectTheReply) {
 }
 
 TEST(InprocBus, StopIsIdempotentAndRestartWorks) {
-  test::memory_outbox outbox;
+  memory_outbox outbox;
   inproc_bus b(outbox);
   b.stop();
   b.start([](inbound, ack_fn) {});

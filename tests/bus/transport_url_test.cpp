@@ -9,7 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "bus/amqp_bus.hpp"
-#include "memory_outbox.hpp"
+#include "bus/memory_outbox.hpp"
 
 namespace steward::bus {
 namespace {
@@ -96,7 +96,7 @@ TEST(TransportUrl, Errors) {
 }
 
 TEST(AmqpBus, DescribeHidesThePassword) {
-  test::memory_outbox outbox;
+  memory_outbox outbox;
   amqp_options opts(outbox);
   opts.url = parse_ok("rabbit://guest:guest@127.0.0.1:5672/steward-test");
   amqp_bus b(opts);
@@ -106,7 +106,7 @@ TEST(AmqpBus, DescribeHidesThePassword) {
 }
 
 TEST(AmqpBus, StopsPromptlyWithoutABroker) {
-  test::memory_outbox outbox;
+  memory_outbox outbox;
   amqp_options opts(outbox);
   opts.url = parse_ok("rabbit://guest:guest@127.0.0.1:1/");  // nobody listens on port 1
   amqp_bus b(opts);
@@ -143,7 +143,7 @@ private:
 
 TEST(AmqpBus, StopsEvenWhenTheBrokerNeverAnswers) {
   silent_listener silent;
-  test::memory_outbox outbox;
+  memory_outbox outbox;
   amqp_options opts(outbox);
   opts.url = parse_ok("rabbit://guest:guest@127.0.0.1:" + std::to_string(silent.port()) + "/");
   amqp_bus b(opts);

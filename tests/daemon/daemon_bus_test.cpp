@@ -60,7 +60,8 @@ struct stewardd_on_rabbitmq : ::testing::Test {
               "[messaging]\ntransport_url = " + std::getenv("STEWARD_TEST_AMQP_URL") + "\n"
               "nova_exchange = " + nova_exchange + "\nnotification_exchange = " + out_exchange +
               "\nconsumer_queue = " + queue + "\ndead_letter = " + dead_letter +
-              "\namqp_durable_queues = " + (durable ? "true" : "false") + "\n");
+              "\namqp_durable_queues = " + (durable ? "true" : "false") + "\n"
+              "[compute]\ndriver = bus\n");
     proc = std::make_unique<daemon_process>(
       std::vector<std::string>{"--config-file", dir.file("steward.conf")}, dir.file("log"));
     ASSERT_TRUE(eventually([&] { return http_call(proc->port(), "GET", "/readyz").status == 200; }))

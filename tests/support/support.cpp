@@ -231,8 +231,8 @@ void temp_dir::write(const std::string& name, const std::string& text) const {
 
 namespace {
 
-pid_t spawn(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
-            int out_fd, int err_fd) {
+pid_t spawn(const std::string& binary, const std::vector<std::string>& args,
+            const std::map<std::string, std::string>& env, int out_fd, int err_fd) {
   auto pid = fork();
   if (pid == 0) {
     dup2(out_fd, 1);
@@ -240,7 +240,7 @@ pid_t spawn(const std::vector<std::string>& args, const std::map<std::string, st
     for (auto& [k, v] : env)
       setenv(k.c_str(), v.c_str(), 1);
     std::vector<char*> argv;
-    std::string bin = STEWARDD_PATH;
+    std::string bin = binary;
     argv.push_back(bin.data());
     std::vector<std::string> copy = args;
     for (auto& a : copy)
@@ -260,7 +260,7 @@ daemon_process::daemon_process(std::vector<std::string> args, std::string log_fi
   if (pipe(pipe_fds) != 0)
     throw std::runtime_error("pipe failed");
   int err_fd = open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-  pid_ = spawn(args, env, pipe_fds[1], err_fd);
+  pid_ = spawn(STEWARDD_PATH, args, env, pipe_fds[1], err_fd);
   close(pipe_fds[1]);
   close(err_fd);
   // The first screen names the URL: "  API      http://127.0.0.1:PORT".
@@ -276,6 +276,26 @@ daemon_process::daemon_process(std::vector<std::string> args, std::string log_fi
   }
   auto colon = screen_.find(':', api + 7);
   port_ = static_cast<uint16_t>(std::atoi(screen_.c_str() + colon + 1));
+}
+
+daemon_process::daemon_process(std::string binary, std::vector<std::string> args,
+                               std::string log_file, std::string ready_marker) {
+  int pipe_fds[2];
+  if (pipe(pipe_fds) != 0)
+    throw std::runtime_error("pipe failed");
+  int err_fd = open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  pid_ = spawn(binary, args, {}, pipe_fds[1], err_fd);
+  close(pipe_fds[1]);
+  close(err_fd);
+  auto deadline = std::chrono::steady_clock::now() + patience;
+  while (screen_.find(ready_marker) == std::string::npos)
+    if (!read_some(pipe_fds[0], screen_, deadline))
+      break;
+  close(pipe_fds[0]);
+  if (screen_.find(ready_marker) == std::string::npos) {
+    kill9();
+    throw std::runtime_error(binary + " did not start; see " + log_file);
+  }
 }
 
 daemon_process::~daemon_process() {
@@ -307,7 +327,7 @@ int run_stewardd(const std::vector<std::string>& args, std::string& out, std::st
   int out_pipe[2], err_pipe[2];
   if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0)
     throw std::runtime_error("pipe failed");
-  auto pid = spawn(args, env, out_pipe[1], err_pipe[1]);
+  auto pid = spawn(STEWARDD_PATH, args, env, out_pipe[1], err_pipe[1]);
   close(out_pipe[1]);
   close(err_pipe[1]);
   auto deadline = std::chrono::steady_clock::now() + patience;

@@ -80,6 +80,10 @@ public:
   /// `args` after the binary; stderr goes to `log_file`.
   explicit daemon_process(std::vector<std::string> args, std::string log_file,
                           std::map<std::string, std::string> env = {});
+  /// Another program of the project (steward-sim), ready once its first
+  /// screen printed `ready_marker`.
+  daemon_process(std::string binary, std::vector<std::string> args, std::string log_file,
+                 std::string ready_marker);
   ~daemon_process();
   uint16_t port() const { return port_; }
   /// SIGTERM and wait; returns the exit status.

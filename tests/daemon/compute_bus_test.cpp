@@ -1,0 +1,120 @@
+// An instance's whole life through a real RabbitMQ against steward-sim, the
+// simulated cloud in its own process ([compute] driver = bus), with stewardd
+// killed and started again half-way.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "amqp_test_util.hpp"
+#include "tests/support/support.hpp"
+
+using namespace steward;
+using namespace steward::test;
+namespace bt = steward::bus::test;
+using nlohmann::json;
+
+namespace {
+
+const std::string web_shop = "bcd23f91658347efb748a5708df7ebe3"; // sim/default_workload.json
+
+struct compute_over_the_bus : ::testing::Test {
+  temp_dir dir;
+  std::optional<bus::transport_url> url;
+  std::string commands = bt::unique_name("steward.compute");
+  std::string nova = bt::unique_name("nova");
+  std::string queue = bt::unique_name("steward.test.compute");
+  std::string dead_letter = bt::unique_name("steward.test.compute-dl");
+  std::unique_ptr<daemon_process> sim;
+  std::unique_ptr<daemon_process> steward;
+
+  void SetUp() override {
+    url = bt::test_broker();
+    if (!url)
+      GTEST_SKIP() << "STEWARD_TEST_AMQP_URL is not set";
+    dir.write("tokens.json", R"({"alice-token-0001": {"user_id": "alice",
+                                  "projects": {")" + web_shop + R"(": "admin"}},
+                                 "staff-token-0001": {"user_id": "root", "staff": true}})");
+    dir.write("steward.conf",
+              "[DEFAULT]\nstate_dir = " + dir.path() + "\n[api]\nbind_port = 0\n"
+              "[auth]\ntokens_file = " + dir.file("tokens.json") + "\n"
+              "[messaging]\ntransport_url = " + std::getenv("STEWARD_TEST_AMQP_URL") + "\n"
+              "nova_exchange = " + nova + "\nconsumer_queue = " + queue + "\n"
+              "dead_letter = " + dead_letter + "\n"
+              "[compute]\ndriver = bus\ncommand_exchange = " + commands + "\n"
+              "[simulator]\ndefault_duration = 0.2\nusage_interval = 0\n");
+    // The cloud first: Steward asks it for its state when it starts.
+    sim = std::make_unique<daemon_process>(
+      STEWARD_SIM_PATH, std::vector<std::string>{"--config-file", dir.file("steward.conf")},
+      dir.file("sim.log"), "steward-sim: running");
+    start_steward();
+  }
+  void TearDown() override {
+    steward.reset();
+    sim.reset();
+    if (!url)
+      return;
+    bt::admin_connection admin{*url};
+    for (auto& q : {queue, dead_letter, commands + ".sim.default"})
+      admin.delete_queue(q);
+    for (auto& x : {commands, nova, dead_letter})
+      admin.delete_exchange(x);
+  }
+  void start_steward() {
+    steward = std::make_unique<daemon_process>(
+      std::vector<std::string>{"--config-file", dir.file("steward.conf")}, dir.file("stewardd.log"));
+  }
+  http_result call(const std::string& method, const std::string& target,
+                   const std::string& body = "", const std::string& token = "alice-token-0001") {
+    return http_call(steward->port(), method, target, body, {{"Authorization", "Token " + token}});
+  }
+  json first(const std::string& collection) {
+    auto r = call("GET", "/api/" + collection + "/").json();
+    return r.empty() ? json() : r[0];
+  }
+  bool reaches(const std::string& id, const std::string& state) {
+    return eventually([&] {
+      return call("GET", "/api/instances/" + id + "/").json().value("state", "?") == state;
+    });
+  }
+};
+
+} // namespace
+
+TEST_F(compute_over_the_bus, an_instance_lives_through_steward_sim_and_a_restart) {
+  ASSERT_TRUE(eventually([&] {
+    auto all = call("GET", "/api/instances/?page_size=100", "", "staff-token-0001").json();
+    if (all.size() != 8)
+      return false;
+    for (auto& i : all)
+      if (i["customer_name"] == "")
+        return false;
+    return true;
+  })) << "Steward learned the cloud through compute.sync";
+  json body = {{"hostname", "bus-vm"},
+               {"project", "http://x/api/projects/" + web_shop + "/"},
+               {"template", first("iaas-templates")["url"]},
+               {"flavor", first("flavors")["url"]},
+               {"ssh_public_key", first("keys")["url"]}};
+  auto created = call("POST", "/api/instances/", body.dump());
+  ASSERT_EQ(created.status, 201) << created.body;
+  auto id = created.json()["uuid"].get<std::string>();
+  ASSERT_TRUE(reaches(id, "Online"));
+  ASSERT_EQ(call("POST", "/api/instances/" + id + "/stop/").status, 202);
+  ASSERT_TRUE(reaches(id, "Offline"));
+
+  auto flavors = call("GET", "/api/flavors/").json();
+  auto bigger = flavors.back();
+  ASSERT_EQ(call("POST", "/api/instances/" + id + "/resize/", json{{"flavor", bigger["url"]}}.dump()).status, 202);
+  // Half-way: the resize is scheduled or under way when stewardd dies.
+  steward->kill9();
+  start_steward();
+  ASSERT_TRUE(reaches(id, "Offline")) << "the resize completed after the restart";
+  EXPECT_EQ(call("GET", "/api/instances/" + id + "/").json()["cores"], bigger["cores"]);
+
+  ASSERT_EQ(call("POST", "/api/instances/" + id + "/start/").status, 202);
+  ASSERT_TRUE(reaches(id, "Online"));
+  ASSERT_EQ(call("POST", "/api/instances/" + id + "/stop/").status, 202);
+  ASSERT_TRUE(reaches(id, "Offline"));
+  ASSERT_EQ(call("DELETE", "/api/instances/" + id + "/").status, 202);
+  ASSERT_TRUE(eventually([&] { return call("GET", "/api/instances/" + id + "/").status == 404; }));
+}
