@@ -17,6 +17,7 @@
 #include "sim/amqp_simulator.hpp"
 #include "sim/attach.hpp"
 #include "sim/simulator.hpp"
+#include "store/outbox.hpp"
 #include "store/store.hpp"
 
 namespace steward {
@@ -118,10 +119,7 @@ std::unique_ptr<simulated_cloud> make_simulated_cloud(const config::settings& cf
 void request_compute_sync(store::store& db, const config::settings& cfg) {
   nlohmann::json payload = {{"request_id", "req-" + make_uuid()}, {"cloud", "*"}};
   auto note = bus::make_notification("steward.compute", "compute.sync", "INFO", payload, now());
-  store::write_batch batch;
-  batch.outbox.push_back({0, cfg.text("compute", "command_exchange"), "compute.all",
-                          note.message_id, bus::encode_v2(note)});
-  db.submit(std::move(batch), nullptr);
+  store::enqueue(db, cfg.text("compute", "command_exchange"), "compute.all", note);
 }
 
 } // namespace
@@ -195,11 +193,14 @@ daemon::daemon(const config::settings& cfg) : parts_{std::make_unique<parts>()} 
   p.services.reset(new http::route_services{
     *p.actors, *p.db, *p.messaging,
     static_cast<std::size_t>(cfg.integer("api", "sse_queue")),
-    cfg.boolean("DEFAULT", "test_clock")});
+    cfg.boolean("DEFAULT", "test_clock"), cfg.text("compute", "command_exchange"), {}});
+  if (p.cloud)
+    p.services->simulator_state = [cloud = p.cloud.get()] { return cloud->engine().snapshot(); };
   p.routes = std::make_unique<http::router>(p.tokens);
   http::add_system_routes(*p.routes, *p.services);
   http::add_inventory_routes(*p.routes, *p.services);
   http::add_instance_routes(*p.routes, *p.services);
+  http::add_simulator_routes(*p.routes, *p.services);
   p.server = std::make_unique<http::server>(server_options(cfg), *p.routes);
   p.server->start();
 }

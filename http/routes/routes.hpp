@@ -1,7 +1,10 @@
 #pragma once
 // The routes of every API family, and the one piece they share: forwarding a
 // request to a registry and turning its reply into a response.
+#include <functional>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "actors/runtime.hpp"
 #include "bus/bus.hpp"
@@ -16,6 +19,9 @@ struct route_services {
   bus::bus& messaging;
   std::size_t sse_queue = 1024;
   bool test_clock = false;
+  std::string command_exchange = "steward.compute";
+  /// The in-process simulated cloud's world, when there is one.
+  std::function<nlohmann::json()> simulator_state;
 };
 
 /// A route that sends `verb` to the registry of `kind`, with the entity id
@@ -33,5 +39,6 @@ std::string base_url(const request& req);
 void add_system_routes(router& r, route_services& svc);
 void add_inventory_routes(router& r, route_services& svc);
 void add_instance_routes(router& r, route_services& svc);
+void add_simulator_routes(router& r, route_services& svc);
 
 } // namespace steward::http

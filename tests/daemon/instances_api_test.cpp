@@ -181,3 +181,25 @@ TEST_F(instances_api, a_whole_life_over_http) {
     return call("GET", "/api/instances/" + id + "/", "alice-token-0001").status == 404;
   }));
 }
+
+TEST_F(instances_api, injected_failures_err_the_instance) {
+  auto world = call("GET", "/v1/admin/simulator", "staff-token-0001");
+  ASSERT_EQ(world.status, 200);
+  EXPECT_EQ(world.json()["clouds"][0]["name"], "default");
+  EXPECT_EQ(call("GET", "/v1/admin/simulator", "alice-token-0001").status, 403);
+  auto inject = [&](const std::string& body, const std::string& token = "staff-token-0001") {
+    return call("POST", "/v1/admin/simulator/fail_next", token, body);
+  };
+  EXPECT_EQ(inject(R"({"command": "compute.instance.create", "count": 0})").status, 400);
+  EXPECT_EQ(inject(R"({"command": "compute.instance.explode", "count": 1})").status, 400);
+  EXPECT_EQ(inject(R"({"count": 1})").status, 400);
+  EXPECT_EQ(inject(R"({"command": "compute.instance.create", "count": 1})", "alice-token-0001").status, 403);
+  ASSERT_EQ(inject(R"({"command": "compute.instance.create", "count": 1})").status, 202);
+  auto failed = call("POST", "/api/instances/", "alice-token-0001", create_body().dump());
+  ASSERT_EQ(failed.status, 201);
+  auto failed_id = failed.json()["uuid"].get<std::string>();
+  ASSERT_TRUE(eventually([&] { return state_of(failed_id) == "Erred"; }));
+  auto next = call("POST", "/api/instances/", "alice-token-0001", create_body().dump());
+  auto next_id = next.json()["uuid"].get<std::string>();
+  ASSERT_TRUE(eventually([&] { return state_of(next_id) == "Online"; })) << "only the next one failed";
+}
