@@ -5,6 +5,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/event_based_actor.hpp>
+#include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
@@ -115,10 +116,24 @@ void runtime::shutdown() {
   if (impl_->stopped)
     return;
   impl_->stopped = true;
-  for (auto& [kind, registry] : impl_->registries)
-    caf::anon_send_exit(registry, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(impl_->ingest, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(impl_->hub, caf::exit_reason::user_shutdown);
+  // Everything that writes goes first; the store actor last, so that an
+  // entity waiting for its write to be stored always hears back.
+  {
+    caf::scoped_actor self{impl_->sys};
+    std::vector<caf::actor_addr> writers;
+    auto stop = [&](const auto& handle) {
+      self->monitor(handle);
+      writers.push_back(handle.address());
+      self->send_exit(handle, caf::exit_reason::user_shutdown);
+    };
+    for (auto& [kind, registry] : impl_->registries)
+      stop(registry);
+    stop(impl_->ingest);
+    stop(impl_->hub);
+    for (std::size_t i = 0; i < writers.size(); ++i)
+      self->receive([](const caf::down_msg&) {});
+  }
+  LOG_DEBUG("runtime", "writers down; actors running: " << impl_->sys.registry().running());
   caf::anon_send_exit(impl_->svc.store, caf::exit_reason::user_shutdown);
   impl_->sys.await_all_actors_done();
 }

@@ -1,12 +1,21 @@
 #include "actors/store_actor.hpp"
 
 #include <caf/send.hpp>
+#include <caf/system_messages.hpp>
 
 namespace steward {
 
 store_actor::behavior_type
 store_actor_impl(store_actor::stateful_pointer<store_actor_state> self, store::store* db) {
   self->state.db = db;
+  // Should it stop with writes in flight, their writers hear so rather than
+  // waiting forever (an undelivered promise is silently dropped in CAF 0.17).
+  self->set_exit_handler([=](caf::exit_msg& msg) {
+    for (auto& [token, rp] : self->state.pending)
+      rp.deliver(commit_ack{false, "the store is stopping"});
+    self->state.pending.clear();
+    self->quit(msg.reason);
+  });
   return {
     [=](store::write_batch& batch) -> caf::result<commit_ack> {
       auto token = ++self->state.next_token;
