@@ -1,6 +1,5 @@
 #include "actors/instance/instance_actor.hpp"
 
-#include "actors/persist.hpp"
 #include "actors/timers.hpp"
 #include "common/json_fields.hpp"
 #include "common/log.hpp"
@@ -13,10 +12,8 @@ namespace {
 using instance_ptr = entity_actor::stateful_pointer<instance_state>;
 using nlohmann::json;
 
-constexpr const char* publisher = "steward.instances";
 
 const json& doc_of(instance_ptr self) { return *self->state.doc; }
-std::string uuid_of(instance_ptr self) { return doc_of(self)["uuid"].get<std::string>(); }
 
 bool is_scheduled(state s) {
   return s == state::provisioning_scheduled || s == state::starting_scheduled
@@ -42,29 +39,17 @@ json nova_data(const bus::notification& note) {
   return d != note.payload.end() && d->is_object() ? *d : note.payload;
 }
 
-// Stores `next` with its event, then runs `then(ack)`. `extra(change, next)`
-// runs first: it may add a compute command and change `next` accordingly.
+const entity_kind instance_kind{"instance", "uuid", "steward.instances"};
+
+// Stores `next` (with the consumed message, if any), then runs `then(ack)`.
+// `extra(change, next)` runs first: it may add a compute command and change
+// `next` accordingly.
 template <class Extra, class Then>
 void commit(instance_ptr self, json next, const std::string& message_id, Extra extra, Then then) {
-  auto& st = self->state;
-  change c{*st.svc};
+  change c{*self->state.svc};
   extra(c, next);
-  auto id = next["uuid"].get<std::string>();
-  auto project = text_field(next, "project");
-  c.upsert("instance", id, project, next, st.version + 1);
-  c.emit({st.stored ? "instance.update" : "instance.create", project, publisher, next});
   c.consumed(message_id);
-  persist(self, st.svc->store, std::move(c), [=](commit_ack& ack) mutable {
-    if (ack.ok) {
-      auto& s = self->state;
-      s.doc = std::make_shared<const json>(std::move(next));
-      s.version += 1;
-      s.stored = true;
-      self->send(s.registry, atom::changed_v, entity_snapshot{id, project, s.doc});
-      arm(self);
-    }
-    then(ack);
-  });
+  store_document(self, instance_kind, std::move(c), std::move(next), arm, std::move(then));
 }
 
 auto no_command = [](change&, json&) {};
@@ -72,19 +57,9 @@ auto no_command = [](change&, json&) {};
 // Deletes the instance, then runs `then(ack)`; on success the actor is gone.
 template <class Then>
 void remove(instance_ptr self, const std::string& message_id, Then then) {
-  auto& st = self->state;
-  change c{*st.svc};
-  auto id = uuid_of(self);
-  c.remove("instance", id);
-  c.emit({"instance.delete", text_field(doc_of(self), "project"), publisher, doc_of(self)});
+  change c{*self->state.svc};
   c.consumed(message_id);
-  persist(self, st.svc->store, std::move(c), [=](commit_ack& ack) mutable {
-    if (ack.ok)
-      self->send(self->state.registry, atom::removed_v, id);
-    then(ack);
-    if (ack.ok)
-      self->quit();
-  });
+  remove_document(self, instance_kind, std::move(c), std::move(then));
 }
 
 json flavor_payload(const json& doc) {
@@ -265,12 +240,7 @@ bool apply_outcome(json& doc, const bus::notification& note, bool& gone) {
 entity_actor::behavior_type
 instance_actor(instance_ptr self, const actor_services* svc, registry_actor registry, json doc,
                int64_t version, bool stored) {
-  auto& st = self->state;
-  st.svc = svc;
-  st.registry = std::move(registry);
-  st.doc = std::make_shared<const json>(std::move(doc));
-  st.version = version;
-  st.stored = stored;
+  self->state.init(svc, std::move(registry), std::move(doc), version, stored);
   if (stored)
     arm(self);
   return {

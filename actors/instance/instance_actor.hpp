@@ -8,18 +8,12 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/instance/instance_document.hpp"
-#include "actors/services.hpp"
+#include "actors/entity_support.hpp"
 
 namespace steward::instance {
 
-struct instance_state {
+struct instance_state : entity_core {
   static inline const char* name = "instance";
-  const actor_services* svc = nullptr;
-  registry_actor registry;
-  document doc;
-  int64_t version = 0;
-  bool stored = false;
-  uint64_t timer_generation = 0;
   std::deque<usage_sample> samples;  // kept in memory only, newest last
 };
 

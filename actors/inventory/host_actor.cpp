@@ -1,7 +1,6 @@
 #include "actors/inventory/host_actor.hpp"
 
 #include "actors/inventory/host_document.hpp"
-#include "actors/persist.hpp"
 #include "actors/timers.hpp"
 #include "common/log.hpp"
 
@@ -12,12 +11,7 @@ namespace {
 using host_ptr = entity_actor::stateful_pointer<host_state>;
 using nlohmann::json;
 
-constexpr const char* publisher = "steward.inventory";
 constexpr auto retry_after_failure = std::chrono::seconds{5};
-
-std::string host_id(host_ptr self) {
-  return (*self->state.doc)["id"].get<std::string>();
-}
 
 void arm(host_ptr self) {
   auto gen = ++self->state.timer_generation;
@@ -25,43 +19,22 @@ void arm(host_ptr self) {
     arm_timer(self, *due, gen);
 }
 
-// Stores `next` with its event (and the consumed message, if any), then runs
-// `then(ack)`. The first write of a host is its "host.create".
+const entity_kind host_kind{"host", "id", "steward.inventory"};
+
+// Stores `next` (with the consumed message, if any), then runs `then(ack)`.
 template <class Then>
 void commit(host_ptr self, json next, const std::string& message_id, Then then) {
-  auto& st = self->state;
-  change c{*st.svc};
-  c.upsert("host", next["id"], "", next, st.version + 1);
-  c.emit({st.stored ? "host.update" : "host.create", "", publisher, next});
+  change c{*self->state.svc};
   c.consumed(message_id);
-  persist(self, st.svc->store, std::move(c), [=](commit_ack& ack) mutable {
-    if (ack.ok) {
-      auto& s = self->state;
-      s.doc = std::make_shared<const json>(std::move(next));
-      s.version += 1;
-      s.stored = true;
-      self->send(s.registry, atom::changed_v, entity_snapshot{host_id(self), "", s.doc});
-      arm(self);
-    }
-    then(ack);
-  });
+  store_document(self, host_kind, std::move(c), std::move(next), arm, std::move(then));
 }
 
 // Deletes the host, then runs `then(ack)`; on success the actor is gone.
 template <class Then>
 void remove(host_ptr self, const std::string& message_id, Then then) {
-  auto& st = self->state;
-  change c{*st.svc};
-  c.remove("host", host_id(self));
-  c.emit({"host.delete", "", publisher, *st.doc});
+  change c{*self->state.svc};
   c.consumed(message_id);
-  persist(self, st.svc->store, std::move(c), [=](commit_ack& ack) mutable {
-    if (ack.ok)
-      self->send(self->state.registry, atom::removed_v, host_id(self));
-    then(ack);
-    if (ack.ok)
-      self->quit();
-  });
+  remove_document(self, host_kind, std::move(c), std::move(then));
 }
 
 api_reply stored_failure(const commit_ack& ack) {
@@ -84,12 +57,7 @@ json service_data(const json& payload) {
 entity_actor::behavior_type
 host_actor(host_ptr self, const actor_services* svc, registry_actor registry, json doc,
            int64_t version, bool stored) {
-  auto& st = self->state;
-  st.svc = svc;
-  st.registry = std::move(registry);
-  st.doc = std::make_shared<const json>(std::move(doc));
-  st.version = version;
-  st.stored = stored;
+  self->state.init(svc, std::move(registry), std::move(doc), version, stored);
   arm(self);
   return {
     [=](api_command& cmd) -> caf::result<api_reply> {

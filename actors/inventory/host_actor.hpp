@@ -3,18 +3,12 @@
 // of its document; its one timer re-enables it when `disabled_until` passes.
 #include <caf/typed_event_based_actor.hpp>
 
-#include "actors/services.hpp"
+#include "actors/entity_support.hpp"
 
 namespace steward::inventory {
 
-struct host_state {
+struct host_state : entity_core {
   static inline const char* name = "host";
-  const actor_services* svc = nullptr;
-  registry_actor registry;
-  document doc;
-  int64_t version = 0;
-  bool stored = false;          // false until the first write is on disk
-  uint64_t timer_generation = 0;
 };
 
 /// `stored` is true for a host recovered from the store, false for a new one

@@ -1,0 +1,85 @@
+#pragma once
+// What every entity actor shares: the state it keeps besides its own fields,
+// and the two ways its document changes in the store (replaced, removed),
+// each with its event, each telling the registry once it is on disk.
+#include <string>
+
+#include "actors/persist.hpp"
+#include "actors/services.hpp"
+#include "common/json_fields.hpp"
+
+namespace steward {
+
+/// The common part of an entity actor's state (state structs derive from it).
+struct entity_core {
+  const actor_services* svc = nullptr;
+  registry_actor registry;
+  document doc;
+  int64_t version = 0;
+  bool stored = false;          // false until the first write is on disk
+  uint64_t timer_generation = 0;
+
+  /// `stored`: recovered from the store (true) or new (false).
+  void init(const actor_services* services, registry_actor owner, nlohmann::json document_,
+            int64_t version_, bool stored_) {
+    svc = services;
+    registry = std::move(owner);
+    doc = std::make_shared<const nlohmann::json>(std::move(document_));
+    version = version_;
+    stored = stored_;
+  }
+};
+
+/// How a kind of entity names itself in the store and in its events.
+struct entity_kind {
+  const char* kind;       // "host": the store's kind and the event prefix
+  const char* id_field;   // "id" or "uuid"
+  const char* publisher;  // oslo publisher_id of its notifications
+};
+
+/// Stores `next` as the entity's document, with its event (`<kind>.create`
+/// for the first write, `<kind>.update` after); `c` may already hold more of
+/// the same transaction (a compute command, a consumed message). Once it is
+/// on disk the entity takes `next`, tells its registry and calls
+/// `rearm(self)`; `then(ack)` runs either way.
+template <class Self, class Rearm, class Then>
+void store_document(Self* self, const entity_kind& k, change c, nlohmann::json next, Rearm rearm,
+                    Then then) {
+  auto& st = self->state;
+  auto id = text_field(next, k.id_field);
+  auto project = text_field(next, "project");
+  c.upsert(k.kind, id, project, next, st.version + 1);
+  c.emit({std::string{k.kind} + (st.stored ? ".update" : ".create"), project, k.publisher, next});
+  persist(self, st.svc->store, std::move(c), [=](commit_ack& ack) mutable {
+    if (ack.ok) {
+      auto& s = self->state;
+      s.doc = std::make_shared<const nlohmann::json>(std::move(next));
+      s.version += 1;
+      s.stored = true;
+      self->send(s.registry, atom::changed_v, entity_snapshot{id, project, s.doc});
+      rearm(self);
+    }
+    then(ack);
+  });
+}
+
+/// Removes the entity, with its `<kind>.delete` event; `c` may hold more.
+/// Once it is on disk the registry hears of it, `then(ack)` runs and the
+/// actor ends; on failure only `then(ack)` runs.
+template <class Self, class Then>
+void remove_document(Self* self, const entity_kind& k, change c, Then then) {
+  auto& st = self->state;
+  auto id = text_field(*st.doc, k.id_field);
+  auto project = text_field(*st.doc, "project");
+  c.remove(k.kind, id);
+  c.emit({std::string{k.kind} + ".delete", project, k.publisher, *st.doc});
+  persist(self, st.svc->store, std::move(c), [=](commit_ack& ack) mutable {
+    if (ack.ok)
+      self->send(self->state.registry, atom::removed_v, id);
+    then(ack);
+    if (ack.ok)
+      self->quit();
+  });
+}
+
+} // namespace steward
