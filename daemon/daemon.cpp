@@ -271,7 +271,7 @@ std::string daemon::first_screen() const {
         << "  curl " << url << "/readyz\n"
         << "  curl -H 'X-Auth-Token: " << token << "' " << url << "/v1/inventory/hosts\n"
         << "  curl -H 'X-Auth-Token: " << token << "' -H 'Content-Type: application/json' \\\n"
-        << "       -d '{\"hypervisor_hostname\": \"compute-1\", \"vcpus\": 32, \"memory_mb\": 131072,"
+        << "       -d '{\"hypervisor_hostname\": \"compute-9\", \"vcpus\": 32, \"memory_mb\": 131072,"
            " \"local_gb\": 1000}' " << url << "/v1/inventory/hosts\n"
         << "  curl -N -H 'X-Auth-Token: " << token << "' " << url << "/v1/events\n"
         << "  curl -H 'Authorization: Token " << token << "' '" << url

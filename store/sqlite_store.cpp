@@ -104,9 +104,11 @@ std::string parent_dir(const std::string& path) {
   return slash == 0 ? "/" : path.substr(0, slash);
 }
 
-std::string absolute(const std::string& path) {
+std::string absolute(std::string path) {
   if (!path.empty() && path[0] == '/')
     return path;
+  while (path.rfind("./", 0) == 0)
+    path.erase(0, 2);
   char buf[4096];
   if (getcwd(buf, sizeof buf) == nullptr)
     return path;

@@ -175,6 +175,14 @@ std::string update_host(json& doc, const json& body, sys_time now, bool& changed
 
 bool apply_service_status(json& doc, const json& data, sys_time now) {
   auto next = doc;
+  // The compute contract's extension: a compute layer that knows the host's
+  // capacity reports it with the service status.
+  for (auto key : {"vcpus", "memory_mb", "local_gb", "hypervisor_version"})
+    if (auto v = data.find(key); v != data.end() && v->is_number_integer() && v->get<long long>() >= 0)
+      next[key] = *v;
+  for (auto key : {"cloud", "hypervisor_type"})
+    if (auto v = data.find(key); v != data.end() && v->is_string() && !v->get<std::string>().empty())
+      next[key] = *v;
   if (auto d = data.find("disabled"); d != data.end() && d->is_boolean()) {
     next["status"] = d->get<bool>() ? "disabled" : "enabled";
     if (!d->get<bool>()) {

@@ -69,4 +69,9 @@ TEST(host_document, service_status_from_nova) {
                                           {"forced_down", true}}, now()));
   EXPECT_TRUE(apply_service_status(doc, {{"disabled", false}, {"forced_down", false}}, now()));
   EXPECT_EQ(doc["disabled_reason"], "");
+  EXPECT_TRUE(apply_service_status(doc, {{"vcpus", 16}, {"memory_mb", 65536}, {"local_gb", 1000},
+                                         {"cloud", "source"}, {"hypervisor_type", "KVM"}}, now()));
+  EXPECT_EQ(doc["vcpus"], 16);
+  EXPECT_EQ(doc["cloud"], "source");
+  EXPECT_FALSE(apply_service_status(doc, {{"vcpus", -3}, {"cloud", ""}}, now())) << "nonsense is ignored";
 }
