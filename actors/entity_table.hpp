@@ -11,6 +11,8 @@
 #include <caf/system_messages.hpp>
 
 #include "actors/interfaces.hpp"
+#include "common/json_fields.hpp"
+#include "common/log.hpp"
 
 namespace steward {
 
@@ -38,6 +40,45 @@ private:
   std::unordered_map<caf::actor_addr, std::string> ids_by_addr_;
   std::map<std::string, entity_snapshot> snapshots_;
 };
+
+/// Spawns an entity actor from `doc`, linked to the registry (so that it ends
+/// with it, even with a timer pending) and monitored (so that the registry
+/// forgets it when it ends), and records it in `table`.
+template <class Self, class Impl>
+entity_actor spawn_entity(Self* self, entity_table& table, Impl impl, const char* id_field,
+                          nlohmann::json doc, int64_t version, bool stored) {
+  auto id = doc[id_field].template get<std::string>();
+  auto project = text_field(doc, "project");
+  auto snap = entity_snapshot{id, project, std::make_shared<const nlohmann::json>(doc)};
+  auto a = self->template spawn<caf::linked>(impl, self->state.svc,
+                                             caf::actor_cast<registry_actor>(self), std::move(doc),
+                                             version, stored);
+  self->monitor(a);
+  table.add(id, a, std::move(snap));
+  return a;
+}
+
+/// Hands every readable stored document of a kind to `spawn(doc, version)`;
+/// an unreadable one is logged and skipped. `component` and `plural` ("hosts")
+/// are for the log lines. Returns how many were spawned.
+template <class Spawn>
+std::size_t recover_entities(const char* component, const char* plural,
+                             const std::vector<store::entity_record>& rows, const char* id_field,
+                             Spawn spawn) {
+  std::size_t n = 0;
+  for (auto& r : rows) {
+    auto doc = nlohmann::json::parse(r.document, nullptr, false);
+    if (doc.is_discarded() || !doc.contains(id_field) || !doc[id_field].is_string()) {
+      log::write(log::level::error, component,
+                 "stored " + r.kind + " " + r.id + " is unreadable; skipped");
+      continue;
+    }
+    spawn(std::move(doc), r.version);
+    ++n;
+  }
+  log::write(log::level::info, component, "recovered " + std::to_string(n) + " " + plural);
+  return n;
+}
 
 /// Registries spawn their entities linked, so that entities end with them.
 /// The other way round, an entity that fails must not end its registry: only

@@ -13,16 +13,8 @@ using registry_ptr = instance_registry_actor::stateful_pointer<instance_registry
 using nlohmann::json;
 
 entity_actor spawn_instance(registry_ptr self, json doc, int64_t version, bool stored) {
-  auto id = doc["uuid"].get<std::string>();
-  auto project = text_field(doc, "project");
-  auto snap = entity_snapshot{id, project, std::make_shared<const json>(doc)};
-  // Linked: an instance goes down with its registry, even with a timer pending.
-  auto a = self->spawn<caf::linked>(instance_actor, self->state.svc,
-                                    caf::actor_cast<registry_actor>(self), std::move(doc),
-                                    version, stored);
-  self->monitor(a);
-  self->state.instances.add(id, a, std::move(snap));
-  return a;
+  return spawn_entity(self, self->state.instances, instance_actor, "uuid", std::move(doc), version,
+                      stored);
 }
 
 api_reply refused(const refusal& r) {
@@ -93,15 +85,8 @@ instance_registry(registry_ptr self, const actor_services* svc, catalog::catalog
                   std::vector<store::entity_record> recovered) {
   self->state.svc = svc;
   self->state.cat = std::move(cat);
-  for (auto& r : recovered) {
-    auto doc = json::parse(r.document, nullptr, false);
-    if (doc.is_discarded() || !doc.contains("uuid")) {
-      LOG_ERROR("instance-registry", "stored instance " << r.id << " is unreadable; skipped");
-      continue;
-    }
-    spawn_instance(self, std::move(doc), r.version, true);
-  }
-  LOG_INFO("instance-registry", "recovered " << self->state.instances.size() << " instances");
+  recover_entities("instance-registry", "instances", recovered, "uuid",
+                   [=](json doc, int64_t version) { spawn_instance(self, std::move(doc), version, true); });
   stop_only_on_shutdown(self);
   self->set_down_handler([=](const caf::down_msg& msg) {
     self->state.instances.erase_actor(msg.source);

@@ -14,16 +14,8 @@ using nlohmann::json;
 
 entity_actor spawn_host(registry_ptr self, json doc, int64_t version, bool stored) {
   auto id = doc["id"].get<std::string>();
-  auto name = doc["hypervisor_hostname"].get<std::string>();
-  auto snap = entity_snapshot{id, "", std::make_shared<const json>(doc)};
-  // Linked: a host goes down with its registry, even with a timer pending.
-  auto a = self->spawn<caf::linked>(host_actor, self->state.svc,
-                                    caf::actor_cast<registry_actor>(self),
-                       std::move(doc), version, stored);
-  self->monitor(a);
-  self->state.hosts.add(id, a, std::move(snap));
-  self->state.id_by_name[name] = id;
-  return a;
+  self->state.id_by_name[doc["hypervisor_hostname"].get<std::string>()] = id;
+  return spawn_entity(self, self->state.hosts, host_actor, "id", std::move(doc), version, stored);
 }
 
 void forget(host_registry_state& st, const std::string& id) {
@@ -70,15 +62,9 @@ registry_actor::behavior_type
 host_registry(registry_ptr self, const actor_services* svc,
               std::vector<store::entity_record> recovered) {
   self->state.svc = svc;
-  for (auto& r : recovered) {
-    auto doc = json::parse(r.document, nullptr, false);
-    if (doc.is_discarded() || !doc.contains("id")) {
-      LOG_ERROR("host-registry", "stored host " << r.id << " is unreadable; skipped");
-      continue;
-    }
-    spawn_host(self, std::move(doc), r.version, true);
-  }
-  LOG_INFO("host-registry", "recovered " << self->state.hosts.size() << " hosts");
+  recover_entities("host-registry", "hosts", recovered, "id", [=](json doc, int64_t version) {
+    spawn_host(self, std::move(doc), version, true);
+  });
   stop_only_on_shutdown(self);
   self->set_down_handler([=](const caf::down_msg& msg) {
     auto id = self->state.hosts.erase_actor(msg.source);
