@@ -2,9 +2,7 @@
 // the same configuration as stewardd ([simulator], [messaging], [compute]),
 // prints what it simulates and where it connects, and runs until SIGINT or
 // SIGTERM.
-#include <pthread.h>
 
-#include <csignal>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -13,6 +11,7 @@
 #include <vector>
 
 #include "common/log.hpp"
+#include "common/stop_signals.hpp"
 #include "config/config.hpp"
 #include "sim/amqp_simulator.hpp"
 
@@ -101,13 +100,7 @@ std::string first_screen(sim::amqp_simulator& cloud) {
 } // namespace
 
 int main(int argc, char** argv) {
-  // Block the stop signals in every thread; main waits for them below.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
+  auto stop_signals = steward::block_stop_signals();
 
   std::vector<std::string> args(argv + 1, argv + argc);
   auto loaded = config::load(args, config::process_environment());
@@ -135,8 +128,7 @@ int main(int argc, char** argv) {
   try {
     cloud->start();
     std::cout << first_screen(*cloud) << std::flush;
-    int sig = 0;
-    sigwait(&stop_signals, &sig);
+    int sig = steward::wait_for_stop_signal(stop_signals);
     LOG_INFO("steward-sim", "signal " << sig << ": stopping");
     cloud->stop();
     LOG_INFO("steward-sim", "stopped");
