@@ -203,3 +203,22 @@ TEST_F(instances_api, injected_failures_err_the_instance) {
   auto next_id = next.json()["uuid"].get<std::string>();
   ASSERT_TRUE(eventually([&] { return state_of(next_id) == "Online"; })) << "only the next one failed";
 }
+
+TEST_F(instances_api, a_project_token_streams_only_its_projects_events) {
+  sse_client alice{proc->port(), "/v1/events?types=instance.create",
+                   {{"Authorization", "Token alice-token-0001"}}};
+  ASSERT_EQ(alice.status(), 200);
+  // First an instance in a project alice has no role in, then one in hers.
+  auto elsewhere = create_body();
+  elsewhere["project"] = url("/api/projects/" + lab + "/");
+  elsewhere["ssh_public_key"] = first_of("keys")["url"];
+  auto other = call("POST", "/api/instances/", "staff-token-0001", elsewhere.dump());
+  ASSERT_EQ(other.status, 201) << other.body;
+  auto mine = call("POST", "/api/instances/", "alice-token-0001", create_body().dump());
+  ASSERT_EQ(mine.status, 201) << mine.body;
+  auto event = alice.next();
+  ASSERT_TRUE(event);
+  auto data = json::parse(event->data);
+  EXPECT_EQ(data["project_id"], web_shop) << "the other project's event never reached her";
+  EXPECT_EQ(data["payload"]["uuid"], mine.json()["uuid"]);
+}
