@@ -1,0 +1,37 @@
+#pragma once
+// The dates of a lease, as Blazar takes them: "2017-2-21 20:00" (UTC,
+// single-digit month and day accepted) or "now"; the before-end date by
+// default `minutes_before_end` before the end, clamped to the start.
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "common/clock.hpp"
+
+namespace steward::lease {
+
+struct lease_window {
+  sys_time start;
+  sys_time end;
+  std::optional<sys_time> before_end;  // none: no before-end event
+};
+
+/// A refused date: the status and Blazar's message.
+struct date_refusal {
+  int status;
+  std::string message;
+};
+
+/// One date field: "now" or "%Y-%m-%d %H:%M".
+std::optional<sys_time> parse_lease_date(const std::string& text, sys_time now);
+
+/// Reads start_date, end_date and before_end_date of a create body.
+/// `minutes_before_end` is the default offset (0: no before-end event).
+std::optional<date_refusal> parse_window(const nlohmann::json& body, sys_time now,
+                                         int minutes_before_end, lease_window& out);
+
+/// "2017-02-24T20:00:00.000000", as Blazar answers dates.
+std::string show_date(sys_time t);
+
+} // namespace steward::lease
