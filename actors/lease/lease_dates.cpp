@@ -12,7 +12,7 @@ sys_time to_minute(sys_time t) {
   return std::chrono::time_point_cast<std::chrono::minutes>(t);
 }
 
-std::optional<date_refusal> read_date(const nlohmann::json& body, const char* field, sys_time now,
+std::optional<lease_refusal> read_date(const nlohmann::json& body, const char* field, sys_time now,
                                       std::optional<sys_time>& out) {
   auto i = body.find(field);
   if (i == body.end() || i->is_null())
@@ -20,7 +20,7 @@ std::optional<date_refusal> read_date(const nlohmann::json& body, const char* fi
   auto text = i->is_string() ? i->get<std::string>() : i->dump();
   out = i->is_string() ? parse_lease_date(text, now) : std::nullopt;
   if (!out)
-    return date_refusal{400, text + " is an invalid date. Required format: " + date_format};
+    return lease_refusal{400, text + " is an invalid date. Required format: " + date_format};
   return std::nullopt;
 }
 
@@ -32,7 +32,7 @@ std::optional<sys_time> parse_lease_date(const std::string& text, sys_time now) 
   return timefmt::parse(text, date_format);
 }
 
-std::optional<date_refusal> parse_window(const nlohmann::json& body, sys_time now,
+std::optional<lease_refusal> parse_window(const nlohmann::json& body, sys_time now,
                                          int minutes_before_end, lease_window& out) {
   std::optional<sys_time> start, end, before_end;
   for (auto [field, slot] : {std::pair{"start_date", &start}, std::pair{"end_date", &end},
@@ -40,19 +40,19 @@ std::optional<date_refusal> parse_window(const nlohmann::json& body, sys_time no
     if (auto refused = read_date(body, field, now, *slot))
       return refused;
   if (!start)
-    return date_refusal{400, "Missing parameter start_date"};
+    return lease_refusal{400, "Missing parameter start_date"};
   if (!end)
-    return date_refusal{400, "Missing parameter end_date"};
+    return lease_refusal{400, "Missing parameter end_date"};
   // Blazar compares with the current minute: "now" and this minute are fine.
   if (*start < to_minute(now))
-    return date_refusal{400, "Start date must be later than current date"};
+    return lease_refusal{400, "Start date must be later than current date"};
   if (*end <= *start)
-    return date_refusal{400, "End date must be later than start date."};
+    return lease_refusal{400, "End date must be later than start date."};
   out.start = *start;
   out.end = *end;
   if (before_end) {
     if (*before_end <= *start || *before_end >= *end)
-      return date_refusal{403, "Datetime is out of lease limits"};
+      return lease_refusal{403, "Datetime is out of lease limits"};
     out.before_end = before_end;
   } else if (minutes_before_end > 0) {
     out.before_end = std::max(*start, *end - std::chrono::minutes{minutes_before_end});

@@ -17,8 +17,8 @@ struct lease_window {
   std::optional<sys_time> before_end;  // none: no before-end event
 };
 
-/// A refused date: the status and Blazar's message.
-struct date_refusal {
+/// A refused lease request: the status and Blazar's message.
+struct lease_refusal {
   int status;
   std::string message;
 };
@@ -28,7 +28,7 @@ std::optional<sys_time> parse_lease_date(const std::string& text, sys_time now);
 
 /// Reads start_date, end_date and before_end_date of a create body.
 /// `minutes_before_end` is the default offset (0: no before-end event).
-std::optional<date_refusal> parse_window(const nlohmann::json& body, sys_time now,
+std::optional<lease_refusal> parse_window(const nlohmann::json& body, sys_time now,
                                          int minutes_before_end, lease_window& out);
 
 /// "2017-02-24T20:00:00.000000", as Blazar answers dates.
