@@ -76,6 +76,102 @@ std::optional<lease_refusal> make_lease(const json& body, sys_time now, int minu
   return std::nullopt;
 }
 
+namespace {
+
+json* event_of(json& lease, const std::string& event_type) {
+  return const_cast<json*>(find_event(lease, event_type));
+}
+
+sys_time stored_date(const json& value) {
+  auto t = value.is_string() ? timefmt::parse_iso(value.get<std::string>()) : std::nullopt;
+  return t ? *t : sys_time{};
+}
+
+bool done(const json* event) {
+  return event && text_field(*event, "status") == "DONE";
+}
+
+std::optional<lease_refusal> read_update_date(const json& body, const char* field, sys_time now,
+                                              std::optional<sys_time>& out) {
+  auto i = body.find(field);
+  if (i == body.end() || i->is_null())
+    return std::nullopt;
+  auto text = i->is_string() ? i->get<std::string>() : i->dump();
+  out = i->is_string() ? parse_lease_date(text, now) : std::nullopt;
+  if (!out)
+    return lease_refusal{400, text + " is an invalid date. Required format: %Y-%m-%d %H:%M"};
+  return std::nullopt;
+}
+
+} // namespace
+
+std::optional<lease_refusal> update_lease(json& lease, const json& body, sys_time now) {
+  if (!body.is_object())
+    return lease_refusal{400, "The request body must be a JSON object"};
+  auto next = lease;
+  auto* start_event = event_of(next, "start_lease");
+  auto* end_event = event_of(next, "end_lease");
+  auto* before_event = event_of(next, "before_end_lease");
+  if (!start_event || !end_event)
+    return lease_refusal{500, "The lease has no start or end event"};
+  bool started = done(start_event);
+  bool ended = done(end_event);
+  bool changes_dates = body.contains("start_date") || body.contains("end_date")
+                       || body.contains("before_end_date") || body.contains("reservations");
+  if (ended && changes_dates)
+    return lease_refusal{400, "Terminated leases can only be renamed"};
+  if (auto n = body.find("name"); n != body.end()) {
+    if (!n->is_string() || n->get<std::string>().empty())
+      return lease_refusal{400, "Malformed parameter name"};
+    next["name"] = *n;
+  }
+  std::optional<sys_time> start, end, before_end;
+  for (auto [field, slot] : {std::pair{"start_date", &start}, std::pair{"end_date", &end},
+                             std::pair{"before_end_date", &before_end}})
+    if (auto refused = read_update_date(body, field, now, *slot))
+      return refused;
+  auto old_start = stored_date(next["start_date"]);
+  auto old_end = stored_date(next["end_date"]);
+  if (start && *start != old_start) {
+    if (started)
+      return lease_refusal{400, "Cannot modify the start date of already started leases"};
+    if (*start < std::chrono::time_point_cast<std::chrono::minutes>(now))
+      return lease_refusal{400, "Start date must be later than current date"};
+  }
+  auto new_start = start ? *start : old_start;
+  auto new_end = end ? *end : old_end;
+  bool end_now = text_field(body, "end_date") == "now";
+  if (end_now && !started)
+    return lease_refusal{400, "End date must be later than current and start date"};
+  if (!end_now && (end || start) && (new_end <= new_start || (end && new_end <= now)))
+    return lease_refusal{400, "End date must be later than current and start date"};
+  std::optional<sys_time> new_before;
+  if (before_end) {
+    if (*before_end <= new_start || *before_end >= new_end)
+      return lease_refusal{403, "Datetime is out of lease limits"};
+    new_before = before_end;
+  } else if (before_event && !done(before_event) && (start || end)) {
+    // The before-end event keeps its distance from the end, never before the start.
+    auto offset = old_end - stored_date((*before_event)["time"]);
+    new_before = std::max(new_start, new_end - offset);
+  }
+  if (!started) {
+    next["start_date"] = show_date(new_start);
+    (*start_event)["time"] = show_date(new_start);
+  }
+  next["end_date"] = show_date(new_end);
+  (*end_event)["time"] = show_date(new_end);
+  if (new_before && before_event && !done(before_event)) {
+    (*before_event)["time"] = show_date(*new_before);
+    next["before_end_date"] = show_date(*new_before);
+  }
+  if (next != lease) {
+    next["updated_at"] = timefmt::sql(now);
+    lease = std::move(next);
+  }
+  return std::nullopt;
+}
+
 const json* find_event(const json& lease, const std::string& event_type) {
   auto events = lease.find("events");
   if (events == lease.end() || !events->is_array())

@@ -19,6 +19,14 @@ std::optional<lease_refusal> make_lease(const nlohmann::json& body, sys_time now
                                         const std::string& user_id, nlohmann::json& doc,
                                         std::vector<host_reservation>& reservations);
 
+/// Applies an update body (REFERENCE.md's rules): a rename always; new dates
+/// only for a lease that has not ended, the start only before it started;
+/// `end_date: "now"` ends a started lease at once; without an explicit
+/// before_end_date the before-end event keeps its distance from the end.
+/// On refusal the lease is unchanged.
+std::optional<lease_refusal> update_lease(nlohmann::json& lease, const nlohmann::json& body,
+                                          sys_time now);
+
 /// The stable status from the start and end events (REFERENCE.md): UNDONE,
 /// UNDONE -> PENDING; DONE, UNDONE -> ACTIVE; DONE, DONE -> TERMINATED; else ERROR.
 std::string stable_status(const nlohmann::json& lease);

@@ -89,3 +89,77 @@ TEST(lease_document, stable_status_from_events) {
   EXPECT_EQ(stable_status(with("UNDONE", "DONE")), "ERROR");
   EXPECT_EQ(stable_status(json::object()), "ERROR");
 }
+
+namespace {
+
+json created() {
+  json doc;
+  std::vector<host_reservation> rs;
+  EXPECT_FALSE(make_lease(body(), now_, 60, "p", "u", doc, rs));
+  return doc;
+}
+
+void mark(json& lease, const char* event_type, const char* status) {
+  for (auto& e : lease["events"])
+    if (e["event_type"] == event_type)
+      e["status"] = status;
+}
+
+std::string update_refusal(json& lease, json b, sys_time when = now_) {
+  auto r = update_lease(lease, b, when);
+  return r ? r->message : std::string{};
+}
+
+} // namespace
+
+TEST(lease_update, rename_and_move_a_pending_lease) {
+  auto lease = created();
+  EXPECT_EQ(update_refusal(lease, {{"name", "renamed"}}), "");
+  EXPECT_EQ(lease["name"], "renamed");
+  EXPECT_FALSE(lease["updated_at"].is_null());
+  // Prolong by a day: the before-end event keeps its 2 days before the end.
+  EXPECT_EQ(update_refusal(lease, {{"end_date", "2030-02-25 20:00"}}), "");
+  EXPECT_EQ(lease["end_date"], "2030-02-25T20:00:00.000000");
+  EXPECT_EQ((*find_event(lease, "end_lease"))["time"], "2030-02-25T20:00:00.000000");
+  EXPECT_EQ(lease["before_end_date"], "2030-02-23T20:00:00.000000");
+  // Defer the start.
+  EXPECT_EQ(update_refusal(lease, {{"start_date", "2030-02-22 08:00"}}), "");
+  EXPECT_EQ((*find_event(lease, "start_lease"))["time"], "2030-02-22T08:00:00.000000");
+  // Shorten so much the before-end event would come before the start: clamped.
+  EXPECT_EQ(update_refusal(lease, {{"end_date", "2030-02-22 09:00"}}), "");
+  EXPECT_EQ(lease["before_end_date"], "2030-02-22T08:00:00.000000");
+}
+
+TEST(lease_update, refusals_leave_the_lease_unchanged) {
+  auto lease = created();
+  auto before = lease;
+  EXPECT_EQ(update_refusal(lease, {{"end_date", "2030-02-21 19:00"}}),
+            "End date must be later than current and start date");
+  EXPECT_EQ(update_refusal(lease, {{"start_date", "2030-02-20 10:00"}}),
+            "Start date must be later than current date");
+  EXPECT_EQ(update_refusal(lease, {{"end_date", "soon"}}),
+            "soon is an invalid date. Required format: %Y-%m-%d %H:%M");
+  EXPECT_EQ(update_refusal(lease, {{"before_end_date", "2030-02-25 10:00"}}),
+            "Datetime is out of lease limits");
+  EXPECT_EQ(update_refusal(lease, {{"end_date", "now"}}),
+            "End date must be later than current and start date") << "a pending lease cannot end now";
+  EXPECT_EQ(update_refusal(lease, {{"name", ""}}), "Malformed parameter name");
+  EXPECT_EQ(lease, before);
+}
+
+TEST(lease_update, started_and_terminated_leases) {
+  auto lease = created();
+  mark(lease, "start_lease", "DONE");
+  auto later = now_ + std::chrono::hours{10};
+  EXPECT_EQ(update_refusal(lease, {{"start_date", "2030-02-22 10:00"}}, later),
+            "Cannot modify the start date of already started leases");
+  EXPECT_EQ(update_refusal(lease, {{"start_date", "2030-02-21 20:00"}}, later), "")
+    << "the same start is no change";
+  EXPECT_EQ(update_refusal(lease, {{"end_date", "now"}}, later), "");
+  EXPECT_EQ(lease["end_date"], show_date(later)) << "ends at once";
+  mark(lease, "end_lease", "DONE");
+  EXPECT_EQ(update_refusal(lease, {{"end_date", "2030-03-01 10:00"}}, later),
+            "Terminated leases can only be renamed");
+  EXPECT_EQ(update_refusal(lease, {{"name", "old"}}, later), "");
+  EXPECT_EQ(lease["name"], "old");
+}
