@@ -8,12 +8,14 @@ namespace {
 
 const char* const date_format = "%Y-%m-%d %H:%M";
 
-sys_time to_minute(sys_time t) {
-  return std::chrono::time_point_cast<std::chrono::minutes>(t);
+} // namespace
+
+sys_time current_minute(sys_time now) {
+  return std::chrono::time_point_cast<std::chrono::minutes>(now);
 }
 
-std::optional<lease_refusal> read_date(const nlohmann::json& body, const char* field, sys_time now,
-                                      std::optional<sys_time>& out) {
+std::optional<lease_refusal> read_lease_date(const nlohmann::json& body, const char* field,
+                                             sys_time now, std::optional<sys_time>& out) {
   auto i = body.find(field);
   if (i == body.end() || i->is_null())
     return std::nullopt;
@@ -23,8 +25,6 @@ std::optional<lease_refusal> read_date(const nlohmann::json& body, const char* f
     return lease_refusal{400, text + " is an invalid date. Required format: " + date_format};
   return std::nullopt;
 }
-
-} // namespace
 
 std::optional<sys_time> parse_lease_date(const std::string& text, sys_time now) {
   if (text == "now")
@@ -37,14 +37,14 @@ std::optional<lease_refusal> parse_window(const nlohmann::json& body, sys_time n
   std::optional<sys_time> start, end, before_end;
   for (auto [field, slot] : {std::pair{"start_date", &start}, std::pair{"end_date", &end},
                              std::pair{"before_end_date", &before_end}})
-    if (auto refused = read_date(body, field, now, *slot))
+    if (auto refused = read_lease_date(body, field, now, *slot))
       return refused;
   if (!start)
     return lease_refusal{400, "Missing parameter start_date"};
   if (!end)
     return lease_refusal{400, "Missing parameter end_date"};
   // Blazar compares with the current minute: "now" and this minute are fine.
-  if (*start < to_minute(now))
+  if (*start < current_minute(now))
     return lease_refusal{400, "Start date must be later than current date"};
   if (*end <= *start)
     return lease_refusal{400, "End date must be later than start date."};

@@ -26,6 +26,14 @@ struct lease_refusal {
 /// One date field: "now" or "%Y-%m-%d %H:%M".
 std::optional<sys_time> parse_lease_date(const std::string& text, sys_time now);
 
+/// Reads one optional date field of a request body into `out` (left empty
+/// when the field is absent); a malformed date is refused with Blazar's message.
+std::optional<lease_refusal> read_lease_date(const nlohmann::json& body, const char* field,
+                                             sys_time now, std::optional<sys_time>& out);
+
+/// The current minute: Blazar's "now" for deciding whether a start is past.
+sys_time current_minute(sys_time now);
+
 /// Reads start_date, end_date and before_end_date of a create body.
 /// `minutes_before_end` is the default offset (0: no before-end event).
 std::optional<lease_refusal> parse_window(const nlohmann::json& body, sys_time now,

@@ -91,18 +91,6 @@ bool done(const json* event) {
   return event && text_field(*event, "status") == "DONE";
 }
 
-std::optional<lease_refusal> read_update_date(const json& body, const char* field, sys_time now,
-                                              std::optional<sys_time>& out) {
-  auto i = body.find(field);
-  if (i == body.end() || i->is_null())
-    return std::nullopt;
-  auto text = i->is_string() ? i->get<std::string>() : i->dump();
-  out = i->is_string() ? parse_lease_date(text, now) : std::nullopt;
-  if (!out)
-    return lease_refusal{400, text + " is an invalid date. Required format: %Y-%m-%d %H:%M"};
-  return std::nullopt;
-}
-
 } // namespace
 
 std::optional<lease_refusal> update_lease(json& lease, const json& body, sys_time now) {
@@ -128,14 +116,14 @@ std::optional<lease_refusal> update_lease(json& lease, const json& body, sys_tim
   std::optional<sys_time> start, end, before_end;
   for (auto [field, slot] : {std::pair{"start_date", &start}, std::pair{"end_date", &end},
                              std::pair{"before_end_date", &before_end}})
-    if (auto refused = read_update_date(body, field, now, *slot))
+    if (auto refused = read_lease_date(body, field, now, *slot))
       return refused;
   auto old_start = stored_date(next["start_date"]);
   auto old_end = stored_date(next["end_date"]);
   if (start && *start != old_start) {
     if (started)
       return lease_refusal{400, "Cannot modify the start date of already started leases"};
-    if (*start < std::chrono::time_point_cast<std::chrono::minutes>(now))
+    if (*start < current_minute(now))
       return lease_refusal{400, "Start date must be later than current date"};
   }
   auto new_start = start ? *start : old_start;
