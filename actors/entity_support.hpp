@@ -82,4 +82,27 @@ void remove_document(Self* self, const entity_kind& k, change c, Then then) {
   });
 }
 
+/// The effect of a bus notification on an entity: `next` replaces its
+/// document, or with `gone` the entity is removed, the message marked
+/// consumed in the same transaction. Answered only once stored: a failed
+/// write leaves the notification unanswered, so the ingest does not
+/// acknowledge it and the broker delivers it again.
+template <class Self, class Rearm>
+caf::result<atom::done> apply_notification(Self* self, const entity_kind& k,
+                                           const bus::notification& note, nlohmann::json next,
+                                           bool gone, Rearm rearm) {
+  auto rp = self->template make_response_promise<atom::done>();
+  auto answer = [=](commit_ack& ack) mutable {
+    if (ack.ok)
+      rp.deliver(atom::done_v);
+  };
+  change c{*self->state.svc};
+  c.consumed(note.message_id);
+  if (gone)
+    remove_document(self, k, std::move(c), answer);
+  else
+    store_document(self, k, std::move(c), std::move(next), rearm, answer);
+  return rp;
+}
+
 } // namespace steward

@@ -41,26 +41,16 @@ json nova_data(const bus::notification& note) {
 
 const entity_kind instance_kind{"instance", "uuid", "steward.instances"};
 
-// Stores `next` (with the consumed message, if any), then runs `then(ack)`.
-// `extra(change, next)` runs first: it may add a compute command and change
-// `next` accordingly.
+// Stores `next`, then runs `then(ack)`. `extra(change, next)` runs first: it
+// may add a compute command and change `next` accordingly.
 template <class Extra, class Then>
-void commit(instance_ptr self, json next, const std::string& message_id, Extra extra, Then then) {
+void commit(instance_ptr self, json next, Extra extra, Then then) {
   change c{*self->state.svc};
   extra(c, next);
-  c.consumed(message_id);
   store_document(self, instance_kind, std::move(c), std::move(next), arm, std::move(then));
 }
 
 auto no_command = [](change&, json&) {};
-
-// Deletes the instance, then runs `then(ack)`; on success the actor is gone.
-template <class Then>
-void remove(instance_ptr self, const std::string& message_id, Then then) {
-  change c{*self->state.svc};
-  c.consumed(message_id);
-  remove_document(self, instance_kind, std::move(c), std::move(then));
-}
 
 json flavor_payload(const json& doc) {
   return {{"flavorid", text_field(doc, "flavor")},
@@ -151,7 +141,7 @@ caf::result<api_reply> schedule(instance_ptr self, const std::string& operation,
     return not_allowed(operation, state_of(next));
   next["state"] = symbol(*to);
   auto rp = self->make_response_promise<api_reply>();
-  commit(self, std::move(next), "", no_command, [=](commit_ack& ack) mutable {
+  commit(self, std::move(next), no_command, [=](commit_ack& ack) mutable {
     rp.deliver(ack.ok ? scheduled(operation == "delete" ? "destroy" : operation)
                       : stored_failure(ack));
   });
@@ -261,7 +251,7 @@ instance_actor(instance_ptr self, const actor_services* svc, registry_actor regi
       }
       if (cmd.verb == "create") {
         auto rp = self->make_response_promise<api_reply>();
-        commit(self, current, "", no_command, [=](commit_ack& ack) mutable {
+        commit(self, current, no_command, [=](commit_ack& ack) mutable {
           rp.deliver(ack.ok ? api_reply::ok(*self->state.doc, 201) : stored_failure(ack));
           if (!ack.ok)
             self->quit();
@@ -304,24 +294,13 @@ instance_actor(instance_ptr self, const actor_services* svc, registry_actor regi
       bool gone = false;
       if (!apply_outcome(next, note, gone) && st.stored)
         return atom::done_v;
-      auto rp = self->make_response_promise<atom::done>();
-      // A failed write leaves the notification unanswered: the ingest does
-      // not acknowledge it and the broker delivers it again.
-      auto answer = [=](commit_ack& ack) mutable {
-        if (ack.ok)
-          rp.deliver(atom::done_v);
-      };
-      if (gone)
-        remove(self, note.message_id, answer);
-      else
-        commit(self, std::move(next), note.message_id, no_command, answer);
-      return rp;
+      return apply_notification(self, instance_kind, note, std::move(next), gone, arm);
     },
     [=](atom::timer, uint64_t generation) {
       auto& st = self->state;
       if (generation != st.timer_generation || !is_scheduled(state_of(*st.doc)))
         return;
-      commit(self, *st.doc, "", begin_command, [=](commit_ack& ack) {
+      commit(self, *st.doc, begin_command, [=](commit_ack& ack) {
         if (!ack.ok)
           LOG_ERROR("instance", "could not begin: " << ack.error);
       });

@@ -21,20 +21,10 @@ void arm(host_ptr self) {
 
 const entity_kind host_kind{"host", "id", "steward.inventory"};
 
-// Stores `next` (with the consumed message, if any), then runs `then(ack)`.
+// Stores `next`, then runs `then(ack)`.
 template <class Then>
-void commit(host_ptr self, json next, const std::string& message_id, Then then) {
-  change c{*self->state.svc};
-  c.consumed(message_id);
-  store_document(self, host_kind, std::move(c), std::move(next), arm, std::move(then));
-}
-
-// Deletes the host, then runs `then(ack)`; on success the actor is gone.
-template <class Then>
-void remove(host_ptr self, const std::string& message_id, Then then) {
-  change c{*self->state.svc};
-  c.consumed(message_id);
-  remove_document(self, host_kind, std::move(c), std::move(then));
+void commit(host_ptr self, json next, Then then) {
+  store_document(self, host_kind, change{*self->state.svc}, std::move(next), arm, std::move(then));
 }
 
 api_reply stored_failure(const commit_ack& ack) {
@@ -68,7 +58,7 @@ host_actor(host_ptr self, const actor_services* svc, registry_actor registry, js
         return host_reply(self);
       if (cmd.verb == "create") {
         auto rp = self->make_response_promise<api_reply>();
-        commit(self, *st.doc, "", [=](commit_ack& ack) mutable {
+        commit(self, *st.doc, [=](commit_ack& ack) mutable {
           rp.deliver(ack.ok ? host_reply(self, 201) : stored_failure(ack));
           if (!ack.ok)
             self->quit(); // never stored: the registry forgets it
@@ -84,14 +74,14 @@ host_actor(host_ptr self, const actor_services* svc, registry_actor registry, js
         if (!changed)
           return host_reply(self);
         auto rp = self->make_response_promise<api_reply>();
-        commit(self, std::move(next), "", [=](commit_ack& ack) mutable {
+        commit(self, std::move(next), [=](commit_ack& ack) mutable {
           rp.deliver(ack.ok ? host_reply(self) : stored_failure(ack));
         });
         return rp;
       }
       if (cmd.verb == "delete") {
         auto rp = self->make_response_promise<api_reply>();
-        remove(self, "", [=](commit_ack& ack) mutable {
+        remove_document(self, host_kind, change{*st.svc}, [=](commit_ack& ack) mutable {
           rp.deliver(ack.ok ? api_reply::ok(nullptr, 204) : stored_failure(ack));
         });
         return rp;
@@ -104,18 +94,7 @@ host_actor(host_ptr self, const actor_services* svc, registry_actor registry, js
       if (!is_delete && !apply_service_status(next, service_data(note.payload), now())
           && self->state.stored)
         return atom::done_v;
-      auto rp = self->make_response_promise<atom::done>();
-      // A failed write leaves the notification unanswered: the ingest does not
-      // acknowledge it and the broker delivers it again.
-      auto answer = [=](commit_ack& ack) mutable {
-        if (ack.ok)
-          rp.deliver(atom::done_v);
-      };
-      if (is_delete)
-        remove(self, note.message_id, answer);
-      else
-        commit(self, std::move(next), note.message_id, answer);
-      return rp;
+      return apply_notification(self, host_kind, note, std::move(next), is_delete, arm);
     },
     [=](atom::timer, uint64_t generation) {
       auto& st = self->state;
@@ -130,7 +109,7 @@ host_actor(host_ptr self, const actor_services* svc, registry_actor registry, js
       enable(next, now());
       LOG_INFO("host", next["hypervisor_hostname"].get<std::string>()
                          << " re-enabled: its disabled_until passed");
-      commit(self, std::move(next), "", [=](commit_ack& ack) {
+      commit(self, std::move(next), [=](commit_ack& ack) {
         if (!ack.ok) {
           LOG_ERROR("host", "re-enabling failed, retrying: " << ack.error);
           self->delayed_send(self, retry_after_failure, atom::timer_v,
