@@ -4,6 +4,7 @@
 // each with its event, each telling the registry once it is on disk.
 #include <string>
 
+#include "actors/entity_kind.hpp"
 #include "actors/persist.hpp"
 #include "actors/services.hpp"
 #include "common/json_fields.hpp"
@@ -30,13 +31,6 @@ struct entity_core {
   }
 };
 
-/// How a kind of entity names itself in the store and in its events.
-struct entity_kind {
-  const char* kind;       // "host": the store's kind and the event prefix
-  const char* id_field;   // "id" or "uuid"
-  const char* publisher;  // oslo publisher_id of its notifications
-};
-
 /// Stores `next` as the entity's document, with its event (`<kind>.create`
 /// for the first write, `<kind>.update` after); `c` may already hold more of
 /// the same transaction (a compute command, a consumed message). Once it is
@@ -47,7 +41,7 @@ void store_document(Self* self, const entity_kind& k, change c, nlohmann::json n
                     Then then) {
   auto& st = self->state;
   auto id = text_field(next, k.id_field);
-  auto project = text_field(next, "project");
+  auto project = text_field(next, k.project_field);
   c.upsert(k.kind, id, project, next, st.version + 1);
   c.emit({std::string{k.kind} + (st.stored ? ".update" : ".create"), project, k.publisher, next});
   persist(self, st.svc->store, std::move(c), [=](commit_ack& ack) mutable {
@@ -70,7 +64,7 @@ template <class Self, class Then>
 void remove_document(Self* self, const entity_kind& k, change c, Then then) {
   auto& st = self->state;
   auto id = text_field(*st.doc, k.id_field);
-  auto project = text_field(*st.doc, "project");
+  auto project = text_field(*st.doc, k.project_field);
   c.remove(k.kind, id);
   c.emit({std::string{k.kind} + ".delete", project, k.publisher, *st.doc});
   persist(self, st.svc->store, std::move(c), [=](commit_ack& ack) mutable {

@@ -10,6 +10,7 @@
 #include <caf/exit_reason.hpp>
 #include <caf/system_messages.hpp>
 
+#include "actors/entity_kind.hpp"
 #include "actors/interfaces.hpp"
 #include "common/json_fields.hpp"
 #include "common/log.hpp"
@@ -45,10 +46,10 @@ private:
 /// with it, even with a timer pending) and monitored (so that the registry
 /// forgets it when it ends), and records it in `table`.
 template <class Self, class Impl>
-entity_actor spawn_entity(Self* self, entity_table& table, Impl impl, const char* id_field,
+entity_actor spawn_entity(Self* self, entity_table& table, Impl impl, const entity_kind& k,
                           nlohmann::json doc, int64_t version, bool stored) {
-  auto id = doc[id_field].template get<std::string>();
-  auto project = text_field(doc, "project");
+  auto id = doc[k.id_field].template get<std::string>();
+  auto project = text_field(doc, k.project_field);
   auto snap = entity_snapshot{id, project, std::make_shared<const nlohmann::json>(doc)};
   auto a = self->template spawn<caf::linked>(impl, self->state.svc,
                                              caf::actor_cast<registry_actor>(self), std::move(doc),

@@ -44,6 +44,19 @@ using registry_actor = caf::typed_actor<
 using instance_registry_actor
   = registry_actor::extend<caf::reacts_to<atom::catalog, catalog_snapshot>>;
 
+/// Whoever follows the inventory's hosts (the lease registry): it hears of
+/// every host document as stored, and of every host removed.
+using host_watcher_actor = caf::typed_actor<
+  caf::reacts_to<atom::inventory, entity_snapshot>,
+  caf::reacts_to<atom::inventory, atom::removed, std::string>>;
+
+/// The host registry: a watcher that subscribes hears of every host from then on.
+using host_registry_actor
+  = registry_actor::extend<caf::reacts_to<atom::inventory, host_watcher_actor>>;
+
+/// The lease registry follows the inventory's hosts (to allocate them).
+using lease_registry_actor = registry_actor::extend_with<host_watcher_actor>;
+
 /// Fans committed events out to SSE clients.
 using event_hub_actor = caf::typed_actor<
   caf::reacts_to<atom::subscribe, stream_subscription>,

@@ -14,6 +14,7 @@
 #include "actors/catalog/catalog_actor.hpp"
 #include "actors/instance/instance_registry.hpp"
 #include "actors/inventory/host_registry.hpp"
+#include "actors/lease/lease_registry.hpp"
 #include "actors/store_actor.hpp"
 #include "common/log.hpp"
 
@@ -58,10 +59,16 @@ struct runtime::impl {
       if (!r.events.empty())
         caf::anon_send(hub, atom::committed_v, committed_events{r.events});
     });
-    registries["host"] = sys.spawn(inventory::host_registry, &svc, db.load_kind("host"));
+    svc.leases = lease_settings{opts.minutes_before_end, opts.default_before_end};
+    // Kinds that ask others start after them (the services name them).
+    svc.hosts = sys.spawn(inventory::host_registry, &svc, db.load_kind("host"));
+    registries["host"] = caf::actor_cast<registry_actor>(svc.hosts);
     auto [cat, cat_version] = catalog::recover(db.load_kind("catalog"));
     auto instances = sys.spawn(instance::instance_registry, &svc, cat, db.load_kind("instance"));
+    svc.instances = instances;
     registries["instance"] = caf::actor_cast<registry_actor>(instances);
+    registries["lease"] = caf::actor_cast<registry_actor>(
+      sys.spawn(lease::lease_registry, &svc, db.load_kind("lease")));
     registries["catalog"] = sys.spawn(catalog::catalog_actor, &svc, instances, cat, cat_version);
     std::vector<ingest_route> routes = {{"service.", registries["host"]},
                                         {"instance.", registries["instance"]},

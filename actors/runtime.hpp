@@ -20,6 +20,8 @@ struct runtime_options {
   std::string notification_topic = "notifications";
   std::string command_exchange = "steward.compute";
   std::chrono::seconds request_timeout{30};
+  int minutes_before_end = 60;         // [leases]
+  std::string default_before_end;      // [leases]: "" or "snapshot"
   std::size_t scheduler_threads = std::max(2u, std::thread::hardware_concurrency());
 };
 

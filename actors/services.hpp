@@ -1,16 +1,26 @@
 #pragma once
-// What entity actors share: the store actor and where notifications go.
+// What entity actors share: the store actor, where notifications go, the
+// registries one kind of entity asks about another, and the settings.
 #include <string>
 
 #include "actors/interfaces.hpp"
 
 namespace steward {
 
+/// The lease settings ([leases] in the configuration).
+struct lease_settings {
+  int minutes_before_end = 60;
+  std::string default_before_end;  // what before_end "default" does: "" or "snapshot"
+};
+
 struct actor_services {
   store_actor store;
   std::string notification_exchange = "openstack";
   std::string notification_topic = "notifications";
   std::string command_exchange = "steward.compute";
+  host_registry_actor hosts;          // set before the kinds that ask it start
+  instance_registry_actor instances;  // likewise
+  lease_settings leases;
 };
 
 } // namespace steward

@@ -10,6 +10,7 @@
 #include "bus/amqp_bus.hpp"
 #include "bus/inproc_bus.hpp"
 #include "bus/oslo.hpp"
+#include "common/clock.hpp"
 #include "common/ids.hpp"
 #include "common/log.hpp"
 #include "http/routes/routes.hpp"
@@ -162,11 +163,16 @@ daemon::daemon(const config::settings& cfg) : parts_{std::make_unique<parts>()} 
   so.event_retention = static_cast<std::size_t>(cfg.integer("database", "event_retention"));
   p.db = store::open_store(so);
 
+  if (cfg.boolean("DEFAULT", "test_clock"))
+    global_clock().advance(std::chrono::seconds{cfg.integer("DEFAULT", "test_clock_offset")});
+
   runtime_options ro;
   ro.notification_exchange = cfg.text("messaging", "notification_exchange");
   ro.notification_topic = cfg.text("messaging", "notification_topic");
   ro.command_exchange = cfg.text("compute", "command_exchange");
   ro.request_timeout = std::chrono::seconds{cfg.integer("api", "request_timeout")};
+  ro.minutes_before_end = static_cast<int>(cfg.integer("leases", "minutes_before_end"));
+  ro.default_before_end = cfg.text("leases", "default_before_end");
   if (auto threads = cfg.integer("DEFAULT", "actor_threads"); threads > 0)
     ro.scheduler_threads = static_cast<std::size_t>(threads);
   p.actors = std::make_unique<runtime>(ro, *p.db);
@@ -200,6 +206,7 @@ daemon::daemon(const config::settings& cfg) : parts_{std::make_unique<parts>()} 
   http::add_system_routes(*p.routes, *p.services);
   http::add_inventory_routes(*p.routes, *p.services);
   http::add_instance_routes(*p.routes, *p.services);
+  http::add_lease_routes(*p.routes, *p.services);
   http::add_simulator_routes(*p.routes, *p.services);
   p.server = std::make_unique<http::server>(server_options(cfg), *p.routes);
   p.server->start();

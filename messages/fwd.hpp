@@ -56,6 +56,7 @@ CAF_ADD_ATOM(steward, steward::atom, removed, "removed")
 CAF_ADD_ATOM(steward, steward::atom, notify, "notify")
 CAF_ADD_ATOM(steward, steward::atom, done, "done")
 CAF_ADD_ATOM(steward, steward::atom, catalog, "catalog")
+CAF_ADD_ATOM(steward, steward::atom, inventory, "inventory")
 CAF_END_TYPE_ID_BLOCK(steward)
 
 #define STEWARD_ALLOW_LOCAL(T) CAF_ALLOW_UNSAFE_MESSAGE_TYPE(T)

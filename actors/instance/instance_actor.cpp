@@ -39,7 +39,6 @@ json nova_data(const bus::notification& note) {
   return d != note.payload.end() && d->is_object() ? *d : note.payload;
 }
 
-const entity_kind instance_kind{"instance", "uuid", "steward.instances"};
 
 // Stores `next`, then runs `then(ack)`. `extra(change, next)` runs first: it
 // may add a compute command and change `next` accordingly.

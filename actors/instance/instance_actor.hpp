@@ -12,6 +12,8 @@
 
 namespace steward::instance {
 
+inline const entity_kind instance_kind{"instance", "uuid", "steward.instances"};
+
 struct instance_state : entity_core {
   static inline const char* name = "instance";
   std::deque<usage_sample> samples;  // kept in memory only, newest last

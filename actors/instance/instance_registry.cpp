@@ -1,5 +1,7 @@
 #include "actors/instance/instance_registry.hpp"
 
+#include <set>
+
 #include "actors/instance/instance_actor.hpp"
 #include "actors/instance/instance_document.hpp"
 #include "common/json_fields.hpp"
@@ -13,7 +15,7 @@ using registry_ptr = instance_registry_actor::stateful_pointer<instance_registry
 using nlohmann::json;
 
 entity_actor spawn_instance(registry_ptr self, json doc, int64_t version, bool stored) {
-  return spawn_entity(self, self->state.instances, instance_actor, "uuid", std::move(doc), version,
+  return spawn_entity(self, self->state.instances, instance_actor, instance_kind, std::move(doc), version,
                       stored);
 }
 
@@ -73,6 +75,27 @@ std::optional<api_reply> resolve_resize(const instance_registry_state& st, api_c
   return std::nullopt;
 }
 
+// The instances on the named hosts, for a lease that snapshots or deletes
+// them; those already on their way out are left alone.
+json instances_on(const instance_registry_state& st, const json& hostnames) {
+  std::set<std::string> wanted;
+  for (auto& h : hostnames)
+    if (h.is_string())
+      wanted.insert(h.get<std::string>());
+  json out = json::array();
+  for (auto& [id, snap] : st.instances.snapshots()) {
+    auto& doc = *snap.doc;
+    auto s = state_of(doc);
+    if (!wanted.count(text_field(doc, "host")) || s == state::deleting
+        || s == state::deletion_scheduled)
+      continue;
+    out.push_back({{"uuid", id}, {"cloud_name", doc.value("cloud_name", "")},
+                   {"host", doc["host"]}, {"hostname", doc.value("hostname", "")},
+                   {"project", doc.value("project", "")}});
+  }
+  return out;
+}
+
 json nova_data(const bus::notification& note) {
   auto d = note.payload.find("nova_object.data");
   return d != note.payload.end() && d->is_object() ? *d : note.payload;
@@ -96,6 +119,8 @@ instance_registry(registry_ptr self, const actor_services* svc, catalog::catalog
       auto& st = self->state;
       if (cmd.verb == "list")
         return list_instances(st, cmd);
+      if (cmd.verb == "on_hosts")
+        return api_reply::ok(instances_on(st, cmd.body));
       if (cmd.verb == "create") {
         json doc;
         if (auto r = make_instance(cmd.body, *st.cat, cmd.who, now(), doc))

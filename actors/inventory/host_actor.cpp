@@ -19,7 +19,6 @@ void arm(host_ptr self) {
     arm_timer(self, *due, gen);
 }
 
-const entity_kind host_kind{"host", "id", "steward.inventory"};
 
 // Stores `next`, then runs `then(ack)`.
 template <class Then>
@@ -73,6 +72,23 @@ host_actor(host_ptr self, const actor_services* svc, registry_actor registry, js
           return api_reply::fail(400, err);
         if (!changed)
           return host_reply(self);
+        auto rp = self->make_response_promise<api_reply>();
+        commit(self, std::move(next), [=](commit_ack& ack) mutable {
+          rp.deliver(ack.ok ? host_reply(self) : stored_failure(ack));
+        });
+        return rp;
+      }
+      if (cmd.verb == "enrollment") {
+        // The lease registry enrolls the host as reservable (or withdraws
+        // it), with the extra capabilities the request gave.
+        auto next = *st.doc;
+        bool changed = false;
+        if (cmd.body.contains("extra")) {
+          auto err = update_host(next, {{"extra", cmd.body["extra"]}}, now(), changed);
+          if (!err.empty())
+            return api_reply::fail(400, err);
+        }
+        next["enrolled"] = cmd.body.value("enrolled", nlohmann::json());
         auto rp = self->make_response_promise<api_reply>();
         commit(self, std::move(next), [=](commit_ack& ack) mutable {
           rp.deliver(ack.ok ? host_reply(self) : stored_failure(ack));

@@ -7,6 +7,8 @@
 
 namespace steward::inventory {
 
+inline const entity_kind host_kind{"host", "id", "steward.inventory", ""};
+
 struct host_state : entity_core {
   static inline const char* name = "host";
 };

@@ -9,19 +9,22 @@ namespace steward::inventory {
 
 namespace {
 
-using registry_ptr = registry_actor::stateful_pointer<host_registry_state>;
+using registry_ptr = host_registry_actor::stateful_pointer<host_registry_state>;
 using nlohmann::json;
 
 entity_actor spawn_host(registry_ptr self, json doc, int64_t version, bool stored) {
   auto id = doc["id"].get<std::string>();
   self->state.id_by_name[doc["hypervisor_hostname"].get<std::string>()] = id;
-  return spawn_entity(self, self->state.hosts, host_actor, "id", std::move(doc), version, stored);
+  return spawn_entity(self, self->state.hosts, host_actor, host_kind, std::move(doc), version, stored);
 }
 
-void forget(host_registry_state& st, const std::string& id) {
+void forget(registry_ptr self, const std::string& id) {
+  auto& st = self->state;
   if (auto snap = st.hosts.snapshot(id))
     st.id_by_name.erase((*snap->doc)["hypervisor_hostname"].get<std::string>());
   st.hosts.erase(id);
+  for (auto& w : st.watchers)
+    self->send(w, atom::inventory_v, atom::removed_v, id);
 }
 
 // By id, or by hypervisor_hostname as the OpenStack clients look hosts up.
@@ -58,7 +61,7 @@ api_reply list_hosts(const host_registry_state& st, const api_command& cmd) {
 
 } // namespace
 
-registry_actor::behavior_type
+host_registry_actor::behavior_type
 host_registry(registry_ptr self, const actor_services* svc,
               std::vector<store::entity_record> recovered) {
   self->state.svc = svc;
@@ -69,7 +72,7 @@ host_registry(registry_ptr self, const actor_services* svc,
   self->set_down_handler([=](const caf::down_msg& msg) {
     auto id = self->state.hosts.erase_actor(msg.source);
     if (!id.empty())
-      forget(self->state, id);
+      forget(self, id);
   });
   return {
     [=](api_command& cmd) -> caf::result<api_reply> {
@@ -110,8 +113,18 @@ host_registry(registry_ptr self, const actor_services* svc,
       }
       return self->delegate(*a, atom::notify_v, std::move(note));
     },
-    [=](atom::changed, entity_snapshot& snap) { self->state.hosts.update(std::move(snap)); },
-    [=](atom::removed, const std::string& id) { forget(self->state, id); },
+    [=](atom::changed, entity_snapshot& snap) {
+      for (auto& w : self->state.watchers)
+        self->send(w, atom::inventory_v, snap);
+      self->state.hosts.update(std::move(snap));
+    },
+    [=](atom::removed, const std::string& id) { forget(self, id); },
+    [=](atom::inventory, host_watcher_actor& w) {
+      // Every host as it is now, then every change as it is stored.
+      for (auto& [id, snap] : self->state.hosts.snapshots())
+        self->send(w, atom::inventory_v, snap);
+      self->state.watchers.push_back(std::move(w));
+    },
     [=](atom::clock_jump) {
       self->state.hosts.for_each_actor([=](const entity_actor& a) {
         self->send(a, atom::clock_jump_v);

@@ -16,10 +16,11 @@ struct host_registry_state {
   const actor_services* svc = nullptr;
   entity_table hosts;
   std::unordered_map<std::string, std::string> id_by_name; // hypervisor_hostname -> id
+  std::vector<host_watcher_actor> watchers;
 };
 
-registry_actor::behavior_type
-host_registry(registry_actor::stateful_pointer<host_registry_state> self,
+host_registry_actor::behavior_type
+host_registry(host_registry_actor::stateful_pointer<host_registry_state> self,
               const actor_services* svc, std::vector<store::entity_record> recovered);
 
 } // namespace steward::inventory

@@ -28,7 +28,7 @@ std::optional<lease_refusal> read_lease_date(const nlohmann::json& body, const c
 
 std::optional<sys_time> parse_lease_date(const std::string& text, sys_time now) {
   if (text == "now")
-    return now;
+    return current_minute(now); // Blazar takes "now" to the minute
   return timefmt::parse(text, date_format);
 }
 
@@ -64,6 +64,11 @@ std::optional<lease_refusal> parse_window(const nlohmann::json& body, sys_time n
 
 std::string show_date(sys_time t) {
   return timefmt::iso_micro(t);
+}
+
+sys_time lease_time(const nlohmann::json& value) {
+  auto t = value.is_string() ? timefmt::parse_iso(value.get<std::string>()) : std::nullopt;
+  return t ? *t : sys_time{};
 }
 
 } // namespace steward::lease

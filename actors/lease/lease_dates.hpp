@@ -23,7 +23,7 @@ struct lease_refusal {
   std::string message;
 };
 
-/// One date field: "now" or "%Y-%m-%d %H:%M".
+/// One date field: "now" (the current minute) or "%Y-%m-%d %H:%M".
 std::optional<sys_time> parse_lease_date(const std::string& text, sys_time now);
 
 /// Reads one optional date field of a request body into `out` (left empty
@@ -41,5 +41,7 @@ std::optional<lease_refusal> parse_window(const nlohmann::json& body, sys_time n
 
 /// "2017-02-24T20:00:00.000000", as Blazar answers dates.
 std::string show_date(sys_time t);
+/// A date as show_date wrote it (the epoch when it is not one).
+sys_time lease_time(const nlohmann::json& value);
 
 } // namespace steward::lease

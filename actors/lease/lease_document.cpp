@@ -82,11 +82,6 @@ json* event_of(json& lease, const std::string& event_type) {
   return const_cast<json*>(find_event(lease, event_type));
 }
 
-sys_time stored_date(const json& value) {
-  auto t = value.is_string() ? timefmt::parse_iso(value.get<std::string>()) : std::nullopt;
-  return t ? *t : sys_time{};
-}
-
 bool done(const json* event) {
   return event && text_field(*event, "status") == "DONE";
 }
@@ -118,8 +113,8 @@ std::optional<lease_refusal> update_lease(json& lease, const json& body, sys_tim
                              std::pair{"before_end_date", &before_end}})
     if (auto refused = read_lease_date(body, field, now, *slot))
       return refused;
-  auto old_start = stored_date(next["start_date"]);
-  auto old_end = stored_date(next["end_date"]);
+  auto old_start = lease_time(next["start_date"]);
+  auto old_end = lease_time(next["end_date"]);
   if (start && *start != old_start) {
     if (started)
       return lease_refusal{400, "Cannot modify the start date of already started leases"};
@@ -140,7 +135,7 @@ std::optional<lease_refusal> update_lease(json& lease, const json& body, sys_tim
     new_before = before_end;
   } else if (before_event && !done(before_event) && (start || end)) {
     // The before-end event keeps its distance from the end, never before the start.
-    auto offset = old_end - stored_date((*before_event)["time"]);
+    auto offset = old_end - lease_time((*before_event)["time"]);
     new_before = std::max(new_start, new_end - offset);
   }
   if (!started) {

@@ -39,6 +39,7 @@ std::string base_url(const request& req);
 void add_system_routes(router& r, route_services& svc);
 void add_inventory_routes(router& r, route_services& svc);
 void add_instance_routes(router& r, route_services& svc);
+void add_lease_routes(router& r, route_services& svc);
 void add_simulator_routes(router& r, route_services& svc);
 
 } // namespace steward::http

@@ -1,0 +1,229 @@
+#include "actors/lease/lease_actor.hpp"
+
+#include "actors/lease/lease_document.hpp"
+#include "actors/lease/lease_events.hpp"
+#include "actors/timers.hpp"
+#include "common/log.hpp"
+
+namespace steward::lease {
+
+namespace {
+
+using lease_ptr = entity_actor::stateful_pointer<lease_state>;
+using nlohmann::json;
+
+constexpr auto retry_after_failure = std::chrono::seconds{5};
+constexpr auto instance_query_timeout = std::chrono::seconds{30};
+
+const json& doc_of(lease_ptr self) { return *self->state.doc; }
+
+void arm(lease_ptr self) {
+  auto gen = ++self->state.timer_generation;
+  if (auto due = next_event(doc_of(self)))
+    arm_timer(self, due->time, gen);
+}
+
+api_reply lease_reply(const json& doc, int status) {
+  return api_reply::ok({{"lease", doc}}, status);
+}
+
+api_reply stored_failure(const commit_ack& ack) {
+  LOG_ERROR("lease", "write failed: " << ack.error);
+  return api_reply::fail(500, "The change could not be stored: " + ack.error);
+}
+
+// An event could not run now: the same timer tries again a little later.
+void retry_later(lease_ptr self, const std::string& why) {
+  LOG_ERROR("lease", text_field(doc_of(self), "id") << ": event postponed: " << why);
+  self->delayed_send(self, retry_after_failure, atom::timer_v, self->state.timer_generation);
+}
+
+// The instances now on `hostnames` (uuid, cloud_name, host, hostname), from
+// the instance registry; the lease handles nothing else meanwhile.
+template <class Then, class Failed>
+void ask_instances(lease_ptr self, std::vector<std::string> hostnames, Then then, Failed failed) {
+  if (hostnames.empty())
+    return then(json::array());
+  api_command query;
+  query.verb = "on_hosts";
+  query.body = std::move(hostnames);
+  query.who.staff = true;
+  self->request(self->state.svc->instances, instance_query_timeout, std::move(query))
+    .await(
+      [=](api_reply& r) mutable {
+        if (r.status == 200)
+          then(r.body);
+        else
+          failed(r.error);
+      },
+      [=](caf::error& e) mutable { failed(to_string(e)); });
+}
+
+// One compute command per instance: a snapshot or a deletion.
+void command_each(change& c, const json& instances, const std::string& command,
+                  const std::string& lease_name) {
+  for (auto& i : instances) {
+    json payload = {{"instance_uuid", i["uuid"]}};
+    if (command == "compute.instance.snapshot")
+      payload["snapshot_name"] = text_field(i, "hostname") + "-" + lease_name + "-before-end";
+    c.command(text_field(i, "cloud_name"), command, std::move(payload));
+  }
+}
+
+// Completes the event in one transaction with its compute commands.
+void finish_event(lease_ptr self, const std::string& type, const json& instances,
+                  const std::string& command) {
+  auto next = doc_of(self);
+  complete_event(next, type, now());
+  change c{*self->state.svc};
+  command_each(c, instances, command, text_field(next, "name"));
+  auto project = text_field(next, "project_id");
+  c.emit({"lease.event." + type, project, lease_kind.publisher, next});
+  if (type == "before_end_lease")
+    c.emit({"lease.event.before_end_lease.stop", project, lease_kind.publisher, next});
+  LOG_INFO("lease", text_field(next, "id") << ": " << type << " done, "
+                                           << instances.size() << " instance command(s)");
+  store_document(self, lease_kind, std::move(c), std::move(next), arm, [=](commit_ack& ack) {
+    if (!ack.ok)
+      retry_later(self, ack.error);
+  });
+}
+
+void run_event(lease_ptr self, const due_event& due) {
+  auto failed = [=](const std::string& why) { retry_later(self, why); };
+  if (due.type == "start_lease") {
+    // The registry answers once no earlier lease still holds the hosts.
+    api_command gate;
+    gate.verb = "may_start";
+    gate.id = text_field(doc_of(self), "id");
+    gate.who.staff = true;
+    self->request(self->state.registry, caf::infinite, std::move(gate))
+      .await([=](api_reply&) { finish_event(self, "start_lease", json::array(), ""); },
+             [=](caf::error& e) { failed(to_string(e)); });
+    return;
+  }
+  bool before_end = due.type == "before_end_lease";
+  auto hosts = lease_hostnames(doc_of(self), before_end, self->state.svc->leases.default_before_end);
+  auto command = before_end ? "compute.instance.snapshot" : "compute.instance.delete";
+  ask_instances(
+    self, std::move(hosts),
+    [=](const json& instances) { finish_event(self, due.type, instances, command); }, failed);
+}
+
+// Stores `next` and answers with it (202, as the seed answers updates).
+void store_update(lease_ptr self, json next, caf::typed_response_promise<api_reply> rp,
+                  bool reallocated) {
+  store_document(self, lease_kind, change{*self->state.svc}, std::move(next), arm,
+                 [=](commit_ack& ack) mutable {
+                   if (ack.ok) {
+                     rp.deliver(lease_reply(doc_of(self), 202));
+                     return;
+                   }
+                   if (reallocated) // the registry booked the new dates: undo
+                     self->send(self->state.registry, atom::changed_v,
+                                entity_snapshot{text_field(doc_of(self), "id"),
+                                                text_field(doc_of(self), "project_id"),
+                                                self->state.doc});
+                   rp.deliver(stored_failure(ack));
+                 });
+}
+
+caf::result<api_reply> update(lease_ptr self, const api_command& cmd) {
+  if (cmd.body.is_object() && cmd.body.contains("reservations"))
+    return api_reply::fail(400, "The reservations of a lease cannot be changed; delete the "
+                                "lease and create another");
+  auto next = doc_of(self);
+  if (auto refused = update_lease(next, cmd.body, now()))
+    return api_reply::fail(refused->status, refused->message);
+  if (next == doc_of(self))
+    return lease_reply(next, 202);
+  auto rp = self->make_response_promise<api_reply>();
+  if (next["start_date"] == doc_of(self)["start_date"]
+      && next["end_date"] == doc_of(self)["end_date"]) {
+    store_update(self, std::move(next), rp, false);
+    return rp;
+  }
+  // New dates: the registry checks the hosts over the new window.
+  api_command ask;
+  ask.verb = "allocate";
+  ask.id = text_field(next, "id");
+  ask.body = std::move(next);
+  ask.who.staff = true;
+  self->request(self->state.registry, caf::infinite, std::move(ask))
+    .await(
+      [=](api_reply& r) mutable {
+        if (r.status == 200)
+          store_update(self, std::move(r.body), rp, true);
+        else
+          rp.deliver(std::move(r));
+      },
+      [=](caf::error& e) mutable {
+        rp.deliver(api_reply::fail(500, "The lease could not be reallocated: " + to_string(e)));
+      });
+  return rp;
+}
+
+caf::result<api_reply> remove(lease_ptr self) {
+  auto rp = self->make_response_promise<api_reply>();
+  auto finish = [=](const json& instances) mutable {
+    // An active lease ends with its deletion: its hosts are emptied too.
+    change c{*self->state.svc};
+    command_each(c, instances, "compute.instance.delete", text_field(doc_of(self), "name"));
+    remove_document(self, lease_kind, std::move(c), [=](commit_ack& ack) mutable {
+      rp.deliver(ack.ok ? api_reply::ok(nullptr, 204) : stored_failure(ack));
+    });
+  };
+  if (!is_active(doc_of(self))) {
+    finish(json::array());
+    return rp;
+  }
+  ask_instances(self, lease_hostnames(doc_of(self), false, ""), finish,
+                [=](const std::string& why) mutable {
+                  rp.deliver(api_reply::fail(503, "The instances on the lease's hosts could "
+                                                  "not be listed: " + why));
+                });
+  return rp;
+}
+
+} // namespace
+
+entity_actor::behavior_type
+lease_actor(lease_ptr self, const actor_services* svc, registry_actor registry, json doc,
+            int64_t version, bool stored) {
+  self->state.init(svc, std::move(registry), std::move(doc), version, stored);
+  if (stored)
+    arm(self);
+  return {
+    [=](api_command& cmd) -> caf::result<api_reply> {
+      if (cmd.verb == "create") {
+        auto rp = self->make_response_promise<api_reply>();
+        store_document(self, lease_kind, change{*self->state.svc}, doc_of(self), arm,
+                       [=](commit_ack& ack) mutable {
+                         rp.deliver(ack.ok ? lease_reply(doc_of(self), 202) : stored_failure(ack));
+                         if (!ack.ok)
+                           self->quit(); // never stored: the registry forgets it
+                       });
+        return rp;
+      }
+      if (cmd.verb == "update")
+        return update(self, cmd);
+      if (cmd.verb == "delete")
+        return remove(self);
+      return api_reply::fail(405, "Leases do not support '" + cmd.verb + "'");
+    },
+    [=](atom::notify, bus::notification&) -> caf::result<atom::done> { return atom::done_v; },
+    [=](atom::timer, uint64_t generation) {
+      if (generation != self->state.timer_generation)
+        return;
+      auto due = next_event(doc_of(self));
+      if (!due)
+        return;
+      if (due->time > now())
+        return arm(self); // fired early (the clock was moved): wait on
+      run_event(self, *due);
+    },
+    [=](atom::clock_jump) { arm(self); },
+  };
+}
+
+} // namespace steward::lease

@@ -1,0 +1,288 @@
+#include "actors/lease/lease_registry.hpp"
+
+#include <algorithm>
+
+#include "actors/lease/lease_actor.hpp"
+#include "actors/lease/lease_document.hpp"
+#include "actors/lease/lease_events.hpp"
+#include "actors/lease/os_hosts.hpp"
+#include "actors/lease/reservable_host.hpp"
+#include "common/access.hpp"
+#include "common/json_fields.hpp"
+#include "common/log.hpp"
+
+namespace steward::lease {
+
+namespace {
+
+using registry_ptr = lease_registry_ptr;
+using nlohmann::json;
+
+const char* const no_hosts = "Not enough hosts available";
+
+entity_actor spawn_lease(registry_ptr self, json doc, int64_t version, bool stored) {
+  return spawn_entity(self, self->state.leases, lease_actor, lease_kind, std::move(doc), version,
+                      stored);
+}
+
+void book_lease(allocation_book& book, const json& lease) {
+  for (auto& [host, a] : allocations_of(lease))
+    book.add(host, a);
+}
+
+api_reply not_found(const std::string& id) {
+  return api_reply::fail(404, "Lease " + id + " could not be found");
+}
+
+json host_refs(const lease_registry_state& st, const std::vector<std::string>& ids) {
+  json out = json::array();
+  for (auto& id : ids) {
+    auto h = st.hosts.find(id);
+    out.push_back({{"id", id},
+                   {"hypervisor_hostname",
+                    h == st.hosts.end() ? "" : text_field(*h->second, "hypervisor_hostname")}});
+  }
+  return out;
+}
+
+std::vector<std::string> host_ids(const json& reservation) {
+  std::vector<std::string> out;
+  for (auto& h : reservation.value("hosts", json::array()))
+    out.push_back(text_field(h, "id"));
+  return out;
+}
+
+// Which project a new lease belongs to: the one asked for (where the caller
+// has a role), else the caller's only project.
+std::optional<lease_refusal> lease_project(const access::caller& who, const json& body,
+                                          std::string& out) {
+  auto asked = body.is_object() ? text_field(body, "project_id") : "";
+  if (!asked.empty()) {
+    if (!access::can_see_project(who, asked))
+      return lease_refusal{403, "The token has no role in project " + asked};
+    out = asked;
+    return std::nullopt;
+  }
+  if (who.projects.size() == 1) {
+    out = who.projects.begin()->first;
+    return std::nullopt;
+  }
+  if (who.projects.empty() && access::is_staff(who)) {
+    out.clear(); // an operator's own lease
+    return std::nullopt;
+  }
+  return lease_refusal{400, "Missing parameter project_id (the token has several projects)"};
+}
+
+// Chooses the hosts of every reservation of a new lease and books them, or
+// books nothing and says no.
+bool allocate_new(lease_registry_state& st, json& doc, const std::vector<host_reservation>& wanted) {
+  auto id = text_field(doc, "id");
+  auto start = lease_time(doc["start_date"]);
+  auto end = lease_time(doc["end_date"]);
+  auto candidates = enrolled_hosts(st);
+  for (std::size_t i = 0; i < wanted.size(); ++i) {
+    auto chosen = st.book.choose(candidates, wanted[i], start, end);
+    if (!chosen) {
+      st.book.remove_lease(id);
+      return false;
+    }
+    auto& r = doc["reservations"][i];
+    r["hosts"] = host_refs(st, *chosen);
+    for (auto& host : *chosen)
+      st.book.add(host, allocation{id, text_field(r, "id"), start, end});
+  }
+  return true;
+}
+
+// The lease `next` moves to new dates: each reservation keeps its hosts
+// where they are free over the new window; a lease that has not started may
+// take others that fit its filters. Books the result, or restores the book.
+api_reply reallocate(lease_registry_state& st, const std::string& id, json next) {
+  auto current = st.leases.snapshot(id);
+  if (!current)
+    return not_found(id);
+  auto start = lease_time(next["start_date"]);
+  auto end = lease_time(next["end_date"]);
+  auto started = find_event(next, "start_lease")
+                 && text_field(*find_event(next, "start_lease"), "status") == "DONE";
+  auto candidates = enrolled_hosts(st);
+  st.book.remove_lease(id);
+  auto give_up = [&] {
+    st.book.remove_lease(id);
+    book_lease(st.book, *current->doc);
+    return api_reply::fail(409, no_hosts);
+  };
+  for (auto& r : next["reservations"]) {
+    auto hosts = host_ids(r);
+    bool free = std::all_of(hosts.begin(), hosts.end(),
+                            [&](const std::string& h) { return st.book.is_free(h, start, end); });
+    if (!free) {
+      host_reservation wanted;
+      if (started || parse_reservation(r, wanted))
+        return give_up();
+      auto chosen = st.book.choose(candidates, wanted, start, end);
+      if (!chosen)
+        return give_up();
+      hosts = *chosen;
+      r["hosts"] = host_refs(st, hosts);
+    }
+    for (auto& h : hosts)
+      st.book.add(h, allocation{id, text_field(r, "id"), start, end});
+  }
+  return api_reply::ok(std::move(next));
+}
+
+// Whether an earlier lease still holds one of the hosts of lease `id`.
+bool held_back(const lease_registry_state& st, const std::string& id) {
+  auto snap = st.leases.snapshot(id);
+  if (!snap)
+    return false;
+  auto start = lease_time((*snap->doc)["start_date"]);
+  for (auto& [host, mine] : allocations_of(*snap->doc)) {
+    auto booked = st.book.all().find(host);
+    if (booked == st.book.all().end())
+      continue;
+    for (auto& other : booked->second)
+      if (other.lease_id != id && other.end <= start)
+        return true;
+  }
+  return false;
+}
+
+void release_starts(lease_registry_state& st) {
+  auto& held = st.held_starts;
+  for (auto i = held.begin(); i != held.end();) {
+    if (held_back(st, i->first)) {
+      ++i;
+      continue;
+    }
+    i->second.deliver(api_reply::ok(nullptr));
+    i = held.erase(i);
+  }
+}
+
+// The lease's allocations follow its stored document.
+void rebook(lease_registry_state& st, const entity_snapshot& snap) {
+  st.book.remove_lease(snap.id);
+  book_lease(st.book, *snap.doc);
+  release_starts(st);
+}
+
+void forget(lease_registry_state& st, const std::string& id) {
+  st.leases.erase(id);
+  st.book.remove_lease(id);
+  release_starts(st);
+}
+
+json list_leases(const lease_registry_state& st, const access::caller& who) {
+  std::vector<const json*> docs;
+  for (auto& [id, snap] : st.leases.snapshots())
+    if (access::can_see_project(who, snap.project))
+      docs.push_back(snap.doc.get());
+  std::sort(docs.begin(), docs.end(), [](const json* a, const json* b) {
+    return std::tie((*a)["created_at"], (*a)["id"]) < std::tie((*b)["created_at"], (*b)["id"]);
+  });
+  json out = json::array();
+  for (auto d : docs)
+    out.push_back(*d);
+  return {{"leases", std::move(out)}};
+}
+
+caf::result<api_reply> create_lease(registry_ptr self, api_command& cmd) {
+  auto& st = self->state;
+  std::string project;
+  if (auto r = lease_project(cmd.who, cmd.body, project))
+    return api_reply::fail(r->status, r->message);
+  json doc;
+  std::vector<host_reservation> wanted;
+  if (auto r = make_lease(cmd.body, now(), st.svc->leases.minutes_before_end, project,
+                          cmd.who.user_id, doc, wanted))
+    return api_reply::fail(r->status, r->message);
+  if (!allocate_new(st, doc, wanted))
+    return api_reply::fail(409, no_hosts);
+  auto a = spawn_lease(self, std::move(doc), 0, false);
+  return self->delegate(a, std::move(cmd));
+}
+
+// Commands only lease actors send.
+caf::result<api_reply> serve_lease_actor(registry_ptr self, api_command& cmd) {
+  auto& st = self->state;
+  if (cmd.verb == "allocate")
+    return reallocate(st, cmd.id, std::move(cmd.body));
+  // may_start
+  if (!held_back(st, cmd.id))
+    return api_reply::ok(nullptr);
+  LOG_INFO("lease-registry", cmd.id << ": start held until an earlier lease on its hosts ends");
+  auto rp = self->make_response_promise<api_reply>();
+  st.held_starts.emplace_back(cmd.id, rp);
+  return rp;
+}
+
+caf::result<api_reply> serve_leases(registry_ptr self, api_command& cmd) {
+  auto& st = self->state;
+  if (cmd.verb == "list")
+    return api_reply::ok(list_leases(st, cmd.who));
+  if (cmd.verb == "create")
+    return create_lease(self, cmd);
+  auto a = st.leases.find(cmd.id);
+  auto snap = st.leases.snapshot(cmd.id);
+  if (!a || !snap || !access::can_see_project(cmd.who, snap->project))
+    return not_found(cmd.id);
+  if (cmd.verb == "show")
+    return api_reply::ok({{"lease", *snap->doc}});
+  return self->delegate(*a, std::move(cmd));
+}
+
+} // namespace
+
+lease_registry_actor::behavior_type
+lease_registry(registry_ptr self, const actor_services* svc,
+               std::vector<store::entity_record> recovered) {
+  self->state.svc = svc;
+  recover_entities("lease-registry", "leases", recovered, "id", [=](json doc, int64_t version) {
+    book_lease(self->state.book, doc);
+    spawn_lease(self, std::move(doc), version, true);
+  });
+  stop_only_on_shutdown(self);
+  self->set_down_handler([=](const caf::down_msg& msg) {
+    auto id = self->state.leases.erase_actor(msg.source);
+    if (!id.empty())
+      forget(self->state, id);
+  });
+  self->send(svc->hosts, atom::inventory_v, caf::actor_cast<host_watcher_actor>(self));
+  return {
+    [=](api_command& cmd) -> caf::result<api_reply> {
+      if (cmd.verb == "allocate" || cmd.verb == "may_start")
+        return serve_lease_actor(self, cmd);
+      if (cmd.scope == "hosts")
+        return serve_hosts(self, cmd);
+      return serve_leases(self, cmd);
+    },
+    [=](atom::notify, bus::notification&) -> caf::result<atom::done> { return atom::done_v; },
+    [=](atom::changed, entity_snapshot& snap) {
+      self->state.leases.update(snap);
+      rebook(self->state, snap);
+    },
+    [=](atom::removed, const std::string& id) { forget(self->state, id); },
+    [=](atom::clock_jump) {
+      self->state.leases.for_each_actor([=](const entity_actor& a) {
+        self->send(a, atom::clock_jump_v);
+      });
+    },
+    [=](atom::inventory, entity_snapshot& host) {
+      auto& st = self->state;
+      st.last_host_number = std::max(st.last_host_number, [&] {
+        try {
+          return std::stol(host_number(*host.doc));
+        } catch (const std::exception&) {
+          return 0L;
+        }
+      }());
+      st.hosts[host.id] = std::move(host.doc);
+    },
+    [=](atom::inventory, atom::removed, const std::string& id) { self->state.hosts.erase(id); },
+  };
+}
+
+} // namespace steward::lease

@@ -1,0 +1,39 @@
+#pragma once
+// An inventory host as Blazar shows it (/v1/os-hosts): enrolled as
+// reservable with a number of its own, its extra capabilities flattened in.
+// No actors here.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "actors/lease/allocation_book.hpp"
+#include "actors/lease/lease_dates.hpp"
+
+namespace steward::lease {
+
+/// Whether the inventory host is enrolled as a reservable host.
+bool is_enrolled(const nlohmann::json& host);
+/// Its Blazar id ("3"); "" when it is not enrolled.
+std::string host_number(const nlohmann::json& host);
+/// The host as /v1/os-hosts shows it.
+nlohmann::json show_host(const nlohmann::json& host);
+
+/// Reads the extra capabilities of a create body (`name` aside) or of an
+/// update body (flat, as blazarclient sends it, or inside `values`, as the
+/// seed shows). Host columns cannot be set this way; an update must change
+/// something.
+std::optional<lease_refusal> read_capabilities(const nlohmann::json& body, bool creating,
+                                               nlohmann::json& capabilities);
+
+/// The `enrolled` record of a host enrolled now under `number`.
+nlohmann::json enrollment(const std::string& number, sys_time now);
+
+/// One host's allocations as /v1/os-hosts/allocations shows them, keeping
+/// only those of `lease_id` / `reservation_id` when given (non-empty).
+nlohmann::json show_allocation(const std::string& host_number,
+                               const std::vector<allocation>& allocations,
+                               const std::string& lease_id, const std::string& reservation_id);
+
+} // namespace steward::lease
