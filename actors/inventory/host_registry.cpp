@@ -15,7 +15,12 @@ using nlohmann::json;
 entity_actor spawn_host(registry_ptr self, json doc, int64_t version, bool stored) {
   auto id = doc["id"].get<std::string>();
   self->state.id_by_name[doc["hypervisor_hostname"].get<std::string>()] = id;
-  return spawn_entity(self, self->state.hosts, host_actor, host_kind, std::move(doc), version, stored);
+  auto a = spawn_entity(self, self->state.hosts, host_actor, host_kind, std::move(doc), version,
+                        stored);
+  // Watchers know a host as soon as the inventory lists it.
+  for (auto& w : self->state.watchers)
+    self->send(w, atom::inventory_v, *self->state.hosts.snapshot(id));
+  return a;
 }
 
 void forget(registry_ptr self, const std::string& id) {
