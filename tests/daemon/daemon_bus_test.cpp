@@ -132,6 +132,23 @@ TEST_F(stewardd_on_rabbitmq, an_oslo_listener_receives_steward_notifications) {
     EXPECT_EQ(j["priority"], "INFO");
     break;
   }
+  // A lease on that host: Blazar's notification, the lease as its payload.
+  ASSERT_EQ(call("POST", "/v1/os-hosts", R"({"name": "oslo-1"})").status, 202);
+  auto lease = call("POST", "/v1/leases", R"({"name": "l", "start_date": "2030-1-1 10:00",
+    "end_date": "2030-1-2 10:00", "reservations": [{"resource_type": "physical:host",
+    "min": 1, "max": 1, "hypervisor_properties": "", "resource_properties": ""}]})");
+  ASSERT_EQ(lease.status, 202) << lease.body;
+  for (;;) {
+    auto line = listener.read_line(deadline);
+    ASSERT_TRUE(line) << "no lease.create reached the oslo listener";
+    auto j = json::parse(*line, nullptr, false);
+    if (j.is_discarded() || j.value("event_type", "") != "lease.create")
+      continue;
+    EXPECT_EQ(j["publisher_id"], "blazar.lease");
+    EXPECT_EQ(j["payload"]["id"], lease.json()["lease"]["id"]);
+    EXPECT_EQ(j["payload"]["status"], "PENDING");
+    break;
+  }
 }
 
 TEST_F(stewardd_on_rabbitmq, nova_notifications_reach_the_inventory_and_junk_is_dead_lettered) {
