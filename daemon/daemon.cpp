@@ -278,8 +278,11 @@ std::string daemon::first_screen() const {
         << "  curl " << url << "/readyz\n"
         << "  curl -H 'X-Auth-Token: " << token << "' " << url << "/v1/inventory/hosts\n"
         << "  curl -H 'X-Auth-Token: " << token << "' -H 'Content-Type: application/json' \\\n"
-        << "       -d '{\"hypervisor_hostname\": \"compute-9\", \"vcpus\": 32, \"memory_mb\": 131072,"
-           " \"local_gb\": 1000}' " << url << "/v1/inventory/hosts\n"
+        << "       -d '{\"name\": \"compute-1\"}' " << url << "/v1/os-hosts\n"
+        << "  curl -H 'X-Auth-Token: " << token << "' -H 'Content-Type: application/json' \\\n"
+        << "       -d '{\"name\": \"try\", \"start_date\": \"now\", \"end_date\": \"2030-01-01 00:00\","
+           " \"reservations\": [{\"resource_type\": \"physical:host\", \"min\": 1, \"max\": 1}]}' "
+        << url << "/v1/leases\n"
         << "  curl -N -H 'X-Auth-Token: " << token << "' " << url << "/v1/events\n"
         << "  curl -H 'Authorization: Token " << token << "' '" << url
         << "/api/instances/?o=-state&page_size=5'\n";
