@@ -8,6 +8,7 @@
 #include "actors/persist.hpp"
 #include "actors/services.hpp"
 #include "common/json_fields.hpp"
+#include "common/log.hpp"
 
 namespace steward {
 
@@ -55,6 +56,27 @@ void store_document(Self* self, const entity_kind& k, change c, nlohmann::json n
     }
     then(ack);
   });
+}
+
+/// The answer when an entity's write did not reach the disk.
+inline api_reply stored_failure(const entity_kind& k, const commit_ack& ack) {
+  log::write(log::level::error, k.kind, "write failed: " + ack.error);
+  return api_reply::fail(500, "The change could not be stored: " + ack.error);
+}
+
+/// The "create" command of a new entity: stores the document it was
+/// spawned with and answers `shown(doc)`; a failed write ends the actor, so
+/// that its registry forgets it.
+template <class Self, class Rearm, class Shown>
+caf::result<api_reply> store_created(Self* self, const entity_kind& k, Rearm rearm, Shown shown) {
+  auto rp = self->template make_response_promise<api_reply>();
+  store_document(self, k, change{*self->state.svc}, *self->state.doc, rearm,
+                 [=](commit_ack& ack) mutable {
+                   rp.deliver(ack.ok ? shown(*self->state.doc) : stored_failure(k, ack));
+                   if (!ack.ok)
+                     self->quit();
+                 });
+  return rp;
 }
 
 /// Removes the entity, with its `<kind>.delete` event; `c` may hold more.

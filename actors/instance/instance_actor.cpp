@@ -128,8 +128,7 @@ api_reply must_be_offline() {
 }
 
 api_reply stored_failure(const commit_ack& ack) {
-  LOG_ERROR("instance", "write failed: " << ack.error);
-  return api_reply::fail(500, "The change could not be stored: " + ack.error);
+  return steward::stored_failure(instance_kind, ack);
 }
 
 // An API command that schedules `t`; answers 202 once stored.
@@ -248,15 +247,9 @@ instance_actor(instance_ptr self, const actor_services* svc, registry_actor regi
         }
         return api_reply::ok(std::move(out));
       }
-      if (cmd.verb == "create") {
-        auto rp = self->make_response_promise<api_reply>();
-        commit(self, current, no_command, [=](commit_ack& ack) mutable {
-          rp.deliver(ack.ok ? api_reply::ok(*self->state.doc, 201) : stored_failure(ack));
-          if (!ack.ok)
-            self->quit();
-        });
-        return rp;
-      }
+      if (cmd.verb == "create")
+        return store_created(self, instance_kind, arm,
+                             [](const json& doc) { return api_reply::ok(doc, 201); });
       if (cmd.verb == "start")
         return schedule(self, "start", transition::schedule_starting, current);
       if (cmd.verb == "stop")

@@ -27,8 +27,7 @@ void commit(host_ptr self, json next, Then then) {
 }
 
 api_reply stored_failure(const commit_ack& ack) {
-  LOG_ERROR("host", "write failed: " << ack.error);
-  return api_reply::fail(500, "The change could not be stored: " + ack.error);
+  return steward::stored_failure(host_kind, ack);
 }
 
 api_reply host_reply(host_ptr self, int status = 200) {
@@ -55,15 +54,8 @@ host_actor(host_ptr self, const actor_services* svc, registry_actor registry, js
       // answer waits for the store.
       if (cmd.verb == "show")
         return host_reply(self);
-      if (cmd.verb == "create") {
-        auto rp = self->make_response_promise<api_reply>();
-        commit(self, *st.doc, [=](commit_ack& ack) mutable {
-          rp.deliver(ack.ok ? host_reply(self, 201) : stored_failure(ack));
-          if (!ack.ok)
-            self->quit(); // never stored: the registry forgets it
-        });
-        return rp;
-      }
+      if (cmd.verb == "create")
+        return store_created(self, host_kind, arm, [=](const json&) { return host_reply(self, 201); });
       if (cmd.verb == "update") {
         auto next = *st.doc;
         bool changed = false;

@@ -28,8 +28,7 @@ api_reply lease_reply(const json& doc, int status) {
 }
 
 api_reply stored_failure(const commit_ack& ack) {
-  LOG_ERROR("lease", "write failed: " << ack.error);
-  return api_reply::fail(500, "The change could not be stored: " + ack.error);
+  return steward::stored_failure(lease_kind, ack);
 }
 
 // An event could not run now: the same timer tries again a little later.
@@ -195,16 +194,9 @@ lease_actor(lease_ptr self, const actor_services* svc, registry_actor registry, 
     arm(self);
   return {
     [=](api_command& cmd) -> caf::result<api_reply> {
-      if (cmd.verb == "create") {
-        auto rp = self->make_response_promise<api_reply>();
-        store_document(self, lease_kind, change{*self->state.svc}, doc_of(self), arm,
-                       [=](commit_ack& ack) mutable {
-                         rp.deliver(ack.ok ? lease_reply(doc_of(self), 202) : stored_failure(ack));
-                         if (!ack.ok)
-                           self->quit(); // never stored: the registry forgets it
-                       });
-        return rp;
-      }
+      if (cmd.verb == "create")
+        return store_created(self, lease_kind, arm,
+                             [](const json& doc) { return lease_reply(doc, 202); });
       if (cmd.verb == "update")
         return update(self, cmd);
       if (cmd.verb == "delete")
