@@ -205,6 +205,9 @@ caf::result<api_reply> serve_hosts(lease_registry_ptr self, api_command& cmd) {
     return api_reply::ok(list_allocations(st, cmd));
   if (cmd.verb == "properties")
     return api_reply::ok(list_properties(st, cmd));
+  if (cmd.verb == "set_property") // every host API is operator-only: nothing to hide from
+    return api_reply::fail(501, "Private host properties are not supported: the reservable "
+                                "hosts API is for operators only");
   auto host = find_host(st, cmd.id, false);
   if (!host)
     return not_found(cmd.id);

@@ -14,6 +14,7 @@ void add_lease_routes(router& r, route_services& svc) {
   r.add({"POST", "/v1/os-hosts", forward(svc, "lease", "create", "hosts")});
   r.add({"GET", "/v1/os-hosts/allocations", forward(svc, "lease", "allocations", "hosts")});
   r.add({"GET", "/v1/os-hosts/properties", forward(svc, "lease", "properties", "hosts")});
+  r.add({"PATCH", "/v1/os-hosts/properties/{id}", forward(svc, "lease", "set_property", "hosts")});
   r.add({"GET", "/v1/os-hosts/{id}", forward(svc, "lease", "show", "hosts")});
   r.add({"PUT", "/v1/os-hosts/{id}", forward(svc, "lease", "update", "hosts")});
   r.add({"DELETE", "/v1/os-hosts/{id}", forward(svc, "lease", "delete", "hosts")});

@@ -1,1 +1,266 @@
-// Written in the next commit.
+#include <algorithm>
+
+#include <gtest/gtest.h>
+
+#include "actors/lease/lease_document.hpp"
+#include "actors/lease/lease_events.hpp"
+#include "common/time_format.hpp"
+
+using namespace steward;
+using namespace steward::lease;
+using nlohmann::json;
+
+namespace {
+
+sys_time at(const char* t) { return *timefmt::parse(t, "%Y-%m-%d %H:%M"); }
+
+const sys_time now_ = at("2030-02-21 14:50");
+
+json reservation(const char* before_end = nullptr) {
+  json r = {{"resource_type", "physical:host"}, {"min", 1}, {"max", 1},
+            {"hypervisor_properties", ""}, {"resource_properties", ""}};
+  if (before_end)
+    r["before_end"] = before_end;
+  return r;
+}
+
+json body(const char* start = "2030-02-21 20:00", const char* end = "2030-02-24 20:00") {
+  return {{"name", "lease_foo"}, {"start_date", start}, {"end_date", end},
+          {"reservations", json::array({reservation()})}};
+}
+
+json make(const json& b, int minutes_before_end = 60) {
+  json doc;
+  std::vector<host_reservation> rs;
+  auto refused = make_lease(b, now_, minutes_before_end, "p", "u", doc, rs);
+  EXPECT_FALSE(refused) << (refused ? refused->message : "");
+  return doc;
+}
+
+json& event(json& lease, const char* type) {
+  for (auto& e : lease["events"])
+    if (e["event_type"] == type)
+      return e;
+  ADD_FAILURE() << "no event " << type;
+  static json none;
+  return none;
+}
+
+// Runs the lease's next event at its own time, returning its type.
+std::string run_next(json& lease) {
+  auto due = next_event(lease);
+  if (!due)
+    return "";
+  complete_event(lease, due->type, due->time);
+  return due->type;
+}
+
+// Gives each reservation of the lease its hosts, as the registry does.
+void give_hosts(json& lease, const std::vector<std::vector<std::pair<const char*, const char*>>>& hosts) {
+  ASSERT_EQ(lease["reservations"].size(), hosts.size());
+  for (std::size_t i = 0; i < hosts.size(); ++i) {
+    json refs = json::array();
+    for (auto& [id, name] : hosts[i])
+      refs.push_back({{"id", id}, {"hypervisor_hostname", name}});
+    lease["reservations"][i]["hosts"] = refs;
+  }
+}
+
+} // namespace
+
+TEST(lease_events, start_then_by_time) {
+  auto lease = make(body());
+  auto due = next_event(lease);
+  ASSERT_TRUE(due);
+  EXPECT_EQ(due->type, "start_lease");
+  EXPECT_EQ(due->time, at("2030-02-21 20:00"));
+  complete_event(lease, "start_lease", at("2030-02-21 20:00"));
+  due = next_event(lease);
+  ASSERT_TRUE(due);
+  EXPECT_EQ(due->type, "before_end_lease");
+  EXPECT_EQ(due->time, at("2030-02-24 19:00"));
+  complete_event(lease, "before_end_lease", due->time);
+  due = next_event(lease);
+  ASSERT_TRUE(due);
+  EXPECT_EQ(due->type, "end_lease");
+  EXPECT_EQ(due->time, at("2030-02-24 20:00"));
+  complete_event(lease, "end_lease", due->time);
+  EXPECT_FALSE(next_event(lease)) << "every event is done";
+}
+
+TEST(lease_events, no_before_end_event_start_then_end) {
+  auto lease = make(body(), 0);
+  EXPECT_EQ(run_next(lease), "start_lease");
+  EXPECT_EQ(run_next(lease), "end_lease");
+  EXPECT_EQ(run_next(lease), "");
+}
+
+TEST(lease_events, start_first_even_when_the_before_end_is_clamped_to_it) {
+  // A 30-minute lease with a 60-minute before-end offset: the before-end
+  // event is clamped to the start, at the same time as it.
+  auto lease = make(body("2030-02-21 20:00", "2030-02-21 20:30"), 60);
+  ASSERT_EQ(event(lease, "before_end_lease")["time"], "2030-02-21T20:00:00.000000");
+  ASSERT_EQ(event(lease, "start_lease")["time"], "2030-02-21T20:00:00.000000");
+  auto due = next_event(lease);
+  ASSERT_TRUE(due);
+  EXPECT_EQ(due->type, "start_lease") << "nothing of a lease runs before it starts";
+  EXPECT_EQ(due->time, at("2030-02-21 20:00"));
+  EXPECT_EQ(run_next(lease), "start_lease");
+  EXPECT_EQ(run_next(lease), "before_end_lease");
+  EXPECT_EQ(run_next(lease), "end_lease");
+  EXPECT_EQ(run_next(lease), "");
+}
+
+TEST(lease_events, start_first_even_when_listed_last_and_later_than_others) {
+  // A document whose events are out of order (e.g. hand-edited): the start
+  // still comes first.
+  auto lease = make(body());
+  auto events = lease["events"];
+  std::reverse(events.begin(), events.end());
+  lease["events"] = events;
+  event(lease, "before_end_lease")["time"] = "2030-02-21T19:00:00.000000";
+  auto due = next_event(lease);
+  ASSERT_TRUE(due);
+  EXPECT_EQ(due->type, "start_lease");
+}
+
+TEST(lease_events, equal_times_before_end_then_end) {
+  auto lease = make(body());
+  complete_event(lease, "start_lease", at("2030-02-21 20:00"));
+  // The end event listed first, the before-end at the same time as the end.
+  auto events = lease["events"];
+  std::reverse(events.begin(), events.end());
+  lease["events"] = events;
+  ASSERT_EQ(lease["events"][0]["event_type"], "before_end_lease");
+  std::swap(lease["events"][0], lease["events"][1]);
+  ASSERT_EQ(lease["events"][0]["event_type"], "end_lease");
+  event(lease, "before_end_lease")["time"] = event(lease, "end_lease")["time"];
+  auto due = next_event(lease);
+  ASSERT_TRUE(due);
+  EXPECT_EQ(due->type, "before_end_lease");
+  EXPECT_EQ(due->time, at("2030-02-24 20:00"));
+  complete_event(lease, "before_end_lease", due->time);
+  due = next_event(lease);
+  ASSERT_TRUE(due);
+  EXPECT_EQ(due->type, "end_lease");
+}
+
+TEST(lease_events, equal_times_end_before_start_across_ranks) {
+  // A hand-built document with two start events, one done: at equal times
+  // the end comes before the remaining start (rank end < start).
+  json lease = {{"events",
+                 {{{"event_type", "start_lease"}, {"status", "DONE"},
+                   {"time", "2030-01-01T10:00:00.000000"}},
+                  {{"event_type", "start_lease"}, {"status", "UNDONE"},
+                   {"time", "2030-01-02T10:00:00.000000"}},
+                  {{"event_type", "end_lease"}, {"status", "UNDONE"},
+                   {"time", "2030-01-02T10:00:00.000000"}}}}};
+  auto due = next_event(lease);
+  ASSERT_TRUE(due);
+  EXPECT_EQ(due->type, "end_lease");
+}
+
+TEST(lease_events, errored_events_are_not_run) {
+  auto lease = make(body());
+  complete_event(lease, "start_lease", at("2030-02-21 20:00"));
+  event(lease, "before_end_lease")["status"] = "ERROR";
+  auto due = next_event(lease);
+  ASSERT_TRUE(due);
+  EXPECT_EQ(due->type, "end_lease");
+}
+
+TEST(lease_events, complete_start_activates_the_reservations) {
+  auto b = body();
+  b["reservations"].push_back(reservation());
+  auto lease = make(b);
+  ASSERT_EQ(lease["status"], "PENDING");
+  EXPECT_FALSE(is_active(lease));
+  complete_event(lease, "start_lease", at("2030-02-21 20:00"));
+  EXPECT_EQ(lease["status"], "ACTIVE");
+  EXPECT_TRUE(is_active(lease));
+  EXPECT_EQ(lease["updated_at"], "2030-02-21 20:00:00");
+  auto& start = event(lease, "start_lease");
+  EXPECT_EQ(start["status"], "DONE");
+  EXPECT_EQ(start["updated_at"], "2030-02-21 20:00:00");
+  EXPECT_EQ(event(lease, "end_lease")["status"], "UNDONE");
+  EXPECT_TRUE(event(lease, "end_lease")["updated_at"].is_null());
+  EXPECT_EQ(event(lease, "before_end_lease")["status"], "UNDONE");
+  ASSERT_EQ(lease["reservations"].size(), 2u);
+  for (auto& r : lease["reservations"]) {
+    EXPECT_EQ(r["status"], "active");
+    EXPECT_EQ(r["updated_at"], "2030-02-21 20:00:00");
+  }
+}
+
+TEST(lease_events, complete_before_end_keeps_the_lease_active) {
+  auto lease = make(body());
+  complete_event(lease, "start_lease", at("2030-02-21 20:00"));
+  complete_event(lease, "before_end_lease", at("2030-02-24 19:00"));
+  EXPECT_EQ(lease["status"], "ACTIVE");
+  EXPECT_EQ(event(lease, "before_end_lease")["status"], "DONE");
+  EXPECT_EQ(event(lease, "before_end_lease")["updated_at"], "2030-02-24 19:00:00");
+  EXPECT_EQ(lease["reservations"][0]["status"], "active");
+  EXPECT_EQ(lease["reservations"][0]["updated_at"], "2030-02-21 20:00:00")
+    << "the before-end event does not touch the reservations";
+  EXPECT_EQ(lease["updated_at"], "2030-02-24 19:00:00");
+}
+
+TEST(lease_events, complete_end_terminates) {
+  auto lease = make(body());
+  complete_event(lease, "start_lease", at("2030-02-21 20:00"));
+  complete_event(lease, "end_lease", at("2030-02-24 20:01"));
+  EXPECT_EQ(lease["status"], "TERMINATED");
+  EXPECT_FALSE(is_active(lease));
+  EXPECT_EQ(event(lease, "end_lease")["status"], "DONE");
+  EXPECT_EQ(event(lease, "end_lease")["updated_at"], "2030-02-24 20:01:00");
+  EXPECT_EQ(event(lease, "start_lease")["updated_at"], "2030-02-21 20:00:00");
+  EXPECT_EQ(lease["reservations"][0]["status"], "deleted");
+  EXPECT_EQ(lease["reservations"][0]["updated_at"], "2030-02-24 20:01:00");
+  EXPECT_EQ(lease["updated_at"], "2030-02-24 20:01:00");
+}
+
+TEST(lease_events, lease_hostnames_all_or_snapshot_only) {
+  auto b = body();
+  b["reservations"] = json::array({reservation("snapshot"), reservation("default"),
+                                   reservation(""), reservation()});
+  auto lease = make(b);
+  give_hosts(lease, {{{"h2", "compute-2"}},
+                     {{"h3", "compute-3"}, {"h1", "compute-1"}},
+                     {{"h4", "compute-4"}},
+                     {{"h5", "compute-5"}}});
+  using names = std::vector<std::string>;
+  EXPECT_EQ(lease_hostnames(lease, false, ""),
+            (names{"compute-1", "compute-2", "compute-3", "compute-4", "compute-5"}));
+  EXPECT_EQ(lease_hostnames(lease, true, ""), (names{"compute-2"}))
+    << "\"default\" means no action when the default is none";
+  EXPECT_EQ(lease_hostnames(lease, true, "snapshot"),
+            (names{"compute-1", "compute-2", "compute-3", "compute-5"}))
+    << "\"default\" (also when the reservation says nothing) maps to the default action";
+  EXPECT_EQ(lease_hostnames(make(body()), false, ""), names{}) << "no hosts yet";
+}
+
+TEST(lease_events, allocations_of_a_lease_until_it_ends) {
+  auto b = body();
+  b["reservations"].push_back(reservation());
+  auto lease = make(b);
+  give_hosts(lease, {{{"h1", "compute-1"}, {"h2", "compute-2"}}, {{"h3", "compute-3"}}});
+  auto check = [&] {
+    auto got = allocations_of(lease);
+    ASSERT_EQ(got.size(), 3u);
+    const char* hosts[] = {"h1", "h2", "h3"};
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      EXPECT_EQ(got[i].first, hosts[i]);
+      EXPECT_EQ(got[i].second.lease_id, lease["id"]);
+      EXPECT_EQ(got[i].second.reservation_id, lease["reservations"][i < 2 ? 0 : 1]["id"]);
+      EXPECT_EQ(got[i].second.start, at("2030-02-21 20:00"));
+      EXPECT_EQ(got[i].second.end, at("2030-02-24 20:00"));
+    }
+  };
+  check();
+  complete_event(lease, "start_lease", at("2030-02-21 20:00"));
+  check();
+  complete_event(lease, "before_end_lease", at("2030-02-24 19:00"));
+  check();
+  complete_event(lease, "end_lease", at("2030-02-24 20:00"));
+  EXPECT_TRUE(allocations_of(lease).empty()) << "an ended lease holds no host";
+}

@@ -145,6 +145,7 @@ TEST_F(leases_api, bad_host_requests) {
   EXPECT_EQ(member.status, 403) << "host management is staff-only";
   EXPECT_EQ(call("POST", "/v1/os-hosts", alice, {{"name", "compute-4"}}).status, 403);
   EXPECT_EQ(call("POST", "/v1/os-hosts", staff, json::array()).status, 400);
+  EXPECT_EQ(call("PATCH", "/v1/os-hosts/properties/gpu", staff, {{"private", true}}).status, 501);
 
   auto id = create(lease_body("holds-1", "2030-1-1 10:00", "2030-1-2 10:00", {on_host("compute-1")}));
   auto reserved = call("DELETE", "/v1/os-hosts/1", staff);
