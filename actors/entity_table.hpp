@@ -5,6 +5,7 @@
 #include <map>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include <caf/actor_addr.hpp>
 #include <caf/exit_reason.hpp>
@@ -40,6 +41,36 @@ private:
   std::unordered_map<std::string, entity_actor> actors_;
   std::unordered_map<caf::actor_addr, std::string> ids_by_addr_;
   std::map<std::string, entity_snapshot> snapshots_;
+};
+
+/// The actors that follow a registry's entities: each hears of every
+/// entity as it is listed, changed and removed; `Atom` names the kind in
+/// their messages (`atom::inventory` for hosts, ...).
+template <class Watcher, class Atom>
+class entity_watchers {
+public:
+  /// Sends `w` every entity of `table` and then `done`, and from then on
+  /// every change.
+  template <class Self>
+  void subscribe(Self* self, Watcher w, const entity_table& table) {
+    for (auto& [id, snap] : table.snapshots())
+      self->send(w, Atom{}, snap);
+    self->send(w, Atom{}, atom::done_v);
+    list_.push_back(std::move(w));
+  }
+  template <class Self>
+  void changed(Self* self, const entity_snapshot& snap) const {
+    for (auto& w : list_)
+      self->send(w, Atom{}, snap);
+  }
+  template <class Self>
+  void removed(Self* self, const std::string& id) const {
+    for (auto& w : list_)
+      self->send(w, Atom{}, atom::removed_v, id);
+  }
+
+private:
+  std::vector<Watcher> list_;
 };
 
 /// Spawns an entity actor from `doc`, linked to the registry (so that it ends

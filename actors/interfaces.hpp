@@ -12,6 +12,7 @@
 #include "messages/event.hpp"
 #include "messages/fwd.hpp"
 #include "messages/stream.hpp"
+#include "messages/world.hpp"
 #include "actors/catalog/catalog.hpp"
 
 namespace steward {
@@ -40,15 +41,28 @@ using registry_actor = caf::typed_actor<
   caf::reacts_to<atom::removed, std::string>,
   caf::reacts_to<atom::clock_jump>>;
 
-/// The instance registry also reads the catalog the catalog actor keeps.
-using instance_registry_actor
-  = registry_actor::extend<caf::reacts_to<atom::catalog, catalog_snapshot>>;
 
 /// Whoever follows the inventory's hosts (the lease registry): it hears of
 /// every host document as stored, and of every host removed.
 using host_watcher_actor = caf::typed_actor<
   caf::reacts_to<atom::inventory, entity_snapshot>,
-  caf::reacts_to<atom::inventory, atom::removed, std::string>>;
+  caf::reacts_to<atom::inventory, atom::removed, std::string>,
+  // Every host known at subscription time was sent.
+  caf::reacts_to<atom::inventory, atom::done>>;
+
+/// Whoever follows the instances (the maintenance registry): it hears of
+/// every instance document as stored, and of every instance removed.
+using instance_watcher_actor = caf::typed_actor<
+  caf::reacts_to<atom::workload, entity_snapshot>,
+  caf::reacts_to<atom::workload, atom::removed, std::string>,
+  // Every instance known at subscription time was sent.
+  caf::reacts_to<atom::workload, atom::done>>;
+
+/// The instance registry also reads the catalog the catalog actor keeps, and
+/// tells its watchers of every instance.
+using instance_registry_actor
+  = registry_actor::extend<caf::reacts_to<atom::catalog, catalog_snapshot>,
+                           caf::reacts_to<atom::workload, instance_watcher_actor>>;
 
 /// The host registry: a watcher that subscribes hears of every host from then on.
 using host_registry_actor
@@ -56,6 +70,14 @@ using host_registry_actor
 
 /// The lease registry follows the inventory's hosts (to allocate them).
 using lease_registry_actor = registry_actor::extend_with<host_watcher_actor>;
+
+/// The maintenance registry follows hosts and instances (its sessions' view).
+using maintenance_registry_actor
+  = registry_actor::extend_with<host_watcher_actor>::extend_with<instance_watcher_actor>;
+
+/// A maintenance session: an entity that also keeps its view of the cloud.
+using session_actor = entity_actor::extend<caf::reacts_to<atom::workload, world_view>,
+                                           caf::reacts_to<atom::workload, world_change>>;
 
 /// Fans committed events out to SSE clients.
 using event_hub_actor = caf::typed_actor<

@@ -15,6 +15,7 @@
 #include "actors/instance/instance_registry.hpp"
 #include "actors/inventory/host_registry.hpp"
 #include "actors/lease/lease_registry.hpp"
+#include "actors/maintenance/maintenance_registry.hpp"
 #include "actors/store_actor.hpp"
 #include "common/log.hpp"
 
@@ -60,6 +61,7 @@ struct runtime::impl {
         caf::anon_send(hub, atom::committed_v, committed_events{r.events});
     });
     svc.leases = lease_settings{opts.minutes_before_end, opts.default_before_end};
+    svc.maintenance = opts.maintenance;
     // Kinds that ask others start after them (the services name them).
     svc.hosts = sys.spawn(inventory::host_registry, &svc, db.load_kind("host"));
     registries["host"] = caf::actor_cast<registry_actor>(svc.hosts);
@@ -69,6 +71,12 @@ struct runtime::impl {
     registries["instance"] = caf::actor_cast<registry_actor>(instances);
     registries["lease"] = caf::actor_cast<registry_actor>(
       sys.spawn(lease::lease_registry, &svc, db.load_kind("lease")));
+    auto constraints = db.load_kind("instance_constraint");
+    for (auto& c : db.load_kind("group_constraint"))
+      constraints.push_back(std::move(c));
+    registries["maintenance"] = caf::actor_cast<registry_actor>(
+      sys.spawn(maintenance::maintenance_registry, &svc, db.load_kind("maintenance_session"),
+                std::move(constraints)));
     registries["catalog"] = sys.spawn(catalog::catalog_actor, &svc, instances, cat, cat_version);
     std::vector<ingest_route> routes = {{"service.", registries["host"]},
                                         {"instance.", registries["instance"]},

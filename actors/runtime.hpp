@@ -11,6 +11,7 @@
 #include "bus/bus.hpp"
 #include "messages/api.hpp"
 #include "messages/stream.hpp"
+#include "actors/settings.hpp"
 #include "store/store.hpp"
 
 namespace steward {
@@ -22,6 +23,7 @@ struct runtime_options {
   std::chrono::seconds request_timeout{30};
   int minutes_before_end = 60;         // [leases]
   std::string default_before_end;      // [leases]: "" or "snapshot"
+  maintenance_settings maintenance;     // [maintenance]
   std::size_t scheduler_threads = std::max(2u, std::thread::hardware_concurrency());
 };
 

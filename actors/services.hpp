@@ -4,14 +4,9 @@
 #include <string>
 
 #include "actors/interfaces.hpp"
+#include "actors/settings.hpp"
 
 namespace steward {
-
-/// The lease settings ([leases] in the configuration).
-struct lease_settings {
-  int minutes_before_end = 60;
-  std::string default_before_end;  // what before_end "default" does: "" or "snapshot"
-};
 
 struct actor_services {
   store_actor store;
@@ -21,6 +16,7 @@ struct actor_services {
   host_registry_actor hosts;          // set before the kinds that ask it start
   instance_registry_actor instances;  // likewise
   lease_settings leases;
+  maintenance_settings maintenance;
 };
 
 } // namespace steward

@@ -173,6 +173,13 @@ daemon::daemon(const config::settings& cfg) : parts_{std::make_unique<parts>()} 
   ro.request_timeout = std::chrono::seconds{cfg.integer("api", "request_timeout")};
   ro.minutes_before_end = static_cast<int>(cfg.integer("leases", "minutes_before_end"));
   ro.default_before_end = cfg.text("leases", "default_before_end");
+  ro.maintenance.max_sessions = static_cast<int>(cfg.integer("maintenance", "max_sessions"));
+  ro.maintenance.reply_seconds = static_cast<int>(cfg.integer("maintenance", "reply_seconds"));
+  ro.maintenance.own_action_seconds
+    = static_cast<int>(cfg.integer("maintenance", "own_action_seconds"));
+  ro.maintenance.host_seconds = static_cast<int>(cfg.integer("maintenance", "host_seconds"));
+  ro.maintenance.default_action = cfg.text("maintenance", "default_action");
+  ro.maintenance.cpu_allocation_ratio = std::stod(cfg.text("maintenance", "cpu_allocation_ratio"));
   if (auto threads = cfg.integer("DEFAULT", "actor_threads"); threads > 0)
     ro.scheduler_threads = static_cast<std::size_t>(threads);
   p.actors = std::make_unique<runtime>(ro, *p.db);
@@ -207,6 +214,7 @@ daemon::daemon(const config::settings& cfg) : parts_{std::make_unique<parts>()} 
   http::add_inventory_routes(*p.routes, *p.services);
   http::add_instance_routes(*p.routes, *p.services);
   http::add_lease_routes(*p.routes, *p.services);
+  http::add_maintenance_routes(*p.routes, *p.services);
   http::add_simulator_routes(*p.routes, *p.services);
   p.server = std::make_unique<http::server>(server_options(cfg), *p.routes);
   p.server->start();

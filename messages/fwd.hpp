@@ -18,6 +18,8 @@ struct inbound_notification;
 struct commit_ack;
 struct entity_snapshot;
 struct catalog_snapshot;
+struct world_view;
+struct world_change;
 namespace store {
 struct write_batch;
 }
@@ -36,6 +38,8 @@ struct notification;
   X(steward::commit_ack)                                                       \
   X(steward::entity_snapshot)                                                  \
   X(steward::catalog_snapshot)                                                 \
+  X(steward::world_view)                                                       \
+  X(steward::world_change)                                                     \
   X(steward::store::write_batch)                                               \
   X(steward::bus::notification)
 
@@ -57,6 +61,7 @@ CAF_ADD_ATOM(steward, steward::atom, notify, "notify")
 CAF_ADD_ATOM(steward, steward::atom, done, "done")
 CAF_ADD_ATOM(steward, steward::atom, catalog, "catalog")
 CAF_ADD_ATOM(steward, steward::atom, inventory, "inventory")
+CAF_ADD_ATOM(steward, steward::atom, workload, "workload")
 CAF_END_TYPE_ID_BLOCK(steward)
 
 #define STEWARD_ALLOW_LOCAL(T) CAF_ALLOW_UNSAFE_MESSAGE_TYPE(T)

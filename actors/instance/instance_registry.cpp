@@ -15,8 +15,16 @@ using registry_ptr = instance_registry_actor::stateful_pointer<instance_registry
 using nlohmann::json;
 
 entity_actor spawn_instance(registry_ptr self, json doc, int64_t version, bool stored) {
-  return spawn_entity(self, self->state.instances, instance_actor, instance_kind, std::move(doc), version,
-                      stored);
+  auto id = text_field(doc, "uuid");
+  auto a = spawn_entity(self, self->state.instances, instance_actor, instance_kind, std::move(doc),
+                        version, stored);
+  self->state.watchers.changed(self, *self->state.instances.snapshot(id));
+  return a;
+}
+
+void forget(registry_ptr self, const std::string& id) {
+  self->state.instances.erase(id);
+  self->state.watchers.removed(self, id);
 }
 
 api_reply refused(const refusal& r) {
@@ -112,7 +120,9 @@ instance_registry(registry_ptr self, const actor_services* svc, catalog::catalog
                    [=](json doc, int64_t version) { spawn_instance(self, std::move(doc), version, true); });
   stop_only_on_shutdown(self);
   self->set_down_handler([=](const caf::down_msg& msg) {
-    self->state.instances.erase_actor(msg.source);
+    auto id = self->state.instances.erase_actor(msg.source);
+    if (!id.empty())
+      self->state.watchers.removed(self, id);
   });
   return {
     [=](api_command& cmd) -> caf::result<api_reply> {
@@ -168,8 +178,14 @@ instance_registry(registry_ptr self, const actor_services* svc, catalog::catalog
       return self->delegate(a, atom::notify_v, std::move(note));
     },
     [=](atom::catalog, catalog_snapshot& snap) { self->state.cat = std::move(snap.value); },
-    [=](atom::changed, entity_snapshot& snap) { self->state.instances.update(std::move(snap)); },
-    [=](atom::removed, const std::string& id) { self->state.instances.erase(id); },
+    [=](atom::changed, entity_snapshot& snap) {
+      self->state.watchers.changed(self, snap);
+      self->state.instances.update(std::move(snap));
+    },
+    [=](atom::removed, const std::string& id) { forget(self, id); },
+    [=](atom::workload, instance_watcher_actor& w) {
+      self->state.watchers.subscribe(self, std::move(w), self->state.instances);
+    },
     [=](atom::clock_jump) {},
   };
 }

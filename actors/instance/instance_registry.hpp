@@ -17,6 +17,7 @@ struct instance_registry_state {
   const actor_services* svc = nullptr;
   entity_table instances;
   catalog::catalog_ptr cat;
+  entity_watchers<instance_watcher_actor, atom::workload> watchers;
 };
 
 instance_registry_actor::behavior_type

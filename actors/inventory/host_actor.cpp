@@ -34,6 +34,15 @@ api_reply host_reply(host_ptr self, int status = 200) {
   return api_reply::ok({{"host", *self->state.doc}}, status);
 }
 
+// Stores `next` and answers with it.
+caf::result<api_reply> store_and_show(host_ptr self, json next) {
+  auto rp = self->make_response_promise<api_reply>();
+  commit(self, std::move(next), [=](commit_ack& ack) mutable {
+    rp.deliver(ack.ok ? host_reply(self) : stored_failure(ack));
+  });
+  return rp;
+}
+
 // Nova's versioned payload: {"nova_object.data": {...}} (or the bare data).
 json service_data(const json& payload) {
   auto data = payload.find("nova_object.data");
@@ -64,11 +73,7 @@ host_actor(host_ptr self, const actor_services* svc, registry_actor registry, js
           return api_reply::fail(400, err);
         if (!changed)
           return host_reply(self);
-        auto rp = self->make_response_promise<api_reply>();
-        commit(self, std::move(next), [=](commit_ack& ack) mutable {
-          rp.deliver(ack.ok ? host_reply(self) : stored_failure(ack));
-        });
-        return rp;
+        return store_and_show(self, std::move(next));
       }
       if (cmd.verb == "enrollment") {
         // The lease registry enrolls the host as reservable (or withdraws
@@ -81,11 +86,18 @@ host_actor(host_ptr self, const actor_services* svc, registry_actor registry, js
             return api_reply::fail(400, err);
         }
         next["enrolled"] = cmd.body.value("enrolled", nlohmann::json());
-        auto rp = self->make_response_promise<api_reply>();
-        commit(self, std::move(next), [=](commit_ack& ack) mutable {
-          rp.deliver(ack.ok ? host_reply(self) : stored_failure(ack));
-        });
-        return rp;
+        return store_and_show(self, std::move(next));
+      }
+      if (cmd.verb == "maintenance") {
+        // A maintenance session takes the host (or gives it back): no lease
+        // is handed it meanwhile.
+        auto next = *st.doc;
+        next["in_maintenance"] = bool_field(cmd.body, "in_maintenance");
+        next["maintenance_session"] = next["in_maintenance"] ? cmd.body.value("session_id", json())
+                                                             : json();
+        if (next == *st.doc)
+          return host_reply(self);
+        return store_and_show(self, std::move(next));
       }
       if (cmd.verb == "delete") {
         auto rp = self->make_response_promise<api_reply>();

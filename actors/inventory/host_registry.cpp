@@ -18,8 +18,7 @@ entity_actor spawn_host(registry_ptr self, json doc, int64_t version, bool store
   auto a = spawn_entity(self, self->state.hosts, host_actor, host_kind, std::move(doc), version,
                         stored);
   // Watchers know a host as soon as the inventory lists it.
-  for (auto& w : self->state.watchers)
-    self->send(w, atom::inventory_v, *self->state.hosts.snapshot(id));
+  self->state.watchers.changed(self, *self->state.hosts.snapshot(id));
   return a;
 }
 
@@ -28,8 +27,7 @@ void forget(registry_ptr self, const std::string& id) {
   if (auto snap = st.hosts.snapshot(id))
     st.id_by_name.erase((*snap->doc)["hypervisor_hostname"].get<std::string>());
   st.hosts.erase(id);
-  for (auto& w : st.watchers)
-    self->send(w, atom::inventory_v, atom::removed_v, id);
+  st.watchers.removed(self, id);
 }
 
 // By id, or by hypervisor_hostname as the OpenStack clients look hosts up.
@@ -119,16 +117,12 @@ host_registry(registry_ptr self, const actor_services* svc,
       return self->delegate(*a, atom::notify_v, std::move(note));
     },
     [=](atom::changed, entity_snapshot& snap) {
-      for (auto& w : self->state.watchers)
-        self->send(w, atom::inventory_v, snap);
+      self->state.watchers.changed(self, snap);
       self->state.hosts.update(std::move(snap));
     },
     [=](atom::removed, const std::string& id) { forget(self, id); },
     [=](atom::inventory, host_watcher_actor& w) {
-      // Every host as it is now, then every change as it is stored.
-      for (auto& [id, snap] : self->state.hosts.snapshots())
-        self->send(w, atom::inventory_v, snap);
-      self->state.watchers.push_back(std::move(w));
+      self->state.watchers.subscribe(self, std::move(w), self->state.hosts);
     },
     [=](atom::clock_jump) {
       self->state.hosts.for_each_actor([=](const entity_actor& a) {

@@ -16,7 +16,7 @@ struct host_registry_state {
   const actor_services* svc = nullptr;
   entity_table hosts;
   std::unordered_map<std::string, std::string> id_by_name; // hypervisor_hostname -> id
-  std::vector<host_watcher_actor> watchers;
+  entity_watchers<host_watcher_actor, atom::inventory> watchers;
 };
 
 host_registry_actor::behavior_type

@@ -282,6 +282,7 @@ lease_registry(registry_ptr self, const actor_services* svc,
       st.hosts[host.id] = std::move(host.doc);
     },
     [=](atom::inventory, atom::removed, const std::string& id) { self->state.hosts.erase(id); },
+    [=](atom::inventory, atom::done) {},
   };
 }
 

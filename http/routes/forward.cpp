@@ -5,10 +5,13 @@ namespace steward::http {
 api_command make_command(route_context& ctx, std::string verb) {
   api_command cmd;
   cmd.verb = std::move(verb);
-  if (auto id = ctx.params.find("id"); id != ctx.params.end())
-    cmd.id = id->second;
   cmd.body = std::move(ctx.body);
   cmd.query = ctx.req.query;
+  for (auto& [name, value] : ctx.params)
+    if (name == "id")
+      cmd.id = value;
+    else
+      cmd.query.emplace(name, value);
   cmd.who = ctx.who;
   cmd.base_url = base_url(ctx.req);
   return cmd;

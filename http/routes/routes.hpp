@@ -31,7 +31,8 @@ route_fn forward(route_services& svc, std::string kind, std::string verb,
                  std::string scope = "");
 /// The reply as a response: errors in the family's shape, 204 without a body.
 response to_response(api_family family, const api_reply& reply);
-/// The command a route sends: verb, id, body, query and caller.
+/// The command a route sends: verb, id, body, query and caller; path
+/// parameters other than `{id}` join the query.
 api_command make_command(route_context& ctx, std::string verb);
 /// "http://<Host header>" (the address the client used), for URLs in answers.
 std::string base_url(const request& req);
@@ -40,6 +41,7 @@ void add_system_routes(router& r, route_services& svc);
 void add_inventory_routes(router& r, route_services& svc);
 void add_instance_routes(router& r, route_services& svc);
 void add_lease_routes(router& r, route_services& svc);
+void add_maintenance_routes(router& r, route_services& svc);
 void add_simulator_routes(router& r, route_services& svc);
 
 } // namespace steward::http

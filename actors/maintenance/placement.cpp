@@ -1,0 +1,112 @@
+#include "actors/maintenance/placement.hpp"
+
+#include <algorithm>
+#include <map>
+#include <vector>
+
+#include "common/json_fields.hpp"
+
+namespace steward::maintenance {
+
+using nlohmann::json;
+
+namespace {
+
+struct load {
+  double vcpus = 0;
+  double ram = 0;
+  double disk_gb = 0;
+  int group_members = 0;
+};
+
+void add(load& l, const json& instance) {
+  l.vcpus += int_field(instance, "cores");
+  l.ram += int_field(instance, "ram");
+  l.disk_gb += (int_field(instance, "system_volume_size") + int_field(instance, "data_volume_size"))
+               / 1024.0;
+}
+
+const json* doc_of(const world_view& w, const std::string& uuid) {
+  auto i = w.instances.find(uuid);
+  return i == w.instances.end() ? nullptr : i->second.get();
+}
+
+} // namespace
+
+std::string group_of(const world_view& world, const std::string& instance) {
+  auto c = world.instance_constraints.find(instance);
+  return c == world.instance_constraints.end() ? "" : text_field(*c->second, "group_id");
+}
+
+std::optional<std::string> choose_target(const world_view& world, const std::string& instance,
+                                         const json& session, double cpu_ratio) {
+  auto* moving = doc_of(world, instance);
+  if (!moving)
+    return std::nullopt;
+  auto group = group_of(world, instance);
+  const json* group_rules = nullptr;
+  if (auto g = world.group_constraints.find(group); !group.empty() && g != world.group_constraints.end())
+    group_rules = g->second.get();
+
+  // Where every instance is, or is going.
+  std::map<std::string, load> loads;
+  auto moves = session.value("moves", json::object());
+  for (auto& [uuid, doc] : world.instances) {
+    if (uuid == instance)
+      continue;
+    auto where = text_field(*doc, "host");
+    if (auto m = moves.find(uuid); m != moves.end() && text_field(*m, "status") == "moving")
+      where = text_field(*m, "target");
+    auto& l = loads[where];
+    add(l, *doc);
+    if (!group.empty() && group_of(world, uuid) == group)
+      ++l.group_members;
+  }
+  load need;
+  add(need, *moving);
+
+  auto emptied = text_field(session, "host");
+  auto maintained = session.value("maintained", json::array());
+  auto cloud = text_field(*moving, "cloud_name");
+  struct candidate {
+    bool maintained;
+    double free_ram;
+    std::string name;
+  };
+  std::vector<candidate> fits;
+  for (auto& [id, host] : world.hosts) {
+    auto& h = *host;
+    auto name = text_field(h, "hypervisor_hostname");
+    if (name == emptied || text_field(h, "status", "enabled") != "enabled"
+        || text_field(h, "state", "up") != "up" || bool_field(h, "in_maintenance")
+        || (!cloud.empty() && text_field(h, "cloud", cloud) != cloud))
+      continue;
+    auto& l = loads[name];
+    double vcpus = int_field(h, "vcpus") * cpu_ratio;
+    double ram = int_field(h, "memory_mb");
+    double disk = int_field(h, "local_gb");
+    if (l.vcpus + need.vcpus > vcpus || l.ram + need.ram > ram || l.disk_gb + need.disk_gb > disk)
+      continue;
+    if (group_rules) {
+      if (bool_field(*group_rules, "anti_affinity_group") && l.group_members > 0)
+        continue;
+      auto per_host = int_field(*group_rules, "max_instances_per_host");
+      if (per_host > 0 && l.group_members >= per_host)
+        continue;
+    }
+    bool done = std::find(maintained.begin(), maintained.end(), name) != maintained.end();
+    fits.push_back({done, ram - l.ram, name});
+  }
+  if (fits.empty())
+    return std::nullopt;
+  std::sort(fits.begin(), fits.end(), [](const candidate& a, const candidate& b) {
+    if (a.maintained != b.maintained)
+      return a.maintained;
+    if (a.free_ram != b.free_ram)
+      return a.free_ram > b.free_ram;
+    return a.name < b.name;
+  });
+  return fits.front().name;
+}
+
+} // namespace steward::maintenance

@@ -1,0 +1,192 @@
+#include "actors/maintenance/session_actor.hpp"
+
+#include "actors/maintenance/workflow.hpp"
+#include "actors/timers.hpp"
+#include "common/log.hpp"
+
+namespace steward::maintenance {
+
+namespace {
+
+using session_ptr = session_actor::stateful_pointer<session_state>;
+using nlohmann::json;
+
+constexpr auto retry_after_failure = std::chrono::seconds{5};
+constexpr auto host_registry_timeout = std::chrono::seconds{30};
+
+const json& doc_of(session_ptr self) { return *self->state.doc; }
+
+void arm(session_ptr self) {
+  auto gen = ++self->state.timer_generation;
+  if (auto due = wake_at(doc_of(self)))
+    arm_timer(self, *due, gen);
+}
+
+const json* host_named(const world_view& w, const std::string& name) {
+  for (auto& [id, h] : w.hosts)
+    if (text_field(*h, "hypervisor_hostname") == name)
+      return h.get();
+  return nullptr;
+}
+
+void mark_host(session_ptr self, const std::string& host_id, bool in_maintenance) {
+  api_command mark;
+  mark.verb = "maintenance";
+  mark.id = host_id;
+  mark.body = {{"in_maintenance", in_maintenance},
+               {"session_id", text_field(doc_of(self), "session_id")}};
+  mark.who.staff = true;
+  self->request(self->state.svc->hosts, host_registry_timeout, std::move(mark))
+    .then([](api_reply& r) {
+      if (r.status >= 300)
+        LOG_ERROR("maintenance", "marking a host failed: " << r.error);
+    },
+          [](caf::error& e) { LOG_ERROR("maintenance", "marking a host failed: " << to_string(e)); });
+}
+
+// The inventory says which hosts are under maintenance; after a restart the
+// marks of a step whose write landed but whose marks did not are sent again.
+void reconcile_marks(session_ptr self) {
+  auto& s = doc_of(self);
+  auto id = text_field(s, "session_id");
+  auto held = is_running(s) ? text_field(s, "host") : "";
+  for (auto& [host_id, host] : self->state.world.hosts) {
+    auto name = text_field(*host, "hypervisor_hostname");
+    bool marked = bool_field(*host, "in_maintenance")
+                  && text_field(*host, "maintenance_session") == id;
+    if (name == held && !bool_field(*host, "in_maintenance"))
+      mark_host(self, host_id, true);
+    else if (name != held && marked)
+      mark_host(self, host_id, false);
+  }
+}
+
+// Stores `next` with what the step asks of the world; then `then(ack)`.
+template <class Then>
+void commit(session_ptr self, json next, const effects& fx, Then then) {
+  change c{*self->state.svc};
+  for (auto& order : fx.commands)
+    c.command(order.cloud, order.type, order.payload);
+  for (auto& n : fx.notices)
+    c.emit({n.type, n.project, session_kind.publisher, n.payload});
+  store_document(self, session_kind, std::move(c), std::move(next), arm,
+                 [=](commit_ack& ack) mutable {
+                   if (ack.ok)
+                     for (auto& m : fx.marks)
+                       mark_host(self, m.host_id, m.in_maintenance);
+                   then(ack);
+                 });
+}
+
+// Moves the session on as far as the view and the time allow.
+void look(session_ptr self) {
+  auto& st = self->state;
+  if (!st.has_world || !st.stored)
+    return;
+  auto next = doc_of(self);
+  effects fx;
+  if (!advance(next, st.world, now(), st.svc->maintenance, fx)) {
+    reconcile_marks(self);
+    return arm(self);
+  }
+  LOG_INFO("maintenance", text_field(next, "session_id") << ": " << text_field(next, "state"));
+  commit(self, std::move(next), fx, [=](commit_ack& ack) {
+    if (ack.ok)
+      return look(self);
+    LOG_ERROR("maintenance", "a step could not be stored, retrying: " << ack.error);
+    self->delayed_send(self, retry_after_failure, atom::timer_v, self->state.timer_generation);
+  });
+}
+
+api_reply stored_failure(const commit_ack& ack) {
+  return steward::stored_failure(session_kind, ack);
+}
+
+// A change of the session asked by a request: stored with its effects,
+// answered, then the workflow goes on.
+caf::result<api_reply> store_request(session_ptr self, json next, effects fx, api_reply answer) {
+  auto rp = self->make_response_promise<api_reply>();
+  commit(self, std::move(next), fx, [=](commit_ack& ack) mutable {
+    rp.deliver(ack.ok ? answer : stored_failure(ack));
+    if (ack.ok)
+      look(self);
+  });
+  return rp;
+}
+
+std::string query_value(const api_command& cmd, const std::string& key) {
+  auto i = cmd.query.find(key);
+  return i == cmd.query.end() ? "" : i->second;
+}
+
+caf::result<api_reply> serve(session_ptr self, api_command& cmd) {
+  auto& st = self->state;
+  auto id = text_field(doc_of(self), "session_id");
+  if (cmd.verb == "create")
+    return store_created(self, session_kind, [=](session_ptr s) { look(s); },
+                         [id](const json&) { return api_reply::ok({{"session_id", id}}); });
+  if (cmd.verb == "project_show")
+    return api_reply::ok(
+      {{"instance_ids", project_instances(doc_of(self), query_value(cmd, "project_id"))}});
+  if (cmd.verb == "project_reply") {
+    auto next = doc_of(self);
+    if (auto r = record_reply(next, query_value(cmd, "project_id"), cmd.body, now()))
+      return api_reply::fail(r->status, r->message);
+    return store_request(self, std::move(next), {}, api_reply::ok(nullptr));
+  }
+  if (cmd.verb == "update") {
+    auto next = doc_of(self);
+    effects fx;
+    if (auto r = resume(next, now(), fx))
+      return api_reply::fail(r->status, r->message);
+    return store_request(self, std::move(next), std::move(fx),
+                         api_reply::ok({{"session_id", id}, {"state", next["state"]}}));
+  }
+  if (cmd.verb == "delete") {
+    auto next = doc_of(self);
+    effects fx;
+    if (is_running(next))
+      abandon(next, st.world, fx);
+    change c{*st.svc};
+    for (auto& order : fx.commands)
+      c.command(order.cloud, order.type, order.payload);
+    auto rp = self->make_response_promise<api_reply>();
+    remove_document(self, session_kind, std::move(c), [=](commit_ack& ack) mutable {
+      if (ack.ok)
+        for (auto& m : fx.marks)
+          mark_host(self, m.host_id, m.in_maintenance);
+      rp.deliver(ack.ok ? api_reply::ok(nullptr, 204) : stored_failure(ack));
+    });
+    return rp;
+  }
+  return api_reply::fail(405, "Maintenance sessions do not support '" + cmd.verb + "'");
+}
+
+} // namespace
+
+session_actor::behavior_type
+session_actor_impl(session_ptr self, const actor_services* svc, registry_actor registry, json doc,
+                   int64_t version, bool stored) {
+  self->state.init(svc, std::move(registry), std::move(doc), version, stored);
+  return {
+    [=](api_command& cmd) -> caf::result<api_reply> { return serve(self, cmd); },
+    [=](atom::notify, bus::notification&) -> caf::result<atom::done> { return atom::done_v; },
+    [=](atom::timer, uint64_t generation) {
+      if (generation == self->state.timer_generation)
+        look(self);
+    },
+    [=](atom::clock_jump) { look(self); },
+    [=](atom::workload, world_view& view) {
+      self->state.world = std::move(view);
+      self->state.has_world = true;
+      look(self);
+    },
+    [=](atom::workload, world_change& c) {
+      apply(self->state.world, c);
+      if (is_running(doc_of(self)))
+        look(self);
+    },
+  };
+}
+
+} // namespace steward::maintenance

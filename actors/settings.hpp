@@ -1,0 +1,24 @@
+#pragma once
+// The settings entity actors and their rules read (CAF-free, so that the
+// rules are tested without actors).
+#include <string>
+
+namespace steward {
+
+/// The lease settings ([leases] in the configuration).
+struct lease_settings {
+  int minutes_before_end = 60;
+  std::string default_before_end;  // what before_end "default" does: "" or "snapshot"
+};
+
+/// The maintenance settings ([maintenance] in the configuration).
+struct maintenance_settings {
+  int max_sessions = 5;
+  int reply_seconds = 20;          // a project's time to answer
+  int own_action_seconds = 120;    // a project's time to empty a host itself
+  int host_seconds = 0;            // how long a host's maintenance takes
+  std::string default_action = "MIGRATE";
+  double cpu_allocation_ratio = 4.0;
+};
+
+} // namespace steward
