@@ -2,6 +2,9 @@
 // Stores a change and continues only once it is on disk. `await` keeps every
 // other message of the entity in its mailbox meanwhile, so changes to one
 // entity apply strictly one after the other.
+#include <type_traits>
+#include <utility>
+
 #include <caf/error.hpp>
 
 #include "actors/change.hpp"
@@ -11,6 +14,9 @@ namespace steward {
 
 template <class Self, class OnDone>
 void persist(Self* self, const store_actor& store, change c, OnDone on_done) {
+  // A handler that returned something would be taken for CAF's own reply.
+  static_assert(std::is_void_v<decltype(on_done(std::declval<commit_ack&>()))>,
+                "persist: the handler must return nothing");
   self->request(store, caf::infinite, c.take())
     .await([on_done](commit_ack& ack) mutable { on_done(ack); },
            [on_done](caf::error& e) mutable {

@@ -150,8 +150,10 @@ caf::result<api_reply> serve_constraints(registry_ptr self, api_command& cmd) {
   auto id = cmd.id;
   bool removing = cmd.verb == "delete";
   persist(self, st.svc->store, std::move(c), [=](commit_ack& ack) mutable {
-    if (!ack.ok)
-      return rp.deliver(api_reply::fail(500, "The change could not be stored: " + ack.error));
+    if (!ack.ok) {
+      rp.deliver(api_reply::fail(500, "The change could not be stored: " + ack.error));
+      return;
+    }
     tell_sessions(self, {kind, id, removing ? document{} : std::make_shared<const json>(doc)});
     rp.deliver(removing ? api_reply::ok(nullptr, 204) : api_reply::ok(doc));
   });

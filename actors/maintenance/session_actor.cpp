@@ -22,13 +22,6 @@ void arm(session_ptr self) {
     arm_timer(self, *due, gen);
 }
 
-const json* host_named(const world_view& w, const std::string& name) {
-  for (auto& [id, h] : w.hosts)
-    if (text_field(*h, "hypervisor_hostname") == name)
-      return h.get();
-  return nullptr;
-}
-
 void mark_host(session_ptr self, const std::string& host_id, bool in_maintenance) {
   api_command mark;
   mark.verb = "maintenance";

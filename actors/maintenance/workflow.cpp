@@ -260,7 +260,9 @@ bool progress_moves(json& s, const world_view& w, sys_time now,
     }
     auto& doc = *i->second;
     if (status == "moving") {
-      if (instance::state_of(doc) == instance::state::erred) {
+      // Erred since the move began (an instance that was erred before may
+      // still move).
+      if (instance::state_of(doc) == instance::state::erred && !bool_field(move, "was_erred")) {
         fail(s, "moving instance " + uuid + " failed", w, now, fx);
         return true;
       }
@@ -292,6 +294,7 @@ bool progress_moves(json& s, const world_view& w, sys_time now,
                            {{"instance_uuid", uuid}, {"target_host", *target}}});
     move["status"] = "moving";
     move["target"] = *target;
+    move["was_erred"] = instance::state_of(doc) == instance::state::erred;
     move["deadline"] = show_time(now + std::chrono::seconds{int_field(s, "own_action_seconds")});
     changed = true;
   }

@@ -23,6 +23,18 @@ const std::set<std::string> commands = {
   "compute.instance.snapshot", "compute.instance.delete", "compute.host.disable",
   "compute.host.enable"};
 
+// Queues `note` for the command exchange (key `key`) and answers 202 with
+// `answer` once it is stored.
+void send_to_cloud(route_services& svc, api_family family, const std::string& key,
+                   const bus::notification& note, json answer, respond_fn respond) {
+  store::enqueue(svc.db, svc.command_exchange, key, note,
+                 [family, answer, respond](const store::commit_result& r) {
+                   if (!r.ok)
+                     return respond(error_response(family, 500, "Not stored: " + r.error));
+                   respond(json_response(202, answer.dump()));
+                 });
+}
+
 route_fn show_world(route_services& svc) {
   return [&svc](route_context ctx, respond_fn respond) {
     if (!access::is_staff(ctx.who))
@@ -49,15 +61,36 @@ route_fn fail_next(route_services& svc) {
     json payload = {{"request_id", "req-" + make_uuid()}, {"cloud", "*"},
                     {"command", b["command"]}, {"count", b["count"]}};
     auto note = bus::make_notification("steward.compute", "simulator.fail_next", "INFO", payload, now());
-    auto family = ctx.family;
-    store::enqueue(svc.db, svc.command_exchange, "compute.all", note,
-                   [family, payload, respond](const store::commit_result& r) {
-                     if (!r.ok)
-                       return respond(error_response(family, 500, "Not stored: " + r.error));
-                     respond(json_response(202, json{{"status", "failure injection sent"},
-                                                     {"command", payload["command"]},
-                                                     {"count", payload["count"]}}.dump()));
-                   });
+    send_to_cloud(svc, ctx.family, "compute.all", note,
+                  {{"status", "failure injection sent"}, {"command", payload["command"]},
+                   {"count", payload["count"]}},
+                  std::move(respond));
+  };
+}
+
+// A compute command sent to the cloud directly, as a project's own tooling
+// would call its cloud's API behind Steward's back (a VNF manager moving its
+// instances itself, say). Steward learns the outcome from the notifications.
+route_fn direct_command(route_services& svc) {
+  return [&svc](route_context ctx, respond_fn respond) {
+    if (!access::is_staff(ctx.who))
+      return respond(error_response(ctx.family, 403, "The simulator is for operators"));
+    auto& b = ctx.body;
+    if (!b.is_object() || !b.contains("type") || !b["type"].is_string()
+        || !commands.count(b["type"].get<std::string>()))
+      return respond(error_response(ctx.family, 400, "type must name a compute command, "
+                                                     "e.g. compute.instance.live_migrate"));
+    auto payload = b.value("payload", json::object());
+    if (!payload.is_object())
+      return respond(error_response(ctx.family, 400, "payload must be an object"));
+    auto cloud = b.value("cloud", std::string{"default"});
+    payload["request_id"] = "req-" + make_uuid();
+    payload["cloud"] = cloud;
+    auto note = bus::make_notification("steward.compute", b["type"].get<std::string>(), "INFO",
+                                       payload, now());
+    send_to_cloud(svc, ctx.family, "compute." + cloud, note,
+                  {{"status", "command sent"}, {"request_id", payload["request_id"]}},
+                  std::move(respond));
   };
 }
 
@@ -66,6 +99,7 @@ route_fn fail_next(route_services& svc) {
 void add_simulator_routes(router& r, route_services& svc) {
   r.add({"GET", "/v1/admin/simulator", show_world(svc)});
   r.add({"POST", "/v1/admin/simulator/fail_next", fail_next(svc)});
+  r.add({"POST", "/v1/admin/simulator/command", direct_command(svc)});
 }
 
 } // namespace steward::http
