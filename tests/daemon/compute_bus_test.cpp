@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <ctime>
+#include <set>
 
 #include "amqp_test_util.hpp"
 #include "tests/support/support.hpp"
@@ -117,4 +119,49 @@ TEST_F(compute_over_the_bus, an_instance_lives_through_steward_sim_and_a_restart
   ASSERT_TRUE(reaches(id, "Offline"));
   ASSERT_EQ(call("DELETE", "/api/instances/" + id + "/").status, 202);
   ASSERT_TRUE(eventually([&] { return call("GET", "/api/instances/" + id + "/").status == 404; }));
+}
+
+TEST_F(compute_over_the_bus, a_maintenance_session_goes_on_after_a_restart) {
+  auto staff = std::string{"staff-token-0001"};
+  auto instances = [&] {
+    return call("GET", "/api/instances/?page_size=100", "", staff).json();
+  };
+  ASSERT_TRUE(eventually([&] { return instances().size() == 8; }));
+  // Every project silent, one second to answer, two seconds per host.
+  auto t = std::time(nullptr) + 2;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char at[32];
+  std::strftime(at, sizeof at, "%Y-%m-%d %H:%M:%S", &tm);
+  json body = {{"hosts", json::array()}, {"state", "MAINTENANCE"}, {"maintenance_at", at},
+               {"workflow", "default"},
+               {"metadata", {{"reply_seconds", 1}, {"host_seconds", 2}}}};
+  auto created = call("POST", "/v1/maintenance", body.dump(), staff);
+  ASSERT_EQ(created.status, 200) << created.body;
+  auto id = created.json()["session_id"].get<std::string>();
+  auto detail = [&] { return call("GET", "/v1/maintenance/" + id + "/detail", "", staff).json(); };
+  ASSERT_TRUE(eventually([&] { return detail().value("maintained", json::array()).size() >= 1; }));
+  auto before = detail();
+  ASSERT_NE(before["state"], "MAINTENANCE_DONE") << "killed half-way";
+  steward->kill9();
+  start_steward();
+  ASSERT_TRUE(eventually([&] {
+    auto state = detail().value("state", "");
+    return state == "MAINTENANCE_DONE" || state == "MAINTENANCE_FAILED";
+  }));
+  auto end = detail();
+  ASSERT_EQ(end["state"], "MAINTENANCE_DONE") << end.dump(2);
+  auto maintained = end["maintained"];
+  EXPECT_EQ(maintained.size(), 4u) << "every host once: " << maintained.dump();
+  EXPECT_EQ(std::set<std::string>(maintained.begin(), maintained.end()).size(), 4u);
+  for (std::size_t i = 0; i < before["maintained"].size(); ++i)
+    EXPECT_EQ(maintained[i], before["maintained"][i]) << "what was done stays done";
+  EXPECT_EQ(instances().size(), 8u) << "no instance lost";
+  ASSERT_TRUE(eventually([&] {
+    auto hosts = call("GET", "/v1/inventory/hosts", "", staff).json()["hosts"];
+    for (auto& h : hosts)
+      if (h["status"] != "enabled" || h.value("in_maintenance", false))
+        return false;
+    return true;
+  })) << "every host back in service";
 }
