@@ -117,7 +117,7 @@ void inproc_bus::publisher_main() {
 // Hands every pending row to the subscribers, a batch at a time, and removes
 // it from the outbox.
 void inproc_bus::deliver_pending() {
-  int64_t cursor = 0;
+  auto& cursor = delivered_up_to_;
   for (;;) {
     std::vector<outbound> rows = outbox_.pending_outbox(cursor, batch_);
     if (rows.empty()) return;

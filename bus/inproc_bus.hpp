@@ -49,6 +49,9 @@ private:
 
   outbox_source& outbox_;
   const std::size_t batch_;
+  // The last outbox row handed over: a row whose removal is still on its way
+  // to disk is not handed over twice (only the publisher thread touches it).
+  int64_t delivered_up_to_ = 0;
 
   std::recursive_mutex handler_mtx_;  // a handler may inject again
   inbound_handler handler_;
