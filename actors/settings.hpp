@@ -17,6 +17,7 @@ struct maintenance_settings {
   int reply_seconds = 20;          // a project's time to answer
   int own_action_seconds = 120;    // a project's time to empty a host itself
   int host_seconds = 0;            // how long a host's maintenance takes
+  int move_seconds = 600;          // how long one move Steward commands may take
   std::string default_action = "MIGRATE";
   double cpu_allocation_ratio = 4.0;
 };

@@ -178,6 +178,7 @@ daemon::daemon(const config::settings& cfg) : parts_{std::make_unique<parts>()} 
   ro.maintenance.own_action_seconds
     = static_cast<int>(cfg.integer("maintenance", "own_action_seconds"));
   ro.maintenance.host_seconds = static_cast<int>(cfg.integer("maintenance", "host_seconds"));
+  ro.maintenance.move_seconds = static_cast<int>(cfg.integer("maintenance", "move_seconds"));
   ro.maintenance.default_action = cfg.text("maintenance", "default_action");
   ro.maintenance.cpu_allocation_ratio = std::stod(cfg.text("maintenance", "cpu_allocation_ratio"));
   if (auto threads = cfg.integer("DEFAULT", "actor_threads"); threads > 0)

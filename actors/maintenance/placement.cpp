@@ -4,6 +4,7 @@
 #include <map>
 #include <vector>
 
+#include "actors/maintenance/session_document.hpp"
 #include "common/json_fields.hpp"
 
 namespace steward::maintenance {
@@ -74,11 +75,19 @@ std::optional<std::string> choose_target(const world_view& world, const std::str
     std::string name;
   };
   std::vector<candidate> fits;
+  auto session_id = text_field(session, "session_id");
+  auto our_reason = disable_reason(session);
   for (auto& [id, host] : world.hosts) {
     auto& h = *host;
     auto name = text_field(h, "hypervisor_hostname");
-    if (name == emptied || text_field(h, "status", "enabled") != "enabled"
-        || text_field(h, "state", "up") != "up" || bool_field(h, "in_maintenance")
+    bool done = std::find(maintained.begin(), maintained.end(), name) != maintained.end();
+    // A host this session maintained and gave back may not show it yet: its
+    // own disabling and marking do not count against it.
+    auto reason = text_field(h, "disabled_reason");
+    auto holder = text_field(h, "maintenance_session");
+    bool disabled = text_field(h, "status", "enabled") != "enabled" && !(done && reason == our_reason);
+    bool held = bool_field(h, "in_maintenance") && !(done && holder == session_id);
+    if (name == emptied || disabled || held || text_field(h, "state", "up") != "up"
         || (!cloud.empty() && text_field(h, "cloud", cloud) != cloud))
       continue;
     auto& l = loads[name];
@@ -94,7 +103,6 @@ std::optional<std::string> choose_target(const world_view& world, const std::str
       if (per_host > 0 && l.group_members >= per_host)
         continue;
     }
-    bool done = std::find(maintained.begin(), maintained.end(), name) != maintained.end();
     fits.push_back({done, ram - l.ram, name});
   }
   if (fits.empty())

@@ -20,13 +20,15 @@ std::optional<refusal> bad(const std::string& message) {
 }
 
 // A per-session setting: metadata may override the configured one.
-std::optional<refusal> read_seconds(const json& metadata, const char* key, int fallback, int& out) {
+std::optional<refusal> read_seconds(const json& metadata, const char* key, int fallback, int& out,
+                                    int least = 0) {
   out = fallback;
   auto v = metadata.find(key);
   if (v == metadata.end())
     return std::nullopt;
-  if (!v->is_number_integer() || v->get<long long>() < 0 || v->get<long long>() > 86400)
-    return bad(std::string{"metadata "} + key + " must be a whole number of seconds (0 to 86400)");
+  if (!v->is_number_integer() || v->get<long long>() < least || v->get<long long>() > 86400)
+    return bad(std::string{"metadata "} + key + " must be a whole number of seconds ("
+               + std::to_string(least) + " to 86400)");
   out = v->get<int>();
   return std::nullopt;
 }
@@ -72,13 +74,15 @@ std::optional<refusal> make_session(const json& body, const world_view& world,
   auto actions = body.value("actions", json::array());
   if (!actions.is_array())
     return bad("actions must be a list");
-  int reply_seconds = 0, own_action_seconds = 0, host_seconds = 0;
+  int reply_seconds = 0, own_action_seconds = 0, host_seconds = 0, move_seconds = 0;
   if (auto r = read_seconds(metadata, "reply_seconds", settings.reply_seconds, reply_seconds))
     return r;
   if (auto r = read_seconds(metadata, "own_action_seconds", settings.own_action_seconds,
                             own_action_seconds))
     return r;
   if (auto r = read_seconds(metadata, "host_seconds", settings.host_seconds, host_seconds))
+    return r;
+  if (auto r = read_seconds(metadata, "move_seconds", settings.move_seconds, move_seconds, 1))
     return r;
 
   std::set<std::string> known;
@@ -123,10 +127,15 @@ std::optional<refusal> make_session(const json& body, const world_view& world,
              {"reply_seconds", reply_seconds},
              {"own_action_seconds", own_action_seconds},
              {"host_seconds", host_seconds},
+             {"move_seconds", move_seconds},
              {"base_url", base_url},
              {"created_at", stamp},
              {"updated_at", nullptr}};
   return std::nullopt;
+}
+
+std::string disable_reason(const json& session) {
+  return "maintenance session " + text_field(session, "session_id");
 }
 
 std::string project_url(const json& session, const std::string& project) {

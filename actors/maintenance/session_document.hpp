@@ -58,6 +58,9 @@ std::vector<std::string> project_instances(const nlohmann::json& session,
 std::optional<refusal> record_reply(nlohmann::json& session, const std::string& project,
                                     const nlohmann::json& body, sys_time now);
 
+/// The reason the session gives when it disables a host.
+std::string disable_reason(const nlohmann::json& session);
+
 /// The URL a project reads its instances from and replies to.
 std::string project_url(const nlohmann::json& session, const std::string& project);
 

@@ -154,8 +154,7 @@ void next_host(json& s, const world_view& w, sys_time now, effects& fx) {
   s["host"] = pick;
   s["moves"] = json::object();
   fx.commands.push_back({text_field(*host, "cloud"), "compute.host.disable",
-                         {{"host", pick},
-                          {"reason", "maintenance session " + text_field(s, "session_id")}}});
+                         {{"host", pick}, {"reason", disable_reason(s)}}});
   fx.marks.push_back({text_field(*host, "id"), true});
   auto on = instances_on(w, pick);
   if (on.empty())
@@ -267,7 +266,7 @@ bool progress_moves(json& s, const world_view& w, sys_time now,
         return true;
       }
       if (now >= read_time(move["deadline"])) {
-        fail(s, "instance " + uuid + " did not leave " + host + " in time", w, now, fx);
+        fail(s, "moving instance " + uuid + " off " + host + " did not finish in time", w, now, fx);
         return true;
       }
       continue;
@@ -295,7 +294,7 @@ bool progress_moves(json& s, const world_view& w, sys_time now,
     move["status"] = "moving";
     move["target"] = *target;
     move["was_erred"] = instance::state_of(doc) == instance::state::erred;
-    move["deadline"] = show_time(now + std::chrono::seconds{int_field(s, "own_action_seconds")});
+    move["deadline"] = show_time(now + std::chrono::seconds{std::max<int64_t>(1, int_field(s, "move_seconds", 600))});
     changed = true;
   }
   if (!instances_on(w, host).empty())
