@@ -18,8 +18,14 @@ struct api_command {
   std::string scope;      // a sub-collection the route names (e.g. "flavors" of the catalog)
   std::string base_url;   // "http://host:port" as the client called it, for URLs in answers
   nlohmann::json body;    // parsed request body; null when there was none
-  std::multimap<std::string, std::string> query;
+  std::multimap<std::string, std::string> query;  // and path parameters other than {id}
   access::caller who;
+
+  /// The first value of a query (or path) parameter, "" when absent.
+  std::string param(const std::string& key) const {
+    auto i = query.find(key);
+    return i == query.end() ? "" : i->second;
+  }
 };
 
 struct api_reply {

@@ -64,11 +64,6 @@ const std::vector<allocation>& allocations_on(const lease_registry_state& st,
   return i == st.book.all().end() ? none : i->second;
 }
 
-std::string query_value(const api_command& cmd, const std::string& key) {
-  auto i = cmd.query.find(key);
-  return i == cmd.query.end() ? "" : i->second;
-}
-
 // Sends the enrollment change to the host (through the host registry) and
 // answers with the host as Blazar shows it.
 caf::result<api_reply> change_enrollment(lease_registry_ptr self, const api_command& cmd,
@@ -144,8 +139,8 @@ caf::result<api_reply> withdraw(lease_registry_ptr self, const api_command& cmd,
 }
 
 json list_allocations(const lease_registry_state& st, const api_command& cmd) {
-  auto lease_id = query_value(cmd, "lease_id");
-  auto reservation_id = query_value(cmd, "reservation_id");
+  auto lease_id = cmd.param("lease_id");
+  auto reservation_id = cmd.param("reservation_id");
   bool filtered = !lease_id.empty() || !reservation_id.empty();
   json out = json::array();
   for (auto* host : enrolled_docs(st)) {
@@ -166,7 +161,7 @@ json list_properties(const lease_registry_state& st, const api_command& cmd) {
     for (auto& [key, value] : extra.items())
       values[key].insert(value.is_string() ? value.get<std::string>() : value.dump());
   }
-  bool detail = query_value(cmd, "detail") == "True" || query_value(cmd, "detail") == "true";
+  bool detail = cmd.param("detail") == "True" || cmd.param("detail") == "true";
   json out = json::array();
   for (auto& [key, seen] : values) {
     json p = {{"property", key}};

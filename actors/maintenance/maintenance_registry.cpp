@@ -51,11 +51,6 @@ void on_synced(registry_ptr self) {
     [=](const entity_actor& a) { self->send(as_session(a), atom::workload_v, self->state.world); });
 }
 
-std::string query_value(const api_command& cmd, const std::string& key) {
-  auto i = cmd.query.find(key);
-  return i == cmd.query.end() ? "" : i->second;
-}
-
 api_reply operators_only() {
   return api_reply::fail(403, "Maintenance sessions are managed by operators");
 }
@@ -91,8 +86,8 @@ caf::result<api_reply> serve_sessions(registry_ptr self, api_command& cmd) {
   bool project_route = cmd.verb == "project_show" || cmd.verb == "project_reply";
   if (project_route) {
     // The project itself, or staff.
-    if (!access::can_see_project(cmd.who, query_value(cmd, "project_id")))
-      return api_reply::fail(403, "Only project " + query_value(cmd, "project_id")
+    if (!access::can_see_project(cmd.who, cmd.param("project_id")))
+      return api_reply::fail(403, "Only project " + cmd.param("project_id")
                                     + " or an operator may read or answer this");
   } else if (!access::is_staff(cmd.who)) {
     return operators_only();

@@ -107,11 +107,6 @@ caf::result<api_reply> store_request(session_ptr self, json next, effects fx, ap
   return rp;
 }
 
-std::string query_value(const api_command& cmd, const std::string& key) {
-  auto i = cmd.query.find(key);
-  return i == cmd.query.end() ? "" : i->second;
-}
-
 caf::result<api_reply> serve(session_ptr self, api_command& cmd) {
   auto& st = self->state;
   auto id = text_field(doc_of(self), "session_id");
@@ -120,10 +115,10 @@ caf::result<api_reply> serve(session_ptr self, api_command& cmd) {
                          [id](const json&) { return api_reply::ok({{"session_id", id}}); });
   if (cmd.verb == "project_show")
     return api_reply::ok(
-      {{"instance_ids", project_instances(doc_of(self), query_value(cmd, "project_id"))}});
+      {{"instance_ids", project_instances(doc_of(self), cmd.param("project_id"))}});
   if (cmd.verb == "project_reply") {
     auto next = doc_of(self);
-    if (auto r = record_reply(next, query_value(cmd, "project_id"), cmd.body, now()))
+    if (auto r = record_reply(next, cmd.param("project_id"), cmd.body, now()))
       return api_reply::fail(r->status, r->message);
     return store_request(self, std::move(next), {}, api_reply::ok(nullptr));
   }
