@@ -15,12 +15,17 @@ bool allocatable(const json& host) {
 
 bool allocation_book::is_free(const std::string& host, sys_time start, sys_time end,
                               const std::string& ignore_lease) const {
-  auto i = by_host_.find(host);
-  if (i == by_host_.end())
+  auto h = by_host_.find(host);
+  if (h == by_host_.end())
     return true;
-  for (auto& a : i->second)
-    if (a.lease_id != ignore_lease && a.start < end && start < a.end)
-      return false;
+  // The latest allocation starting before `end` decides: windows do not
+  // overlap, so every earlier one ends before it starts.
+  for (auto i = h->second.lower_bound(end); i != h->second.begin();) {
+    auto& a = (--i)->second;
+    if (a.lease_id == ignore_lease)
+      continue;
+    return a.end <= start;
+  }
   return true;
 }
 
@@ -47,21 +52,35 @@ allocation_book::choose(const std::vector<json>& hosts, const host_reservation& 
 }
 
 void allocation_book::add(const std::string& host, allocation a) {
-  by_host_[host].push_back(std::move(a));
+  auto lease = a.lease_id;
+  auto start = a.start;
+  auto i = by_host_[host].emplace(start, std::move(a));
+  by_lease_[lease].emplace_back(host, i);
 }
 
 void allocation_book::remove_lease(const std::string& lease_id) {
-  for (auto i = by_host_.begin(); i != by_host_.end();) {
-    auto& list = i->second;
-    list.erase(std::remove_if(list.begin(), list.end(),
-                              [&](const allocation& a) { return a.lease_id == lease_id; }),
-               list.end());
-    i = list.empty() ? by_host_.erase(i) : std::next(i);
+  auto l = by_lease_.find(lease_id);
+  if (l == by_lease_.end())
+    return;
+  for (auto& [host, i] : l->second) {
+    auto h = by_host_.find(host);
+    h->second.erase(i);
+    if (h->second.empty())
+      by_host_.erase(h);
   }
+  by_lease_.erase(l);
 }
 
 bool allocation_book::reserved(const std::string& host) const {
   return by_host_.count(host) > 0;
+}
+
+std::vector<allocation> allocation_book::on_host(const std::string& host) const {
+  std::vector<allocation> out;
+  if (auto h = by_host_.find(host); h != by_host_.end())
+    for (auto& [start, a] : h->second)
+      out.push_back(a);
+  return out;
 }
 
 } // namespace steward::lease

@@ -140,10 +140,7 @@ bool held_back(const lease_registry_state& st, const std::string& id) {
     return false;
   auto start = lease_time((*snap->doc)["start_date"]);
   for (auto& [host, mine] : allocations_of(*snap->doc)) {
-    auto booked = st.book.all().find(host);
-    if (booked == st.book.all().end())
-      continue;
-    for (auto& other : booked->second)
+    for (auto& other : st.book.on_host(host))
       if (other.lease_id != id && other.end <= start)
         return true;
   }

@@ -57,13 +57,6 @@ const json* find_host(const lease_registry_state& st, const std::string& key, bo
   return nullptr;
 }
 
-const std::vector<allocation>& allocations_on(const lease_registry_state& st,
-                                              const std::string& host_id) {
-  static const std::vector<allocation> none;
-  auto i = st.book.all().find(host_id);
-  return i == st.book.all().end() ? none : i->second;
-}
-
 // Sends the enrollment change to the host (through the host registry) and
 // answers with the host as Blazar shows it.
 caf::result<api_reply> change_enrollment(lease_registry_ptr self, const api_command& cmd,
@@ -144,7 +137,7 @@ json list_allocations(const lease_registry_state& st, const api_command& cmd) {
   bool filtered = !lease_id.empty() || !reservation_id.empty();
   json out = json::array();
   for (auto* host : enrolled_docs(st)) {
-    auto shown = show_allocation(host_number(*host), allocations_on(st, text_field(*host, "id")),
+    auto shown = show_allocation(host_number(*host), st.book.on_host(text_field(*host, "id")),
                                  lease_id, reservation_id);
     if (!filtered || !shown["reservations"].empty())
       out.push_back(std::move(shown));
@@ -212,7 +205,7 @@ caf::result<api_reply> serve_hosts(lease_registry_ptr self, api_command& cmd) {
     return api_reply::ok({{"host", show_host(*host)}});
   if (cmd.verb == "allocation")
     return api_reply::ok({{"allocation", show_allocation(host_number(*host),
-                                                         allocations_on(st, text_field(*host, "id")),
+                                                         st.book.on_host(text_field(*host, "id")),
                                                          "", "")}});
   if (cmd.verb == "update")
     return update_capabilities(self, cmd, *host);
