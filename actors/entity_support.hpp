@@ -22,11 +22,11 @@ struct entity_core {
   uint64_t timer_generation = 0;
 
   /// `stored`: recovered from the store (true) or new (false).
-  void init(const actor_services* services, registry_actor owner, nlohmann::json document_,
+  void init(const actor_services* services, registry_actor owner, document document_,
             int64_t version_, bool stored_) {
     svc = services;
     registry = std::move(owner);
-    doc = std::make_shared<const nlohmann::json>(std::move(document_));
+    doc = std::move(document_);  // shared with the registry's snapshot
     version = version_;
     stored = stored_;
   }

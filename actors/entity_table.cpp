@@ -1,5 +1,7 @@
 #include "actors/entity_table.hpp"
 
+#include <malloc.h>
+
 #include <caf/actor_cast.hpp>
 
 namespace steward {
@@ -41,6 +43,10 @@ const entity_actor* entity_table::find(const std::string& id) const {
 const entity_snapshot* entity_table::snapshot(const std::string& id) const {
   auto i = snapshots_.find(id);
   return i == snapshots_.end() ? nullptr : &i->second;
+}
+
+void release_free_memory() {
+  malloc_trim(0);
 }
 
 } // namespace steward

@@ -81,21 +81,30 @@ entity_actor spawn_entity(Self* self, entity_table& table, Impl impl, const enti
                           nlohmann::json doc, int64_t version, bool stored) {
   auto id = doc[k.id_field].template get<std::string>();
   auto project = text_field(doc, k.project_field);
-  auto snap = entity_snapshot{id, project, std::make_shared<const nlohmann::json>(doc)};
+  // One copy of the document, shared by the actor and the registry's snapshot.
+  auto shared = std::make_shared<const nlohmann::json>(std::move(doc));
   auto a = self->template spawn<caf::linked>(impl, self->state.svc,
-                                             caf::actor_cast<registry_actor>(self), std::move(doc),
+                                             caf::actor_cast<registry_actor>(self), shared,
                                              version, stored);
   self->monitor(a);
-  table.add(id, a, std::move(snap));
+  table.add(id, a, entity_snapshot{id, project, std::move(shared)});
   return a;
 }
+
+/// Gives the memory the stored rows took while recovering back to the
+/// system (glibc keeps freed memory otherwise).
+void release_free_memory();
+
+/// Gives the memory the stored rows took while recovering back to the
+/// system (glibc would keep it otherwise).
+void release_free_memory();
 
 /// Hands every readable stored document of a kind to `spawn(doc, version)`;
 /// an unreadable one is logged and skipped. `component` and `plural` ("hosts")
 /// are for the log lines. Returns how many were spawned.
 template <class Spawn>
 std::size_t recover_entities(const char* component, const char* plural,
-                             const std::vector<store::entity_record>& rows, const char* id_field,
+                             std::vector<store::entity_record> rows, const char* id_field,
                              Spawn spawn) {
   std::size_t n = 0;
   for (auto& r : rows) {
@@ -107,7 +116,10 @@ std::size_t recover_entities(const char* component, const char* plural,
     }
     spawn(std::move(doc), r.version);
     ++n;
+    r.document = std::string{};
   }
+  rows = {};
+  release_free_memory();
   log::write(log::level::info, component, "recovered " + std::to_string(n) + " " + plural);
   return n;
 }

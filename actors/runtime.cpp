@@ -26,6 +26,10 @@ namespace {
 std::unique_ptr<caf::actor_system_config> make_config(const runtime_options& opts) {
   auto cfg = std::make_unique<caf::actor_system_config>();
   cfg->set("scheduler.max-threads", opts.scheduler_threads);
+  // Workers wait on a shared queue instead of spinning to steal work: on a
+  // machine of two cores the spinning starved the actors doing the work
+  // (100k leases recovered in 71 s with work stealing, far less without).
+  cfg->set("scheduler.policy", caf::atom("sharing"));
   return cfg;
 }
 

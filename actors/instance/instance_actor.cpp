@@ -226,7 +226,7 @@ bool apply_outcome(json& doc, const bus::notification& note, bool& gone) {
 } // namespace
 
 entity_actor::behavior_type
-instance_actor(instance_ptr self, const actor_services* svc, registry_actor registry, json doc,
+instance_actor(instance_ptr self, const actor_services* svc, registry_actor registry, document doc,
                int64_t version, bool stored) {
   self->state.init(svc, std::move(registry), std::move(doc), version, stored);
   if (stored)

@@ -21,6 +21,6 @@ struct instance_state : entity_core {
 
 entity_actor::behavior_type
 instance_actor(entity_actor::stateful_pointer<instance_state> self, const actor_services* svc,
-               registry_actor registry, nlohmann::json doc, int64_t version, bool stored);
+               registry_actor registry, document doc, int64_t version, bool stored);
 
 } // namespace steward::instance

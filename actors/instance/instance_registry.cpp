@@ -116,7 +116,7 @@ instance_registry(registry_ptr self, const actor_services* svc, catalog::catalog
                   std::vector<store::entity_record> recovered) {
   self->state.svc = svc;
   self->state.cat = std::move(cat);
-  recover_entities("instance-registry", "instances", recovered, "uuid",
+  recover_entities("instance-registry", "instances", std::move(recovered), "uuid",
                    [=](json doc, int64_t version) { spawn_instance(self, std::move(doc), version, true); });
   stop_only_on_shutdown(self);
   self->set_down_handler([=](const caf::down_msg& msg) {

@@ -52,7 +52,7 @@ json service_data(const json& payload) {
 } // namespace
 
 entity_actor::behavior_type
-host_actor(host_ptr self, const actor_services* svc, registry_actor registry, json doc,
+host_actor(host_ptr self, const actor_services* svc, registry_actor registry, document doc,
            int64_t version, bool stored) {
   self->state.init(svc, std::move(registry), std::move(doc), version, stored);
   arm(self);

@@ -17,6 +17,6 @@ struct host_state : entity_core {
 /// whose first command ("create" or a notification) writes it.
 entity_actor::behavior_type
 host_actor(entity_actor::stateful_pointer<host_state> self, const actor_services* svc,
-           registry_actor registry, nlohmann::json doc, int64_t version, bool stored);
+           registry_actor registry, document doc, int64_t version, bool stored);
 
 } // namespace steward::inventory

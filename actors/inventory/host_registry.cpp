@@ -68,7 +68,7 @@ host_registry_actor::behavior_type
 host_registry(registry_ptr self, const actor_services* svc,
               std::vector<store::entity_record> recovered) {
   self->state.svc = svc;
-  recover_entities("host-registry", "hosts", recovered, "id", [=](json doc, int64_t version) {
+  recover_entities("host-registry", "hosts", std::move(recovered), "id", [=](json doc, int64_t version) {
     spawn_host(self, std::move(doc), version, true);
   });
   stop_only_on_shutdown(self);

@@ -187,7 +187,7 @@ caf::result<api_reply> remove(lease_ptr self) {
 } // namespace
 
 entity_actor::behavior_type
-lease_actor(lease_ptr self, const actor_services* svc, registry_actor registry, json doc,
+lease_actor(lease_ptr self, const actor_services* svc, registry_actor registry, document doc,
             int64_t version, bool stored) {
   self->state.init(svc, std::move(registry), std::move(doc), version, stored);
   if (stored)

@@ -19,6 +19,6 @@ struct lease_state : entity_core {
 
 entity_actor::behavior_type
 lease_actor(entity_actor::stateful_pointer<lease_state> self, const actor_services* svc,
-            registry_actor registry, nlohmann::json doc, int64_t version, bool stored);
+            registry_actor registry, document doc, int64_t version, bool stored);
 
 } // namespace steward::lease

@@ -237,7 +237,7 @@ lease_registry_actor::behavior_type
 lease_registry(registry_ptr self, const actor_services* svc,
                std::vector<store::entity_record> recovered) {
   self->state.svc = svc;
-  recover_entities("lease-registry", "leases", recovered, "id", [=](json doc, int64_t version) {
+  recover_entities("lease-registry", "leases", std::move(recovered), "id", [=](json doc, int64_t version) {
     book_lease(self->state.book, doc);
     spawn_lease(self, std::move(doc), version, true);
   });

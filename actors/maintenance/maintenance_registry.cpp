@@ -170,7 +170,7 @@ maintenance_registry(registry_ptr self, const actor_services* svc,
                                                   : self->state.world.instance_constraints;
     table[r.id] = std::make_shared<const json>(std::move(doc));
   }
-  recover_entities("maintenance-registry", "maintenance sessions", recovered, "session_id",
+  recover_entities("maintenance-registry", "maintenance sessions", std::move(recovered), "session_id",
                    [=](json doc, int64_t version) { spawn_session(self, std::move(doc), version, true); });
   stop_only_on_shutdown(self);
   self->set_down_handler([=](const caf::down_msg& msg) {

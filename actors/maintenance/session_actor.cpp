@@ -153,7 +153,7 @@ caf::result<api_reply> serve(session_ptr self, api_command& cmd) {
 } // namespace
 
 session_actor::behavior_type
-session_actor_impl(session_ptr self, const actor_services* svc, registry_actor registry, json doc,
+session_actor_impl(session_ptr self, const actor_services* svc, registry_actor registry, document doc,
                    int64_t version, bool stored) {
   self->state.init(svc, std::move(registry), std::move(doc), version, stored);
   return {

@@ -1,0 +1,190 @@
+// Writes a benchmark's entities straight into a Steward SQLite store (the
+// documents stewardd itself would write), and measures the store's raw
+// group-commit rate: the limit for durable writes.
+//   bench-load-store DB --leases N --instances N     fill the store
+//   bench-load-store DB --insert-rate N              N lease-sized writes, 256 in flight
+// Prints one JSON object with what it did and how fast.
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdlib>
+#include <ctime>
+#include <iostream>
+#include <mutex>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "actors/lease/lease_document.hpp"
+#include "common/clock.hpp"
+#include "common/ids.hpp"
+#include "common/time_format.hpp"
+#include "sim/workload.hpp"
+#include "store/store.hpp"
+
+using namespace steward;
+using nlohmann::json;
+using clock_type = std::chrono::steady_clock;
+
+namespace {
+
+constexpr std::size_t in_flight = 256;
+
+// Submits every batch `make(i)` for i < n, at most `in_flight` at a time,
+// and waits until all are on disk.
+template <class Make>
+double write_all(store::store& db, std::size_t n, Make make) {
+  std::mutex mtx;
+  std::condition_variable cv;
+  std::size_t pending = 0;
+  std::atomic<std::size_t> failed{0};
+  auto began = clock_type::now();
+  for (std::size_t i = 0; i < n; ++i) {
+    {
+      std::unique_lock<std::mutex> l(mtx);
+      cv.wait(l, [&] { return pending < in_flight; });
+      ++pending;
+    }
+    db.submit(make(i), [&](const store::commit_result& r) {
+      if (!r.ok)
+        ++failed;
+      std::lock_guard<std::mutex> l(mtx);
+      --pending;
+      cv.notify_all();
+    });
+  }
+  std::unique_lock<std::mutex> l(mtx);
+  cv.wait(l, [&] { return pending == 0; });
+  if (failed)
+    throw std::runtime_error(std::to_string(failed.load()) + " writes failed");
+  return std::chrono::duration<double>(clock_type::now() - began).count();
+}
+
+std::string minute_text(sys_time t) {
+  auto secs = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char out[32];
+  std::strftime(out, sizeof out, "%Y-%m-%d %H:%M", &tm);
+  return out;
+}
+
+// Lease i: one host of a hundred, one hour each, back to back from 2031.
+json make_lease_doc(std::size_t i, const std::vector<std::string>& projects) {
+  auto start = *timefmt::parse("2031-01-01 00:00", "%Y-%m-%d %H:%M")
+               + std::chrono::hours{static_cast<long>(i / 100)};
+  json body = {{"name", "bench-" + std::to_string(i)},
+               {"start_date", minute_text(start)},
+               {"end_date", minute_text(start + std::chrono::hours{1})},
+               {"reservations", {{{"resource_type", "physical:host"}, {"min", 1}, {"max", 1},
+                                  {"hypervisor_properties", ""}, {"resource_properties", ""}}}}};
+  json doc;
+  std::vector<lease::host_reservation> wanted;
+  if (auto r = lease::make_lease(body, now(), 60, projects[i % projects.size()], "bench", doc, wanted))
+    throw std::runtime_error(r->message);
+  auto host = "bench-host-" + std::to_string(i % 100);
+  doc["reservations"][0]["hosts"] = {{{"id", host}, {"hypervisor_hostname", host}}};
+  return doc;
+}
+
+// Instance i of the embedded workload's catalog, on compute-1..4.
+json make_instance_doc(std::size_t i, const json& workload) {
+  auto& model = workload["instances"][i % workload["instances"].size()];
+  return {{"uuid", random_hex(32)},
+          {"hostname", "bench-" + std::to_string(i)},
+          {"description", ""},
+          {"project", model["project"]},
+          {"cloud", ""},
+          {"cloud_name", model["cloud"]},
+          {"flavor", model["flavor"]},
+          {"flavor_name", "m1.small"},
+          {"cores", 1},
+          {"ram", 2048},
+          {"system_volume_size", 20480},
+          {"data_volume_size", 20480},
+          {"template", model["template"]},
+          {"key_name", model["key"]},
+          {"key", ""},
+          {"key_fingerprint", ""},
+          {"security_groups", json::array()},
+          {"internal_ips", json::array({"10.1." + std::to_string(i / 250 % 250) + "."
+                                        + std::to_string(i % 250 + 1)})},
+          {"external_ips", json::array()},
+          {"host", "compute-" + std::to_string(i % 4 + 1)},
+          {"state", i % 3 == 0 ? "-" : "+"},  // some offline, most online
+          {"start_time", nullptr},
+          {"agreed_sla", nullptr},
+          {"created", timefmt::iso_micro(now())}};
+}
+
+store::write_batch upsert(const std::string& kind, const std::string& id, const std::string& project,
+                          const json& doc) {
+  store::write_batch b;
+  b.upserts.push_back({kind, id, project, doc.dump(), 1});
+  return b;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 4) {
+    std::cerr << "usage: bench-load-store DB (--leases N --instances N | --insert-rate N)\n";
+    return 2;
+  }
+  std::string db_path = argv[1];
+  std::size_t leases = 0, instances = 0, insert_rate = 0;
+  for (int i = 2; i + 1 < argc; i += 2) {
+    std::string flag = argv[i];
+    auto n = static_cast<std::size_t>(std::atoll(argv[i + 1]));
+    if (flag == "--leases")
+      leases = n;
+    else if (flag == "--instances")
+      instances = n;
+    else if (flag == "--insert-rate")
+      insert_rate = n;
+  }
+  store::store_options opts;
+  opts.connection = "sqlite:///" + db_path;  // sqlite:////abs/path for an absolute one
+  json out = json::object();
+  std::unique_ptr<store::store> db;
+  try {
+    db = store::open_store(opts);
+    if (insert_rate) {
+      // A lease create writes its document, its event and its notification.
+      auto sample = make_lease_doc(0, {"p"}).dump();
+      auto secs = write_all(*db, insert_rate, [&](std::size_t i) {
+        store::write_batch b;
+        auto id = "rate-" + std::to_string(i);
+        b.upserts.push_back({"bench_rate", id, "p", sample, 1});
+        b.events.push_back({0, "lease.create", "p", timefmt::iso_micro(now()), sample});
+        b.outbox.push_back({0, "bench", "bench.info", make_uuid(), sample});
+        return b;
+      });
+      out["insert_rate"] = insert_rate / secs;
+      out["insert_seconds"] = secs;
+    }
+    auto workload = json::parse(sim::default_workload_text());
+    std::vector<std::string> projects;
+    for (auto& p : workload["projects"])
+      projects.push_back(p["uuid"]);
+    if (leases) {
+      out["lease_seconds"] = write_all(*db, leases, [&](std::size_t i) {
+        auto doc = make_lease_doc(i, projects);
+        return upsert("lease", doc["id"], doc["project_id"], doc);
+      });
+      out["leases"] = leases;
+    }
+    if (instances) {
+      out["instance_seconds"] = write_all(*db, instances, [&](std::size_t i) {
+        auto doc = make_instance_doc(i, workload);
+        return upsert("instance", doc["uuid"], doc["project"], doc);
+      });
+      out["instances"] = instances;
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "bench-load-store: " << e.what() << "\n";
+    return 1;
+  }
+  db->close();
+  std::cout << out.dump() << std::endl;
+}
