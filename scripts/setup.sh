@@ -2,15 +2,18 @@
 # Installs the Debian packages Steward needs that are not there yet.
 #   scripts/setup.sh build   # compiler, CMake, libraries
 #   scripts/setup.sh test    # the above, plus RabbitMQ and the OpenStack clients the tests drive
+#   scripts/setup.sh bench   # build, plus RabbitMQ, wrk and the sqlite3 shell
 set -euo pipefail
 build_packages=(g++ cmake make libcaf-dev librabbitmq-dev nlohmann-json3-dev libboost-dev
                 libgtest-dev libsqlite3-dev libpq-dev)
 test_packages=(rabbitmq-server python3-oslo.messaging python3-blazarclient)
+bench_packages=(rabbitmq-server wrk sqlite3 bc)
 
 wanted=("${build_packages[@]}")
-if [ "${1:-build}" = test ]; then
-  wanted+=("${test_packages[@]}")
-fi
+case "${1:-build}" in
+  test) wanted+=("${test_packages[@]}") ;;
+  bench) wanted+=("${bench_packages[@]}") ;;
+esac
 missing=()
 for p in "${wanted[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

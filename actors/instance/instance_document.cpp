@@ -334,6 +334,8 @@ listed describe(const json& doc, const cat::catalog& c) {
     for (auto& g : p->project_groups)
       if (auto pg = c.find_project_group(g))
         out.project_group_names.push_back(pg->name);
+    if (!out.project_group_names.empty())
+      out.project_group_name = out.project_group_names.front();
   }
   return out;
 }
@@ -453,19 +455,42 @@ std::optional<refusal> parse_list_query(const std::multimap<std::string, std::st
 
 namespace {
 
-const std::string& field_of(const listed& item, const std::string& field) {
-  static const std::string none;
+using listed_field = std::string listed::*;
+
+// The member a filter or ordering names, chosen once per list rather than
+// per comparison.
+listed_field member_of(const std::string& field) {
   if (field == "state")
-    return item.state;
+    return &listed::state;
   if (field == "customer_name")
-    return item.customer_name;
+    return &listed::customer_name;
   if (field == "project_name")
-    return item.project_name;
+    return &listed::project_name;
   if (field == "template_name")
-    return item.template_name;
+    return &listed::template_name;
   if (field == "project_group_name")
-    return item.project_group_names.empty() ? none : item.project_group_names.front();
-  return item.hostname;
+    return &listed::project_group_name;
+  return &listed::hostname;
+}
+
+} // namespace
+
+namespace {
+
+// Whether `needle` (lower case) occurs in `text`, ignoring case, without
+// copying either.
+bool contains_ignoring_case(const std::string& text, const std::string& needle) {
+  auto hit = std::search(text.begin(), text.end(), needle.begin(), needle.end(),
+                         [](char a, char b) {
+                           return std::tolower(static_cast<unsigned char>(a)) == b;
+                         });
+  return hit != text.end() || needle.empty();
+}
+
+const std::string& uuid_of(const listed& item) {
+  static const std::string none;
+  auto u = item.doc->find("uuid");
+  return u != item.doc->end() && u->is_string() ? u->get_ref<const std::string&>() : none;
 }
 
 } // namespace
@@ -477,27 +502,34 @@ bool matches(const listed& item, const list_query& q) {
     if (field == "project_group_name") {
       bool any = false;
       for (auto& name : item.project_group_names)
-        any = any || lower(name).find(needle) != std::string::npos;
+        any = any || contains_ignoring_case(name, needle);
       if (!any)
         return false;
-    } else if (lower(field_of(item, field)).find(needle) == std::string::npos) {
+    } else if (!contains_ignoring_case(item.*member_of(field), needle)) {
       return false;
     }
   }
   return true;
 }
 
-void order(std::vector<listed>& items, const list_query& q) {
-  auto field = q.order_field.empty() ? std::string{"hostname"} : q.order_field;
-  std::sort(items.begin(), items.end(), [&](const listed& a, const listed& b) {
-    auto& fa = field_of(a, field);
-    auto& fb = field_of(b, field);
+void order(std::vector<listed>& items, const list_query& q, std::size_t first,
+           std::size_t count) {
+  auto field = member_of(q.order_field);
+  auto before = [&](const listed& a, const listed& b) {
+    auto& fa = a.*field;
+    auto& fb = b.*field;
     if (fa != fb)
       return q.descending ? fb < fa : fa < fb;
     if (a.hostname != b.hostname)
       return a.hostname < b.hostname;
-    return text_field(*a.doc, "uuid") < text_field(*b.doc, "uuid");
-  });
+    return uuid_of(a) < uuid_of(b);
+  };
+  first = std::min(first, items.size());
+  auto end = items.begin() + static_cast<std::ptrdiff_t>(std::min(items.size() - first, count) + first);
+  auto begin = items.begin() + static_cast<std::ptrdiff_t>(first);
+  if (begin != items.begin() && begin != items.end())
+    std::nth_element(items.begin(), begin, items.end(), before);
+  std::partial_sort(begin, end, items.end(), before);
 }
 
 std::optional<refusal> paginate(std::size_t total, const list_query& q, page_result& out) {

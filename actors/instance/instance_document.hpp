@@ -51,6 +51,7 @@ struct listed {
   const nlohmann::json* doc;
   std::string hostname, state, customer_name, project_name, template_name;
   std::vector<std::string> project_group_names;
+  std::string project_group_name;  // the first of them, for ordering
 };
 listed describe(const nlohmann::json& doc, const catalog::catalog& cat);
 
@@ -80,8 +81,11 @@ constexpr int64_t max_page_size = 100;
 std::optional<refusal> parse_list_query(const std::multimap<std::string, std::string>& q,
                                         list_query& out);
 bool matches(const listed& item, const list_query& q);
-/// Orders by the query's field (hostname, then uuid, break ties).
-void order(std::vector<listed>& items, const list_query& q);
+/// Orders by the query's field (hostname, then uuid, break ties). Only the
+/// slice [first, first + count) is guaranteed in place afterwards: a page
+/// costs the list's length, not a sort of all of it.
+void order(std::vector<listed>& items, const list_query& q, std::size_t first = 0,
+           std::size_t count = std::size_t(-1));
 
 struct page_result {
   std::size_t first = 0, count = 0;  // slice of the ordered list

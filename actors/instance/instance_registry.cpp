@@ -52,10 +52,10 @@ api_reply list_instances(const instance_registry_state& st, const api_command& c
       if (matches(item, q))
         items.push_back(std::move(item));
     }
-  order(items, q);
   page_result page;
   if (auto r = paginate(items.size(), q, page))
     return refused(*r);
+  order(items, q, page.first, page.count);
   json out = json::array();
   for (std::size_t i = page.first; i < page.first + page.count; ++i)
     out.push_back(render(*items[i].doc, cat, cmd.base_url));

@@ -59,8 +59,10 @@ listed item_with(json& doc, const std::string& hostname, const std::string& stat
   l.customer_name = customer;
   l.project_name = project;
   l.template_name = templ;
-  if (!group.empty())
+  if (!group.empty()) {
     l.project_group_names = {group};
+    l.project_group_name = group;
+  }
   return l;
 }
 

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# The benchmark, in one command: installs what is missing, builds release
+# binaries, starts a local RabbitMQ, and for each size (1k, 10k, 100k leases
+# and as many instances) loads the store, starts stewardd on SQLite and
+# RabbitMQ, and measures recovery, memory, HTTP reads and durable writes,
+# each against its limit measured in the same run on the same machine:
+#   reads   a bare Boost.Beast server (bench-bare-server) answering the very
+#           body stewardd answered, same io threads, same wrk settings
+#   writes  the store's raw group-commit rate (bench-load-store --insert-rate)
+# The table goes to bench/results/latest.md and to stdout.
+#   STEWARD_BENCH_SIZES="1000 10000 100000"  STEWARD_BENCH_SECONDS=10
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+bash scripts/setup.sh bench
+cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DSTEWARD_TESTS=OFF -DSTEWARD_BENCH=ON >/dev/null
+cmake --build build-release --target stewardd bench-bare-server bench-load-store -j "$(nproc)"
+STEWARD_TEST_VHOST=steward-bench bash scripts/rabbitmq.sh start
+
+sizes=${STEWARD_BENCH_SIZES:-"1000 10000 100000"}
+seconds=${STEWARD_BENCH_SECONDS:-10}
+io_threads=2
+wrk_args=(-t2 -c32 -d"${seconds}s" --latency)
+port=18181
+bare_port=18182
+token=bench-staff-token
+amqp=rabbit://guest:guest@127.0.0.1:5672/steward-bench
+bin=$root/build-release
+work=$(mktemp -d /tmp/steward-bench.XXXXXX)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+now() { date +%s.%N; }
+rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
+
+# wrk, reduced to "requests/s p50 p99 non-2xx".
+measure() {
+  wrk "${wrk_args[@]}" -H "X-Auth-Token: $token" "$@" | awk '
+    /Requests\/sec/ {rps = $2}
+    /^ +50%/ {p50 = $2}
+    /^ +99%/ {p99 = $2}
+    /Non-2xx/ {bad = $NF}
+    END {printf "%d %s %s %d\n", rps, p50, p99, bad}'
+}
+
+# The limit for a read: the bare server answering `body_file`.
+bare_limit() {
+  "$bin/bench/bench-bare-server" "$bare_port" "$io_threads" "$1" >/dev/null &
+  local pid=$!
+  until curl -sf "http://127.0.0.1:$bare_port/" >/dev/null; do sleep 0.05; done
+  measure "http://127.0.0.1:$bare_port/"
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+}
+
+start_stewardd() { # state_dir
+  "$bin/daemon/stewardd" --state_dir "$1" --log_level warning \
+    --api-bind_port "$port" --api-workers "$io_threads" \
+    --auth-tokens_file "$work/tokens.json" \
+    --messaging-transport_url "$amqp" --messaging-consumer_queue "bench.$(basename "$1")" \
+    --simulator-default_duration 0 >"$1/stewardd.out" 2>"$1/stewardd.log" &
+  echo $!
+}
+
+wait_get() { # path: until it answers 200
+  until curl -sf -H "X-Auth-Token: $token" "http://127.0.0.1:$port$1" >/dev/null; do sleep 0.05; done
+}
+
+echo "{\"$token\": {\"user_id\": \"bench\", \"staff\": true}}" >"$work/tokens.json"
+
+# The limit for durable writes, and the memory of an empty stewardd.
+insert_rate=$("$bin/bench/bench-load-store" "$work/rate.db" --insert-rate 50000 |
+              sed 's/.*"insert_rate":\([0-9.]*\).*/\1/')
+mkdir -p "$work/empty"
+pid=$(start_stewardd "$work/empty"); pids+=("$pid")
+wait_get /readyz; sleep 3
+base_rss=$(rss_kb "$pid")
+kill "$pid"; wait "$pid" 2>/dev/null || true
+
+rows=()
+for n in $sizes; do
+  dir=$work/n$n
+  mkdir -p "$dir"
+  echo "bench: $n leases and $n instances"
+  "$bin/bench/bench-load-store" "$dir/steward.db" --leases "$n" --instances "$n" >/dev/null
+  doc_bytes=$(sqlite3 "$dir/steward.db" \
+    "select cast(avg(length(document)) as int) from entities where kind in ('lease','instance')")
+  lease=$(sqlite3 "$dir/steward.db" "select id from entities where kind='lease' limit 1")
+  page="/api/instances/?project_name=shop&state=Online&o=-hostname&page_size=20"
+
+  began=$(now)
+  pid=$(start_stewardd "$dir"); pids+=("$pid")
+  wait_get "/v1/leases/$lease"
+  wait_get "/api/instances/?page_size=1"
+  recovery=$(echo "$(now) - $began" | bc)
+  sleep 3
+  per_entity=$(( ($(rss_kb "$pid") - base_rss) * 1024 / (2 * n) ))
+
+  curl -sf -H "X-Auth-Token: $token" "http://127.0.0.1:$port/v1/leases/$lease" >"$dir/lease.json"
+  curl -sf -H "X-Auth-Token: $token" "http://127.0.0.1:$port$page" >"$dir/page.json"
+  read -r lease_rps lease_p50 lease_p99 _ < <(measure "http://127.0.0.1:$port/v1/leases/$lease")
+  read -r page_rps page_p50 page_p99 _ < <(measure "http://127.0.0.1:$port$page")
+
+  for h in compute-1 compute-2 compute-3 compute-4; do
+    curl -sf -X POST -H "X-Auth-Token: $token" -H 'Content-Type: application/json' \
+      -d "{\"name\": \"$h\"}" "http://127.0.0.1:$port/v1/os-hosts" >/dev/null
+  done
+  read -r post_rps _ post_p99 post_bad < <(measure -s "$root/bench/post_lease.lua" \
+    -H 'Content-Type: application/json' "http://127.0.0.1:$port/v1/leases")
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+
+  read -r bare_lease_rps _ _ _ < <(bare_limit "$dir/lease.json")
+  read -r bare_page_rps _ _ _ < <(bare_limit "$dir/page.json")
+  pct() { echo "$(( 100 * $1 / ($2 > 0 ? $2 : 1) ))%"; }
+  rows+=("| $n + $n | $recovery s | $per_entity B ($doc_bytes B stored) | $lease_rps, $lease_p50 / $lease_p99 | $(pct "$lease_rps" "$bare_lease_rps") of $bare_lease_rps | $page_rps, $page_p50 / $page_p99 | $(pct "$page_rps" "$bare_page_rps") of $bare_page_rps | $post_rps, p99 $post_p99 ($post_bad refused) | $(pct "$post_rps" "${insert_rate%.*}") of ${insert_rate%.*} |")
+done
+
+mkdir -p bench/results
+{
+  echo "Steward benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(awk '/model name/ {sub(/.*: /, ""); print; exit}' /proc/cpuinfo)"
+  echo "wrk ${wrk_args[*]}; stewardd and the bare server with $io_threads io threads; SQLite, RabbitMQ."
+  echo
+  echo "| leases + instances | recovery | memory per entity | GET /v1/leases/{id}: req/s, p50 / p99 | of bare Beast | instances page: req/s, p50 / p99 | of bare Beast | POST /v1/leases: req/s | of raw group commit |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+  printf '%s\n' "${rows[@]}"
+} | tee bench/results/latest.md
