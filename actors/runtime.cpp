@@ -39,6 +39,23 @@ api_reply bridge_failure(const caf::error& e) {
   return api_reply::fail(503, "The request could not be served: " + to_string(e));
 }
 
+// Where HTTP routes' commands enter the actors: one long-lived actor that
+// forwards each to its registry and hands the reply (504 on timeout) to the
+// route's callback, instead of an actor spawned per request.
+caf::behavior api_gateway(caf::event_based_actor* self,
+                          std::map<std::string, registry_actor> registries,
+                          std::chrono::seconds timeout) {
+  return {
+    [=](api_request& r) {
+      auto target = registries.at(r.kind);
+      auto done = std::move(r.done);
+      self->request(target, timeout, std::move(r.command))
+        .then([done](api_reply& reply) { done(std::move(reply)); },
+              [done](caf::error& e) { done(bridge_failure(e)); });
+    },
+  };
+}
+
 } // namespace
 
 struct runtime::impl {
@@ -49,6 +66,7 @@ struct runtime::impl {
   actor_services svc;
   event_hub_actor hub;
   ingest_actor ingest;
+  caf::actor gateway;
   std::map<std::string, registry_actor> registries;
   bool stopped = false;
 
@@ -86,6 +104,7 @@ struct runtime::impl {
                                         {"instance.", registries["instance"]},
                                         {"catalog.", registries["catalog"]}};
     ingest = sys.spawn(steward::ingest, std::move(routes), db.processed_ids(100000));
+    gateway = sys.spawn(api_gateway, registries, opts.request_timeout);
   }
 };
 
@@ -99,19 +118,11 @@ runtime::~runtime() {
 
 void runtime::ask(const std::string& kind, api_command cmd,
                   std::function<void(api_reply)> done) {
-  auto i = impl_->registries.find(kind);
-  if (i == impl_->registries.end()) {
+  if (!impl_->registries.count(kind)) {
     done(api_reply::fail(404, "Nothing serves '" + kind + "'"));
     return;
   }
-  auto timeout = impl_->opts.request_timeout;
-  // A one-shot bridge: it lives until the answer (or the timeout) arrives.
-  impl_->sys.spawn([target = i->second, cmd = std::move(cmd), done = std::move(done),
-                    timeout](caf::event_based_actor* self) mutable {
-    self->request(target, timeout, std::move(cmd))
-      .then([done](api_reply& r) { done(std::move(r)); },
-            [done](caf::error& e) { done(bridge_failure(e)); });
-  });
+  caf::anon_send(impl_->gateway, api_request{kind, std::move(cmd), std::move(done)});
 }
 
 bool runtime::serves(const std::string& kind) const {
@@ -149,6 +160,7 @@ void runtime::shutdown() {
       stop(registry);
     stop(impl_->ingest);
     stop(impl_->hub);
+    stop(impl_->gateway);
     for (std::size_t i = 0; i < writers.size(); ++i)
       self->receive([](const caf::down_msg&) {});
   }

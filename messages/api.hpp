@@ -1,7 +1,9 @@
 #pragma once
 // What travels between the HTTP routes and the registries: a command and its
 // reply. Plain structs: route code includes this without any CAF header.
+#include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -31,6 +33,7 @@ struct api_command {
 struct api_reply {
   int status = 200;
   nlohmann::json body;    // the answer, or a structured error the route passes on
+  std::shared_ptr<const std::string> text;  // the answer already serialized (wins over body)
   std::string error;      // a plain error message; the route puts it in its family's shape
   std::vector<std::pair<std::string, std::string>> headers;
 
@@ -46,6 +49,14 @@ struct api_reply {
     r.error = std::move(message);
     return r;
   }
+};
+
+/// A command from outside the actors (an HTTP route) with where its reply
+/// goes: the gateway actor forwards it to the registry of `kind`.
+struct api_request {
+  std::string kind;
+  api_command command;
+  std::function<void(api_reply)> done;
 };
 
 } // namespace steward

@@ -11,6 +11,7 @@
 namespace steward {
 struct api_command;
 struct api_reply;
+struct api_request;
 struct domain_event;
 struct stream_subscription;
 struct committed_events;
@@ -31,6 +32,7 @@ struct notification;
 #define STEWARD_MESSAGE_TYPES(X)                                               \
   X(steward::api_command)                                                      \
   X(steward::api_reply)                                                        \
+  X(steward::api_request)                                                      \
   X(steward::domain_event)                                                     \
   X(steward::stream_subscription)                                              \
   X(steward::committed_events)                                                 \

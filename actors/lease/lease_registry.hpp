@@ -6,6 +6,8 @@
 // them as reservable through the host registry, and holds a lease's start
 // until every earlier lease on its hosts has ended.
 #include <map>
+#include <memory>
+#include <unordered_map>
 #include <set>
 #include <string>
 #include <utility>
@@ -28,6 +30,9 @@ struct lease_registry_state {
   std::map<std::string, document> hosts;   // inventory host id -> document
   std::set<std::string> busy_hosts;        // an enrollment change is in flight
   long last_host_number = 0;
+  // Shown leases, serialized once until they change: reads of a lease cost
+  // no copy of its document.
+  std::unordered_map<std::string, std::shared_ptr<const std::string>> shown;
   // Starts held until an earlier lease on the same hosts has ended.
   std::vector<std::pair<std::string, caf::typed_response_promise<api_reply>>> held_starts;
 };

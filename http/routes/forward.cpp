@@ -26,6 +26,8 @@ response to_response(api_family family, const api_reply& reply) {
   response r;
   if (reply.status >= 400 && !reply.error.empty())
     r = error_response(family, reply.status, reply.error);
+  else if (reply.text)
+    r = json_response(reply.status, *reply.text);
   else if (reply.status == 204 || reply.body.is_null()) {
     r.status = reply.status;
     r.body.clear();
