@@ -325,6 +325,8 @@ listed describe(const json& doc, const cat::catalog& c) {
   out.doc = &doc;
   out.hostname = text_field(doc, "hostname");
   out.state = text_field(doc, "state");
+  out.project = text_field(doc, "project");
+  out.current = state_of(doc);
   if (auto t = c.find_template(text_field(doc, "template")))
     out.template_name = t->name;
   if (auto p = c.find_project(text_field(doc, "project"))) {
@@ -403,9 +405,36 @@ bool can_see(const access::caller& who, const json& doc, const cat::catalog& c) 
   return p && access::owns_customer(who, p->customer);
 }
 
+bool can_see(const access::caller& who, const listed& item, const cat::catalog& c) {
+  if (access::can_see_project(who, item.project))
+    return true;
+  auto p = c.find_project(item.project);
+  return p && access::owns_customer(who, p->customer);
+}
+
 bool can_operate(const access::caller& who, const json& doc) {
   return access::has_project_role(who, text_field(doc, "project"), access::role::admin);
 }
+
+namespace {
+
+// The member a filter or ordering names, chosen once per list rather than
+// per comparison.
+listed_field member_of(const std::string& field) {
+  if (field == "state")
+    return &listed::state;
+  if (field == "customer_name")
+    return &listed::customer_name;
+  if (field == "project_name")
+    return &listed::project_name;
+  if (field == "template_name")
+    return &listed::template_name;
+  if (field == "project_group_name")
+    return &listed::project_group_name;
+  return &listed::hostname;
+}
+
+} // namespace
 
 std::optional<refusal> parse_list_query(const std::multimap<std::string, std::string>& q,
                                         list_query& out) {
@@ -419,6 +448,11 @@ std::optional<refusal> parse_list_query(const std::multimap<std::string, std::st
   for (auto& [param, field] : filters)
     if (auto i = q.find(param); i != q.end() && !out.contains.count(field))
       out.contains[field] = lower(i->second);
+  for (auto& [field, needle] : out.contains)
+    if (field == "project_group_name")
+      out.group_filter = needle;
+    else
+      out.member_filters.emplace_back(member_of(field), needle);
   if (auto s = q.find("state"); s != q.end()) {
     out.state_filter = parse_state(s->second);
     if (!out.state_filter)
@@ -453,27 +487,6 @@ std::optional<refusal> parse_list_query(const std::multimap<std::string, std::st
   return std::nullopt;
 }
 
-namespace {
-
-using listed_field = std::string listed::*;
-
-// The member a filter or ordering names, chosen once per list rather than
-// per comparison.
-listed_field member_of(const std::string& field) {
-  if (field == "state")
-    return &listed::state;
-  if (field == "customer_name")
-    return &listed::customer_name;
-  if (field == "project_name")
-    return &listed::project_name;
-  if (field == "template_name")
-    return &listed::template_name;
-  if (field == "project_group_name")
-    return &listed::project_group_name;
-  return &listed::hostname;
-}
-
-} // namespace
 
 namespace {
 
@@ -496,26 +509,26 @@ const std::string& uuid_of(const listed& item) {
 } // namespace
 
 bool matches(const listed& item, const list_query& q) {
-  if (q.state_filter && state_of(*item.doc) != *q.state_filter)
+  if (q.state_filter && item.current != *q.state_filter)
     return false;
-  for (auto& [field, needle] : q.contains) {
-    if (field == "project_group_name") {
-      bool any = false;
-      for (auto& name : item.project_group_names)
-        any = any || contains_ignoring_case(name, needle);
-      if (!any)
-        return false;
-    } else if (!contains_ignoring_case(item.*member_of(field), needle)) {
+  for (auto& [member, needle] : q.member_filters)
+    if (!contains_ignoring_case(item.*member, needle))
       return false;
-    }
+  if (q.group_filter) {
+    for (auto& name : item.project_group_names)
+      if (contains_ignoring_case(name, *q.group_filter))
+        return true;
+    return false;
   }
   return true;
 }
 
-void order(std::vector<listed>& items, const list_query& q, std::size_t first,
+void order(std::vector<const listed*>& items, const list_query& q, std::size_t first,
            std::size_t count) {
   auto field = member_of(q.order_field);
-  auto before = [&](const listed& a, const listed& b) {
+  auto before = [&](const listed* pa, const listed* pb) {
+    auto& a = *pa;
+    auto& b = *pb;
     auto& fa = a.*field;
     auto& fb = b.*field;
     if (fa != fb)

@@ -46,12 +46,15 @@ std::optional<refusal> parse_resize(const nlohmann::json& body, const nlohmann::
 nlohmann::json render(const nlohmann::json& doc, const catalog::catalog& cat,
                       const std::string& base);
 
-/// What lists filter and order by, looked up in the catalog once per list.
+/// What lists filter and order by, looked up in the catalog once per
+/// instance change (the registry keeps one per instance).
 struct listed {
   const nlohmann::json* doc;
+  std::string project;  // its id
   std::string hostname, state, customer_name, project_name, template_name;
   std::vector<std::string> project_group_names;
   std::string project_group_name;  // the first of them, for ordering
+  enum state current = state::erred;  // the state field, parsed
 };
 listed describe(const nlohmann::json& doc, const catalog::catalog& cat);
 
@@ -62,11 +65,20 @@ state state_of(const nlohmann::json& doc);
 /// Who may see an instance: staff, the owner of its project's customer, any
 /// role in its project.
 bool can_see(const access::caller& who, const nlohmann::json& doc, const catalog::catalog& cat);
+/// The same for a listed instance (no copy of its project id).
+bool can_see(const access::caller& who, const listed& item, const catalog::catalog& cat);
 /// Who may create and operate: staff and project administrators.
 bool can_operate(const access::caller& who, const nlohmann::json& doc);
 
+/// A text field of a listed instance.
+using listed_field = std::string listed::*;
+
 struct list_query {
   std::map<std::string, std::string> contains;  // field -> lower-case needle
+  // The same, resolved once: member -> needle (project groups apart, as an
+  // instance has several).
+  std::vector<std::pair<listed_field, std::string>> member_filters;
+  std::optional<std::string> group_filter;
   std::optional<state> state_filter;
   std::string order_field;                      // "" = by hostname
   bool descending = false;
@@ -84,7 +96,7 @@ bool matches(const listed& item, const list_query& q);
 /// Orders by the query's field (hostname, then uuid, break ties). Only the
 /// slice [first, first + count) is guaranteed in place afterwards: a page
 /// costs the list's length, not a sort of all of it.
-void order(std::vector<listed>& items, const list_query& q, std::size_t first = 0,
+void order(std::vector<const listed*>& items, const list_query& q, std::size_t first = 0,
            std::size_t count = std::size_t(-1));
 
 struct page_result {

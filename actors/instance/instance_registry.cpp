@@ -14,16 +14,23 @@ namespace {
 using registry_ptr = instance_registry_actor::stateful_pointer<instance_registry_state>;
 using nlohmann::json;
 
+void list_entry(instance_registry_state& st, const entity_snapshot& snap) {
+  st.listing[snap.id] = describe(*snap.doc, *st.cat);
+}
+
 entity_actor spawn_instance(registry_ptr self, json doc, int64_t version, bool stored) {
   auto id = text_field(doc, "uuid");
   auto a = spawn_entity(self, self->state.instances, instance_actor, instance_kind, std::move(doc),
                         version, stored);
-  self->state.watchers.changed(self, *self->state.instances.snapshot(id));
+  auto& snap = *self->state.instances.snapshot(id);
+  list_entry(self->state, snap);
+  self->state.watchers.changed(self, snap);
   return a;
 }
 
 void forget(registry_ptr self, const std::string& id) {
   self->state.instances.erase(id);
+  self->state.listing.erase(id);
   self->state.watchers.removed(self, id);
 }
 
@@ -45,20 +52,17 @@ api_reply list_instances(const instance_registry_state& st, const api_command& c
   if (auto r = parse_list_query(cmd.query, q))
     return refused(*r);
   auto& cat = *st.cat;
-  std::vector<listed> items;
-  for (auto& [id, snap] : st.instances.snapshots())
-    if (can_see(cmd.who, *snap.doc, cat)) {
-      auto item = describe(*snap.doc, cat);
-      if (matches(item, q))
-        items.push_back(std::move(item));
-    }
+  std::vector<const listed*> items;
+  for (auto& [id, item] : st.listing)
+    if (can_see(cmd.who, item, cat) && matches(item, q))
+      items.push_back(&item);
   page_result page;
   if (auto r = paginate(items.size(), q, page))
     return refused(*r);
   order(items, q, page.first, page.count);
   json out = json::array();
   for (std::size_t i = page.first; i < page.first + page.count; ++i)
-    out.push_back(render(*items[i].doc, cat, cmd.base_url));
+    out.push_back(render(*items[i]->doc, cat, cmd.base_url));
   auto reply = api_reply::ok(std::move(out));
   reply.headers.emplace_back("X-Result-Count", std::to_string(items.size()));
   reply.headers.emplace_back("Link", link_header(cmd.base_url, "/api/instances/", cmd.query, page));
@@ -121,8 +125,10 @@ instance_registry(registry_ptr self, const actor_services* svc, catalog::catalog
   stop_only_on_shutdown(self);
   self->set_down_handler([=](const caf::down_msg& msg) {
     auto id = self->state.instances.erase_actor(msg.source);
-    if (!id.empty())
+    if (!id.empty()) {
+      self->state.listing.erase(id);
       self->state.watchers.removed(self, id);
+    }
   });
   return {
     [=](api_command& cmd) -> caf::result<api_reply> {
@@ -177,10 +183,18 @@ instance_registry(registry_ptr self, const actor_services* svc, catalog::catalog
       auto a = spawn_instance(self, learned_instance(data, *self->state.cat, now()), 0, false);
       return self->delegate(a, atom::notify_v, std::move(note));
     },
-    [=](atom::catalog, catalog_snapshot& snap) { self->state.cat = std::move(snap.value); },
+    [=](atom::catalog, catalog_snapshot& snap) {
+      auto& st = self->state;
+      st.cat = std::move(snap.value);
+      for (auto& [id, s] : st.instances.snapshots()) // names may have changed
+        list_entry(st, s);
+    },
     [=](atom::changed, entity_snapshot& snap) {
-      self->state.watchers.changed(self, snap);
-      self->state.instances.update(std::move(snap));
+      auto& st = self->state;
+      st.watchers.changed(self, snap);
+      st.instances.update(snap);
+      if (st.instances.find(snap.id))
+        list_entry(st, snap);
     },
     [=](atom::removed, const std::string& id) { forget(self, id); },
     [=](atom::workload, instance_watcher_actor& w) {

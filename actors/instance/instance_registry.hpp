@@ -3,11 +3,13 @@
 // ordered, paginated lists from their snapshots, validates creates and
 // resizes against the catalog, and takes instances the compute layer reports
 // but Steward did not know into the inventory.
+#include <unordered_map>
 #include <vector>
 
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/entity_table.hpp"
+#include "actors/instance/instance_document.hpp"
 #include "actors/services.hpp"
 
 namespace steward::instance {
@@ -18,6 +20,9 @@ struct instance_registry_state {
   entity_table instances;
   catalog::catalog_ptr cat;
   entity_watchers<instance_watcher_actor, atom::workload> watchers;
+  // What lists filter and order on, per instance, kept as instances and the
+  // catalog change rather than worked out per request.
+  std::unordered_map<std::string, listed> listing;
 };
 
 instance_registry_actor::behavior_type

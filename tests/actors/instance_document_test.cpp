@@ -56,6 +56,7 @@ listed item_with(json& doc, const std::string& hostname, const std::string& stat
   l.doc = &doc;
   l.hostname = hostname;
   l.state = state;
+  l.current = state_of(doc);
   l.customer_name = customer;
   l.project_name = project;
   l.template_name = templ;
@@ -180,11 +181,13 @@ TEST(instance_document, ordering_by_every_field_and_alias) {
   auto hostnames = [&](std::multimap<std::string, std::string> params) {
     list_query q;
     EXPECT_FALSE(parse_list_query(params, q));
-    auto sorted = items;
+    std::vector<const listed*> sorted;
+    for (auto& i : items)
+      sorted.push_back(&i);
     order(sorted, q);
     std::string out;
-    for (auto& i : sorted)
-      out += i.hostname;
+    for (auto* i : sorted)
+      out += i->hostname;
     return out;
   };
   EXPECT_EQ(hostnames({}), "abc");
