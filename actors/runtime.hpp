@@ -35,8 +35,8 @@ public:
   runtime(const runtime&) = delete;
   runtime& operator=(const runtime&) = delete;
 
-  /// Sends `cmd` to the registry of `kind` ("host", ...) through a one-shot
-  /// gateway actor; `done` gets the reply (504 on timeout) on an actor thread.
+  /// Sends `cmd` to the registry of `kind` ("host", ...) through the gateway
+  /// actor; `done` gets the reply (504 on timeout) on an actor thread.
   void ask(const std::string& kind, api_command cmd, std::function<void(api_reply)> done);
   /// True when `kind` has a registry.
   bool serves(const std::string& kind) const;
