@@ -18,17 +18,20 @@ void change::remove(const std::string& kind, const std::string& id) {
 
 void change::emit(const domain_event& e) {
   auto when = now();
-  auto note = bus::make_notification(e.publisher, e.type, "INFO", e.payload, when);
+  // The payload (often a whole document) is serialized once, for the outbox
+  // and the event log alike.
+  auto payload = e.payload.is_null() ? std::string{"{}"} : e.payload.dump();
+  auto note = bus::make_notification(e.publisher, e.type, "INFO", nullptr, when);
   batch_.outbox.push_back({0, svc_->notification_exchange,
                            bus::routing_key(svc_->notification_topic, note.priority),
-                           note.message_id, bus::encode_v2(note)});
-  nlohmann::json data = {{"event_type", e.type},
-                         {"project_id", e.project},
-                         {"publisher_id", e.publisher},
-                         {"message_id", note.message_id},
-                         {"timestamp", timefmt::iso_micro(when)},
-                         {"payload", e.payload}};
-  batch_.events.push_back({0, e.type, e.project, timefmt::iso_micro(when), data.dump()});
+                           note.message_id, bus::encode_v2(note, payload)});
+  auto text = [](const std::string& s) { return nlohmann::json(s).dump(); };
+  auto time = timefmt::iso_micro(when);
+  // The fields in the order nlohmann writes an object's (sorted).
+  auto data = "{\"event_type\":" + text(e.type) + ",\"message_id\":" + text(note.message_id)
+              + ",\"payload\":" + payload + ",\"project_id\":" + text(e.project)
+              + ",\"publisher_id\":" + text(e.publisher) + ",\"timestamp\":" + text(time) + "}";
+  batch_.events.push_back({0, e.type, e.project, time, std::move(data)});
 }
 
 std::string change::command(const std::string& cloud, const std::string& type,

@@ -126,16 +126,20 @@ notification make_notification(const std::string& publisher_id,
 }
 
 std::string encode_v2(const notification& n) {
-  json inner = {
-      {"message_id", n.message_id},
-      {"publisher_id", n.publisher_id},
-      {"event_type", n.event_type},
-      {"priority", to_upper(n.priority)},
-      {"payload", n.payload.is_null() ? json::object() : n.payload},
-      {"timestamp", n.timestamp},
-  };
-  json outer = {{"oslo.version", "2.0"}, {"oslo.message", dump(inner)}};
-  return dump(outer);
+  return encode_v2(n, dump(n.payload.is_null() ? json::object() : n.payload));
+}
+
+std::string encode_v2(const notification& n, const std::string& payload_json) {
+  // The inner document's fields in the order nlohmann writes an object's
+  // (sorted), the payload spliced in as it is.
+  auto text = [](const std::string& s) { return dump(json(s)); };
+  std::string inner = "{\"event_type\":" + text(n.event_type)
+                      + ",\"message_id\":" + text(n.message_id)
+                      + ",\"payload\":" + payload_json
+                      + ",\"priority\":" + text(to_upper(n.priority))
+                      + ",\"publisher_id\":" + text(n.publisher_id)
+                      + ",\"timestamp\":" + text(n.timestamp) + "}";
+  return "{\"oslo.message\":" + text(inner) + ",\"oslo.version\":\"2.0\"}";
 }
 
 std::optional<notification> decode(const std::string& body, std::string& error) {

@@ -17,6 +17,9 @@ notification make_notification(const std::string& publisher_id,
 
 /// The v2 wire body: {"oslo.version": "2.0", "oslo.message": "<inner JSON>"}.
 std::string encode_v2(const notification& n);
+/// The same around a payload already serialized (`payload_json`), so that a
+/// large payload is written once: `n.payload` is not read.
+std::string encode_v2(const notification& n, const std::string& payload_json);
 
 /// Decodes a wire body: the v2 envelope, or a bare 1.0 document. On failure
 /// returns nothing and says why in `error` (not JSON, no event_type, a field
