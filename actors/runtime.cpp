@@ -33,7 +33,7 @@ std::unique_ptr<caf::actor_system_config> make_config(const runtime_options& opt
   return cfg;
 }
 
-api_reply bridge_failure(const caf::error& e) {
+api_reply request_failure(const caf::error& e) {
   if (e == caf::sec::request_timeout)
     return api_reply::fail(504, "The request timed out inside Steward");
   return api_reply::fail(503, "The request could not be served: " + to_string(e));
@@ -51,7 +51,7 @@ caf::behavior api_gateway(caf::event_based_actor* self,
       auto done = std::move(r.done);
       self->request(target, timeout, std::move(r.command))
         .then([done](api_reply& reply) { done(std::move(reply)); },
-              [done](caf::error& e) { done(bridge_failure(e)); });
+              [done](caf::error& e) { done(request_failure(e)); });
     },
   };
 }
