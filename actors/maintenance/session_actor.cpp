@@ -37,8 +37,9 @@ void mark_host(session_ptr self, const std::string& host_id, bool in_maintenance
           [](caf::error& e) { LOG_ERROR("maintenance", "marking a host failed: " << to_string(e)); });
 }
 
-// The inventory says which hosts are under maintenance; after a restart the
-// marks of a step whose write landed but whose marks did not are sent again.
+// The inventory says which hosts are under maintenance; when the session gets
+// its view (after a restart too) the marks of a step whose write landed but
+// whose marks did not are sent again.
 void reconcile_marks(session_ptr self) {
   auto& s = doc_of(self);
   auto id = text_field(s, "session_id");
@@ -78,10 +79,8 @@ void look(session_ptr self) {
     return;
   auto next = doc_of(self);
   effects fx;
-  if (!advance(next, st.world, now(), st.svc->maintenance, fx)) {
-    reconcile_marks(self);
+  if (!advance(next, st.world, now(), st.svc->maintenance, fx))
     return arm(self);
-  }
   LOG_INFO("maintenance", text_field(next, "session_id") << ": " << text_field(next, "state"));
   commit(self, std::move(next), fx, [=](commit_ack& ack) {
     if (ack.ok)
@@ -167,6 +166,7 @@ session_actor_impl(session_ptr self, const actor_services* svc, registry_actor r
     [=](atom::workload, world_view& view) {
       self->state.world = std::move(view);
       self->state.has_world = true;
+      reconcile_marks(self); // once: a restart may have come between a step and its marks
       look(self);
     },
     [=](atom::workload, world_change& c) {
