@@ -92,10 +92,6 @@ entity_actor spawn_entity(Self* self, entity_table& table, Impl impl, const enti
 }
 
 /// Gives the memory the stored rows took while recovering back to the
-/// system (glibc keeps freed memory otherwise).
-void release_free_memory();
-
-/// Gives the memory the stored rows took while recovering back to the
 /// system (glibc would keep it otherwise).
 void release_free_memory();
 

@@ -3,6 +3,9 @@
 // group-commit rate: the limit for durable writes.
 //   bench-load-store DB --leases N --instances N     fill the store
 //   bench-load-store DB --insert-rate N              N lease-sized writes, 256 in flight
+//   bench-load-store DB --timers N --due-in S --window W
+//                                   N leases, each on a host of its own, whose
+//                                   starts fall due within W seconds from now + S
 // Prints one JSON object with what it did and how fast.
 #include <atomic>
 #include <chrono>
@@ -15,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "actors/lease/lease_dates.hpp"
 #include "actors/lease/lease_document.hpp"
 #include "common/clock.hpp"
 #include "common/ids.hpp"
@@ -87,6 +91,28 @@ json make_lease_doc(std::size_t i, const std::vector<std::string>& projects) {
   return doc;
 }
 
+// A lease whose start falls due at `due` (to the microsecond: the API takes
+// minutes, but a timer does not care), on a host no other lease holds, so that
+// nothing but its timer decides when it starts. No before-end event.
+json make_timer_lease_doc(std::size_t i, sys_time due, const std::vector<std::string>& projects) {
+  json body = {{"name", "timer-" + std::to_string(i)},
+               {"start_date", minute_text(due)},
+               {"end_date", minute_text(due + std::chrono::hours{1})},
+               {"reservations", {{{"resource_type", "physical:host"}, {"min", 1}, {"max", 1},
+                                  {"hypervisor_properties", ""}, {"resource_properties", ""}}}}};
+  json doc;
+  std::vector<lease::host_reservation> wanted;
+  if (auto r = lease::make_lease(body, now(), 0, projects[i % projects.size()], "bench", doc, wanted))
+    throw std::runtime_error(r->message);
+  doc["start_date"] = lease::show_date(due);
+  for (auto& e : doc["events"])
+    if (e["event_type"] == "start_lease")
+      e["time"] = lease::show_date(due);
+  auto host = "timer-host-" + std::to_string(i);
+  doc["reservations"][0]["hosts"] = {{{"id", host}, {"hypervisor_hostname", host}}};
+  return doc;
+}
+
 // Instance i of the embedded workload's catalog, on compute-1..4.
 json make_instance_doc(std::size_t i, const json& workload) {
   auto& model = workload["instances"][i % workload["instances"].size()];
@@ -128,11 +154,12 @@ store::write_batch upsert(const std::string& kind, const std::string& id, const 
 
 int main(int argc, char** argv) {
   if (argc < 4) {
-    std::cerr << "usage: bench-load-store DB (--leases N --instances N | --insert-rate N)\n";
+    std::cerr << "usage: bench-load-store DB (--leases N --instances N | --insert-rate N\n"
+                 "                           | --timers N --due-in S --window W)\n";
     return 2;
   }
   std::string db_path = argv[1];
-  std::size_t leases = 0, instances = 0, insert_rate = 0;
+  std::size_t leases = 0, instances = 0, insert_rate = 0, timers = 0, due_in = 60, window = 10;
   for (int i = 2; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     auto n = static_cast<std::size_t>(std::atoll(argv[i + 1]));
@@ -142,6 +169,12 @@ int main(int argc, char** argv) {
       instances = n;
     else if (flag == "--insert-rate")
       insert_rate = n;
+    else if (flag == "--timers")
+      timers = n;
+    else if (flag == "--due-in")
+      due_in = n;
+    else if (flag == "--window")
+      window = n;
   }
   store::store_options opts;
   opts.connection = "sqlite:///" + db_path;  // sqlite:////abs/path for an absolute one
@@ -173,6 +206,17 @@ int main(int argc, char** argv) {
         return upsert("lease", doc["id"], doc["project_id"], doc);
       });
       out["leases"] = leases;
+    }
+    if (timers) {
+      // Spread evenly over the window, from its first microsecond to its last.
+      auto first = now() + std::chrono::seconds{due_in};
+      auto step = std::chrono::microseconds{static_cast<long>(window * 1000000 / timers)};
+      out["timer_seconds"] = write_all(*db, timers, [&](std::size_t i) {
+        auto doc = make_timer_lease_doc(i, first + step * static_cast<long>(i), projects);
+        return upsert("lease", doc["id"], doc["project_id"], doc);
+      });
+      out["timers"] = timers;
+      out["first_due"] = timefmt::iso_micro(first);
     }
     if (instances) {
       out["instance_seconds"] = write_all(*db, instances, [&](std::size_t i) {

@@ -14,7 +14,8 @@ cd "$(dirname "$0")/.."
 root=$PWD
 bash scripts/setup.sh bench
 cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DSTEWARD_TESTS=OFF -DSTEWARD_BENCH=ON >/dev/null
-cmake --build build-release --target stewardd bench-bare-server bench-load-store -j "$(nproc)"
+cmake --build build-release --target stewardd bench-bare-server bench-load-store \
+  bench-timer-lateness -j "$(nproc)"
 STEWARD_TEST_VHOST=steward-bench bash scripts/rabbitmq.sh start
 
 sizes=${STEWARD_BENCH_SIZES:-"1000 10000 100000"}
@@ -35,6 +36,7 @@ cleanup() {
 trap cleanup EXIT
 
 now() { date +%s.%N; }
+json_field() { sed -n "s/.*\"$1\":\([^,}]*\).*/\1/p"; }
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 
 # wrk, reduced to "requests/s p50 p99 non-2xx".
@@ -118,6 +120,23 @@ for n in $sizes; do
   rows+=("| $n + $n | $recovery s | $per_entity B ($doc_bytes B stored) | $lease_rps, $lease_p50 / $lease_p99 | $(pct "$lease_rps" "$bare_lease_rps") of $bare_lease_rps | $page_rps, $page_p50 / $page_p99 | $(pct "$page_rps" "$bare_page_rps") of $bare_page_rps | $post_rps, p99 $post_p99 ($post_bad refused) | $(pct "$post_rps" "${insert_rate%.*}") of ${insert_rate%.*} |")
 done
 
+# Timers: leases whose starts fall due evenly within 10 s, each on a host of
+# its own (so that nothing but its timer decides when it starts), loaded
+# before stewardd starts; then how late each start was, from the event log.
+timers=${STEWARD_BENCH_TIMERS:-100000}
+dir=$work/timers
+mkdir -p "$dir"
+echo "bench: $timers lease starts falling due within 10 s"
+"$bin/bench/bench-load-store" "$dir/steward.db" --timers "$timers" --due-in 30 --window 10 >/dev/null
+pid=$(start_stewardd "$dir"); pids+=("$pid")
+started() { sqlite3 "$dir/steward.db" "select count(*) from events where type = 'lease.event.start_lease'"; }
+deadline=$((SECONDS + 200))
+until [ "$(started)" -ge "$timers" ] || [ $SECONDS -ge $deadline ]; do sleep 1; done
+sleep 3  # a start recorded twice would be in by now
+kill "$pid"; wait "$pid" 2>/dev/null || true
+lateness=$("$bin/bench/bench-timer-lateness" "$dir/steward.db" "$timers")
+timer_row="| $timers starts due within 10 s | $(json_field p50_ms <<<"$lateness") ms | $(json_field p99_ms <<<"$lateness") ms | $(json_field max_ms <<<"$lateness") ms | $(json_field lost <<<"$lateness") | $(json_field twice <<<"$lateness") |"
+
 mkdir -p bench/results
 {
   echo "Steward benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(awk '/model name/ {sub(/.*: /, ""); print; exit}' /proc/cpuinfo)"
@@ -126,4 +145,8 @@ mkdir -p bench/results
   echo "| leases + instances | recovery | memory per entity | GET /v1/leases/{id}: req/s, p50 / p99 | of bare Beast | instances page: req/s, p50 / p99 | of bare Beast | POST /v1/leases: req/s | of raw group commit |"
   echo "|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${rows[@]}"
+  echo
+  echo "| timers | lateness p50 | p99 | max | lost | twice |"
+  echo "|---|---|---|---|---|---|"
+  echo "$timer_row"
 } | tee bench/results/latest.md
