@@ -416,10 +416,7 @@ bool can_operate(const access::caller& who, const json& doc) {
   return access::has_project_role(who, text_field(doc, "project"), access::role::admin);
 }
 
-namespace {
-
-// The member a filter or ordering names, chosen once per list rather than
-// per comparison.
+// Chosen once per list rather than per comparison.
 listed_field member_of(const std::string& field) {
   if (field == "state")
     return &listed::state;
@@ -433,8 +430,6 @@ listed_field member_of(const std::string& field) {
     return &listed::project_group_name;
   return &listed::hostname;
 }
-
-} // namespace
 
 std::optional<refusal> parse_list_query(const std::multimap<std::string, std::string>& q,
                                         list_query& out) {
@@ -502,8 +497,26 @@ bool contains_ignoring_case(const std::string& text, const std::string& needle) 
 
 const std::string& uuid_of(const listed& item) {
   static const std::string none;
+  if (item.uuid)
+    return *item.uuid;
   auto u = item.doc->find("uuid");
   return u != item.doc->end() && u->is_string() ? u->get_ref<const std::string&>() : none;
+}
+
+} // namespace
+
+namespace {
+
+// Names the whole project shares: its own and its customer's.
+bool names_project(listed_field member) {
+  return member == &listed::project_name || member == &listed::customer_name;
+}
+
+bool in_matching_group(const listed& item, const std::string& needle) {
+  for (auto& name : item.project_group_names)
+    if (contains_ignoring_case(name, needle))
+      return true;
+  return false;
 }
 
 } // namespace
@@ -514,28 +527,38 @@ bool matches(const listed& item, const list_query& q) {
   for (auto& [member, needle] : q.member_filters)
     if (!contains_ignoring_case(item.*member, needle))
       return false;
-  if (q.group_filter) {
-    for (auto& name : item.project_group_names)
-      if (contains_ignoring_case(name, *q.group_filter))
-        return true;
-    return false;
-  }
-  return true;
+  return !q.group_filter || in_matching_group(item, *q.group_filter);
+}
+
+bool matches_project(const listed& item, const list_query& q) {
+  for (auto& [member, needle] : q.member_filters)
+    if (names_project(member) && !contains_ignoring_case(item.*member, needle))
+      return false;
+  return !q.group_filter || in_matching_group(item, *q.group_filter);
+}
+
+bool filters_members(const list_query& q) {
+  for (auto& [member, needle] : q.member_filters)
+    if (!names_project(member))
+      return true;
+  return false;
+}
+
+bool ascending(const listed& a, const listed& b, listed_field field) {
+  auto& fa = a.*field;
+  auto& fb = b.*field;
+  if (fa != fb)
+    return fa < fb;
+  if (a.hostname != b.hostname)
+    return a.hostname < b.hostname;
+  return uuid_of(a) < uuid_of(b);
 }
 
 void order(std::vector<const listed*>& items, const list_query& q, std::size_t first,
            std::size_t count) {
   auto field = member_of(q.order_field);
-  auto before = [&](const listed* pa, const listed* pb) {
-    auto& a = *pa;
-    auto& b = *pb;
-    auto& fa = a.*field;
-    auto& fb = b.*field;
-    if (fa != fb)
-      return q.descending ? fb < fa : fa < fb;
-    if (a.hostname != b.hostname)
-      return a.hostname < b.hostname;
-    return uuid_of(a) < uuid_of(b);
+  auto before = [&](const listed* a, const listed* b) {
+    return q.descending ? ascending(*b, *a, field) : ascending(*a, *b, field);
   };
   first = std::min(first, items.size());
   auto end = items.begin() + static_cast<std::ptrdiff_t>(std::min(items.size() - first, count) + first);

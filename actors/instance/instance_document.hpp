@@ -50,6 +50,7 @@ nlohmann::json render(const nlohmann::json& doc, const catalog::catalog& cat,
 /// instance change (the registry keeps one per instance).
 struct listed {
   const nlohmann::json* doc;
+  const std::string* uuid = nullptr;  // the index's key; the document's otherwise
   std::string project;  // its id
   std::string hostname, state, customer_name, project_name, template_name;
   std::vector<std::string> project_group_names;
@@ -93,6 +94,17 @@ constexpr int64_t max_page_size = 100;
 std::optional<refusal> parse_list_query(const std::multimap<std::string, std::string>& q,
                                         list_query& out);
 bool matches(const listed& item, const list_query& q);
+/// The same, for the filters on what the instance's whole project shares
+/// (project, customer and project group names).
+bool matches_project(const listed& item, const list_query& q);
+/// Whether the query filters on something other than the instance's project
+/// (which the whole project shares) and its state.
+bool filters_members(const list_query& q);
+/// Whether `a` comes before `b` in ascending order of `field`, then
+/// hostname, then uuid: descending order is exactly the reverse.
+bool ascending(const listed& a, const listed& b, listed_field field);
+/// The member a filter or ordering names ("" = hostname).
+listed_field member_of(const std::string& field);
 /// Orders by the query's field (hostname, then uuid, break ties). Only the
 /// slice [first, first + count) is guaranteed in place afterwards: a page
 /// costs the list's length, not a sort of all of it.

@@ -15,7 +15,14 @@ using registry_ptr = instance_registry_actor::stateful_pointer<instance_registry
 using nlohmann::json;
 
 void list_entry(instance_registry_state& st, const entity_snapshot& snap) {
-  st.listing[snap.id] = describe(*snap.doc, *st.cat);
+  st.listing.put(snap.id, describe(*snap.doc, *st.cat));
+  st.shown.forget(snap.id);
+}
+
+// The instance as shown, rendered once until it or the catalog changes.
+const shown_cache::text_ptr& shown(instance_registry_state& st, const std::string& id,
+                                   const json& doc, const std::string& base) {
+  return st.shown.get(id, base, [&] { return render(doc, *st.cat, base).dump(); });
 }
 
 entity_actor spawn_instance(registry_ptr self, json doc, int64_t version, bool stored) {
@@ -31,6 +38,7 @@ entity_actor spawn_instance(registry_ptr self, json doc, int64_t version, bool s
 void forget(registry_ptr self, const std::string& id) {
   self->state.instances.erase(id);
   self->state.listing.erase(id);
+  self->state.shown.forget(id);
   self->state.watchers.removed(self, id);
 }
 
@@ -47,25 +55,27 @@ api_reply forbidden() {
   return refused({403, {{"detail", "You do not have permission to perform this action."}}});
 }
 
-api_reply list_instances(const instance_registry_state& st, const api_command& cmd) {
+api_reply list_instances(instance_registry_state& st, const api_command& cmd) {
   list_query q;
   if (auto r = parse_list_query(cmd.query, q))
     return refused(*r);
   auto& cat = *st.cat;
-  std::vector<const listed*> items;
-  for (auto& [id, item] : st.listing)
-    if (can_see(cmd.who, item, cat) && matches(item, q))
-      items.push_back(&item);
-  page_result page;
-  if (auto r = paginate(items.size(), q, page))
+  instance_index::page page;
+  auto visible = [&](const listed& item) { return can_see(cmd.who, item, cat); };
+  if (auto r = st.listing.list(q, visible, page))
     return refused(*r);
-  order(items, q, page.first, page.count);
-  json out = json::array();
-  for (std::size_t i = page.first; i < page.first + page.count; ++i)
-    out.push_back(render(*items[i]->doc, cat, cmd.base_url));
-  auto reply = api_reply::ok(std::move(out));
-  reply.headers.emplace_back("X-Result-Count", std::to_string(items.size()));
-  reply.headers.emplace_back("Link", link_header(cmd.base_url, "/api/instances/", cmd.query, page));
+  std::string out = "[";
+  for (auto* item : page.items) {
+    if (out.size() > 1)
+      out += ',';
+    out += *shown(st, *item->uuid, *item->doc, cmd.base_url);
+  }
+  out += ']';
+  api_reply reply;
+  reply.text = std::make_shared<const std::string>(std::move(out));
+  reply.headers.emplace_back("X-Result-Count", std::to_string(page.total));
+  reply.headers.emplace_back("Link",
+                             link_header(cmd.base_url, "/api/instances/", cmd.query, page.shown));
   return reply;
 }
 
@@ -125,10 +135,8 @@ instance_registry(registry_ptr self, const actor_services* svc, catalog::catalog
   stop_only_on_shutdown(self);
   self->set_down_handler([=](const caf::down_msg& msg) {
     auto id = self->state.instances.erase_actor(msg.source);
-    if (!id.empty()) {
-      self->state.listing.erase(id);
-      self->state.watchers.removed(self, id);
-    }
+    if (!id.empty())
+      forget(self, id);
   });
   return {
     [=](api_command& cmd) -> caf::result<api_reply> {
@@ -159,8 +167,11 @@ instance_registry(registry_ptr self, const actor_services* svc, catalog::catalog
       auto snap = st.instances.snapshot(cmd.id);
       if (!a || !snap || !can_see(cmd.who, *snap->doc, *st.cat))
         return not_found();
-      if (cmd.verb == "show")
-        return api_reply::ok(render(*snap->doc, *st.cat, cmd.base_url));
+      if (cmd.verb == "show") {
+        api_reply r;
+        r.text = shown(st, cmd.id, *snap->doc, cmd.base_url);
+        return r;
+      }
       if (cmd.verb != "show" && cmd.verb != "usage" && !can_operate(cmd.who, *snap->doc))
         return forbidden();
       if (cmd.verb == "resize")
@@ -186,6 +197,7 @@ instance_registry(registry_ptr self, const actor_services* svc, catalog::catalog
     [=](atom::catalog, catalog_snapshot& snap) {
       auto& st = self->state;
       st.cat = std::move(snap.value);
+      st.shown.clear();
       for (auto& [id, s] : st.instances.snapshots()) // names may have changed
         list_entry(st, s);
     },

@@ -9,7 +9,8 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/entity_table.hpp"
-#include "actors/instance/instance_document.hpp"
+#include "actors/instance/instance_index.hpp"
+#include "actors/shown_cache.hpp"
 #include "actors/services.hpp"
 
 namespace steward::instance {
@@ -22,7 +23,8 @@ struct instance_registry_state {
   entity_watchers<instance_watcher_actor, atom::workload> watchers;
   // What lists filter and order on, per instance, kept as instances and the
   // catalog change rather than worked out per request.
-  std::unordered_map<std::string, listed> listing;
+  instance_index listing;
+  shown_cache shown;  // instances rendered, per base URL
 };
 
 instance_registry_actor::behavior_type

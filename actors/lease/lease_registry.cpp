@@ -161,14 +161,14 @@ void release_starts(lease_registry_state& st) {
 
 // The lease's allocations follow its stored document.
 void rebook(lease_registry_state& st, const entity_snapshot& snap) {
-  st.shown.erase(snap.id);
+  st.shown.forget(snap.id);
   st.book.remove_lease(snap.id);
   book_lease(st.book, *snap.doc);
   release_starts(st);
 }
 
 void forget(lease_registry_state& st, const std::string& id) {
-  st.shown.erase(id);
+  st.shown.forget(id);
   st.leases.erase(id);
   st.book.remove_lease(id);
   release_starts(st);
@@ -229,11 +229,8 @@ caf::result<api_reply> serve_leases(registry_ptr self, api_command& cmd) {
   if (!a || !snap || !access::can_see_project(cmd.who, snap->project))
     return not_found(cmd.id);
   if (cmd.verb == "show") {
-    auto& text = st.shown[cmd.id];
-    if (!text)
-      text = std::make_shared<const std::string>("{\"lease\":" + snap->doc->dump() + "}");
     api_reply r;
-    r.text = text;
+    r.text = st.shown.get(cmd.id, "", [&] { return "{\"lease\":" + snap->doc->dump() + "}"; });
     return r;
   }
   return self->delegate(*a, std::move(cmd));

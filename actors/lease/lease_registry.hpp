@@ -17,6 +17,7 @@
 #include <caf/typed_response_promise.hpp>
 
 #include "actors/entity_table.hpp"
+#include "actors/shown_cache.hpp"
 #include "actors/lease/allocation_book.hpp"
 #include "actors/services.hpp"
 
@@ -30,9 +31,7 @@ struct lease_registry_state {
   std::map<std::string, document> hosts;   // inventory host id -> document
   std::set<std::string> busy_hosts;        // an enrollment change is in flight
   long last_host_number = 0;
-  // Shown leases, serialized once until they change: reads of a lease cost
-  // no copy of its document.
-  std::unordered_map<std::string, std::shared_ptr<const std::string>> shown;
+  shown_cache shown;
   // Starts held until an earlier lease on the same hosts has ended.
   std::vector<std::pair<std::string, caf::typed_response_promise<api_reply>>> held_starts;
 };
