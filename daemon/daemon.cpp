@@ -201,8 +201,10 @@ daemon::daemon(const config::settings& cfg) : parts_{std::make_unique<parts>()} 
   }
   if (p.cloud)
     p.cloud->start(); // it reports its whole state first: Steward learns the cloud
-  else
-    request_compute_sync(*p.db, cfg);
+  // Asked in any case: an embedded cloud over a broker may report before
+  // Steward's queue is bound on a first start (those reports are lost), and
+  // the outbox sends this only once it is.
+  request_compute_sync(*p.db, cfg);
 
   p.services.reset(new http::route_services{
     *p.actors, *p.db, *p.messaging,
