@@ -27,6 +27,7 @@ struct stewardd_on_rabbitmq : ::testing::Test {
   std::optional<bus::transport_url> url;
   std::string nova_exchange = "nova";
   std::string out_exchange = "openstack";
+  std::string command_exchange = bt::unique_name("steward.compute");
   std::string queue = bt::unique_name("steward.test.daemon");
   std::string dead_letter = bt::unique_name("steward.test.daemon-dl");
   bool durable = false;
@@ -39,8 +40,8 @@ struct stewardd_on_rabbitmq : ::testing::Test {
     if (!url)
       GTEST_SKIP() << "STEWARD_TEST_AMQP_URL is not set";
     dir.write("tokens.json", R"({"staff-token-0001": {"user_id": "root", "staff": true}})");
-    queues_to_delete = {queue, dead_letter};
-    exchanges_to_delete = {dead_letter};
+    queues_to_delete = {queue, dead_letter, command_exchange + ".sim.default"};
+    exchanges_to_delete = {dead_letter, command_exchange};
   }
   void TearDown() override {
     proc.reset();
@@ -52,7 +53,7 @@ struct stewardd_on_rabbitmq : ::testing::Test {
     for (auto& x : exchanges_to_delete)
       admin.delete_exchange(x);
   }
-  void start() {
+  void start(const std::string& compute_driver = "bus") {
     dir.write("steward.conf",
               "[DEFAULT]\nstate_dir = " + dir.path() + "\n"
               "[api]\nbind_port = 0\n"
@@ -61,7 +62,8 @@ struct stewardd_on_rabbitmq : ::testing::Test {
               "nova_exchange = " + nova_exchange + "\nnotification_exchange = " + out_exchange +
               "\nconsumer_queue = " + queue + "\ndead_letter = " + dead_letter +
               "\namqp_durable_queues = " + (durable ? "true" : "false") + "\n"
-              "[compute]\ndriver = bus\n");
+              "[compute]\ndriver = " + compute_driver + "\ncommand_exchange = " + command_exchange
+              + "\n");
     proc = std::make_unique<daemon_process>(
       std::vector<std::string>{"--config-file", dir.file("steward.conf")}, dir.file("log"));
     ASSERT_TRUE(eventually([&] { return http_call(proc->port(), "GET", "/readyz").status == 200; }))
@@ -149,6 +151,17 @@ TEST_F(stewardd_on_rabbitmq, an_oslo_listener_receives_steward_notifications) {
     EXPECT_EQ(j["payload"]["status"], "PENDING");
     break;
   }
+}
+
+// On a first start the embedded cloud may report before Steward's queue is
+// bound; Steward still learns the cloud (it asks once the queue is there).
+TEST_F(stewardd_on_rabbitmq, a_first_start_learns_the_embedded_cloud) {
+  start("simulated");
+  EXPECT_TRUE(eventually([&] {
+    auto r = call("GET", "/api/projects/");
+    return r.status == 200 && !r.json().empty();
+  })) << "the catalog never arrived";
+  EXPECT_TRUE(eventually([&] { return host_count() == 4; }));
 }
 
 TEST_F(stewardd_on_rabbitmq, nova_notifications_reach_the_inventory_and_junk_is_dead_lettered) {
