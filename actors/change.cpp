@@ -10,6 +10,11 @@ void change::upsert(const std::string& kind, const std::string& id,
                     const std::string& project, const nlohmann::json& doc,
                     int64_t version) {
   batch_.upserts.push_back({kind, id, project, doc.dump(), version});
+  document_row_ = batch_.upserts.size() - 1;
+  for (auto& a : awaiting_)
+    fill(a.event_row, a.outbox_row, a.type, a.project, a.publisher,
+         batch_.upserts[*document_row_].document);
+  awaiting_.clear();
 }
 
 void change::remove(const std::string& kind, const std::string& id) {
@@ -17,21 +22,45 @@ void change::remove(const std::string& kind, const std::string& id) {
 }
 
 void change::emit(const domain_event& e) {
+  emit_text(e.type, e.project, e.publisher, e.payload.is_null() ? "{}" : e.payload.dump());
+}
+
+void change::emit_document(const std::string& type, const std::string& project,
+                           const std::string& publisher) {
+  batch_.events.emplace_back();
+  batch_.outbox.emplace_back();
+  auto event_row = batch_.events.size() - 1, outbox_row = batch_.outbox.size() - 1;
+  if (document_row_)
+    fill(event_row, outbox_row, type, project, publisher,
+         batch_.upserts[*document_row_].document);
+  else
+    awaiting_.push_back({event_row, outbox_row, type, project, publisher});
+}
+
+void change::emit_text(const std::string& type, const std::string& project,
+                       const std::string& publisher, const std::string& payload) {
+  batch_.events.emplace_back();
+  batch_.outbox.emplace_back();
+  fill(batch_.events.size() - 1, batch_.outbox.size() - 1, type, project, publisher, payload);
+}
+
+// The event's two rows: the oslo notification for the outbox and the entry
+// of the event log, around one serialized payload.
+void change::fill(std::size_t event_row, std::size_t outbox_row, const std::string& type,
+                  const std::string& project, const std::string& publisher,
+                  const std::string& payload) {
   auto when = now();
-  // The payload (often a whole document) is serialized once, for the outbox
-  // and the event log alike.
-  auto payload = e.payload.is_null() ? std::string{"{}"} : e.payload.dump();
-  auto note = bus::make_notification(e.publisher, e.type, "INFO", nullptr, when);
-  batch_.outbox.push_back({0, svc_->notification_exchange,
-                           bus::routing_key(svc_->notification_topic, note.priority),
-                           note.message_id, bus::encode_v2(note, payload)});
+  auto note = bus::make_notification(publisher, type, "INFO", nullptr, when);
+  batch_.outbox[outbox_row] = {0, svc_->notification_exchange,
+                               bus::routing_key(svc_->notification_topic, note.priority),
+                               note.message_id, bus::encode_v2(note, payload)};
   auto text = [](const std::string& s) { return nlohmann::json(s).dump(); };
   auto time = timefmt::iso_micro(when);
   // The fields in the order nlohmann writes an object's (sorted).
-  auto data = "{\"event_type\":" + text(e.type) + ",\"message_id\":" + text(note.message_id)
-              + ",\"payload\":" + payload + ",\"project_id\":" + text(e.project)
-              + ",\"publisher_id\":" + text(e.publisher) + ",\"timestamp\":" + text(time) + "}";
-  batch_.events.push_back({0, e.type, e.project, time, std::move(data)});
+  auto data = "{\"event_type\":" + text(type) + ",\"message_id\":" + text(note.message_id)
+              + ",\"payload\":" + payload + ",\"project_id\":" + text(project)
+              + ",\"publisher_id\":" + text(publisher) + ",\"timestamp\":" + text(time) + "}";
+  batch_.events[event_row] = {0, type, project, time, std::move(data)};
 }
 
 std::string change::command(const std::string& cloud, const std::string& type,
@@ -48,6 +77,15 @@ std::string change::command(const std::string& cloud, const std::string& type,
 void change::consumed(const std::string& message_id) {
   if (!message_id.empty())
     batch_.processed.push_back(message_id);
+}
+
+store::write_batch change::take() {
+  // Events that waited for a document no upsert brought carry none.
+  for (auto& a : awaiting_)
+    fill(a.event_row, a.outbox_row, a.type, a.project, a.publisher, "{}");
+  awaiting_.clear();
+  document_row_.reset();
+  return std::move(batch_);
 }
 
 } // namespace steward

@@ -44,7 +44,7 @@ void store_document(Self* self, const entity_kind& k, change c, nlohmann::json n
   auto id = text_field(next, k.id_field);
   auto project = text_field(next, k.project_field);
   c.upsert(k.kind, id, project, next, st.version + 1);
-  c.emit({std::string{k.kind} + (st.stored ? ".update" : ".create"), project, k.publisher, next});
+  c.emit_document(std::string{k.kind} + (st.stored ? ".update" : ".create"), project, k.publisher);
   persist(self, st.svc->store, std::move(c), [=](commit_ack& ack) mutable {
     if (ack.ok) {
       auto& s = self->state;

@@ -77,9 +77,9 @@ void finish_event(lease_ptr self, const std::string& type, const json& instances
   change c{*self->state.svc};
   command_each(c, instances, command, text_field(next, "name"));
   auto project = text_field(next, "project_id");
-  c.emit({"lease.event." + type, project, lease_kind.publisher, next});
+  c.emit_document("lease.event." + type, project, lease_kind.publisher);
   if (type == "before_end_lease")
-    c.emit({"lease.event.before_end_lease.stop", project, lease_kind.publisher, next});
+    c.emit_document("lease.event.before_end_lease.stop", project, lease_kind.publisher);
   LOG_INFO("lease", text_field(next, "id") << ": " << type << " done, "
                                            << instances.size() << " instance command(s)");
   store_document(self, lease_kind, std::move(c), std::move(next), arm, [=](commit_ack& ack) {
