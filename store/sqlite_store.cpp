@@ -14,14 +14,27 @@ namespace steward::store {
 
 namespace {
 
-// A prepared statement that finalizes itself.
+sqlite3_stmt* prepare(sqlite3* db, const char* sql) {
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK)
+    throw std::runtime_error(std::string{"sqlite prepare: "} + sqlite3_errmsg(db));
+  return stmt;
+}
+
+// A prepared statement that finalizes itself, or one of a connection's
+// statements prepared once (statement_cache), reset for the next use.
 class statement {
 public:
-  statement(sqlite3* db, const char* sql) : db_{db} {
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK)
-      throw std::runtime_error(std::string{"sqlite prepare: "} + sqlite3_errmsg(db));
+  statement(sqlite3* db, const char* sql) : db_{db}, stmt_{prepare(db, sql)}, owned_{true} {}
+  statement(sqlite3* db, sqlite3_stmt* kept) : db_{db}, stmt_{kept}, owned_{false} {}
+  ~statement() {
+    if (owned_) {
+      sqlite3_finalize(stmt_);
+    } else {
+      sqlite3_reset(stmt_);
+      sqlite3_clear_bindings(stmt_);
+    }
   }
-  ~statement() { sqlite3_finalize(stmt_); }
   statement(const statement&) = delete;
   statement& operator=(const statement&) = delete;
 
@@ -58,6 +71,7 @@ public:
 private:
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
+  bool owned_;
 };
 
 void exec(sqlite3* db, const char* sql) {
@@ -155,6 +169,8 @@ void sqlite_store::close() {
     writer_.join();
   if (reader_.joinable())
     reader_.join();
+  writer_statements_.finalize_all();
+  read_statements_.finalize_all();
   for (auto db : {write_db_, read_db_, async_db_})
     sqlite3_close(db);
   write_db_ = read_db_ = async_db_ = nullptr;
@@ -202,20 +218,20 @@ void sqlite_store::commit_group(std::vector<pending_write>& group) {
   bool committed = false;
   std::string failure;
   try {
-    exec(write_db_, "BEGIN IMMEDIATE");
+    run_kept("BEGIN IMMEDIATE");
     for (std::size_t i = 0; i < group.size(); ++i) {
       // A savepoint per batch: one bad batch fails alone, the rest commit.
-      exec(write_db_, "SAVEPOINT batch");
+      run_kept("SAVEPOINT batch");
       try {
         apply(group[i].batch, results[i]);
-        exec(write_db_, "RELEASE batch");
+        run_kept("RELEASE batch");
       } catch (const std::exception& e) {
-        exec(write_db_, "ROLLBACK TO batch");
-        exec(write_db_, "RELEASE batch");
+        run_kept("ROLLBACK TO batch");
+        run_kept("RELEASE batch");
         results[i] = commit_result{false, e.what(), {}, false};
       }
     }
-    exec(write_db_, "COMMIT");
+    run_kept("COMMIT");
     committed = true;
   } catch (const std::exception& e) {
     failure = e.what();
@@ -242,46 +258,65 @@ void sqlite_store::commit_group(std::vector<pending_write>& group) {
     prune();
 }
 
-void sqlite_store::apply(const write_batch& b, commit_result& result) {
+sqlite3_stmt* sqlite_store::statement_cache::get(sqlite3* db, const char* sql) {
+  auto& stmt = kept[sql];
+  if (!stmt)
+    stmt = prepare(db, sql);
+  return stmt;
+}
+
+void sqlite_store::statement_cache::finalize_all() {
+  for (auto& [sql, stmt] : kept)
+    sqlite3_finalize(stmt);
+  kept.clear();
+}
+
+void sqlite_store::run_kept(const char* sql) {
+  statement{write_db_, writer_statements_.get(write_db_, sql)}.run();
+}
+
+// Statements are the writer's, prepared once: a batch costs no SQL parsing.
+void sqlite_store::apply(write_batch& b, commit_result& result) {
+  auto kept = [this](const char* sql) { return writer_statements_.get(write_db_, sql); };
   if (!b.upserts.empty()) {
-    statement st{write_db_,
+    statement st{write_db_, kept(
                  "INSERT INTO entities (kind, id, project, document, version) "
                  "VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, id) DO UPDATE SET "
                  "project = excluded.project, document = excluded.document, "
-                 "version = excluded.version"};
+                 "version = excluded.version")};
     for (auto& e : b.upserts)
       st.bind(1, e.kind).bind(2, e.id).bind(3, e.project).bind(4, e.document)
         .bind(5, e.version).run();
   }
   if (!b.deletes.empty()) {
-    statement st{write_db_, "DELETE FROM entities WHERE kind = ? AND id = ?"};
+    statement st{write_db_, kept("DELETE FROM entities WHERE kind = ? AND id = ?")};
     for (auto& [kind, id] : b.deletes)
       st.bind(1, kind).bind(2, id).run();
   }
   if (!b.events.empty()) {
     statement st{write_db_,
-                 "INSERT INTO events (type, project, time, data) VALUES (?, ?, ?, ?)"};
-    for (auto e : b.events) {
+                 kept("INSERT INTO events (type, project, time, data) VALUES (?, ?, ?, ?)")};
+    for (auto& e : b.events) {
       st.bind(1, e.type).bind(2, e.project).bind(3, e.time).bind(4, e.data).run();
       e.id = static_cast<uint64_t>(sqlite3_last_insert_rowid(write_db_));
       result.events.push_back(std::move(e));
     }
   }
   if (!b.outbox.empty()) {
-    statement st{write_db_, "INSERT INTO outbox (exchange, routing_key, message_id, body) "
-                            "VALUES (?, ?, ?, ?)"};
+    statement st{write_db_, kept("INSERT INTO outbox (exchange, routing_key, message_id, body) "
+                                 "VALUES (?, ?, ?, ?)")};
     for (auto& o : b.outbox)
       st.bind(1, o.exchange).bind(2, o.routing_key).bind(3, o.message_id)
         .bind(4, o.body).run();
     result.outbox_written = true;
   }
   if (!b.processed.empty()) {
-    statement st{write_db_, "INSERT OR IGNORE INTO processed (message_id) VALUES (?)"};
+    statement st{write_db_, kept("INSERT OR IGNORE INTO processed (message_id) VALUES (?)")};
     for (auto& id : b.processed)
       st.bind(1, id).run();
   }
   if (!b.confirmed.empty()) {
-    statement st{write_db_, "DELETE FROM outbox WHERE id = ?"};
+    statement st{write_db_, kept("DELETE FROM outbox WHERE id = ?")};
     for (auto id : b.confirmed)
       st.bind(1, id).run();
   }
@@ -379,8 +414,9 @@ void sqlite_store::reader_loop() {
 
 std::vector<bus::outbound> sqlite_store::pending_outbox(int64_t after_id, std::size_t limit) {
   std::lock_guard<std::mutex> guard{read_mtx_};
-  statement st{read_db_, "SELECT id, exchange, routing_key, message_id, body FROM outbox "
-                         "WHERE id > ? ORDER BY id LIMIT ?"};
+  statement st{read_db_, read_statements_.get(read_db_,
+                                               "SELECT id, exchange, routing_key, message_id, "
+                                               "body FROM outbox WHERE id > ? ORDER BY id LIMIT ?")};
   st.bind(1, after_id).bind(2, static_cast<int64_t>(limit));
   std::vector<bus::outbound> out;
   while (st.step())

@@ -5,10 +5,12 @@
 #include <deque>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 
 #include "store/store.hpp"
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace steward::store {
 
@@ -47,7 +49,16 @@ private:
   void writer_loop();
   void reader_loop();
   void commit_group(std::vector<pending_write>& group);
-  void apply(const write_batch& batch, commit_result& result);
+  void apply(write_batch& batch, commit_result& result);
+  void run_kept(const char* sql);
+
+  /// A connection's statements, each prepared on first use (`sql` is a
+  /// literal: its address is the key) and kept until close.
+  struct statement_cache {
+    sqlite3_stmt* get(sqlite3* db, const char* sql);
+    void finalize_all();
+    std::unordered_map<const char*, sqlite3_stmt*> kept;
+  };
   void prune();
 
   std::string path_;
@@ -55,6 +66,8 @@ private:
   sqlite3* write_db_ = nullptr;
   sqlite3* read_db_ = nullptr;   // blocking reads, guarded by read_mtx_
   sqlite3* async_db_ = nullptr;  // reader thread only
+  statement_cache writer_statements_;  // writer thread only
+  statement_cache read_statements_;    // guarded by read_mtx_
   std::mutex read_mtx_;
 
   std::mutex mtx_;
