@@ -32,10 +32,20 @@ struct pending_ack {
 };
 
 // Shared with every ack_fn handed out, so that a late ack (after stop(), even
-// after the bus is gone) is harmless.
+// after the bus is gone) is harmless. An ack wakes the consumer thread
+// (`wake_fd`, an eventfd it polls beside the socket): with every prefetched
+// message waiting for its ack the broker sends nothing, and the acks would
+// wait for the poll's timeout otherwise.
 struct ack_box {
+  ack_box();
+  ~ack_box();
+  ack_box(const ack_box&) = delete;
+  ack_box& operator=(const ack_box&) = delete;
+  void add(pending_ack a);
+
   std::mutex m;
   std::vector<pending_ack> acks;
+  int wake_fd = -1;
 };
 
 struct publish_state; // amqp_publisher.cpp
@@ -133,6 +143,7 @@ struct amqp_bus::impl {
   std::string handle_delivery(detail::connection& conn, const amqp_envelope_t& env);
   ack_fn make_ack(uint64_t tag);
   std::string flush_acks(detail::connection& conn);
+  void wait_for_delivery_or_ack(detail::connection& conn, milliseconds limit);
   std::string handle_other_frame(detail::connection& conn);
 
   // ----- publisher (amqp_publisher.cpp) -----------------------------------

@@ -1,6 +1,9 @@
 // The consumer thread of amqp_bus: our own durable queue, manual acks,
 // malformed messages into the dead-letter exchange.
 #include <amqp.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <exception>
@@ -29,6 +32,30 @@ namespace {
 constexpr milliseconds poll_interval{100};
 
 } // namespace
+
+namespace detail {
+
+ack_box::ack_box() : wake_fd{eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)} {}
+
+ack_box::~ack_box() {
+  if (wake_fd >= 0)
+    close(wake_fd);
+}
+
+void ack_box::add(pending_ack a) {
+  bool first;
+  {
+    std::lock_guard<std::mutex> l(m);
+    first = acks.empty();
+    acks.push_back(a);
+  }
+  if (first && wake_fd >= 0) {
+    uint64_t one = 1;
+    [[maybe_unused]] auto n = write(wake_fd, &one, sizeof one);
+  }
+}
+
+} // namespace detail
 
 void amqp_bus::impl::consumer_main() {
   backoff delay(opts.reconnect_min, opts.reconnect_max);
@@ -93,9 +120,11 @@ std::string amqp_bus::impl::consume(connection& conn) {
   while (!stopping) {
     if (auto e = flush_acks(conn); !e.empty()) return e;
     amqp_maybe_release_buffers(conn.get());
+    wait_for_delivery_or_ack(conn, poll_interval);
+    // Takes what arrived; also sends a heartbeat when one is due.
     amqp_envelope_t envelope;
-    timeval wait = to_timeval(poll_interval);
-    amqp_rpc_reply_t r = amqp_consume_message(conn.get(), &envelope, &wait, 0);
+    timeval now = to_timeval(milliseconds(0));
+    amqp_rpc_reply_t r = amqp_consume_message(conn.get(), &envelope, &now, 0);
     std::string error;
     if (r.reply_type == AMQP_RESPONSE_NORMAL) {
       error = handle_delivery(conn, envelope);
@@ -141,9 +170,20 @@ ack_fn amqp_bus::impl::make_ack(uint64_t tag) {
   auto once = std::make_shared<std::atomic<bool>>(false);
   return [box, gen, tag, once] {
     if (once->exchange(true)) return;  // a second ack would close the channel
-    std::lock_guard<std::mutex> l(box->m);
-    box->acks.push_back(pending_ack{gen, tag});
+    box->add(pending_ack{gen, tag});
   };
+}
+
+// Returns when the broker sent something, the receiver acked, or `limit`
+// passed, whichever is first.
+void amqp_bus::impl::wait_for_delivery_or_ack(connection& conn, milliseconds limit) {
+  if (amqp_data_in_buffer(conn.get()) || amqp_frames_enqueued(conn.get()))
+    return;
+  pollfd fds[2] = {{amqp_get_sockfd(conn.get()), POLLIN, 0}, {acks->wake_fd, POLLIN, 0}};
+  if (poll(fds, 2, static_cast<int>(limit.count())) > 0 && (fds[1].revents & POLLIN)) {
+    uint64_t count;
+    [[maybe_unused]] auto n = read(acks->wake_fd, &count, sizeof count);
+  }
 }
 
 // Sends the acks the receiver gave since the last call. Tags from an
