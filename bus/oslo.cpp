@@ -164,4 +164,9 @@ std::string routing_key(const std::string& topic, const std::string& priority) {
   return topic + "." + to_lower(priority);
 }
 
+const nlohmann::json& object_data(const nlohmann::json& payload) {
+  auto data = payload.find("nova_object.data");
+  return data != payload.end() && data->is_object() ? *data : payload;
+}
+
 } // namespace steward::bus

@@ -30,4 +30,8 @@ std::optional<notification> decode(const std::string& body, std::string& error);
 /// "notifications" + "INFO" -> "notifications.info".
 std::string routing_key(const std::string& topic, const std::string& priority);
 
+/// A Nova versioned payload's object data ({"nova_object.data": {...}}), or
+/// the payload itself when it is bare. Not a copy.
+const nlohmann::json& object_data(const nlohmann::json& payload);
+
 } // namespace steward::bus

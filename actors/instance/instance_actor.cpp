@@ -1,6 +1,7 @@
 #include "actors/instance/instance_actor.hpp"
 
 #include "actors/timers.hpp"
+#include "bus/oslo.hpp"
 #include "common/json_fields.hpp"
 #include "common/log.hpp"
 #include "common/time_format.hpp"
@@ -32,11 +33,6 @@ void arm(instance_ptr self) {
 void set_state(json& doc, transition t) {
   auto to = next(state_of(doc), t);
   doc["state"] = symbol(to ? *to : state::erred);
-}
-
-json nova_data(const bus::notification& note) {
-  auto d = note.payload.find("nova_object.data");
-  return d != note.payload.end() && d->is_object() ? *d : note.payload;
 }
 
 
@@ -150,7 +146,7 @@ void apply_flavor(json& doc, const json& data) {
   auto f = data.find("flavor");
   if (f == data.end() || !f->is_object())
     return;
-  auto fd = f->value("nova_object.data", *f);
+  auto& fd = bus::object_data(*f);
   doc["flavor"] = text_field(fd, "flavorid", text_field(doc, "flavor"));
   doc["flavor_name"] = text_field(fd, "name", text_field(doc, "flavor_name"));
   doc["cores"] = int_field(fd, "vcpus", int_field(doc, "cores"));
@@ -159,10 +155,10 @@ void apply_flavor(json& doc, const json& data) {
 
 // Applies an outcome notification to `doc`; returns false when it changes
 // nothing worth storing.
-bool apply_outcome(json& doc, const bus::notification& note, bool& gone) {
-  auto data = nova_data(note);
-  auto type = note.event_type;
-  auto before = doc;
+// `doc` starts as a copy of `before`.
+bool apply_outcome(json& doc, const json& before, const bus::notification& note, bool& gone) {
+  auto& data = bus::object_data(note.payload);
+  auto& type = note.event_type;
   auto s = state_of(doc);
   if (data.contains("host") && data["host"].is_string() && !data["host"].get<std::string>().empty())
     doc["host"] = data["host"];
@@ -178,7 +174,7 @@ bool apply_outcome(json& doc, const bus::notification& note, bool& gone) {
     doc["start_time"] = timefmt::iso_micro(now());
     if (doc["internal_ips"].empty())
       for (auto& ip : data.value("ip_addresses", json::array()))
-        doc["internal_ips"].push_back(text_field(ip.value("nova_object.data", ip), "address"));
+        doc["internal_ips"].push_back(text_field(bus::object_data(ip), "address"));
   } else if (type == "instance.power_on.end" && s == state::starting) {
     set_state(doc, transition::set_online);
     doc["start_time"] = timefmt::iso_micro(now());
@@ -275,7 +271,7 @@ instance_actor(instance_ptr self, const actor_services* svc, registry_actor regi
     [=](atom::notify, bus::notification& note) -> caf::result<atom::done> {
       auto& st = self->state;
       if (note.event_type == "instance.usage") {
-        auto data = nova_data(note);
+        auto& data = bus::object_data(note.payload);
         st.samples.push_back({timefmt::unix_seconds(now()), number_field(data, "cpu_util"),
                               number_field(data, "memory_mb"), number_field(data, "disk_gb")});
         if (st.samples.size() > max_usage_samples)
@@ -284,7 +280,7 @@ instance_actor(instance_ptr self, const actor_services* svc, registry_actor regi
       }
       auto next = *st.doc;
       bool gone = false;
-      if (!apply_outcome(next, note, gone) && st.stored)
+      if (!apply_outcome(next, *st.doc, note, gone) && st.stored)
         return atom::done_v;
       return apply_notification(self, instance_kind, note, std::move(next), gone, arm);
     },

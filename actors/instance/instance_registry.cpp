@@ -4,6 +4,7 @@
 
 #include "actors/instance/instance_actor.hpp"
 #include "actors/instance/instance_document.hpp"
+#include "bus/oslo.hpp"
 #include "common/json_fields.hpp"
 #include "common/log.hpp"
 
@@ -118,11 +119,6 @@ json instances_on(const instance_registry_state& st, const json& hostnames) {
   return out;
 }
 
-json nova_data(const bus::notification& note) {
-  auto d = note.payload.find("nova_object.data");
-  return d != note.payload.end() && d->is_object() ? *d : note.payload;
-}
-
 } // namespace
 
 instance_registry_actor::behavior_type
@@ -180,7 +176,7 @@ instance_registry(registry_ptr self, const actor_services* svc, catalog::catalog
       return self->delegate(*a, std::move(cmd));
     },
     [=](atom::notify, bus::notification& note) -> caf::result<atom::done> {
-      auto data = nova_data(note);
+      auto& data = bus::object_data(note.payload);
       auto id = text_field(data, "uuid");
       if (id.empty())
         return atom::done_v;

@@ -2,6 +2,7 @@
 
 #include "actors/inventory/host_document.hpp"
 #include "actors/timers.hpp"
+#include "bus/oslo.hpp"
 #include "common/log.hpp"
 
 namespace steward::inventory {
@@ -41,12 +42,6 @@ caf::result<api_reply> store_and_show(host_ptr self, json next) {
     rp.deliver(ack.ok ? host_reply(self) : stored_failure(ack));
   });
   return rp;
-}
-
-// Nova's versioned payload: {"nova_object.data": {...}} (or the bare data).
-json service_data(const json& payload) {
-  auto data = payload.find("nova_object.data");
-  return data != payload.end() && data->is_object() ? *data : payload;
 }
 
 } // namespace
@@ -111,7 +106,7 @@ host_actor(host_ptr self, const actor_services* svc, registry_actor registry, do
     [=](atom::notify, bus::notification& note) -> caf::result<atom::done> {
       auto next = *self->state.doc;
       bool is_delete = note.event_type == "service.delete";
-      if (!is_delete && !apply_service_status(next, service_data(note.payload), now())
+      if (!is_delete && !apply_service_status(next, bus::object_data(note.payload), now())
           && self->state.stored)
         return atom::done_v;
       return apply_notification(self, host_kind, note, std::move(next), is_delete, arm);

@@ -2,6 +2,7 @@
 
 #include "actors/inventory/host_actor.hpp"
 #include "actors/inventory/host_document.hpp"
+#include "bus/oslo.hpp"
 #include "common/json_fields.hpp"
 #include "common/log.hpp"
 
@@ -101,7 +102,7 @@ host_registry(registry_ptr self, const actor_services* svc,
       return self->delegate(*a, std::move(cmd));
     },
     [=](atom::notify, bus::notification& note) -> caf::result<atom::done> {
-      auto data = note.payload.value("nova_object.data", note.payload);
+      auto& data = bus::object_data(note.payload);
       if (text_field(data, "binary") != "nova-compute" || !data.contains("host")
           || !data["host"].is_string())
         return atom::done_v;
