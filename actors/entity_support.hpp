@@ -45,7 +45,7 @@ void store_document(Self* self, const entity_kind& k, change c, nlohmann::json n
   auto project = text_field(next, k.project_field);
   c.upsert(k.kind, id, project, next, st.version + 1);
   c.emit_document(std::string{k.kind} + (st.stored ? ".update" : ".create"), project, k.publisher);
-  persist(self, st.svc->store, std::move(c), [=](commit_ack& ack) mutable {
+  auto stored = [self, id, project, rearm, then, next = std::move(next)](commit_ack& ack) mutable {
     if (ack.ok) {
       auto& s = self->state;
       s.doc = std::make_shared<const nlohmann::json>(std::move(next));
@@ -55,7 +55,8 @@ void store_document(Self* self, const entity_kind& k, change c, nlohmann::json n
       rearm(self);
     }
     then(ack);
-  });
+  };
+  persist(self, st.svc->store, std::move(c), std::move(stored));
 }
 
 /// The answer when an entity's write did not reach the disk.
