@@ -156,6 +156,9 @@ TEST_F(stewardd_on_rabbitmq, an_oslo_listener_receives_steward_notifications) {
 // On a first start the embedded cloud may report before Steward's queue is
 // bound; Steward still learns the cloud (it asks once the queue is there).
 TEST_F(stewardd_on_rabbitmq, a_first_start_learns_the_embedded_cloud) {
+  // Its own exchange: the cloud's reports would reach other tests' queues.
+  nova_exchange = bt::unique_name("nova");
+  exchanges_to_delete.push_back(nova_exchange);
   start("simulated");
   EXPECT_TRUE(eventually([&] {
     auto r = call("GET", "/api/projects/");
