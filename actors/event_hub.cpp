@@ -24,14 +24,39 @@ namespace {
 
 using hub_ptr = event_hub_actor::stateful_pointer<event_hub_state>;
 
+// One event as SSE text, formatted for the first client that takes it and
+// shared by the others.
+class formatted_event {
+public:
+  explicit formatted_event(const store::event_record& e) : event_{&e} {}
+  const store::event_record& event() const { return *event_; }
+  const http::event_stream::frame& frame() {
+    if (!frame_)
+      frame_ = std::make_shared<const std::string>(
+        http::format_sse(event_->id, event_->type, event_->data));
+    return frame_;
+  }
+
+private:
+  const store::event_record* event_;
+  http::event_stream::frame frame_;
+};
+
 // Passes one event to a client; false when the client is gone or overflowed.
-bool deliver(event_subscriber& s, const store::event_record& e) {
+bool deliver(event_subscriber& s, formatted_event& f) {
+  auto& e = f.event();
   if (e.id <= s.last_seen)
     return true;
   s.last_seen = e.id;
   if (!s.filter.matches(e))
     return true;
-  return s.stream->push_event(e.id, e.type, e.data);
+  return s.stream->push_frame(f.frame());
+}
+
+// The same for events of this client only (catching up).
+bool deliver(event_subscriber& s, const store::event_record& e) {
+  formatted_event f{e};
+  return deliver(s, f);
 }
 
 void request_page(hub_ptr self, uint64_t id, uint64_t after) {
@@ -74,6 +99,7 @@ event_hub(event_hub_actor::stateful_pointer<event_hub_state> self, store::store*
     },
     [=](atom::unsubscribe, uint64_t id) { self->state.subscribers.erase(id); },
     [=](atom::committed, committed_events& batch) {
+      std::vector<formatted_event> events(batch.events.begin(), batch.events.end());
       std::vector<uint64_t> gone;
       for (auto& [id, s] : self->state.subscribers) {
         if (!s.live) {
@@ -87,7 +113,7 @@ event_hub(event_hub_actor::stateful_pointer<event_hub_state> self, store::store*
           }
           continue;
         }
-        for (auto& e : batch.events)
+        for (auto& e : events)
           if (!deliver(s, e)) {
             gone.push_back(id);
             break;

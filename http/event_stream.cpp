@@ -11,8 +11,12 @@ bool event_stream::push_event(uint64_t id, const std::string& type, const std::s
 }
 
 bool event_stream::push_raw(std::string text) {
+  return push_frame(std::make_shared<const std::string>(std::move(text)));
+}
+
+bool event_stream::push_frame(frame f) {
   std::unique_lock<std::mutex> lock{mtx_};
-  return push_locked(std::move(text), lock);
+  return push_locked(std::move(f), lock);
 }
 
 void event_stream::finish() {
@@ -35,15 +39,23 @@ void event_stream::attach(std::function<void()> wake) {
     wake();
 }
 
-bool event_stream::drain(std::string& out) {
+bool event_stream::drain(std::vector<frame>& out) {
   std::lock_guard<std::mutex> guard{mtx_};
   bool moved = !queue_.empty();
-  for (auto& chunk : queue_)
-    out += chunk;
+  for (auto& f : queue_)
+    out.push_back(std::move(f));
   queue_.clear();
   // Something moved is still to be written, even on an ended stream; the
   // next drain, with nothing left, reports the end.
   return moved || !closed_;
+}
+
+bool event_stream::drain(std::string& out) {
+  std::vector<frame> frames;
+  bool open = drain(frames);
+  for (auto& f : frames)
+    out += *f;
+  return open;
 }
 
 void event_stream::close() {
@@ -80,7 +92,7 @@ void event_stream::on_close(std::function<void()> f) {
 // Called with `lock` held; returns with it released. Callbacks run outside
 // the lock so they may call back into this stream (or take other locks)
 // without deadlocking.
-bool event_stream::push_locked(std::string chunk, std::unique_lock<std::mutex>& lock) {
+bool event_stream::push_locked(frame f, std::unique_lock<std::mutex>& lock) {
   if (closed_)
     return false;
   if (queue_.size() >= max_queued_) {
@@ -91,7 +103,13 @@ bool event_stream::push_locked(std::string chunk, std::unique_lock<std::mutex>& 
     close_locked(lock);
     return false;
   }
-  queue_.push_back(std::move(chunk));
+  bool was_empty = queue_.empty();
+  queue_.push_back(std::move(f));
+  if (!was_empty) {
+    // The wake-up for the first of them is on its way; the drain takes all.
+    lock.unlock();
+    return true;
+  }
   auto wake = wake_;
   lock.unlock();
   if (wake)

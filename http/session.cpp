@@ -54,7 +54,8 @@ session::session(tcp::socket&& socket, server_core& core)
       opts_(core.opts),
       stream_(std::move(socket)),
       read_deadline_(stream_.get_executor()),
-      heartbeat_(stream_.get_executor()) {
+      heartbeat_(stream_.get_executor()),
+      sse_gather_(stream_.get_executor()) {
   remote_ = describe_peer(stream_.socket());
   // Responses and events are written whole; waiting to coalesce them with
   // later bytes (Nagle) only adds latency.
@@ -355,6 +356,7 @@ void session::close(const std::string& why) {
     sse_->close(); // the producer's on_close runs now, once
   read_deadline_.cancel();
   heartbeat_.cancel();
+  sse_gather_.cancel();
   stream_.close();
 }
 

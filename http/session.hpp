@@ -63,8 +63,9 @@ private:
   std::function<void()> make_wake();
   void on_wake();
   void pump_sse();
-  void write_sse(std::string text);
+  void write_sse(std::vector<event_stream::frame> frames);
   void on_sse_written(beast::error_code ec, std::size_t n);
+  void on_sse_gathered(beast::error_code ec);
   void arm_heartbeat(steady::time_point when);
   void on_heartbeat(beast::error_code ec);
   void watch_for_disconnect();
@@ -106,10 +107,14 @@ private:
   std::optional<bhttp::response_serializer<bhttp::empty_body>> sse_serializer_;
   bool sse_started_ = false;
   bool sse_writing_ = false;
-  std::string sse_out_;
+  std::vector<event_stream::frame> sse_out_;       // being written, shared
+  std::vector<net::const_buffer> sse_buffers_;    // over sse_out_
   std::size_t sse_bytes_ = 0;
   steady::time_point last_write_;
+  steady::time_point last_write_start_;
   net::steady_timer heartbeat_;
+  net::steady_timer sse_gather_;  // holds a write back to gather more events
+  bool sse_gathering_ = false;
   // At most one wake-up is queued on the strand however fast the producer
   // pushes: the one that runs drains everything.
   std::atomic<bool> wake_posted_{false};

@@ -13,6 +13,13 @@
 
 namespace steward::http::detail {
 
+namespace {
+
+// The longest an event waits for others to share its write (see pump_sse).
+constexpr std::chrono::milliseconds sse_gather_window{10};
+
+} // namespace
+
 // The status line and headers go out through Beast's serializer; after that
 // the body is whatever the stream yields, written raw: no Content-Length,
 // the body ends when the connection does.
@@ -76,7 +83,10 @@ void session::on_wake() {
 // Moves what the stream has queued into one write. Only one write is in
 // flight; whatever arrives meanwhile waits in the bounded stream queue and is
 // coalesced into the next write. So a slow client costs at most that queue
-// plus one write, and a full queue ends the stream.
+// plus one write, and a full queue ends the stream. A write that would
+// follow the last one within `sse_gather_window` waits out the window: under
+// a stream of events a write per event costs the io threads more than the
+// events themselves, and gathering them costs a client at most the window.
 void session::pump_sse() {
   if (closed_ || !sse_started_)
     return;
@@ -84,22 +94,41 @@ void session::pump_sse() {
     close("client too slow: event queue overflowed");
     return;
   }
-  if (sse_writing_)
-    return; // on_sse_written pumps again
-  std::string text;
-  bool open = sse_->drain(text);
-  if (!text.empty())
-    write_sse(std::move(text));
+  if (sse_writing_ || sse_gathering_)
+    return; // on_sse_written or on_sse_gathered pumps again
+  auto gathered_until = last_write_start_ + sse_gather_window;
+  if (steady::now() < gathered_until) {
+    sse_gathering_ = true;
+    sse_gather_.expires_at(gathered_until);
+    sse_gather_.async_wait(
+      beast::bind_front_handler(&session::on_sse_gathered, shared_from_this()));
+    return;
+  }
+  std::vector<event_stream::frame> frames;
+  bool open = sse_->drain(frames);
+  if (!frames.empty())
+    write_sse(std::move(frames));
   else if (!open)
     close("stream finished");
 }
 
-void session::write_sse(std::string text) {
+// The frames are written as they are, shared with every other client of the
+// same events: one gathering write, no copy.
+void session::on_sse_gathered(beast::error_code) {
+  sse_gathering_ = false;
+  pump_sse();
+}
+
+void session::write_sse(std::vector<event_stream::frame> frames) {
   sse_writing_ = true;
-  sse_out_ = std::move(text);
+  last_write_start_ = steady::now();
+  sse_out_ = std::move(frames);
+  sse_buffers_.clear();
+  for (auto& f : sse_out_)
+    sse_buffers_.push_back(net::buffer(*f));
   // A client that stops reading stalls this write; the deadline ends it.
   stream_.expires_after(opts_.write_timeout);
-  net::async_write(stream_, net::buffer(sse_out_),
+  net::async_write(stream_, sse_buffers_,
                    beast::bind_front_handler(&session::on_sse_written, shared_from_this()));
 }
 
@@ -134,7 +163,8 @@ void session::on_heartbeat(beast::error_code ec) {
   } else if (due <= now) {
     // Written directly, not through the stream's queue: a heartbeat is the
     // server's, not an event, and must not count against the bound.
-    write_sse(": heartbeat\n\n");
+    static const auto heartbeat = std::make_shared<const std::string>(": heartbeat\n\n");
+    write_sse({heartbeat});
     due = now + opts_.sse_heartbeat;
   }
   arm_heartbeat(due);

@@ -32,6 +32,34 @@ TEST(EventStream, DrainEmptiesTheQueueSoTheBoundIsOnWhatIsPending) {
   EXPECT_NE(out.find("id: 10\n"), std::string::npos);
 }
 
+TEST(EventStream, WakesTheConnectionOnlyWhenTheQueueWasEmpty) {
+  event_stream s{8};
+  int wakes = 0;
+  s.attach([&] { ++wakes; });
+  EXPECT_TRUE(s.push_event(1, "t", "a"));
+  EXPECT_TRUE(s.push_event(2, "t", "b"));  // the first wake-up drains both
+  EXPECT_EQ(wakes, 1);
+  std::vector<event_stream::frame> frames;
+  EXPECT_TRUE(s.drain(frames));
+  EXPECT_EQ(frames.size(), 2u);
+  EXPECT_TRUE(s.push_event(3, "t", "c"));
+  EXPECT_EQ(wakes, 2);
+}
+
+TEST(EventStream, AFrameIsSharedByTheStreamsItGoesTo) {
+  event_stream a{4}, b{4};
+  auto f = std::make_shared<const std::string>(format_sse(1, "t", "x"));
+  EXPECT_TRUE(a.push_frame(f));
+  EXPECT_TRUE(b.push_frame(f));
+  std::vector<event_stream::frame> from_a, from_b;
+  a.drain(from_a);
+  b.drain(from_b);
+  ASSERT_EQ(from_a.size(), 1u);
+  ASSERT_EQ(from_b.size(), 1u);
+  EXPECT_EQ(from_a[0].get(), from_b[0].get());
+  EXPECT_EQ(*from_a[0], "id: 1\nevent: t\ndata: x\n\n");
+}
+
 TEST(EventStream, OnCloseFiresOnceForFinish) {
   event_stream s{4};
   int fired = 0;
