@@ -46,7 +46,7 @@ int days_in_month(int y, int m) {
 
 std::optional<sys_time> make_time(int y, int mo, int d, int h, int mi, int s,
                                   long micros) {
-  if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1
+  if (y < 1970 || y > last_year || mo < 1 || mo > 12 || d < 1
       || d > days_in_month(y, mo) || h < 0 || h > 23 || mi < 0 || mi > 59
       || s < 0 || s > 59)
     return std::nullopt;

@@ -15,6 +15,10 @@ std::string iso_micro(sys_time t);
 std::string iso_z(sys_time t);
 /// "2024-05-01 12:00:00"
 std::string sql(sys_time t);
+/// The last year a time can be in: the clock counts nanoseconds in 64 bits,
+/// which end in April 2262. Later dates are refused by the parsers.
+constexpr int last_year = 2261;
+
 /// Parses strftime-style `format` (a subset: %Y %m %d %H %M %S, with
 /// single-digit month/day/hour/minute accepted) as UTC; trailing input is an
 /// error. Returns nothing on any mismatch or an impossible date.

@@ -1,5 +1,7 @@
 #include "actors/lease/lease_dates.hpp"
 
+#include <algorithm>
+
 #include "common/time_format.hpp"
 
 namespace steward::lease {
@@ -7,6 +9,15 @@ namespace steward::lease {
 namespace {
 
 const char* const date_format = "%Y-%m-%d %H:%M";
+
+// A date in the right format whose year is after the last the clock holds.
+bool after_last_year(const std::string& text, sys_time now) {
+  if (text.size() < 4
+      || !std::all_of(text.begin(), text.begin() + 4, [](char c) { return c >= '0' && c <= '9'; }))
+    return false;
+  return std::stoi(text.substr(0, 4)) > timefmt::last_year
+         && parse_lease_date("2000" + text.substr(4), now).has_value();
+}
 
 } // namespace
 
@@ -21,9 +32,12 @@ std::optional<lease_refusal> read_lease_date(const nlohmann::json& body, const c
     return std::nullopt;
   auto text = i->is_string() ? i->get<std::string>() : i->dump();
   out = i->is_string() ? parse_lease_date(text, now) : std::nullopt;
-  if (!out)
-    return lease_refusal{400, text + " is an invalid date. Required format: " + date_format};
-  return std::nullopt;
+  if (out)
+    return std::nullopt;
+  if (after_last_year(text, now))
+    return lease_refusal{400, text + " is too far in the future: dates up to "
+                                  + std::to_string(timefmt::last_year) + "-12-31 23:59 are supported"};
+  return lease_refusal{400, text + " is an invalid date. Required format: " + date_format};
 }
 
 std::optional<sys_time> parse_lease_date(const std::string& text, sys_time now) {

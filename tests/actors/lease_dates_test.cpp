@@ -59,6 +59,16 @@ TEST(lease_dates, refusals_with_blazars_messages) {
   r = window({{"start_date", "tomorrow"}, {"end_date", "2030-03-01 12:00"}}, w);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->message, "tomorrow is an invalid date. Required format: %Y-%m-%d %H:%M");
+  // The clock counts nanoseconds: it ends in 2262, and says so.
+  r = window({{"start_date", "2300-01-01 00:00"}, {"end_date", "2300-01-02 00:00"}}, w);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(r->message, "2300-01-01 00:00 is too far in the future: dates up to 2261-12-31 23:59 are supported");
+  r = window({{"start_date", "2300-13-01 00:00"}, {"end_date", "2300-01-02 00:00"}}, w);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->message, "2300-13-01 00:00 is an invalid date. Required format: %Y-%m-%d %H:%M");
+  lease_window ok;
+  EXPECT_FALSE(window({{"start_date", "2261-12-31 22:00"}, {"end_date", "2261-12-31 23:59"}}, ok));
   r = window({{"start_date", "2030-02-30 10:00"}, {"end_date", "2030-03-01 12:00"}}, w);
   ASSERT_TRUE(r) << "no 30th of February";
   r = window({{"start_date", 5}, {"end_date", "2030-03-01 12:00"}}, w);
