@@ -2,20 +2,25 @@
 # The benchmark, in one command: installs what is missing, builds release
 # binaries, starts a local RabbitMQ, and for each size (1k, 10k, 100k leases
 # and as many instances) loads the store, starts stewardd on SQLite and
-# RabbitMQ, and measures recovery, memory, HTTP reads and durable writes,
-# each against its limit measured in the same run on the same machine:
+# RabbitMQ, and measures recovery, memory, HTTP reads, durable writes and
+# notification ingest, each against its limit measured in the same run on
+# the same machine:
 #   reads   a bare Boost.Beast server (bench-bare-server) answering the very
 #           body stewardd answered, same io threads, same wrk settings
 #   writes  the store's raw group-commit rate (bench-load-store --insert-rate)
-# The table goes to bench/results/latest.md and to stdout.
+#   ingest  a rabbitmq-c consumer that only acks (bench/ingest.sh)
+# Then, once: 100k lease starts falling due within 10 s (timer lateness, from
+# the event log), and 1,000 SSE subscribers at 1,000 events/s (bench-sse).
+# The tables go to bench/results/latest.md and to stdout.
 #   STEWARD_BENCH_SIZES="1000 10000 100000"  STEWARD_BENCH_SECONDS=10
+#   STEWARD_BENCH_INGEST=200000 (notifications)  STEWARD_BENCH_TIMERS=100000
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 bash scripts/setup.sh bench
 cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DSTEWARD_TESTS=OFF -DSTEWARD_BENCH=ON >/dev/null
 cmake --build build-release --target stewardd bench-bare-server bench-load-store \
-  bench-timer-lateness -j "$(nproc)"
+  bench-timer-lateness bench-ingest bench-sse bench-document-memory -j "$(nproc)"
 STEWARD_TEST_VHOST=steward-bench bash scripts/rabbitmq.sh start
 
 sizes=${STEWARD_BENCH_SIZES:-"1000 10000 100000"}
@@ -83,6 +88,7 @@ base_rss=$(rss_kb "$pid")
 kill "$pid"; wait "$pid" 2>/dev/null || true
 
 rows=()
+trees_by_size=()
 for n in $sizes; do
   dir=$work/n$n
   mkdir -p "$dir"
@@ -90,6 +96,11 @@ for n in $sizes; do
   "$bin/bench/bench-load-store" "$dir/steward.db" --leases "$n" --instances "$n" >/dev/null
   doc_bytes=$(sqlite3 "$dir/steward.db" \
     "select cast(avg(length(document)) as int) from entities where kind in ('lease','instance')")
+  trees=""
+  for kind in lease instance; do
+    m=$("$bin/bench/bench-document-memory" "$dir/steward.db" "$kind")
+    trees+="$kind $(json_field text_bytes <<<"$m" | cut -d. -f1) B as text, $(json_field tree_bytes <<<"$m" | cut -d. -f1) B parsed; "
+  done
   lease=$(sqlite3 "$dir/steward.db" "select id from entities where kind='lease' limit 1")
   page="/api/instances/?project_name=shop&state=Online&o=-hostname&page_size=20"
 
@@ -112,12 +123,19 @@ for n in $sizes; do
   done
   read -r post_rps _ post_p99 post_bad < <(measure -s "$root/bench/post_lease.lua" \
     -H 'Content-Type: application/json' "http://127.0.0.1:$port/v1/leases")
+  # Last: it changes the instances' states, which the page reads filter on.
+  read -r ingest_rate null_ingest_rate ingest_pct < <(
+    bin=$bin amqp=$amqp db=$dir/steward.db pid=$pid queue="bench.$(basename "$dir")" \
+    count="${STEWARD_BENCH_INGEST:-200000}" bash "$root/bench/ingest.sh")
   kill "$pid"; wait "$pid" 2>/dev/null || true
+  # Its queue would collect the next run's notifications.
+  rabbitmqctl -q -n rabbit@localhost delete_queue -p steward-bench "bench.$(basename "$dir")" >/dev/null
 
   read -r bare_lease_rps _ _ _ < <(bare_limit "$dir/lease.json")
   read -r bare_page_rps _ _ _ < <(bare_limit "$dir/page.json")
   pct() { echo "$(( 100 * $1 / ($2 > 0 ? $2 : 1) ))%"; }
-  rows+=("| $n + $n | $recovery s | $per_entity B ($doc_bytes B stored) | $lease_rps, $lease_p50 / $lease_p99 | $(pct "$lease_rps" "$bare_lease_rps") of $bare_lease_rps | $page_rps, $page_p50 / $page_p99 | $(pct "$page_rps" "$bare_page_rps") of $bare_page_rps | $post_rps, p99 $post_p99 ($post_bad refused) | $(pct "$post_rps" "${insert_rate%.*}") of ${insert_rate%.*} |")
+  rows+=("| $n + $n | $recovery s | $per_entity B ($doc_bytes B stored) | $lease_rps, $lease_p50 / $lease_p99 | $(pct "$lease_rps" "$bare_lease_rps") of $bare_lease_rps | $page_rps, $page_p50 / $page_p99 | $(pct "$page_rps" "$bare_page_rps") of $bare_page_rps | $post_rps, p99 $post_p99 ($post_bad refused) | $(pct "$post_rps" "${insert_rate%.*}") of ${insert_rate%.*} | $ingest_rate | $ingest_pct% of $null_ingest_rate |")
+  trees_by_size+=("| $n + $n | ${trees%; } |")
 done
 
 # Timers: leases whose starts fall due evenly within 10 s, each on a host of
@@ -134,19 +152,41 @@ deadline=$((SECONDS + 200))
 until [ "$(started)" -ge "$timers" ] || [ $SECONDS -ge $deadline ]; do sleep 1; done
 sleep 3  # a start recorded twice would be in by now
 kill "$pid"; wait "$pid" 2>/dev/null || true
+rabbitmqctl -q -n rabbit@localhost delete_queue -p steward-bench bench.timers >/dev/null
 lateness=$("$bin/bench/bench-timer-lateness" "$dir/steward.db" "$timers")
 timer_row="| $timers starts due within 10 s | $(json_field p50_ms <<<"$lateness") ms | $(json_field p99_ms <<<"$lateness") ms | $(json_field max_ms <<<"$lateness") ms | $(json_field lost <<<"$lateness") | $(json_field twice <<<"$lateness") |"
+
+# SSE: 1,000 subscribers on /v1/events while 1,000 leases a second are
+# created (bench/sse.sh), on a stewardd of its own; a descriptor per client.
+echo "bench: 1000 SSE subscribers, 1000 events/s"
+ulimit -n 4096 2>/dev/null || true
+mkdir -p "$work/sse"
+pid=$(start_stewardd "$work/sse"); pids+=("$pid")
+wait_get /readyz
+read -r sse_p50 sse_p99 sse_max sse_missed sse_delivered sse_expected sse_rate < <(
+  bin=$bin port=$port token=$token clients=1000 rate=1000 seconds=$seconds bash "$root/bench/sse.sh")
+kill "$pid"; wait "$pid" 2>/dev/null || true
+rabbitmqctl -q -n rabbit@localhost delete_queue -p steward-bench bench.sse >/dev/null
+sse_row="| 1000 subscribers, 1000 events/s asked, ${sse_rate%.*}/s made | $sse_p50 ms | $sse_p99 ms | $sse_max ms | $sse_delivered of $sse_expected | $sse_missed |"
 
 mkdir -p bench/results
 {
   echo "Steward benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(awk '/model name/ {sub(/.*: /, ""); print; exit}' /proc/cpuinfo)"
   echo "wrk ${wrk_args[*]}; stewardd and the bare server with $io_threads io threads; SQLite, RabbitMQ."
   echo
-  echo "| leases + instances | recovery | memory per entity | GET /v1/leases/{id}: req/s, p50 / p99 | of bare Beast | instances page: req/s, p50 / p99 | of bare Beast | POST /v1/leases: req/s | of raw group commit |"
-  echo "|---|---|---|---|---|---|---|---|---|"
+  echo "| leases + instances | recovery | memory per entity | GET /v1/leases/{id}: req/s, p50 / p99 | of bare Beast | instances page: req/s, p50 / p99 | of bare Beast | POST /v1/leases: req/s | of raw group commit | ingest: notifications/s | of the null consumer |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${rows[@]}"
+  echo
+  echo "| leases + instances | one document |"
+  echo "|---|---|"
+  printf '%s\n' "${trees_by_size[@]}"
   echo
   echo "| timers | lateness p50 | p99 | max | lost | twice |"
   echo "|---|---|---|---|---|---|"
   echo "$timer_row"
+  echo
+  echo "| SSE | latency p50 | p99 | max | delivered | missed |"
+  echo "|---|---|---|---|---|---|"
+  echo "$sse_row"
 } | tee bench/results/latest.md

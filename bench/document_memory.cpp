@@ -1,0 +1,56 @@
+// What a stored document costs in memory once parsed, against its text: the
+// part of stewardd's memory per idle entity that is its document.
+//   bench-document-memory DB KIND     (KIND: lease, instance, host, ...)
+// Parses every document of KIND in the store and prints one JSON object: the
+// documents, their average text size, and the heap each parsed tree takes
+// (glibc's allocated bytes before and after, over the count).
+#include <malloc.h>
+#include <sqlite3.h>
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+using nlohmann::json;
+
+int main(int argc, char** argv) {
+  if (argc != 3) {
+    std::cerr << "usage: bench-document-memory DB KIND\n";
+    return 2;
+  }
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(argv[1], &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    std::cerr << "bench-document-memory: cannot open " << argv[1] << "\n";
+    return 1;
+  }
+  std::vector<std::string> texts;
+  sqlite3_stmt* stmt = nullptr;
+  sqlite3_prepare_v2(db, "SELECT document FROM entities WHERE kind = ?", -1, &stmt, nullptr);
+  sqlite3_bind_text(stmt, 1, argv[2], -1, SQLITE_STATIC);
+  std::size_t text_bytes = 0;
+  while (sqlite3_step(stmt) == SQLITE_ROW) {
+    texts.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)));
+    text_bytes += texts.back().size();
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  if (texts.empty()) {
+    std::cerr << "bench-document-memory: no " << argv[2] << " in the store\n";
+    return 1;
+  }
+  std::vector<json> trees;
+  trees.reserve(texts.size());
+  auto before = mallinfo2().uordblks;
+  for (auto& t : texts)
+    trees.push_back(json::parse(t));
+  auto after = mallinfo2().uordblks;
+  auto n = static_cast<double>(texts.size());
+  std::cout << json{{"kind", argv[2]},
+                    {"documents", texts.size()},
+                    {"text_bytes", text_bytes / n},
+                    {"tree_bytes", static_cast<double>(after - before) / n}}
+                 .dump()
+            << std::endl;
+}
