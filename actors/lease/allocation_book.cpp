@@ -30,13 +30,13 @@ bool allocation_book::is_free(const std::string& host, sys_time start, sys_time 
 }
 
 std::optional<std::vector<std::string>>
-allocation_book::choose(const std::vector<json>& hosts, const host_reservation& r, sys_time start,
-                        sys_time end, const std::string& ignore_lease) const {
+allocation_book::choose(const std::vector<const json*>& hosts, const host_reservation& r,
+                        sys_time start, sys_time end, const std::string& ignore_lease) const {
   std::vector<const json*> candidates;
-  for (auto& h : hosts)
-    if (allocatable(h) && r.hypervisor_filter.matches(h) && r.resource_filter.matches(h)
-        && is_free(text_field(h, "id"), start, end, ignore_lease))
-      candidates.push_back(&h);
+  for (auto* h : hosts)
+    if (allocatable(*h) && r.hypervisor_filter.matches(*h) && r.resource_filter.matches(*h)
+        && is_free(text_field(*h, "id"), start, end, ignore_lease))
+      candidates.push_back(h);
   if (candidates.size() < static_cast<std::size_t>(r.min))
     return std::nullopt;
   std::sort(candidates.begin(), candidates.end(), [](const json* a, const json* b) {

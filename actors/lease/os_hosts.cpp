@@ -169,11 +169,11 @@ json list_properties(const lease_registry_state& st, const api_command& cmd) {
 
 } // namespace
 
-std::vector<json> enrolled_hosts(const lease_registry_state& st) {
-  std::vector<json> out;
+std::vector<const json*> enrolled_hosts(const lease_registry_state& st) {
+  std::vector<const json*> out;
   for (auto& [id, doc] : st.hosts)
     if (is_enrolled(*doc) && !st.busy_hosts.count(id))
-      out.push_back(*doc);
+      out.push_back(doc.get());
   return out;
 }
 

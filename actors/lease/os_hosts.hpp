@@ -10,6 +10,6 @@ using lease_registry_ptr = lease_registry_actor::stateful_pointer<lease_registry
 caf::result<api_reply> serve_hosts(lease_registry_ptr self, api_command& cmd);
 
 /// The enrolled hosts, as allocation candidates.
-std::vector<nlohmann::json> enrolled_hosts(const lease_registry_state& st);
+std::vector<const nlohmann::json*> enrolled_hosts(const lease_registry_state& st);
 
 } // namespace steward::lease

@@ -26,9 +26,18 @@ host_reservation wants(int min, int max, const std::string& filter = "") {
   return r;
 }
 
-const std::vector<json> hosts = {host("h3", "compute-3", 16), host("h1", "compute-1", 8),
-                                 host("h2", "compute-2", 16), host("h4", "compute-4", 16, "disabled"),
-                                 host("h5", "compute-5", 16, "enabled", "down")};
+const std::vector<json> host_docs = {host("h3", "compute-3", 16), host("h1", "compute-1", 8),
+                                     host("h2", "compute-2", 16), host("h4", "compute-4", 16, "disabled"),
+                                     host("h5", "compute-5", 16, "enabled", "down")};
+
+std::vector<const json*> pointers(const std::vector<json>& docs) {
+  std::vector<const json*> out;
+  for (auto& d : docs)
+    out.push_back(&d);
+  return out;
+}
+
+const std::vector<const json*> hosts = pointers(host_docs);
 
 } // namespace
 
@@ -44,9 +53,9 @@ TEST(allocation_book, chooses_up_to_max_in_name_order_never_unusable_hosts) {
   EXPECT_EQ(*chosen, (std::vector<std::string>{"h2", "h3"}));
   EXPECT_FALSE(book.choose(hosts, wants(4, 4), at("2030-01-01 10:00"), at("2030-01-02 10:00")))
     << "not enough hosts";
-  auto maintained = hosts;
+  auto maintained = host_docs;
   maintained[0]["in_maintenance"] = true;
-  chosen = book.choose(maintained, wants(1, 5), at("2030-01-01 10:00"), at("2030-01-02 10:00"));
+  chosen = book.choose(pointers(maintained), wants(1, 5), at("2030-01-01 10:00"), at("2030-01-02 10:00"));
   EXPECT_EQ(*chosen, (std::vector<std::string>{"h1", "h2"})) << "a host in maintenance is never handed out";
 }
 
