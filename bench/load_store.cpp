@@ -73,43 +73,42 @@ std::string minute_text(sys_time t) {
   return out;
 }
 
-// Lease i: one host of a hundred, one hour each, back to back from 2031.
-json make_lease_doc(std::size_t i, const std::vector<std::string>& projects) {
-  auto start = *timefmt::parse("2031-01-01 00:00", "%Y-%m-%d %H:%M")
-               + std::chrono::hours{static_cast<long>(i / 100)};
-  json body = {{"name", "bench-" + std::to_string(i)},
+// A lease of one hour from `start` (to the minute) on `host`, as stewardd
+// would store it; `minutes_before_end` as [leases] minutes_before_end.
+json make_one_host_lease(const std::string& name, sys_time start, const std::string& host,
+                         const std::string& project, int minutes_before_end) {
+  json body = {{"name", name},
                {"start_date", minute_text(start)},
                {"end_date", minute_text(start + std::chrono::hours{1})},
                {"reservations", {{{"resource_type", "physical:host"}, {"min", 1}, {"max", 1},
                                   {"hypervisor_properties", ""}, {"resource_properties", ""}}}}};
   json doc;
   std::vector<lease::host_reservation> wanted;
-  if (auto r = lease::make_lease(body, now(), 60, projects[i % projects.size()], "bench", doc, wanted))
+  if (auto r = lease::make_lease(body, now(), minutes_before_end, project, "bench", doc, wanted))
     throw std::runtime_error(r->message);
-  auto host = "bench-host-" + std::to_string(i % 100);
   doc["reservations"][0]["hosts"] = {{{"id", host}, {"hypervisor_hostname", host}}};
   return doc;
+}
+
+// Lease i: one host of a hundred, one hour each, back to back from 2031.
+json make_lease_doc(std::size_t i, const std::vector<std::string>& projects) {
+  auto start = *timefmt::parse("2031-01-01 00:00", "%Y-%m-%d %H:%M")
+               + std::chrono::hours{static_cast<long>(i / 100)};
+  return make_one_host_lease("bench-" + std::to_string(i), start,
+                             "bench-host-" + std::to_string(i % 100), projects[i % projects.size()],
+                             60);
 }
 
 // A lease whose start falls due at `due` (to the microsecond: the API takes
 // minutes, but a timer does not care), on a host no other lease holds, so that
 // nothing but its timer decides when it starts. No before-end event.
 json make_timer_lease_doc(std::size_t i, sys_time due, const std::vector<std::string>& projects) {
-  json body = {{"name", "timer-" + std::to_string(i)},
-               {"start_date", minute_text(due)},
-               {"end_date", minute_text(due + std::chrono::hours{1})},
-               {"reservations", {{{"resource_type", "physical:host"}, {"min", 1}, {"max", 1},
-                                  {"hypervisor_properties", ""}, {"resource_properties", ""}}}}};
-  json doc;
-  std::vector<lease::host_reservation> wanted;
-  if (auto r = lease::make_lease(body, now(), 0, projects[i % projects.size()], "bench", doc, wanted))
-    throw std::runtime_error(r->message);
+  auto doc = make_one_host_lease("timer-" + std::to_string(i), due,
+                                 "timer-host-" + std::to_string(i), projects[i % projects.size()], 0);
   doc["start_date"] = lease::show_date(due);
   for (auto& e : doc["events"])
     if (e["event_type"] == "start_lease")
       e["time"] = lease::show_date(due);
-  auto host = "timer-host-" + std::to_string(i);
-  doc["reservations"][0]["hosts"] = {{{"id", host}, {"hypervisor_hostname", host}}};
   return doc;
 }
 
