@@ -2,6 +2,7 @@
 
 #include "bus/oslo.hpp"
 #include "common/ids.hpp"
+#include "common/json_text.hpp"
 #include "common/time_format.hpp"
 
 namespace steward {
@@ -54,12 +55,23 @@ void change::fill(std::size_t event_row, std::size_t outbox_row, const std::stri
   batch_.outbox[outbox_row] = {0, svc_->notification_exchange,
                                bus::routing_key(svc_->notification_topic, note.priority),
                                note.message_id, bus::encode_v2(note, payload)};
-  auto text = [](const std::string& s) { return nlohmann::json(s).dump(); };
   auto time = timefmt::iso_micro(when);
   // The fields in the order nlohmann writes an object's (sorted).
-  auto data = "{\"event_type\":" + text(type) + ",\"message_id\":" + text(note.message_id)
-              + ",\"payload\":" + payload + ",\"project_id\":" + text(project)
-              + ",\"publisher_id\":" + text(publisher) + ",\"timestamp\":" + text(time) + "}";
+  std::string data;
+  data.reserve(payload.size() + 256);
+  data += "{\"event_type\":";
+  append_json_string(data, type);
+  data += ",\"message_id\":";
+  append_json_string(data, note.message_id);
+  data += ",\"payload\":";
+  data += payload;
+  data += ",\"project_id\":";
+  append_json_string(data, project);
+  data += ",\"publisher_id\":";
+  append_json_string(data, publisher);
+  data += ",\"timestamp\":";
+  append_json_string(data, time);
+  data += '}';
   batch_.events[event_row] = {0, type, project, time, std::move(data)};
 }
 

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "common/ids.hpp"
+#include "common/json_text.hpp"
 #include "common/time_format.hpp"
 
 namespace steward::bus {
@@ -132,14 +133,27 @@ std::string encode_v2(const notification& n) {
 std::string encode_v2(const notification& n, const std::string& payload_json) {
   // The inner document's fields in the order nlohmann writes an object's
   // (sorted), the payload spliced in as it is.
-  auto text = [](const std::string& s) { return dump(json(s)); };
-  std::string inner = "{\"event_type\":" + text(n.event_type)
-                      + ",\"message_id\":" + text(n.message_id)
-                      + ",\"payload\":" + payload_json
-                      + ",\"priority\":" + text(to_upper(n.priority))
-                      + ",\"publisher_id\":" + text(n.publisher_id)
-                      + ",\"timestamp\":" + text(n.timestamp) + "}";
-  return "{\"oslo.message\":" + text(inner) + ",\"oslo.version\":\"2.0\"}";
+  std::string inner;
+  inner.reserve(payload_json.size() + 256);
+  inner += "{\"event_type\":";
+  append_json_string(inner, n.event_type);
+  inner += ",\"message_id\":";
+  append_json_string(inner, n.message_id);
+  inner += ",\"payload\":";
+  inner += payload_json;
+  inner += ",\"priority\":";
+  append_json_string(inner, to_upper(n.priority));
+  inner += ",\"publisher_id\":";
+  append_json_string(inner, n.publisher_id);
+  inner += ",\"timestamp\":";
+  append_json_string(inner, n.timestamp);
+  inner += '}';
+  std::string out;
+  out.reserve(inner.size() + inner.size() / 4 + 48);
+  out += "{\"oslo.message\":";
+  append_json_string(out, inner);
+  out += ",\"oslo.version\":\"2.0\"}";
+  return out;
 }
 
 std::optional<notification> decode(const std::string& body, std::string& error) {

@@ -1,0 +1,15 @@
+#pragma once
+// JSON text written by hand where building a json value only to dump it was
+// the cost: notification envelopes and event records, once per event.
+#include <string>
+#include <string_view>
+
+namespace steward {
+
+/// Appends `s` as a JSON string (quotes included) to `out`, exactly as
+/// nlohmann's dump writes it (invalid UTF-8 replaced).
+void append_json_string(std::string& out, std::string_view s);
+/// The same, as a new string.
+std::string json_string(std::string_view s);
+
+} // namespace steward
