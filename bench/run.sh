@@ -86,6 +86,7 @@ pid=$(start_stewardd "$work/empty"); pids+=("$pid")
 wait_get /readyz; sleep 3
 base_rss=$(rss_kb "$pid")
 kill "$pid"; wait "$pid" 2>/dev/null || true
+rabbitmqctl -q -n rabbit@localhost delete_queue -p steward-bench bench.empty >/dev/null
 
 rows=()
 trees_by_size=()
