@@ -32,19 +32,26 @@ struct entity_core {
   }
 };
 
+/// Whether a stored document goes out as `<kind>.create` / `<kind>.update`,
+/// or only with the events the change already carries (a lease's
+/// `lease.event.start_lease` is its whole news, as in Blazar).
+enum class announce { change, already_announced };
+
 /// Stores `next` as the entity's document, with its event (`<kind>.create`
-/// for the first write, `<kind>.update` after); `c` may already hold more of
-/// the same transaction (a compute command, a consumed message). Once it is
-/// on disk the entity takes `next`, tells its registry and calls
-/// `rearm(self)`; `then(ack)` runs either way.
+/// for the first write, `<kind>.update` after, unless `already_announced`);
+/// `c` may already hold more of the same transaction (a compute command, a
+/// consumed message). Once it is on disk the entity takes `next`, tells its
+/// registry and calls `rearm(self)`; `then(ack)` runs either way.
 template <class Self, class Rearm, class Then>
 void store_document(Self* self, const entity_kind& k, change c, nlohmann::json next, Rearm rearm,
-                    Then then) {
+                    Then then, announce how = announce::change) {
   auto& st = self->state;
   auto id = text_field(next, k.id_field);
   auto project = text_field(next, k.project_field);
   c.upsert(k.kind, id, project, next, st.version + 1);
-  c.emit_document(std::string{k.kind} + (st.stored ? ".update" : ".create"), project, k.publisher);
+  if (how == announce::change)
+    c.emit_document(std::string{k.kind} + (st.stored ? ".update" : ".create"), project,
+                    k.publisher);
   auto stored = [self, id, project, rearm, then, next = std::move(next)](commit_ack& ack) mutable {
     if (ack.ok) {
       auto& s = self->state;

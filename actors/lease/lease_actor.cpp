@@ -82,10 +82,15 @@ void finish_event(lease_ptr self, const std::string& type, const json& instances
     c.emit_document("lease.event.before_end_lease.stop", project, lease_kind.publisher);
   LOG_INFO("lease", text_field(next, "id") << ": " << type << " done, "
                                            << instances.size() << " instance command(s)");
-  store_document(self, lease_kind, std::move(c), std::move(next), arm, [=](commit_ack& ack) {
-    if (!ack.ok)
-      retry_later(self, ack.error);
-  });
+  // The event's notification carries the lease as it now is; Blazar sends
+  // no lease.update with it.
+  store_document(
+    self, lease_kind, std::move(c), std::move(next), arm,
+    [=](commit_ack& ack) {
+      if (!ack.ok)
+        retry_later(self, ack.error);
+    },
+    announce::already_announced);
 }
 
 void run_event(lease_ptr self, const due_event& due) {
