@@ -109,7 +109,7 @@ for n in $sizes; do
   pid=$(start_stewardd "$dir"); pids+=("$pid")
   wait_get "/v1/leases/$lease"
   wait_get "/api/instances/?page_size=1"
-  recovery=$(echo "$(now) - $began" | bc)
+  recovery=$(printf '%.2f' "$(echo "$(now) - $began" | bc)")
   sleep 3
   per_entity=$(( ($(rss_kb "$pid") - base_rss) * 1024 / (2 * n) ))
 
