@@ -32,11 +32,6 @@ void instance_index::erase(const std::string& id) {
   items_.erase(at);
 }
 
-void instance_index::clear() {
-  projects_.clear();
-  items_.clear();
-}
-
 std::vector<const instance_index::project_group*>
 instance_index::matching_projects(const list_query& q, const visible_fn& visible) const {
   std::vector<const project_group*> out;

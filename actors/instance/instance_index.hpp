@@ -24,7 +24,6 @@ public:
   /// Adds the instance `id`, or replaces what was known of it.
   void put(const std::string& id, listed item);
   void erase(const std::string& id);
-  void clear();
 
   /// Whether a caller sees a project's instances (given one of them).
   using visible_fn = std::function<bool(const listed&)>;
