@@ -170,8 +170,7 @@ struct blazar_client : ::testing::Test {
   }
   http_result call(const std::string& method, const std::string& target,
                    const json& body = nullptr, const std::string& token = staff) {
-    return http_call(proc->port(), method, target, body.is_null() ? "" : body.dump(),
-                     {{"X-Auth-Token", token}, {"Content-Type", "application/json"}});
+    return openstack_call(proc->port(), method, target, token, body);
   }
   json leases() { return call("GET", "/v1/leases").json()["leases"]; }
   void enroll(std::initializer_list<const char*> names) {

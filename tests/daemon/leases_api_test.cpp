@@ -61,8 +61,7 @@ struct leases_api : ::testing::Test {
   }
   http_result call(const std::string& method, const std::string& target, const std::string& token,
                    const json& body = nullptr) {
-    return http_call(proc->port(), method, target, body.is_null() ? "" : body.dump(),
-                     {{"X-Auth-Token", token}, {"Content-Type", "application/json"}});
+    return openstack_call(proc->port(), method, target, token, body);
   }
   json lease(const std::string& id, const std::string& token = staff) {
     return call("GET", "/v1/leases/" + id, token).json()["lease"];

@@ -44,8 +44,7 @@ struct maintenance_api : ::testing::Test {
   }
   http_result call(const std::string& method, const std::string& target, const std::string& token,
                    const json& body = nullptr) {
-    return http_call(proc->port(), method, target, body.is_null() ? "" : body.dump(),
-                     {{"X-Auth-Token", token}, {"Content-Type", "application/json"}});
+    return openstack_call(proc->port(), method, target, token, body);
   }
   std::string error_of(const http_result& r) { return r.json().value("faultstring", ""); }
   // Steward's clock, as Fenix writes times, `seconds` from now.

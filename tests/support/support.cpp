@@ -127,6 +127,12 @@ http_result http_call(uint16_t port, const std::string& method, const std::strin
   return r;
 }
 
+http_result openstack_call(uint16_t port, const std::string& method, const std::string& target,
+                           const std::string& token, const nlohmann::json& body) {
+  return http_call(port, method, target, body.is_null() ? "" : body.dump(),
+                   {{"X-Auth-Token", token}, {"Content-Type", "application/json"}});
+}
+
 std::string raw_exchange(uint16_t port, const std::string& bytes) {
   int fd = connect_to(port);
   send_all(fd, bytes);

@@ -30,6 +30,10 @@ using header_list = std::vector<std::pair<std::string, std::string>>;
 /// One request on a fresh connection.
 http_result http_call(uint16_t port, const std::string& method, const std::string& target,
                       const std::string& body = "", const header_list& headers = {});
+/// A request as the OpenStack clients send it: the token in X-Auth-Token and,
+/// unless `body` is null, a JSON body.
+http_result openstack_call(uint16_t port, const std::string& method, const std::string& target,
+                           const std::string& token, const nlohmann::json& body = nullptr);
 /// Sends raw bytes, returns whatever the server answers until it closes
 /// (or `patience` passes).
 std::string raw_exchange(uint16_t port, const std::string& bytes);
