@@ -112,13 +112,13 @@ void session::pump_sse() {
     close("stream finished");
 }
 
-// The frames are written as they are, shared with every other client of the
-// same events: one gathering write, no copy.
 void session::on_sse_gathered(beast::error_code) {
   sse_gathering_ = false;
   pump_sse();
 }
 
+// The frames are written as they are, shared with every other client of the
+// same events: one gathering write, no copy.
 void session::write_sse(std::vector<event_stream::frame> frames) {
   sse_writing_ = true;
   last_write_start_ = steady::now();
