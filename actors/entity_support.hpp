@@ -58,7 +58,7 @@ void store_document(Self* self, const entity_kind& k, change c, nlohmann::json n
       s.doc = std::make_shared<const nlohmann::json>(std::move(next));
       s.version += 1;
       s.stored = true;
-      self->send(s.registry, atom::changed_v, entity_snapshot{id, project, s.doc});
+      self->send(s.registry, atom::changed_v, entity_snapshot{id, project, s.doc, s.version});
       rearm(self);
     }
     then(ack);

@@ -13,6 +13,8 @@ void entity_table::add(const std::string& id, entity_actor a, entity_snapshot sn
 }
 
 void entity_table::update(entity_snapshot snap) {
+  if (!restarts_.empty())
+    restarts_.erase(snap.id);  // it stores again: its failures are behind it
   if (actors_.count(snap.id))
     snapshots_[snap.id] = std::move(snap);
 }
@@ -27,12 +29,14 @@ void entity_table::erase(const std::string& id) {
 }
 
 std::string entity_table::erase_actor(const caf::actor_addr& addr) {
-  auto i = ids_by_addr_.find(addr);
-  if (i == ids_by_addr_.end())
-    return "";
-  auto id = i->second;
+  auto id = id_of(addr);
   erase(id);
   return id;
+}
+
+std::string entity_table::id_of(const caf::actor_addr& addr) const {
+  auto i = ids_by_addr_.find(addr);
+  return i == ids_by_addr_.end() ? "" : i->second;
 }
 
 const entity_actor* entity_table::find(const std::string& id) const {

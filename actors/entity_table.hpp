@@ -25,6 +25,11 @@ public:
   void erase(const std::string& id);
   /// Erases the entity whose actor is `addr` (it went down); returns its id.
   std::string erase_actor(const caf::actor_addr& addr);
+  /// The id of the entity whose actor is `addr`, "" when none.
+  std::string id_of(const caf::actor_addr& addr) const;
+  /// How often entity `id` was restarted since it last stored a change,
+  /// counting this restart.
+  int count_restart(const std::string& id) { return ++restarts_[id]; }
 
   const entity_actor* find(const std::string& id) const;
   const entity_snapshot* snapshot(const std::string& id) const;
@@ -41,6 +46,7 @@ private:
   std::unordered_map<std::string, entity_actor> actors_;
   std::unordered_map<caf::actor_addr, std::string> ids_by_addr_;
   std::map<std::string, entity_snapshot> snapshots_;
+  std::unordered_map<std::string, int> restarts_;  // of entities that failed
 };
 
 /// The actors that follow a registry's entities: each hears of every
@@ -87,8 +93,44 @@ entity_actor spawn_entity(Self* self, entity_table& table, Impl impl, const enti
                                              caf::actor_cast<registry_actor>(self), shared,
                                              version, stored);
   self->monitor(a);
-  table.add(id, a, entity_snapshot{id, project, std::move(shared)});
+  table.add(id, a, entity_snapshot{id, project, std::move(shared), stored ? version : 0});
   return a;
+}
+
+/// An entity that fails in a row this often stays down until the next start.
+constexpr int max_entity_restarts = 3;
+
+/// The registry's side of an entity actor that went down. One that failed
+/// (an exception, not its own end after a delete, nor a shutdown) is spawned
+/// again by `respawn(doc, version)` from its last stored document, which is
+/// the registry's snapshot, up to `max_entity_restarts` times in a row.
+/// Returns the id of an entity that is gone, "" when it was restarted (or
+/// unknown).
+template <class Respawn>
+std::string entity_down(entity_table& table, const caf::down_msg& msg, const char* component,
+                        Respawn respawn) {
+  auto id = table.id_of(msg.source);
+  if (id.empty())
+    return id;
+  auto snap = *table.snapshot(id);
+  table.erase(id);
+  bool failed = msg.reason && msg.reason != caf::exit_reason::normal
+                && msg.reason != caf::exit_reason::user_shutdown
+                && msg.reason != caf::exit_reason::kill;
+  if (!failed || snap.version == 0)
+    return id;
+  auto attempt = table.count_restart(id);
+  if (attempt > max_entity_restarts) {
+    log::write(log::level::error, component,
+               id + " failed again (" + to_string(msg.reason) + "); it stays down after "
+                 + std::to_string(max_entity_restarts) + " restarts, until stewardd starts again");
+    return id;
+  }
+  log::write(log::level::error, component,
+             id + " failed (" + to_string(msg.reason) + "); restarted from its stored version "
+               + std::to_string(snap.version));
+  respawn(nlohmann::json(*snap.doc), snap.version);
+  return "";
 }
 
 /// Gives the memory the stored rows took while recovering back to the

@@ -2,6 +2,7 @@
 
 #include <caf/send.hpp>
 
+#include "actors/guard.hpp"
 #include "common/log.hpp"
 #include "http/event_stream.hpp"
 
@@ -83,7 +84,8 @@ void drop(hub_ptr self, uint64_t id) {
 event_hub_actor::behavior_type
 event_hub(event_hub_actor::stateful_pointer<event_hub_state> self, store::store* db) {
   self->state.db = db;
-  return {
+  return guarded_behavior<event_hub_actor::behavior_type>(
+    "event-hub",
     [=](atom::subscribe, stream_subscription& sub) {
       auto id = ++self->state.next_subscriber;
       auto me = caf::actor_cast<event_hub_actor>(self);
@@ -140,8 +142,7 @@ event_hub(event_hub_actor::stateful_pointer<event_hub_state> self, store::store*
       s.buffered.clear();
       s.buffered.shrink_to_fit();
       s.live = true;
-    },
-  };
+    });
 }
 
 } // namespace steward

@@ -16,6 +16,12 @@ namespace steward {
 /// Event types starting with `prefix` go to `target`.
 using ingest_route = std::pair<std::string, registry_actor>;
 
+/// How one delivery of a message is settled: acked, or failed.
+struct delivery_settler {
+  bus::ack_fn ack;
+  bus::fail_fn fail;
+};
+
 struct ingest_state {
   static inline const char* name = "ingest";
   std::vector<ingest_route> routes;
@@ -23,7 +29,7 @@ struct ingest_state {
   // flight with every ack waiting for them (a redelivery while in flight).
   std::unordered_set<std::string> processed;
   std::deque<std::string> processed_order;
-  std::unordered_map<std::string, std::vector<bus::ack_fn>> in_flight;
+  std::unordered_map<std::string, std::vector<delivery_settler>> in_flight;
   std::size_t remembered = 100000;
   uint64_t duplicates = 0;
 };

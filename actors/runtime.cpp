@@ -10,6 +10,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/event_hub.hpp"
+#include "actors/guard.hpp"
 #include "actors/ingest.hpp"
 #include "actors/catalog/catalog_actor.hpp"
 #include "actors/instance/instance_registry.hpp"
@@ -39,21 +40,56 @@ api_reply request_failure(const caf::error& e) {
   return api_reply::fail(503, "The request could not be served: " + to_string(e));
 }
 
+// The route's callback runs on the gateway, which every route shares: what
+// it throws ends that one request (its connection answers 500), not the
+// gateway.
+void hand_over(const std::function<void(api_reply)>& done, api_reply reply) {
+  try {
+    done(std::move(reply));
+  } catch (const std::exception& e) {
+    log::write(log::level::error, "gateway", std::string{"a route's reply failed: "} + e.what());
+  }
+}
+
 // Where HTTP routes' commands enter the actors: one long-lived actor that
 // forwards each to its registry and hands the reply (504 on timeout) to the
 // route's callback, instead of an actor spawned per request.
 caf::behavior api_gateway(caf::event_based_actor* self,
                           std::map<std::string, registry_actor> registries,
                           std::chrono::seconds timeout) {
-  return {
+  return guarded_behavior<caf::behavior>(
+    "gateway",
     [=](api_request& r) {
       auto target = registries.at(r.kind);
       auto done = std::move(r.done);
       self->request(target, timeout, std::move(r.command))
-        .then([done](api_reply& reply) { done(std::move(reply)); },
-              [done](caf::error& e) { done(request_failure(e)); });
-    },
-  };
+        .then([done](api_reply& reply) { hand_over(done, std::move(reply)); },
+              [done](caf::error& e) { hand_over(done, request_failure(e)); });
+    });
+}
+
+// Watches the registries: one that dies (every handler is guarded, so this
+// is a failure outside them) is logged with its reason and makes /readyz
+// answer 503, since the routes of its kind can no longer be served.
+caf::behavior registry_supervisor(caf::event_based_actor* self,
+                                  std::map<std::string, registry_actor> registries,
+                                  readiness* ready) {
+  std::map<caf::actor_addr, std::string> kinds;
+  for (auto& [kind, registry] : registries) {
+    self->monitor(registry);
+    kinds[registry.address()] = kind;
+  }
+  self->set_down_handler([=](const caf::down_msg& msg) {
+    if (msg.reason == caf::exit_reason::user_shutdown)
+      return;
+    auto i = kinds.find(msg.source);
+    auto kind = i == kinds.end() ? std::string{"?"} : i->second;
+    log::write(log::level::error, "runtime",
+               "the " + kind + " registry died (" + to_string(msg.reason)
+                 + "); its routes answer 503 until stewardd is restarted");
+    ready->set(kind, false);
+  });
+  return {[](atom::done) {}};  // nothing to answer: it only watches
 }
 
 } // namespace
@@ -68,6 +104,8 @@ struct runtime::impl {
   ingest_actor ingest;
   caf::actor gateway;
   std::map<std::string, registry_actor> registries;
+  caf::actor supervisor;
+  readiness ready;
   bool stopped = false;
 
   impl(runtime_options o, store::store& d)
@@ -82,6 +120,9 @@ struct runtime::impl {
       if (!r.events.empty())
         caf::anon_send(hub, atom::committed_v, committed_events{r.events});
     });
+    for (auto kind : {"host", "instance", "lease", "maintenance", "catalog"})
+      ready.expect(kind);
+    svc.ready = &ready;
     svc.leases = lease_settings{opts.minutes_before_end, opts.default_before_end};
     svc.maintenance = opts.maintenance;
     // Kinds that ask others start after them (the services name them).
@@ -105,6 +146,7 @@ struct runtime::impl {
                                         {"catalog.", registries["catalog"]}};
     ingest = sys.spawn(steward::ingest, std::move(routes), db.processed_ids(100000));
     gateway = sys.spawn(api_gateway, registries, opts.request_timeout);
+    supervisor = sys.spawn(registry_supervisor, registries, &ready);
   }
 };
 
@@ -123,6 +165,14 @@ void runtime::ask(const std::string& kind, api_command cmd,
     return;
   }
   caf::anon_send(impl_->gateway, api_request{kind, std::move(cmd), std::move(done)});
+}
+
+bool runtime::wait_until_ready(std::chrono::milliseconds limit) const {
+  return impl_->ready.wait(limit);
+}
+
+std::vector<std::string> runtime::not_ready() const {
+  return impl_->ready.waiting();
 }
 
 bool runtime::serves(const std::string& kind) const {
@@ -161,6 +211,7 @@ void runtime::shutdown() {
     stop(impl_->ingest);
     stop(impl_->hub);
     stop(impl_->gateway);
+    stop(impl_->supervisor);
     for (std::size_t i = 0; i < writers.size(); ++i)
       self->receive([](const caf::down_msg&) {});
   }

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "bus/bus.hpp"
 #include "messages/api.hpp"
@@ -38,6 +39,11 @@ public:
   /// Sends `cmd` to the registry of `kind` ("host", ...) through the gateway
   /// actor; `done` gets the reply (504 on timeout) on an actor thread.
   void ask(const std::string& kind, api_command cmd, std::function<void(api_reply)> done);
+  /// Waits until every registry can serve (or `limit` passed; false then).
+  bool wait_until_ready(std::chrono::milliseconds limit) const;
+  /// The kinds whose registry cannot serve yet (still recovering, or dead);
+  /// empty when every one can.
+  std::vector<std::string> not_ready() const;
   /// True when `kind` has a registry.
   bool serves(const std::string& kind) const;
   /// Adds an SSE client to the event hub.

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "actors/interfaces.hpp"
+#include "actors/readiness.hpp"
 #include "actors/settings.hpp"
 
 namespace steward {
@@ -17,6 +18,7 @@ struct actor_services {
   instance_registry_actor instances;  // likewise
   lease_settings leases;
   maintenance_settings maintenance;
+  readiness* ready = nullptr;         // each registry says when it can serve
 };
 
 } // namespace steward

@@ -3,6 +3,8 @@
 #include <caf/send.hpp>
 #include <caf/system_messages.hpp>
 
+#include "actors/guard.hpp"
+
 namespace steward {
 
 store_actor::behavior_type
@@ -16,7 +18,8 @@ store_actor_impl(store_actor::stateful_pointer<store_actor_state> self, store::s
     self->state.pending.clear();
     self->quit(msg.reason);
   });
-  return {
+  return guarded_behavior<store_actor::behavior_type>(
+    "store",
     [=](store::write_batch& batch) -> caf::result<commit_ack> {
       auto token = ++self->state.next_token;
       auto rp = self->make_response_promise<commit_ack>();
@@ -34,8 +37,7 @@ store_actor_impl(store_actor::stateful_pointer<store_actor_state> self, store::s
         return;
       i->second.deliver(std::move(ack));
       self->state.pending.erase(i);
-    },
-  };
+    });
 }
 
 } // namespace steward

@@ -13,6 +13,7 @@
 
 #include "bus/bus.hpp"
 #include "bus/transport_url.hpp"
+#include "common/json_limits.hpp"
 
 namespace steward::bus {
 
@@ -33,6 +34,14 @@ struct amqp_options {
   /// declared with. It must match how everybody else declares them.
   bool durable_exchanges = false;
   uint16_t prefetch = 256;
+  /// A message whose handling failed (or whose delivery ended with the
+  /// process) this many times in a row goes to the dead-letter queue.
+  int max_attempts = 5;
+  /// Where deliveries are counted durably; without one, in memory (a crash
+  /// forgets them).
+  delivery_log* deliveries = nullptr;
+  /// Messages nesting deeper are dead-lettered unread.
+  std::size_t max_json_depth = default_max_json_depth;
   int heartbeat_seconds = 30;
   std::chrono::milliseconds reconnect_min{1000};
   std::chrono::milliseconds reconnect_max{30000};

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "bus/amqp_bus.hpp"
@@ -25,10 +26,30 @@ namespace detail {
 // also the longest the idle publisher waits for outbox_changed().
 constexpr milliseconds rescan_interval{1000};
 
-// An ack the receiver has given, waiting for the consumer thread to send it.
+// What the dead-letter queue gets of a message: its body and the
+// properties that identify it (the envelope is gone once the receiver
+// settles it from another thread).
+struct delivered_copy {
+  std::string body;
+  std::string message_id;
+  std::string content_type;
+  std::string exchange;
+  std::string routing_key;
+  std::string key;       // what its deliveries are counted under
+  int failures = 0;      // earlier deliveries that were not settled
+};
+
+// How the receiver settled a delivery.
+enum class settlement { ack, retry, dead_letter };
+
+// An ack (or a failure) the receiver has given, waiting for the consumer
+// thread to send it.
 struct pending_ack {
   uint64_t generation;  // which connection delivered the message
   uint64_t tag;
+  settlement how = settlement::ack;
+  std::shared_ptr<const delivered_copy> copy;  // with a failure, or a counted ack
+  std::string reason;                          // with a failure
 };
 
 // Shared with every ack_fn handed out, so that a late ack (after stop(), even
@@ -85,6 +106,10 @@ struct amqp_bus::impl {
   std::atomic<bool> publisher_up{false};
   std::shared_ptr<detail::ack_box> acks = std::make_shared<detail::ack_box>();
   uint64_t generation = 0;  // consumer thread only
+  // Consumer thread only: why each message being retried last failed (for
+  // the dead-letter queue), and the counts kept when no delivery_log is set.
+  std::unordered_map<std::string, std::string> last_failure;
+  std::unordered_map<std::string, int> delivery_counts;
   detail::socket_slot consumer_socket;
   detail::socket_slot publisher_socket;
   std::thread consumer_thread;
@@ -141,7 +166,15 @@ struct amqp_bus::impl {
   std::string declare_consumer_topology(detail::connection& conn);
   std::string consume(detail::connection& conn);
   std::string handle_delivery(detail::connection& conn, const amqp_envelope_t& env);
-  ack_fn make_ack(uint64_t tag);
+  ack_fn make_ack(uint64_t tag, std::shared_ptr<const detail::delivered_copy> copy,
+                  std::shared_ptr<std::atomic<bool>> once);
+  fail_fn make_fail(uint64_t tag, std::shared_ptr<const detail::delivered_copy> copy,
+                    std::shared_ptr<std::atomic<bool>> once);
+  int count_delivery(const std::string& key);
+  void forget_delivery(const std::string& key);
+  std::string dead_letter(detail::connection& conn, uint64_t tag,
+                          const detail::delivered_copy& copy, const std::string& reason,
+                          int attempts);
   std::string flush_acks(detail::connection& conn);
   void wait_for_delivery_or_ack(detail::connection& conn, milliseconds limit);
   std::string handle_other_frame(detail::connection& conn);

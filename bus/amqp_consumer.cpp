@@ -143,20 +143,62 @@ std::string amqp_bus::impl::consume(connection& conn) {
   return flush_acks(conn);  // what the receiver acked before stop()
 }
 
+namespace {
+
+std::string property(const amqp_basic_properties_t& p, amqp_flags_t flag,
+                     const amqp_bytes_t& value) {
+  return (p._flags & flag) ? string_of(value) : std::string{};
+}
+
+// What a message without an id is counted under: its body's hash.
+std::string counting_key(const notification& note, const std::string& body) {
+  if (!note.message_id.empty())
+    return note.message_id;
+  return "body:" + std::to_string(std::hash<std::string>{}(body));
+}
+
+amqp_table_entry_t header(const char* name, const std::string& value) {
+  amqp_table_entry_t e{};
+  e.key = amqp_cstring_bytes(name);
+  e.value.kind = AMQP_FIELD_KIND_UTF8;
+  e.value.value.bytes = bytes_of(value);
+  return e;
+}
+
+} // namespace
+
 std::string amqp_bus::impl::handle_delivery(connection& conn, const amqp_envelope_t& env) {
-  std::string exchange = string_of(env.exchange);
-  std::string key = string_of(env.routing_key);
+  auto copy = std::make_shared<delivered_copy>();
+  const auto& props = env.message.properties;
+  copy->body = string_of(env.message.body);
+  copy->message_id = property(props, AMQP_BASIC_MESSAGE_ID_FLAG, props.message_id);
+  copy->content_type = property(props, AMQP_BASIC_CONTENT_TYPE_FLAG, props.content_type);
+  copy->exchange = string_of(env.exchange);
+  copy->routing_key = string_of(env.routing_key);
   std::string error;
-  std::optional<notification> note = decode(string_of(env.message.body), error);
-  if (!note) {
-    LOG_WARN(component, "dead-lettering a malformed message from exchange '"
-                            << exchange << "' key '" << key << "': " << error);
-    int rc = amqp_basic_reject(conn.get(), main_channel, env.delivery_tag, /*requeue=*/0);
-    return rc == AMQP_STATUS_OK ? std::string() : describe_status("basic.reject", rc);
+  std::optional<notification> note = decode(copy->body, error, opts.max_json_depth);
+  if (!note)
+    return dead_letter(conn, env.delivery_tag, *copy, "malformed: " + error, 1);
+  copy->key = counting_key(*note, copy->body);
+  // A message delivered again was not settled before: its handling failed,
+  // or the process (or the connection) ended while it was handled. Only a
+  // durable count tells a message that kills stewardd on every start.
+  if (env.redelivered) {
+    copy->failures = count_delivery(copy->key);
+    if (copy->failures >= opts.max_attempts) {
+      auto last = last_failure.find(copy->key);
+      auto reason = last != last_failure.end()
+                      ? last->second
+                      : "it was delivered again and again without being handled (stewardd "
+                        "may have stopped while handling it)";
+      return dead_letter(conn, env.delivery_tag, *copy, reason, copy->failures);
+    }
   }
-  inbound msg{std::move(exchange), std::move(key), std::move(*note)};
+  auto once = std::make_shared<std::atomic<bool>>(false);
+  inbound msg{copy->exchange, copy->routing_key, std::move(*note),
+              make_fail(env.delivery_tag, copy, once)};
   try {
-    handler(std::move(msg), make_ack(env.delivery_tag));
+    handler(std::move(msg), make_ack(env.delivery_tag, copy, once));
   } catch (const std::exception& e) {
     // Left unacked: the broker gives it again after the next reconnect.
     LOG_ERROR(component, "the inbound handler threw: " << e.what());
@@ -164,14 +206,84 @@ std::string amqp_bus::impl::handle_delivery(connection& conn, const amqp_envelop
   return {};
 }
 
-ack_fn amqp_bus::impl::make_ack(uint64_t tag) {
+ack_fn amqp_bus::impl::make_ack(uint64_t tag, std::shared_ptr<const delivered_copy> copy,
+                                std::shared_ptr<std::atomic<bool>> once) {
   auto box = acks;
   uint64_t gen = generation;
-  auto once = std::make_shared<std::atomic<bool>>(false);
-  return [box, gen, tag, once] {
+  // Only a counted message needs its copy back (to forget its count).
+  if (copy->failures == 0)
+    copy.reset();
+  return [box, gen, tag, once, copy] {
     if (once->exchange(true)) return;  // a second ack would close the channel
-    box->add(pending_ack{gen, tag});
+    box->add(pending_ack{gen, tag, settlement::ack, copy, {}});
   };
+}
+
+fail_fn amqp_bus::impl::make_fail(uint64_t tag, std::shared_ptr<const delivered_copy> copy,
+                                  std::shared_ptr<std::atomic<bool>> once) {
+  auto box = acks;
+  uint64_t gen = generation;
+  return [box, gen, tag, once, copy](const std::string& reason, bool final) {
+    if (once->exchange(true)) return;
+    box->add(pending_ack{gen, tag, final ? settlement::dead_letter : settlement::retry, copy,
+                         reason});
+  };
+}
+
+int amqp_bus::impl::count_delivery(const std::string& key) {
+  return opts.deliveries ? opts.deliveries->count_delivery(key) : ++delivery_counts[key];
+}
+
+void amqp_bus::impl::forget_delivery(const std::string& key) {
+  last_failure.erase(key);
+  if (opts.deliveries)
+    opts.deliveries->forget_delivery(key);
+  else
+    delivery_counts.erase(key);
+}
+
+// Publishes the message to the dead-letter exchange with why it is there
+// and after how many attempts, then acks it. RabbitMQ's own dead-lettering
+// (a reject) would say neither.
+std::string amqp_bus::impl::dead_letter(connection& conn, uint64_t tag,
+                                        const delivered_copy& copy, const std::string& reason,
+                                        int attempts) {
+  LOG_WARN(component, "dead-lettering a message from exchange '"
+                          << copy.exchange << "' key '" << copy.routing_key << "' after "
+                          << attempts << " attempt(s): " << reason);
+  auto attempts_text = std::to_string(attempts);
+  amqp_table_entry_t entries[] = {header("x-steward-reason", reason),
+                                  header("x-steward-attempts", attempts_text),
+                                  header("x-steward-exchange", copy.exchange),
+                                  header("x-steward-routing-key", copy.routing_key)};
+  amqp_basic_properties_t props{};
+  props._flags = AMQP_BASIC_DELIVERY_MODE_FLAG | AMQP_BASIC_HEADERS_FLAG;
+  props.delivery_mode = 2;  // persistent
+  props.headers.num_entries = 4;
+  props.headers.entries = entries;
+  if (!copy.message_id.empty()) {
+    props._flags |= AMQP_BASIC_MESSAGE_ID_FLAG;
+    props.message_id = bytes_of(copy.message_id);
+  }
+  if (!copy.content_type.empty()) {
+    props._flags |= AMQP_BASIC_CONTENT_TYPE_FLAG;
+    props.content_type = bytes_of(copy.content_type);
+  }
+  int rc = amqp_basic_publish(conn.get(), main_channel, bytes_of(opts.dead_letter_exchange),
+                              bytes_of(copy.routing_key), /*mandatory=*/0, /*immediate=*/0,
+                              &props, bytes_of(copy.body));
+  if (rc != AMQP_STATUS_OK)
+    return describe_status("basic.publish to the dead-letter exchange", rc);
+  // Acked after the publish on the same channel: a crash between the two
+  // delivers it again, and it is dead-lettered again (twice, never lost).
+  rc = amqp_basic_ack(conn.get(), main_channel, tag, /*multiple=*/0);
+  if (rc != AMQP_STATUS_OK)
+    return describe_status("basic.ack", rc);
+  if (!copy.key.empty() && copy.failures > 0)
+    forget_delivery(copy.key);
+  else
+    last_failure.erase(copy.key);
+  return {};
 }
 
 // Returns when the broker sent something, the receiver acked, or `limit`
@@ -197,8 +309,24 @@ std::string amqp_bus::impl::flush_acks(connection& conn) {
   }
   for (const pending_ack& a : batch) {
     if (a.generation != generation) continue;
+    if (a.how == settlement::dead_letter) {
+      if (auto e = dead_letter(conn, a.tag, *a.copy, a.reason, a.copy->failures + 1); !e.empty())
+        return e;
+      continue;
+    }
+    if (a.how == settlement::retry) {
+      LOG_WARN(component, "message " << a.copy->key << " failed (attempt " << a.copy->failures + 1
+                                     << " of " << opts.max_attempts << "): " << a.reason);
+      // The next delivery counts this failure; it decides whether to retry.
+      last_failure[a.copy->key] = a.reason;
+      int rc = amqp_basic_nack(conn.get(), main_channel, a.tag, /*multiple=*/0, /*requeue=*/1);
+      if (rc != AMQP_STATUS_OK) return describe_status("basic.nack", rc);
+      continue;
+    }
     int rc = amqp_basic_ack(conn.get(), main_channel, a.tag, /*multiple=*/0);
     if (rc != AMQP_STATUS_OK) return describe_status("basic.ack", rc);
+    if (a.copy)
+      forget_delivery(a.copy->key);
   }
   return {};
 }

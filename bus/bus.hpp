@@ -31,10 +31,18 @@ struct notification {
   nlohmann::json payload;    // always an object
 };
 
+/// Called instead of the ack when the receiver could not handle a message.
+/// `final`: it never will (the message breaks a rule), so it goes to the
+/// dead-letter queue at once, with `reason`. Otherwise it is delivered again,
+/// and dead-lettered once it failed the bus's limit of attempts in a row.
+/// Safe to call from any thread; the ack or the fail, once.
+using fail_fn = std::function<void(const std::string& reason, bool final)>;
+
 struct inbound {
   std::string exchange;
   std::string routing_key;
   notification note;
+  fail_fn fail;              // set by the bus for every message it hands over
 };
 
 /// Called once the receiver has persisted the effect of a message. Safe to
@@ -52,6 +60,20 @@ public:
   virtual std::vector<outbound> pending_outbox(int64_t after_id, std::size_t limit) = 0;
   /// The broker confirmed these rows: remove them from the outbox.
   virtual void confirm_outbox(const std::vector<int64_t>& ids) = 0;
+};
+
+/// Where the consumer counts deliveries of a message, durably: a message
+/// that took the process down is delivered again after the restart, and
+/// only a count that survived the crash tells it from a new one.
+/// Implemented by the store.
+class delivery_log {
+public:
+  virtual ~delivery_log() = default;
+  /// One more delivery of `key` (a message id); returns how many there
+  /// were, this one included, once that is on disk. Blocks.
+  virtual int count_delivery(const std::string& key) = 0;
+  /// `key` was settled (handled, or dead-lettered): its count goes.
+  virtual void forget_delivery(const std::string& key) = 0;
 };
 
 /// An exchange and routing key to consume from.

@@ -91,8 +91,14 @@ bool inproc_bus::inject(const std::string& exchange, const std::string& routing_
     LOG_WARN(component, "in-process bus not started; dropping " << note->event_type);
     return false;
   }
-  // Nothing is redelivered in-process, so the ack has nothing to do.
-  handler_(inbound{exchange, routing_key, std::move(*note)}, [] {});
+  // Nothing is redelivered in-process: the ack has nothing to do, and a
+  // failure is final (logged and counted like a malformed message).
+  auto fail = [this, exchange, routing_key](const std::string& reason, bool) {
+    ++dead_lettered_;
+    LOG_WARN(component, "dead-lettering a message from exchange '"
+                            << exchange << "' key '" << routing_key << "': " << reason);
+  };
+  handler_(inbound{exchange, routing_key, std::move(*note), fail}, [] {});
   return true;
 }
 

@@ -37,7 +37,8 @@ public:
   void subscribe(subscriber s);
   /// Hands a wire body to the handler, on the caller's thread, as if it had
   /// arrived from `exchange` with `routing_key`. A malformed body is logged
-  /// and counted in dead_lettered(). Returns true when the handler got it.
+  /// and counted in dead_lettered(), and so is one whose handling failed.
+  /// Returns true when the handler got it.
   /// Calls into the handler are serialised (one at a time, as with AMQP).
   bool inject(const std::string& exchange, const std::string& routing_key,
               const std::string& body);

@@ -22,12 +22,6 @@ std::string to_lower(std::string s) {
   return s;
 }
 
-// Serialises without throwing on invalid UTF-8 (a payload built from outside
-// data must not take the publisher down); bad bytes become U+FFFD.
-std::string dump(const json& j) {
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
 // Reads an optional string field into `out`. Absent or null leaves `out`
 // empty (Python publishers write None as null); any other type is an error.
 bool read_optional_string(const json& doc, const char* key, std::string& out,
@@ -51,7 +45,7 @@ bool is_v2_envelope(const json& body) {
 
 // Unwraps the v2 envelope: "oslo.message" must be a string holding a JSON
 // object.
-std::optional<json> unwrap_v2(const json& body, std::string& error) {
+std::optional<json> unwrap_v2(const json& body, std::size_t max_depth, std::string& error) {
   auto it = body.find("oslo.message");
   if (it == body.end()) {
     error = "v2 envelope without 'oslo.message'";
@@ -61,11 +55,13 @@ std::optional<json> unwrap_v2(const json& body, std::string& error) {
     error = std::string("'oslo.message' is not a string (it is ") + it->type_name() + ")";
     return std::nullopt;
   }
-  json inner = json::parse(it->get_ref<const std::string&>(), nullptr, false);
-  if (inner.is_discarded()) {
-    error = "'oslo.message' is not valid JSON";
+  std::string why;
+  auto parsed = parse_json(it->get_ref<const std::string&>(), max_depth, why);
+  if (!parsed) {
+    error = "'oslo.message' " + why;
     return std::nullopt;
   }
+  json inner = std::move(*parsed);
   if (!inner.is_object()) {
     error = std::string("'oslo.message' is not a JSON object (it is ") +
             inner.type_name() + ")";
@@ -127,7 +123,7 @@ notification make_notification(const std::string& publisher_id,
 }
 
 std::string encode_v2(const notification& n) {
-  return encode_v2(n, dump(n.payload.is_null() ? json::object() : n.payload));
+  return encode_v2(n, dump_json(n.payload.is_null() ? json::object() : n.payload));
 }
 
 std::string encode_v2(const notification& n, const std::string& payload_json) {
@@ -156,18 +152,21 @@ std::string encode_v2(const notification& n, const std::string& payload_json) {
   return out;
 }
 
-std::optional<notification> decode(const std::string& body, std::string& error) {
-  json doc = json::parse(body, nullptr, false);
-  if (doc.is_discarded()) {
-    error = "body is not valid JSON";
+std::optional<notification> decode(const std::string& body, std::string& error,
+                                   std::size_t max_depth) {
+  std::string why;
+  auto parsed = parse_json(body, max_depth, why);
+  if (!parsed) {
+    error = "body " + why;
     return std::nullopt;
   }
+  json doc = std::move(*parsed);
   if (!doc.is_object()) {
     error = std::string("body is not a JSON object (it is ") + doc.type_name() + ")";
     return std::nullopt;
   }
   if (is_v2_envelope(doc)) {
-    auto inner = unwrap_v2(doc, error);
+    auto inner = unwrap_v2(doc, max_depth, error);
     if (!inner) return std::nullopt;
     return read_document(*inner, error);
   }

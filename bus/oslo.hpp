@@ -5,6 +5,7 @@
 
 #include "bus/bus.hpp"
 #include "common/clock.hpp"
+#include "common/json_limits.hpp"
 
 namespace steward::bus {
 
@@ -23,8 +24,9 @@ std::string encode_v2(const notification& n, const std::string& payload_json);
 
 /// Decodes a wire body: the v2 envelope, or a bare 1.0 document. On failure
 /// returns nothing and says why in `error` (not JSON, no event_type, a field
-/// of the wrong type, ...).
-std::optional<notification> decode(const std::string& body, std::string& error);
+/// of the wrong type, nesting deeper than `max_depth`, invalid UTF-8, ...).
+std::optional<notification> decode(const std::string& body, std::string& error,
+                                   std::size_t max_depth = default_max_json_depth);
 
 /// The routing key oslo uses for a notification topic and priority:
 /// "notifications" + "INFO" -> "notifications.info".

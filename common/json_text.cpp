@@ -57,4 +57,8 @@ std::string json_string(std::string_view s) {
   return out;
 }
 
+std::string dump_json(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 } // namespace steward

@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json_fwd.hpp>
+
 namespace steward {
 
 /// Appends `s` as a JSON string (quotes included) to `out`, exactly as
@@ -11,5 +13,8 @@ namespace steward {
 void append_json_string(std::string& out, std::string_view s);
 /// The same, as a new string.
 std::string json_string(std::string_view s);
+/// `j` as compact text; invalid UTF-8 in its strings becomes U+FFFD instead
+/// of an exception (text from outside must not take the writer down).
+std::string dump_json(const nlohmann::json& j);
 
 } // namespace steward

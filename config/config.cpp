@@ -198,6 +198,9 @@ const std::vector<key_spec>& schema() {
              check_not_empty),
     choice_key("DEFAULT", "log_level", "info", {"debug", "info", "warning", "error"},
                "least severe log level written to stderr"),
+    int_key("DEFAULT", "max_json_depth", 32, 2, 1000,
+            "deepest nesting of arrays and objects accepted in a JSON request body or bus "
+            "message (deeper ones: 400, or the dead-letter queue)"),
     int_key("DEFAULT", "actor_threads", 0, 0, 256,
             "threads running the actors (0: one per core)"),
     bool_key("DEFAULT", "test_clock", false,
@@ -249,6 +252,9 @@ const std::vector<key_spec>& schema() {
     bool_key("messaging", "amqp_durable_queues", false,
              "declare exchanges durable, as oslo.messaging's option of that name"),
     int_key("messaging", "prefetch", 256, 1, 65535, "unacknowledged deliveries in flight"),
+    int_key("messaging", "max_attempts", 5, 1, 1000,
+            "a notification whose handling failed, or ended with the process, this many "
+            "times in a row goes to the dead-letter queue with the reason"),
     int_key("messaging", "heartbeat", 30, 0, 3600, "AMQP heartbeat seconds (0: off)"),
     choice_key("compute", "driver", "simulated", {"simulated", "bus"},
                "simulated: the simulated cloud runs inside stewardd; bus: commands go over "

@@ -68,6 +68,9 @@ std::unique_ptr<bus::bus> make_bus(const config::settings& cfg, store::store& db
   opts.dead_letter_queue = cfg.text("messaging", "dead_letter");
   opts.durable_exchanges = cfg.boolean("messaging", "amqp_durable_queues");
   opts.prefetch = static_cast<uint16_t>(cfg.integer("messaging", "prefetch"));
+  opts.max_json_depth = static_cast<std::size_t>(cfg.integer("DEFAULT", "max_json_depth"));
+  opts.max_attempts = static_cast<int>(cfg.integer("messaging", "max_attempts"));
+  opts.deliveries = &db;
   opts.heartbeat_seconds = static_cast<int>(cfg.integer("messaging", "heartbeat"));
   return std::make_unique<bus::amqp_bus>(std::move(opts));
 }
@@ -184,6 +187,13 @@ daemon::daemon(const config::settings& cfg) : parts_{std::make_unique<parts>()} 
   if (auto threads = cfg.integer("DEFAULT", "actor_threads"); threads > 0)
     ro.scheduler_threads = static_cast<std::size_t>(threads);
   p.actors = std::make_unique<runtime>(ro, *p.db);
+  // Registries that follow others (leases follow hosts) hear of them right
+  // after start; the API opens once they have, so that its first answers
+  // are true ones. Should that take long, the routes of a kind not ready
+  // answer 503, and so does /readyz.
+  if (!p.actors->wait_until_ready(std::chrono::seconds{60}))
+    log::write(log::level::warning, "daemon", "still waiting for registries to recover; "
+                                              "the API opens anyway");
 
   p.messaging = make_bus(cfg, *p.db);
   p.db->on_commit([bus = p.messaging.get()](const store::commit_result& r) {
@@ -212,7 +222,8 @@ daemon::daemon(const config::settings& cfg) : parts_{std::make_unique<parts>()} 
     cfg.boolean("DEFAULT", "test_clock"), cfg.text("compute", "command_exchange"), {}});
   if (p.cloud)
     p.services->simulator_state = [cloud = p.cloud.get()] { return cloud->engine().snapshot(); };
-  p.routes = std::make_unique<http::router>(p.tokens);
+  p.routes = std::make_unique<http::router>(
+    p.tokens, static_cast<std::size_t>(cfg.integer("DEFAULT", "max_json_depth")));
   http::add_system_routes(*p.routes, *p.services);
   http::add_inventory_routes(*p.routes, *p.services);
   http::add_instance_routes(*p.routes, *p.services);

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_text.hpp"
+
 namespace steward::http {
 
 namespace {
@@ -80,7 +82,7 @@ response error_response(api_family family, int status, const std::string& messag
       body = {{"error", {{"code", status}, {"title", status_title(status)}, {"message", message}}}};
       break;
   }
-  return json_response(status, body.dump());
+  return json_response(status, dump_json(body));
 }
 
 response json_response(int status, const std::string& body) {

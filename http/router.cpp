@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/json_limits.hpp"
+
 namespace steward::http {
 
 std::vector<std::string> split_path(const std::string& path) {
@@ -58,10 +60,23 @@ bool has_body_semantics(const std::string& method) {
   return method == "POST" || method == "PUT" || method == "PATCH";
 }
 
+// Ids and filters reach JSON documents and error texts: they must be text.
+bool is_text(const request& req) {
+  if (!valid_utf8(req.path))
+    return false;
+  for (auto& [key, value] : req.query)
+    if (!valid_utf8(key) || !valid_utf8(value))
+      return false;
+  return true;
+}
+
 } // namespace
 
 void router::handle(request req, respond_fn respond) {
   auto family = family_of(req.path);
+  if (!is_text(req))
+    return respond(error_response(family, 400, "The request path or query is not valid UTF-8 "
+                                               "once percent-decoded"));
   auto segments = split_path(req.path);
   const compiled* found = nullptr;
   std::map<std::string, std::string> params;
@@ -109,9 +124,11 @@ void router::handle(request req, respond_fn respond) {
     if (std::find(accepted.begin(), accepted.end(), type) == accepted.end())
       return respond(error_response(family, 415, "Content type '" + type + "' is not "
                                                  "supported here; send " + accepted.front()));
-    ctx.body = nlohmann::json::parse(req.body, nullptr, false);
-    if (ctx.body.is_discarded())
-      return respond(error_response(family, 400, "The request body is not valid JSON"));
+    std::string error;
+    auto body = parse_json(req.body, max_json_depth_, error);
+    if (!body)
+      return respond(error_response(family, 400, "The request body " + error));
+    ctx.body = std::move(*body);
   }
   ctx.req = std::move(req);
   found->r.call(std::move(ctx), std::move(respond));

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/access.hpp"
+#include "common/json_limits.hpp"
 #include "http/auth.hpp"
 #include "http/errors.hpp"
 #include "http/types.hpp"
@@ -37,7 +38,10 @@ struct route {
 
 class router : public request_handler {
 public:
-  explicit router(const token_registry& tokens) : tokens_{tokens} {}
+  /// Bodies nesting deeper than `max_json_depth` are refused (400).
+  explicit router(const token_registry& tokens,
+                  std::size_t max_json_depth = default_max_json_depth)
+    : tokens_{tokens}, max_json_depth_{max_json_depth} {}
   void add(route r);
   void handle(request req, respond_fn respond) override;
 
@@ -50,6 +54,7 @@ private:
   match(const compiled& c, const std::vector<std::string>& segments);
 
   const token_registry& tokens_;
+  std::size_t max_json_depth_;
   std::vector<compiled> routes_;
 };
 

@@ -49,6 +49,13 @@ struct api_reply {
     r.error = std::move(message);
     return r;
   }
+  /// 503 with Retry-After: the part that decides is not ready yet (it is
+  /// still recovering), so no answer it gave now would be true.
+  static api_reply not_ready(std::string message) {
+    auto r = fail(503, std::move(message));
+    r.headers.emplace_back("Retry-After", "1");
+    return r;
+  }
 };
 
 /// A command from outside the actors (an HTTP route) with where its reply

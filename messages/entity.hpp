@@ -1,6 +1,7 @@
 #pragma once
 // An entity's public document as its registry keeps it for lists: one
 // immutable copy shared between the entity actor and its registry.
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -14,6 +15,7 @@ struct entity_snapshot {
   std::string id;
   std::string project;
   document doc;
+  int64_t version = 0;  // of the stored document; 0 before the first write
 };
 
 } // namespace steward

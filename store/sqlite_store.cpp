@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <future>
 #include <stdexcept>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -109,6 +110,8 @@ CREATE TABLE IF NOT EXISTS outbox (
   routing_key TEXT NOT NULL, message_id TEXT NOT NULL, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS processed (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, message_id TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS deliveries (
+  message_key TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID;
 )sql";
 
 std::string parent_dir(const std::string& path) {
@@ -320,6 +323,17 @@ void sqlite_store::apply(write_batch& b, commit_result& result) {
     for (auto id : b.confirmed)
       st.bind(1, id).run();
   }
+  if (!b.deliveries_counted.empty()) {
+    statement st{write_db_, kept("INSERT INTO deliveries (message_key, count) VALUES (?, 1) "
+                                 "ON CONFLICT (message_key) DO UPDATE SET count = count + 1")};
+    for (auto& key : b.deliveries_counted)
+      st.bind(1, key).run();
+  }
+  if (!b.deliveries_forgotten.empty()) {
+    statement st{write_db_, kept("DELETE FROM deliveries WHERE message_key = ?")};
+    for (auto& key : b.deliveries_forgotten)
+      st.bind(1, key).run();
+  }
 }
 
 // Keeps the replay log and the processed-id table from growing without bound.
@@ -429,6 +443,28 @@ void sqlite_store::confirm_outbox(const std::vector<int64_t>& ids) {
     return;
   write_batch b;
   b.confirmed = ids;
+  submit(std::move(b), nullptr);
+}
+
+int sqlite_store::count_delivery(const std::string& key) {
+  write_batch b;
+  b.deliveries_counted.push_back(key);
+  std::promise<commit_result> committed;
+  auto result = committed.get_future();
+  submit(std::move(b), [&committed](const commit_result& r) { committed.set_value(r); });
+  if (auto r = result.get(); !r.ok) {
+    LOG_WARN("store", "a delivery of " << key << " could not be counted: " << r.error);
+    return 0;
+  }
+  std::lock_guard<std::mutex> guard{read_mtx_};
+  statement st{read_db_, "SELECT count FROM deliveries WHERE message_key = ?"};
+  st.bind(1, key);
+  return st.step() ? static_cast<int>(st.integer(0)) : 0;
+}
+
+void sqlite_store::forget_delivery(const std::string& key) {
+  write_batch b;
+  b.deliveries_forgotten.push_back(key);
   submit(std::move(b), nullptr);
 }
 

@@ -31,6 +31,8 @@ public:
                           std::function<void(std::vector<event_record>)> done) override;
   std::vector<bus::outbound> pending_outbox(int64_t after_id, std::size_t limit) override;
   void confirm_outbox(const std::vector<int64_t>& ids) override;
+  int count_delivery(const std::string& key) override;
+  void forget_delivery(const std::string& key) override;
   bool healthy() override;
   std::string describe() const override;
   void close() override;

@@ -8,7 +8,8 @@ namespace steward::store {
 
 bool write_batch::empty() const {
   return upserts.empty() && deletes.empty() && events.empty() && outbox.empty()
-         && processed.empty() && confirmed.empty();
+         && processed.empty() && confirmed.empty() && deliveries_counted.empty()
+         && deliveries_forgotten.empty();
 }
 
 std::unique_ptr<store> open_store(const store_options& opts) {

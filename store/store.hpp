@@ -36,6 +36,8 @@ struct write_batch {
   std::vector<bus::outbound> outbox;
   std::vector<std::string> processed; // message ids consumed by this change
   std::vector<int64_t> confirmed;     // outbox rows the broker confirmed
+  std::vector<std::string> deliveries_counted;    // one more delivery of each
+  std::vector<std::string> deliveries_forgotten;  // settled: their counts go
 
   bool empty() const;
 };
@@ -49,7 +51,7 @@ struct commit_result {
 
 using commit_fn = std::function<void(const commit_result&)>;
 
-class store : public bus::outbox_source {
+class store : public bus::outbox_source, public bus::delivery_log {
 public:
   ~store() override = default;
 

@@ -1,5 +1,6 @@
 #include "actors/catalog/catalog_actor.hpp"
 
+#include "actors/guard.hpp"
 #include "actors/persist.hpp"
 #include "common/log.hpp"
 
@@ -45,7 +46,10 @@ catalog_actor(catalog_ptr_t self, const actor_services* svc, instance_registry_a
   st.readers = std::move(readers);
   st.current = std::move(stored);
   st.version = version;
-  return {
+  if (svc->ready)
+    svc->ready->set("catalog", true);
+  return guarded_behavior<registry_actor::behavior_type>(
+    "catalog",
     [=](api_command& cmd) -> api_reply {
       auto k = kind_of(cmd.scope);
       if (!k)
@@ -86,8 +90,7 @@ catalog_actor(catalog_ptr_t self, const actor_services* svc, instance_registry_a
     },
     [=](atom::changed, entity_snapshot&) {},
     [=](atom::removed, const std::string&) {},
-    [=](atom::clock_jump) {},
-  };
+    [=](atom::clock_jump) {});
 }
 
 } // namespace steward::catalog

@@ -1,5 +1,6 @@
 #include "actors/instance/instance_actor.hpp"
 
+#include "actors/guard.hpp"
 #include "actors/timers.hpp"
 #include "bus/oslo.hpp"
 #include "common/json_fields.hpp"
@@ -13,6 +14,8 @@ namespace {
 using instance_ptr = entity_actor::stateful_pointer<instance_state>;
 using nlohmann::json;
 
+// A transition whose begin could not be stored is tried again this much later.
+constexpr auto retry_after_failure = std::chrono::seconds{5};
 
 const json& doc_of(instance_ptr self) { return *self->state.doc; }
 
@@ -34,7 +37,6 @@ void set_state(json& doc, transition t) {
   auto to = next(state_of(doc), t);
   doc["state"] = symbol(to ? *to : state::erred);
 }
-
 
 // Stores `next`, then runs `then(ack)`. `extra(change, next)` runs first: it
 // may add a compute command and change `next` accordingly.
@@ -227,7 +229,8 @@ instance_actor(instance_ptr self, const actor_services* svc, registry_actor regi
   self->state.init(svc, std::move(registry), std::move(doc), version, stored);
   if (stored)
     arm(self);
-  return {
+  return guarded_behavior<entity_actor::behavior_type>(
+    "instance",
     [=](api_command& cmd) -> caf::result<api_reply> {
       auto& st = self->state;
       auto current = *st.doc;
@@ -289,12 +292,18 @@ instance_actor(instance_ptr self, const actor_services* svc, registry_actor regi
       if (generation != st.timer_generation || !is_scheduled(state_of(*st.doc)))
         return;
       commit(self, *st.doc, begin_command, [=](commit_ack& ack) {
-        if (!ack.ok)
-          LOG_ERROR("instance", "could not begin: " << ack.error);
+        if (ack.ok)
+          return;
+        // The same timer tries again, as a lease's events do; a change
+        // meanwhile re-arms it under a new generation instead.
+        LOG_ERROR("instance", text_field(*self->state.doc, "uuid")
+                                << ": could not begin, retrying in "
+                                << retry_after_failure.count() << " s: " << ack.error);
+        self->delayed_send(self, retry_after_failure, atom::timer_v,
+                           self->state.timer_generation);
       });
     },
-    [=](atom::clock_jump) {},
-  };
+    [=](atom::clock_jump) {});
 }
 
 } // namespace steward::instance

@@ -134,7 +134,7 @@ std::optional<refusal> make_instance(const json& body, const cat::catalog& c,
     add_error(errors, "hostname", missing);
   else if (!h->is_string() || h->get<std::string>().empty())
     add_error(errors, "hostname", "This field may not be blank.");
-  else if (h->get<std::string>().size() > 80)
+  else if (h->get<std::string>().size() > max_hostname)
     add_error(errors, "hostname", "Ensure this field has no more than 80 characters.");
   else
     hostname = h->get<std::string>();
@@ -234,6 +234,53 @@ std::optional<refusal> make_instance(const json& body, const cat::catalog& c,
   doc["host"] = nullptr;
   doc["agreed_sla"] = nullptr;
   return std::nullopt;
+}
+
+std::string check_nova_instance(const json& data) {
+  auto uuid = data.find("uuid");
+  if (uuid == data.end() || !uuid->is_string() || uuid->get_ref<const std::string&>().empty()
+      || uuid->get_ref<const std::string&>().size() > max_reference)
+    return "'uuid' must be a string of 1 to " + std::to_string(max_reference) + " characters";
+  auto text = [&](const json& obj, const char* key, std::size_t limit) -> std::string {
+    auto v = obj.find(key);
+    if (v == obj.end() || v->is_null())
+      return "";
+    if (!v->is_string())
+      return std::string{"'"} + key + "' must be a string, not " + v->type_name();
+    if (v->get_ref<const std::string&>().size() > limit)
+      return std::string{"'"} + key + "' is longer than " + std::to_string(limit) + " characters";
+    return "";
+  };
+  auto count = [&](const json& obj, const char* key) -> std::string {
+    auto v = obj.find(key);
+    if (v == obj.end() || v->is_null() || (v->is_number_integer() && v->get<int64_t>() >= 0))
+      return "";
+    return std::string{"'"} + key + "' must be a whole number of at least 0";
+  };
+  for (auto key : {"tenant_id", "image_uuid", "cloud", "key_name", "host", "state"})
+    if (auto e = text(data, key, max_reference); !e.empty())
+      return e;
+  if (auto e = text(data, "display_name", max_hostname); !e.empty())
+    return e;
+  if (auto e = count(data, "data_volume_gb"); !e.empty())
+    return e;
+  auto flavor = data.find("flavor");
+  if (flavor == data.end() || flavor->is_null())
+    return "";
+  if (!flavor->is_object())
+    return "'flavor' must be an object";
+  auto fdata = flavor->find("nova_object.data");
+  if (fdata == flavor->end() || fdata->is_null())
+    return "";
+  if (!fdata->is_object())
+    return "'flavor.nova_object.data' must be an object";
+  for (auto key : {"flavorid", "name"})
+    if (auto e = text(*fdata, key, max_reference); !e.empty())
+      return "flavor: " + e;
+  for (auto key : {"vcpus", "memory_mb", "root_gb"})
+    if (auto e = count(*fdata, key); !e.empty())
+      return "flavor: " + e;
+  return "";
 }
 
 json learned_instance(const json& data, const cat::catalog& c, sys_time now) {

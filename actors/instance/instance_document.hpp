@@ -29,6 +29,14 @@ std::optional<refusal> make_instance(const nlohmann::json& body, const catalog::
                                      const access::caller& who, sys_time now,
                                      nlohmann::json& doc);
 
+/// The API's limit on a hostname; a Nova display name is held to it too.
+constexpr std::size_t max_hostname = 80;
+/// The longest id, name or state a Nova payload may carry.
+constexpr std::size_t max_reference = 255;
+/// Why a Nova instance payload (its object data) cannot be taken in, by the
+/// rules API input follows; "" when it can.
+std::string check_nova_instance(const nlohmann::json& nova_data);
+
 /// An instance reported by the compute layer that Steward did not know.
 nlohmann::json learned_instance(const nlohmann::json& nova_data, const catalog::catalog& cat,
                                 sys_time now);

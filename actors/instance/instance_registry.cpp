@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "actors/guard.hpp"
 #include "actors/instance/instance_actor.hpp"
 #include "actors/instance/instance_document.hpp"
 #include "bus/oslo.hpp"
@@ -130,11 +131,17 @@ instance_registry(registry_ptr self, const actor_services* svc, catalog::catalog
                    [=](json doc, int64_t version) { spawn_instance(self, std::move(doc), version, true); });
   stop_only_on_shutdown(self);
   self->set_down_handler([=](const caf::down_msg& msg) {
-    auto id = self->state.instances.erase_actor(msg.source);
+    auto id = entity_down(self->state.instances, msg, "instance-registry",
+                          [=](json doc, int64_t version) {
+                            spawn_instance(self, std::move(doc), version, true);
+                          });
     if (!id.empty())
       forget(self, id);
   });
-  return {
+  if (svc->ready)
+    svc->ready->set("instance", true);
+  return guarded_behavior<instance_registry_actor::behavior_type>(
+    "instance-registry",
     [=](api_command& cmd) -> caf::result<api_reply> {
       auto& st = self->state;
       if (cmd.verb == "list")
@@ -177,9 +184,12 @@ instance_registry(registry_ptr self, const actor_services* svc, catalog::catalog
     },
     [=](atom::notify, bus::notification& note) -> caf::result<atom::done> {
       auto& data = bus::object_data(note.payload);
-      auto id = text_field(data, "uuid");
-      if (id.empty())
+      if (note.event_type == "instance.usage" && text_field(data, "uuid").empty())
         return atom::done_v;
+      // Held to the rules of API input; refused for good (dead-lettered).
+      if (auto why = check_nova_instance(data); !why.empty())
+        return caf::make_error(caf::sec::invalid_argument, note.event_type + ": " + why);
+      auto id = text_field(data, "uuid");
       if (auto a = self->state.instances.find(id))
         return self->delegate(*a, atom::notify_v, std::move(note));
       // Unknown to Steward: taken into the inventory unless it is gone.
@@ -208,8 +218,7 @@ instance_registry(registry_ptr self, const actor_services* svc, catalog::catalog
     [=](atom::workload, instance_watcher_actor& w) {
       self->state.watchers.subscribe(self, std::move(w), self->state.instances);
     },
-    [=](atom::clock_jump) {},
-  };
+    [=](atom::clock_jump) {});
 }
 
 } // namespace steward::instance

@@ -1,5 +1,6 @@
 #include "actors/inventory/host_actor.hpp"
 
+#include "actors/guard.hpp"
 #include "actors/inventory/host_document.hpp"
 #include "actors/timers.hpp"
 #include "bus/oslo.hpp"
@@ -19,7 +20,6 @@ void arm(host_ptr self) {
   if (auto due = enable_deadline(*self->state.doc))
     arm_timer(self, *due, gen);
 }
-
 
 // Stores `next`, then runs `then(ack)`.
 template <class Then>
@@ -51,7 +51,8 @@ host_actor(host_ptr self, const actor_services* svc, registry_actor registry, do
            int64_t version, bool stored) {
   self->state.init(svc, std::move(registry), std::move(doc), version, stored);
   arm(self);
-  return {
+  return guarded_behavior<entity_actor::behavior_type>(
+    "host",
     [=](api_command& cmd) -> caf::result<api_reply> {
       auto& st = self->state;
       // A response promise takes over the answer: make one only when the
@@ -95,6 +96,14 @@ host_actor(host_ptr self, const actor_services* svc, registry_actor registry, do
         return store_and_show(self, std::move(next));
       }
       if (cmd.verb == "delete") {
+        // Leases hold reservable hosts: /v1/os-hosts withdraws one only
+        // while no lease does, and the inventory must not go around that.
+        if (auto e = st.doc->find("enrolled"); e != st.doc->end() && e->is_object())
+          return api_reply::fail(409, "Host " + text_field(*st.doc, "hypervisor_hostname")
+                                        + " is reservable (/v1/os-hosts/"
+                                        + text_field(*e, "id")
+                                        + "); withdraw it there first, which is refused "
+                                          "while a lease holds it");
         auto rp = self->make_response_promise<api_reply>();
         remove_document(self, host_kind, change{*st.svc}, [=](commit_ack& ack) mutable {
           rp.deliver(ack.ok ? api_reply::ok(nullptr, 204) : stored_failure(ack));
@@ -132,8 +141,7 @@ host_actor(host_ptr self, const actor_services* svc, registry_actor registry, do
         }
       });
     },
-    [=](atom::clock_jump) { arm(self); },
-  };
+    [=](atom::clock_jump) { arm(self); });
 }
 
 } // namespace steward::inventory

@@ -1,5 +1,6 @@
 #include "actors/inventory/host_registry.hpp"
 
+#include "actors/guard.hpp"
 #include "actors/inventory/host_actor.hpp"
 #include "actors/inventory/host_document.hpp"
 #include "bus/oslo.hpp"
@@ -74,11 +75,17 @@ host_registry(registry_ptr self, const actor_services* svc,
   });
   stop_only_on_shutdown(self);
   self->set_down_handler([=](const caf::down_msg& msg) {
-    auto id = self->state.hosts.erase_actor(msg.source);
+    auto id = entity_down(self->state.hosts, msg, "host-registry",
+                          [=](json doc, int64_t version) {
+                            spawn_host(self, std::move(doc), version, true);
+                          });
     if (!id.empty())
       forget(self, id);
   });
-  return {
+  if (svc->ready)
+    svc->ready->set("host", true);
+  return guarded_behavior<host_registry_actor::behavior_type>(
+    "host-registry",
     [=](api_command& cmd) -> caf::result<api_reply> {
       auto& st = self->state;
       if (!access::is_staff(cmd.who))
@@ -129,8 +136,7 @@ host_registry(registry_ptr self, const actor_services* svc,
       self->state.hosts.for_each_actor([=](const entity_actor& a) {
         self->send(a, atom::clock_jump_v);
       });
-    },
-  };
+    });
 }
 
 } // namespace steward::inventory

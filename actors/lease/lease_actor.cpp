@@ -1,5 +1,6 @@
 #include "actors/lease/lease_actor.hpp"
 
+#include "actors/guard.hpp"
 #include "actors/lease/lease_document.hpp"
 #include "actors/lease/lease_events.hpp"
 #include "actors/timers.hpp"
@@ -96,14 +97,26 @@ void finish_event(lease_ptr self, const std::string& type, const json& instances
 void run_event(lease_ptr self, const due_event& due) {
   auto failed = [=](const std::string& why) { retry_later(self, why); };
   if (due.type == "start_lease") {
-    // The registry answers once no earlier lease still holds the hosts.
+    // The registry answers once no earlier lease still holds the hosts,
+    // which may take as long as that lease lasts: meanwhile this lease goes
+    // on answering (an update, a delete). An answer that comes after the
+    // lease was re-armed (new dates) is for a start that is no longer due:
+    // the new timer asks again.
     api_command gate;
     gate.verb = "may_start";
     gate.id = text_field(doc_of(self), "id");
     gate.who.staff = true;
+    auto generation = self->state.timer_generation;
     self->request(self->state.registry, caf::infinite, std::move(gate))
-      .await([=](api_reply&) { finish_event(self, "start_lease", json::array(), ""); },
-             [=](caf::error& e) { failed(to_string(e)); });
+      .then(
+        [=](api_reply&) {
+          if (generation == self->state.timer_generation)
+            finish_event(self, "start_lease", json::array(), "");
+        },
+        [=](caf::error& e) {
+          if (generation == self->state.timer_generation)
+            failed(to_string(e));
+        });
     return;
   }
   bool before_end = due.type == "before_end_lease";
@@ -127,7 +140,7 @@ void store_update(lease_ptr self, json next, caf::typed_response_promise<api_rep
                      self->send(self->state.registry, atom::changed_v,
                                 entity_snapshot{text_field(doc_of(self), "id"),
                                                 text_field(doc_of(self), "project_id"),
-                                                self->state.doc});
+                                                self->state.doc, self->state.version});
                    rp.deliver(stored_failure(ack));
                  });
 }
@@ -197,7 +210,8 @@ lease_actor(lease_ptr self, const actor_services* svc, registry_actor registry, 
   self->state.init(svc, std::move(registry), std::move(doc), version, stored);
   if (stored)
     arm(self);
-  return {
+  return guarded_behavior<entity_actor::behavior_type>(
+    "lease",
     [=](api_command& cmd) -> caf::result<api_reply> {
       if (cmd.verb == "create")
         return store_created(self, lease_kind, arm,
@@ -219,8 +233,7 @@ lease_actor(lease_ptr self, const actor_services* svc, registry_actor registry, 
         return arm(self); // fired early (the clock was moved): wait on
       run_event(self, *due);
     },
-    [=](atom::clock_jump) { arm(self); },
-  };
+    [=](atom::clock_jump) { arm(self); });
 }
 
 } // namespace steward::lease

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "actors/guard.hpp"
 #include "actors/lease/lease_actor.hpp"
 #include "actors/lease/lease_document.hpp"
 #include "actors/lease/lease_events.hpp"
@@ -56,6 +57,10 @@ std::vector<std::string> host_ids(const json& reservation) {
 // has a role), else the caller's only project.
 std::optional<lease_refusal> lease_project(const access::caller& who, const json& body,
                                           std::string& out) {
+  if (body.is_object())
+    if (auto p = body.find("project_id"); p != body.end() && !p->is_null() && !p->is_string())
+      return lease_refusal{400, "Invalid input for field/attribute project_id: it must be a "
+                                "string (a project id), not " + std::string{p->type_name()}};
   auto asked = body.is_object() ? text_field(body, "project_id") : "";
   if (!asked.empty()) {
     if (!access::can_see_project(who, asked))
@@ -248,13 +253,23 @@ lease_registry(registry_ptr self, const actor_services* svc,
   });
   stop_only_on_shutdown(self);
   self->set_down_handler([=](const caf::down_msg& msg) {
-    auto id = self->state.leases.erase_actor(msg.source);
+    auto id = entity_down(self->state.leases, msg, "lease-registry",
+                          [=](json doc, int64_t version) {
+                            spawn_lease(self, std::move(doc), version, true);
+                          });
     if (!id.empty())
       forget(self->state, id);
   });
   self->send(svc->hosts, atom::inventory_v, caf::actor_cast<host_watcher_actor>(self));
-  return {
+  return guarded_behavior<lease_registry_actor::behavior_type>(
+    "lease-registry",
     [=](api_command& cmd) -> caf::result<api_reply> {
+      // Until every host is known, an allocation would see too few of them
+      // and answer a false "no hosts" (409).
+      bool allocates = cmd.scope == "hosts" || cmd.verb == "create" || cmd.verb == "allocate";
+      if (allocates && !self->state.hosts_known)
+        return api_reply::not_ready("Steward is still loading the inventory's hosts; try again "
+                                    "in a moment");
       if (cmd.verb == "allocate" || cmd.verb == "may_start")
         return serve_lease_actor(self, cmd);
       if (cmd.scope == "hosts")
@@ -284,8 +299,11 @@ lease_registry(registry_ptr self, const actor_services* svc,
       st.hosts[host.id] = std::move(host.doc);
     },
     [=](atom::inventory, atom::removed, const std::string& id) { self->state.hosts.erase(id); },
-    [=](atom::inventory, atom::done) {},
-  };
+    [=](atom::inventory, atom::done) {
+      self->state.hosts_known = true;
+      if (svc->ready)
+        svc->ready->set("lease", true);
+    });
 }
 
 } // namespace steward::lease

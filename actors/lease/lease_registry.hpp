@@ -29,6 +29,7 @@ struct lease_registry_state {
   entity_table leases;
   allocation_book book;
   std::map<std::string, document> hosts;   // inventory host id -> document
+  bool hosts_known = false;                // every inventory host was heard of
   std::set<std::string> busy_hosts;        // an enrollment change is in flight
   long last_host_number = 0;
   shown_cache shown;

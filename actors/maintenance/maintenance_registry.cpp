@@ -1,5 +1,6 @@
 #include "actors/maintenance/maintenance_registry.hpp"
 
+#include "actors/guard.hpp"
 #include "actors/maintenance/constraints.hpp"
 #include "actors/maintenance/session_actor.hpp"
 #include "actors/maintenance/session_document.hpp"
@@ -44,6 +45,8 @@ void tell_sessions(registry_ptr self, world_change c) {
 void on_synced(registry_ptr self) {
   if (!self->state.synced())
     return;
+  if (self->state.svc->ready)
+    self->state.svc->ready->set("maintenance", true);
   LOG_INFO("maintenance-registry", "view complete: " << self->state.world.hosts.size()
                                      << " hosts, " << self->state.world.instances.size()
                                      << " instances");
@@ -58,7 +61,7 @@ api_reply operators_only() {
 caf::result<api_reply> create_session(registry_ptr self, api_command& cmd) {
   auto& st = self->state;
   if (!st.synced())
-    return api_reply::fail(503, "The inventory is still loading; try again in a moment");
+    return api_reply::not_ready("The inventory is still loading; try again in a moment");
   std::size_t running = 0;
   std::vector<std::string> busy;
   for (auto& [id, snap] : st.sessions.snapshots())
@@ -174,11 +177,15 @@ maintenance_registry(registry_ptr self, const actor_services* svc,
                    [=](json doc, int64_t version) { spawn_session(self, std::move(doc), version, true); });
   stop_only_on_shutdown(self);
   self->set_down_handler([=](const caf::down_msg& msg) {
-    self->state.sessions.erase_actor(msg.source);
+    entity_down(self->state.sessions, msg, "maintenance-registry",
+                [=](json doc, int64_t version) {
+                  spawn_session(self, std::move(doc), version, true);
+                });
   });
   self->send(svc->hosts, atom::inventory_v, caf::actor_cast<host_watcher_actor>(self));
   self->send(svc->instances, atom::workload_v, caf::actor_cast<instance_watcher_actor>(self));
-  return {
+  return guarded_behavior<maintenance_registry_actor::behavior_type>(
+    "maintenance-registry",
     [=](api_command& cmd) -> caf::result<api_reply> {
       if (cmd.scope == "instance" || cmd.scope == "group")
         return serve_constraints(self, cmd);
@@ -210,8 +217,7 @@ maintenance_registry(registry_ptr self, const actor_services* svc,
     [=](atom::workload, atom::done) {
       self->state.instances_synced = true;
       on_synced(self);
-    },
-  };
+    });
 }
 
 } // namespace steward::maintenance

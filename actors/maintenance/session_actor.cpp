@@ -1,5 +1,6 @@
 #include "actors/maintenance/session_actor.hpp"
 
+#include "actors/guard.hpp"
 #include "actors/maintenance/workflow.hpp"
 #include "actors/timers.hpp"
 #include "common/log.hpp"
@@ -155,7 +156,8 @@ session_actor::behavior_type
 session_actor_impl(session_ptr self, const actor_services* svc, registry_actor registry, document doc,
                    int64_t version, bool stored) {
   self->state.init(svc, std::move(registry), std::move(doc), version, stored);
-  return {
+  return guarded_behavior<session_actor::behavior_type>(
+    "maintenance-session",
     [=](api_command& cmd) -> caf::result<api_reply> { return serve(self, cmd); },
     [=](atom::notify, bus::notification&) -> caf::result<atom::done> { return atom::done_v; },
     [=](atom::timer, uint64_t generation) {
@@ -173,8 +175,7 @@ session_actor_impl(session_ptr self, const actor_services* svc, registry_actor r
       apply(self->state.world, c);
       if (is_running(doc_of(self)))
         look(self);
-    },
-  };
+    });
 }
 
 } // namespace steward::maintenance

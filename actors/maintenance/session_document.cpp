@@ -57,6 +57,8 @@ std::optional<refusal> make_session(const json& body, const world_view& world,
     return bad("The request body must be a JSON object");
   if (auto s = body.find("state"); s != body.end() && *s != states::maintenance)
     return bad("A session starts in state MAINTENANCE");
+  if (auto w = body.find("workflow"); w != body.end() && !w->is_null() && !w->is_string())
+    return bad("workflow must be a string (the name of a workflow)");
   auto workflow = text_field(body, "workflow", "default");
   if (workflow != "default")
     return bad("Unknown workflow '" + workflow + "' (Steward runs 'default')");

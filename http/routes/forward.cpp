@@ -1,5 +1,7 @@
 #include "http/routes/routes.hpp"
 
+#include "common/json_text.hpp"
+
 namespace steward::http {
 
 api_command make_command(route_context& ctx, std::string verb) {
@@ -32,7 +34,7 @@ response to_response(api_family family, const api_reply& reply) {
     r.status = reply.status;
     r.body.clear();
   } else
-    r = json_response(reply.status, reply.body.dump());
+    r = json_response(reply.status, dump_json(reply.body));
   for (auto& h : reply.headers)
     r.headers.push_back(h);
   return r;

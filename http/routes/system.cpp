@@ -22,10 +22,16 @@ route_fn readyz(route_services& svc) {
   return [&svc](route_context, respond_fn respond) {
     bool store_ok = svc.db.healthy();
     bool bus_ok = svc.messaging.ready();
-    json body = {{"status", store_ok && bus_ok ? "ready" : "not ready"},
+    auto waiting = svc.actors.not_ready();
+    bool ready = store_ok && bus_ok && waiting.empty();
+    json body = {{"status", ready ? "ready" : "not ready"},
                  {"store", {{"ok", store_ok}, {"backend", svc.db.describe()}}},
-                 {"bus", {{"ok", bus_ok}, {"transport", svc.messaging.describe()}}}};
-    respond(json_response(store_ok && bus_ok ? 200 : 503, body.dump()));
+                 {"bus", {{"ok", bus_ok}, {"transport", svc.messaging.describe()}}},
+                 {"registries", {{"ok", waiting.empty()}, {"waiting", waiting}}}};
+    auto r = json_response(ready ? 200 : 503, body.dump());
+    if (!ready)
+      r.headers.emplace_back("Retry-After", "1");
+    respond(std::move(r));
   };
 }
 

@@ -68,7 +68,10 @@ struct world {
   void notify(const std::string& event_type, json payload, const std::string& priority = "INFO") {
     auto n = bus::make_notification("nova-compute:c1", event_type, priority, std::move(payload), now());
     std::promise<void> acked;
-    actors->deliver(bus::inbound{"nova", "versioned_notifications.info", n}, [&] { acked.set_value(); });
+    actors->deliver(bus::inbound{"nova", "versioned_notifications.info", n,
+                                 [](const std::string& why, bool) {
+                                   ADD_FAILURE() << "the notification failed: " << why;
+                                 }}, [&] { acked.set_value(); });
     ASSERT_EQ(acked.get_future().wait_for(test::patience), std::future_status::ready) << event_type;
   }
   // The next compute command after those already seen.

@@ -40,7 +40,10 @@ struct world {
   // Delivers a notification and waits for its acknowledgement.
   void notify(const bus::notification& n) {
     std::promise<void> acked;
-    actors->deliver(bus::inbound{"nova", "versioned_notifications.info", n},
+    actors->deliver(bus::inbound{"nova", "versioned_notifications.info", n,
+                                 [](const std::string& why, bool) {
+                                   ADD_FAILURE() << "the notification failed: " << why;
+                                 }},
                     [&] { acked.set_value(); });
     ASSERT_EQ(acked.get_future().wait_for(test::patience), std::future_status::ready);
   }

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <map>
 #include <memory>
 #include <mutex>
 
@@ -264,6 +266,187 @@ TEST_F(BrokerTest, MalformedMessagesGoToTheDeadLetterQueue) {
   h.ack({good.message_id});
   bus.stop();
   EXPECT_EQ(admin().message_count(opts.queue), 0u);
+}
+
+// Counts kept outside the bus, as the store keeps them across restarts.
+struct shared_delivery_log : delivery_log {
+  std::mutex m;
+  std::map<std::string, int> counts;
+  int count_delivery(const std::string& key) override {
+    std::lock_guard<std::mutex> l(m);
+    return ++counts[key];
+  }
+  void forget_delivery(const std::string& key) override {
+    std::lock_guard<std::mutex> l(m);
+    counts.erase(key);
+  }
+};
+
+const received* find_received(const std::vector<received>& all, const std::string& id) {
+  for (const received& r : all)
+    if (r.message_id == id) return &r;
+  return nullptr;
+}
+
+TEST_F(BrokerTest, AMessageThatKeepsFailingIsDeadLetteredWithItsReasonAndCount) {
+  memory_outbox outbox;
+  amqp_options opts = options(outbox);
+  opts.bindings = {{"nova", "versioned_notifications.info"}};
+  opts.max_attempts = 3;
+  shared_delivery_log log;
+  opts.deliveries = &log;
+  std::mutex m;
+  std::map<std::string, int> seen;  // message id -> deliveries handed over
+  amqp_bus bus(opts);
+  auto poison = versioned(1);
+  bus.start([&](inbound msg, ack_fn ack) {
+    std::lock_guard<std::mutex> l(m);
+    ++seen[msg.note.message_id];
+    if (msg.note.message_id == poison.message_id)
+      msg.fail("the registry refused it", false);
+    else
+      ack();
+  });
+  ASSERT_TRUE(eventually([&] { return bus.ready(); }));
+  queue_recorder dead(url(), opts.dead_letter_queue);
+  reliable_publisher nova(url(), "nova", "versioned_notifications.info");
+  nova.send("poison", encode_v2(poison));
+  auto good = versioned(2);
+  nova.send("good", encode_v2(good));
+  ASSERT_TRUE(nova.wait_all_delivered());
+  ASSERT_TRUE(dead.wait_for({"poison"}));
+  auto letters = dead.messages();
+  auto letter = find_received(letters, "poison");
+  ASSERT_NE(letter, nullptr);
+  EXPECT_EQ(letter->headers.at("x-steward-reason"), "the registry refused it");
+  EXPECT_EQ(letter->headers.at("x-steward-attempts"), "3");
+  EXPECT_EQ(letter->headers.at("x-steward-exchange"), "nova");
+  EXPECT_EQ(letter->body, encode_v2(poison));
+  ASSERT_TRUE(eventually([&] {
+    std::lock_guard<std::mutex> l(m);
+    return seen[good.message_id] == 1;
+  })) << "the message behind it went on";
+  {
+    std::lock_guard<std::mutex> l(m);
+    EXPECT_EQ(seen[poison.message_id], 3) << "handed over once per attempt, then dead-lettered";
+  }
+  EXPECT_TRUE(eventually([&] {
+    std::lock_guard<std::mutex> l(log.m);
+    return log.counts.empty();
+  })) << "a settled message's count is forgotten";
+  bus.stop();
+  EXPECT_EQ(admin().message_count(opts.queue), 0u);
+}
+
+TEST_F(BrokerTest, AFinalFailureIsDeadLetteredAtOnce) {
+  memory_outbox outbox;
+  amqp_options opts = options(outbox);
+  opts.bindings = {{"nova", "versioned_notifications.info"}};
+  std::atomic<int> handed{0};
+  amqp_bus bus(opts);
+  bus.start([&](inbound msg, ack_fn) {
+    ++handed;
+    msg.fail("'display_name' is longer than 80 characters", true);
+  });
+  ASSERT_TRUE(eventually([&] { return bus.ready(); }));
+  queue_recorder dead(url(), opts.dead_letter_queue);
+  reliable_publisher nova(url(), "nova", "versioned_notifications.info");
+  nova.send("refused", encode_v2(versioned(3)));
+  ASSERT_TRUE(nova.wait_all_delivered());
+  ASSERT_TRUE(dead.wait_for({"refused"}));
+  auto letters = dead.messages();
+  auto letter = find_received(letters, "refused");
+  ASSERT_NE(letter, nullptr);
+  EXPECT_EQ(letter->headers.at("x-steward-reason"), "'display_name' is longer than 80 characters");
+  EXPECT_EQ(letter->headers.at("x-steward-attempts"), "1");
+  EXPECT_EQ(handed.load(), 1);
+  bus.stop();
+}
+
+// A message whose handling ends the process is never settled: the broker
+// delivers it again to the next process. The count that survives (here a
+// log shared by every bus, as the store is shared by every start) stops the
+// crash loop after max_attempts, and the queue goes on.
+TEST_F(BrokerTest, AMessageThatEndsTheProcessEveryTimeIsDeadLetteredAfterItsLimit) {
+  memory_outbox outbox;
+  amqp_options opts = options(outbox);
+  opts.bindings = {{"nova", "versioned_notifications.info"}};
+  opts.max_attempts = 2;
+  shared_delivery_log log;
+  opts.deliveries = &log;
+  auto killer = versioned(4);
+  auto good = versioned(5);
+  std::atomic<int> handed{0};
+  std::atomic<bool> good_seen{false};
+  queue_recorder dead(url(), opts.dead_letter_queue);
+  {
+    // The queue must exist before anything is published to it.
+    amqp_bus first(opts);
+    first.start([](inbound, ack_fn) {});
+    ASSERT_TRUE(eventually([&] { return first.ready(); }));
+    first.stop();
+  }
+  reliable_publisher nova(url(), "nova", "versioned_notifications.info");
+  nova.send("killer", encode_v2(killer));
+  nova.send("good", encode_v2(good));
+  ASSERT_TRUE(nova.wait_all_delivered());
+  for (int start = 0; start < 5 && dead.ids().count("killer") == 0; ++start) {
+    amqp_bus bus(opts);
+    std::atomic<bool> got_killer{false};
+    bus.start([&](inbound msg, ack_fn ack) {
+      if (msg.note.message_id == killer.message_id) {
+        ++handed;
+        got_killer = true;  // and never settled: the process "dies" here
+        return;
+      }
+      good_seen = true;
+      ack();
+    });
+    ASSERT_TRUE(eventually([&] { return got_killer.load() || dead.ids().count("killer") > 0; }));
+    bus.stop();
+  }
+  ASSERT_TRUE(dead.wait_for({"killer"}));
+  auto letters = dead.messages();
+  auto letter = find_received(letters, "killer");
+  ASSERT_NE(letter, nullptr);
+  EXPECT_EQ(letter->headers.at("x-steward-attempts"), "2");
+  EXPECT_NE(letter->headers.at("x-steward-reason").find("without being handled"), std::string::npos);
+  EXPECT_EQ(handed.load(), 2) << "handed over on the first delivery and the first redelivery";
+  amqp_bus last(opts);
+  last.start([&](inbound msg, ack_fn ack) {
+    if (msg.note.message_id == good.message_id) good_seen = true;
+    ack();
+  });
+  EXPECT_TRUE(eventually([&] { return good_seen.load(); })) << "the queue went on";
+  last.stop();
+}
+
+TEST_F(BrokerTest, ADeeplyNestedMessageIsDeadLetteredUnread) {
+  memory_outbox outbox;
+  amqp_options opts = options(outbox);
+  opts.bindings = {{"nova", "versioned_notifications.info"}};
+  recording_handler h;
+  amqp_bus bus(opts);
+  bus.start(h.fn());
+  ASSERT_TRUE(eventually([&] { return bus.ready(); }));
+  queue_recorder dead(url(), opts.dead_letter_queue);
+  reliable_publisher nova(url(), "nova", "versioned_notifications.info");
+  auto deep = std::string(60000, '[') + std::string(60000, ']');
+  auto inner = R"({"event_type": "compute.unknown", "message_id": "deep-1", "payload": {"x": )"
+               + deep + "}}";
+  nova.send("deep", json{{"oslo.version", "2.0"}, {"oslo.message", inner}}.dump());
+  auto good = versioned(6);
+  nova.send(good.message_id, encode_v2(good));
+  ASSERT_TRUE(nova.wait_all_delivered());
+  ASSERT_TRUE(dead.wait_for({"deep"}));
+  auto letters = dead.messages();
+  auto letter = find_received(letters, "deep");
+  ASSERT_NE(letter, nullptr);
+  EXPECT_NE(letter->headers.at("x-steward-reason").find("nests deeper than 32 levels"),
+            std::string::npos);
+  ASSERT_TRUE(eventually([&] { return h.has_all({good.message_id}); }));
+  h.ack({good.message_id});
+  bus.stop();
 }
 
 } // namespace

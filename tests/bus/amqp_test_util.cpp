@@ -429,6 +429,12 @@ std::string queue_recorder::session(amqp_connection_state_t conn) {
     msg.exchange = string_of(env.exchange);
     msg.routing_key = string_of(env.routing_key);
     msg.body = string_of(env.message.body);
+    if (p._flags & AMQP_BASIC_HEADERS_FLAG)
+      for (int i = 0; i < p.headers.num_entries; ++i) {
+        auto& e = p.headers.entries[i];
+        if (e.value.kind == AMQP_FIELD_KIND_UTF8 || e.value.kind == AMQP_FIELD_KIND_BYTES)
+          msg.headers[string_of(e.key)] = string_of(e.value.value.bytes);
+      }
     uint64_t tag = env.delivery_tag;
     amqp_destroy_envelope(&env);
     {

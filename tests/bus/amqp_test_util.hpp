@@ -77,6 +77,7 @@ struct received {
   std::string exchange;
   std::string routing_key;
   std::string body;
+  std::map<std::string, std::string> headers;  // those with text values
 };
 
 /// Publishes with confirms and mandatory on its own thread. A message counts

@@ -142,6 +142,12 @@ TEST(Oslo, MalformedBodiesAreRefusedWithAReason) {
       {"v2 without message", R"({"oslo.version": "2.0"})", "without 'oslo.message'"},
       {"v2 inner no event_type", v2(R"({"payload": {}})"), "no 'event_type'"},
       {"v2 inner wrong payload", v2(R"({"event_type": "a", "payload": 3})"), "'payload' is not an object"},
+      {"deep body", R"({"event_type": "a", "payload": {"x": )" + std::string(60000, '[')
+                      + std::string(60000, ']') + "}}", "body nests deeper than 32 levels"},
+      {"deep v2 message", v2(R"({"event_type": "a", "payload": {"x": )" + std::string(40, '[')
+                             + std::string(40, ']') + "}}"),
+       "'oslo.message' nests deeper than 32 levels"},
+      {"invalid UTF-8", "{\"event_type\": \"a\xff\"}", "body is not valid UTF-8"},
   };
   for (const auto& c : cases) {
     std::string error;
@@ -150,6 +156,15 @@ TEST(Oslo, MalformedBodiesAreRefusedWithAReason) {
     EXPECT_NE(error.find(c.error_contains), std::string::npos)
         << c.name << ": error was '" << error << "'";
   }
+}
+
+TEST(Oslo, TheDepthLimitIsTheCallers) {
+  // The envelope and the payload object, then four arrays: six levels.
+  std::string body = R"({"event_type": "a", "payload": {"x": )" + std::string(4, '[')
+                     + std::string(4, ']') + "}}";
+  std::string error;
+  EXPECT_TRUE(decode(body, error, 6)) << error;
+  EXPECT_FALSE(decode(body, error, 5));
 }
 
 TEST(Oslo, RoutingKeyIsTopicDotLowerPriority) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -182,6 +183,54 @@ TEST_F(stewardd_on_rabbitmq, nova_notifications_reach_the_inventory_and_junk_is_
   bt::admin_connection admin{*url};
   ASSERT_TRUE(eventually([&] { return admin.message_count(dead_letter) == 2; }));
   EXPECT_EQ(admin.message_count(queue), 0u) << "everything acknowledged";
+}
+
+// Bus input is held to the rules of API input. What breaks them goes to the
+// dead-letter queue with the reason, the messages behind it go on, and a
+// restart finds nothing left to choke on.
+TEST_F(stewardd_on_rabbitmq, bad_nova_notifications_are_dead_lettered_with_their_reason) {
+  start();
+  bt::queue_recorder dead{*url, dead_letter};
+  bt::reliable_publisher nova{*url, nova_exchange, "versioned_notifications.info"};
+  auto instance_update = [](json data) {
+    json payload = {{"nova_object.name", "InstanceUpdatePayload"},
+                    {"nova_object.data", std::move(data)}};
+    return bus::encode_v2(
+      bus::make_notification("nova-compute:h", "instance.update", "INFO", payload, now()));
+  };
+  nova.send("long-name", instance_update({{"uuid", "vm-long"}, {"state", "active"},
+                                          {"display_name", std::string(5 << 20, 'x')}}));
+  nova.send("typed", instance_update({{"uuid", "vm-typed"}, {"display_name", 42}}));
+  nova.send("no-uuid", instance_update({{"display_name", "who"}}));
+  auto deep = R"({"event_type": "compute.unknown", "payload": {"x": )"
+              + std::string(60000, '[') + std::string(60000, ']') + "}}";
+  nova.send("deep", json{{"oslo.version", "2.0"}, {"oslo.message", deep}}.dump());
+  std::string id;
+  nova.send("good", service_update("nova-host-2", true, id));
+  ASSERT_TRUE(nova.wait_all_delivered());
+  ASSERT_TRUE(dead.wait_for({"long-name", "typed", "no-uuid", "deep"}));
+  std::map<std::string, std::string> reasons;
+  for (auto& m : dead.messages())
+    reasons[m.message_id] = m.headers["x-steward-reason"];
+  EXPECT_NE(reasons["long-name"].find("'display_name' is longer than 80"), std::string::npos)
+    << reasons["long-name"];
+  EXPECT_NE(reasons["typed"].find("'display_name' must be a string"), std::string::npos)
+    << reasons["typed"];
+  EXPECT_NE(reasons["no-uuid"].find("'uuid'"), std::string::npos) << reasons["no-uuid"];
+  EXPECT_NE(reasons["deep"].find("nests deeper than 32 levels"), std::string::npos)
+    << reasons["deep"];
+  ASSERT_TRUE(eventually([&] {
+    auto r = call("GET", "/v1/inventory/hosts/nova-host-2");
+    return r.status == 200 && r.json()["host"]["status"] == "disabled";
+  })) << "the message behind them went on";
+  EXPECT_EQ(call("GET", "/api/instances/vm-long/").status, 404);
+  EXPECT_EQ(call("GET", "/api/instances/vm-typed/").status, 404);
+  ASSERT_EQ(proc->stop(), 0);
+  proc.reset();
+  start();
+  EXPECT_EQ(call("GET", "/v1/inventory/hosts/nova-host-2").status, 200);
+  bt::admin_connection admin{*url};
+  EXPECT_EQ(admin.message_count(queue), 0u) << "everything settled";
 }
 
 TEST_F(stewardd_on_rabbitmq, nothing_is_lost_while_the_broker_restarts) {

@@ -154,3 +154,20 @@ TEST(sqlite_store, submit_after_close_fails_without_losing_earlier_writes) {
   auto reopened = open(dir);
   EXPECT_EQ(reopened->load_kind("host").size(), 1u);
 }
+
+// The count that stops a message from killing stewardd on every start must
+// survive the crash it counts.
+TEST(sqlite_store, delivery_counts_survive_reopening_until_forgotten) {
+  test::temp_dir dir;
+  {
+    auto db = open(dir);
+    EXPECT_EQ(db->count_delivery("m-1"), 1);
+    EXPECT_EQ(db->count_delivery("m-1"), 2);
+    EXPECT_EQ(db->count_delivery("m-2"), 1);
+  }
+  auto db = open(dir);
+  EXPECT_EQ(db->count_delivery("m-1"), 3);
+  db->forget_delivery("m-1");
+  EXPECT_EQ(db->count_delivery("m-1"), 1) << "a forgotten count starts again";
+  EXPECT_EQ(db->count_delivery("m-2"), 2);
+}

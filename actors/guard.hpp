@@ -1,0 +1,90 @@
+#pragma once
+// CAF 0.17 ends an actor on any exception that escapes one of its handlers,
+// and a registry's end takes every route of its kind down with it. A guarded
+// handler turns an exception into the failure of the one message it was
+// handling: a 500 reply, an error for a request, a log line for a one-way
+// message. The actor goes on serving.
+#include <exception>
+#include <string>
+#include <type_traits>
+#include <typeinfo>
+#include <utility>
+
+#include <caf/detail/type_traits.hpp>
+#include <caf/error.hpp>
+#include <caf/make_message.hpp>
+#include <caf/result.hpp>
+#include <caf/sec.hpp>
+
+#include "bus/bus.hpp"
+#include "common/log.hpp"
+#include "messages/api.hpp"
+
+namespace steward {
+
+namespace detail {
+
+// What a log line says of the message that failed: enough to find it again.
+inline std::string describe_message(const api_command& cmd) {
+  return "command " + cmd.verb + (cmd.scope.empty() ? "" : " " + cmd.scope)
+         + (cmd.id.empty() ? "" : " " + cmd.id);
+}
+inline std::string describe_message(const bus::notification& n) {
+  return "notification " + n.event_type + " " + n.message_id;
+}
+template <class T>
+std::string describe_message(const T&) {
+  return typeid(T).name();
+}
+
+template <class... Ts>
+std::string describe_messages(const Ts&... xs) {
+  std::string out;
+  ((out += (out.empty() ? "" : ", ") + describe_message(xs)), ...);
+  return out;
+}
+
+template <class R>
+R failure_of(const std::string& what) {
+  if constexpr (std::is_same_v<R, void>)
+    return;
+  else if constexpr (std::is_same_v<R, caf::result<api_reply>> || std::is_same_v<R, api_reply>)
+    return api_reply::fail(500, "Steward could not handle the request: " + what);
+  else
+    return caf::make_error(caf::sec::runtime_error, what);
+}
+
+template <class F, class R, class... Ts>
+auto guard_with(const char* component, F f, caf::detail::type_list<Ts...>) {
+  return [component, f = std::move(f)](Ts... xs) mutable -> R {
+    try {
+      return f(std::forward<Ts>(xs)...);
+    } catch (const std::exception& e) {
+      log::write(log::level::error, component,
+                 "handling " + describe_messages(xs...) + " failed: " + e.what());
+      return failure_of<R>(e.what());
+    } catch (...) {
+      log::write(log::level::error, component,
+                 "handling " + describe_messages(xs...) + " failed: an unknown exception");
+      return failure_of<R>("an unknown exception");
+    }
+  };
+}
+
+} // namespace detail
+
+/// `f` as a handler whose exceptions fail only the message at hand.
+template <class F>
+auto guarded(const char* component, F f) {
+  using trait = caf::detail::get_callable_trait<F>;
+  return detail::guard_with<F, typename trait::result_type>(component, std::move(f),
+                                                             typename trait::arg_types{});
+}
+
+/// A behaviour of type `Behavior` whose every handler is guarded.
+template <class Behavior, class... Fs>
+Behavior guarded_behavior(const char* component, Fs... fs) {
+  return Behavior{guarded(component, std::move(fs))...};
+}
+
+} // namespace steward
