@@ -12,8 +12,10 @@
 
 #include <caf/detail/type_traits.hpp>
 #include <caf/error.hpp>
+#include <caf/mailbox_element.hpp>
 #include <caf/make_message.hpp>
 #include <caf/result.hpp>
+#include <caf/scheduled_actor.hpp>
 #include <caf/sec.hpp>
 
 #include "bus/bus.hpp"
@@ -79,6 +81,29 @@ auto guarded(const char* component, F f) {
   using trait = caf::detail::get_callable_trait<F>;
   return detail::guard_with<F, typename trait::result_type>(component, std::move(f),
                                                              typename trait::arg_types{});
+}
+
+/// What an entity does with an exception outside its guarded handlers (in
+/// a continuation): it logs it with the entity and the message at hand, and
+/// ends with that reason, so that its registry restarts it.
+template <class Self>
+void log_failures(Self* self, const char* component, std::string entity_id) {
+  self->set_exception_handler([component, entity_id](caf::scheduled_actor* s,
+                                                     std::exception_ptr& x) -> caf::error {
+    std::string what = "an unknown exception";
+    try {
+      std::rethrow_exception(x);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    auto* current = s->current_mailbox_element();
+    log::write(log::level::error, component,
+               entity_id + " failed handling "
+                 + (current ? to_string(current->content()) : std::string{"its start"}) + ": "
+                 + what);
+    return caf::make_error(caf::sec::runtime_error, what);
+  });
 }
 
 /// A behaviour of type `Behavior` whose every handler is guarded.

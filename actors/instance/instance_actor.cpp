@@ -227,6 +227,7 @@ entity_actor::behavior_type
 instance_actor(instance_ptr self, const actor_services* svc, registry_actor registry, document doc,
                int64_t version, bool stored) {
   self->state.init(svc, std::move(registry), std::move(doc), version, stored);
+  log_failures(self, "instance", text_field(*self->state.doc, "uuid"));
   if (stored)
     arm(self);
   return guarded_behavior<entity_actor::behavior_type>(

@@ -50,6 +50,7 @@ entity_actor::behavior_type
 host_actor(host_ptr self, const actor_services* svc, registry_actor registry, document doc,
            int64_t version, bool stored) {
   self->state.init(svc, std::move(registry), std::move(doc), version, stored);
+  log_failures(self, "host", text_field(*self->state.doc, "id"));
   arm(self);
   return guarded_behavior<entity_actor::behavior_type>(
     "host",

@@ -208,6 +208,7 @@ entity_actor::behavior_type
 lease_actor(lease_ptr self, const actor_services* svc, registry_actor registry, document doc,
             int64_t version, bool stored) {
   self->state.init(svc, std::move(registry), std::move(doc), version, stored);
+  log_failures(self, "lease", text_field(*self->state.doc, "id"));
   if (stored)
     arm(self);
   return guarded_behavior<entity_actor::behavior_type>(

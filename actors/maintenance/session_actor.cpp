@@ -156,6 +156,7 @@ session_actor::behavior_type
 session_actor_impl(session_ptr self, const actor_services* svc, registry_actor registry, document doc,
                    int64_t version, bool stored) {
   self->state.init(svc, std::move(registry), std::move(doc), version, stored);
+  log_failures(self, "maintenance-session", text_field(*self->state.doc, "session_id"));
   return guarded_behavior<session_actor::behavior_type>(
     "maintenance-session",
     [=](api_command& cmd) -> caf::result<api_reply> { return serve(self, cmd); },

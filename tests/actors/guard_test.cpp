@@ -89,21 +89,24 @@ TEST_F(actors, a_throwing_handler_fails_only_its_message) {
 
 namespace {
 
-// An entity that dies on command: with an error ("fail") or as after its
-// own delete ("end").
+// An entity that dies on command: with an error ("fail"), as after its own
+// delete ("end"), or by an exception outside a guarded handler ("throw").
 entity_actor::behavior_type mortal(entity_actor::pointer self, const actor_services*,
                                    registry_actor, document doc, int64_t version, bool) {
+  log_failures(self, "mortal", doc->value("id", ""));
   return {
     [=](api_command& cmd) -> caf::result<api_reply> {
       if (cmd.verb == "fail")
         self->quit(caf::make_error(caf::sec::runtime_error, "it broke"));
       else if (cmd.verb == "end")
         self->quit();
+      else if (cmd.verb == "throw")
+        self->send(self, atom::clock_jump_v);
       return api_reply::ok(json{{"doc", *doc}, {"version", version}});
     },
     [](atom::notify, bus::notification&) -> caf::result<atom::done> { return atom::done_v; },
     [](atom::timer, uint64_t) {},
-    [](atom::clock_jump) {},
+    [](atom::clock_jump) { throw std::runtime_error("late"); },
   };
 }
 
@@ -124,6 +127,7 @@ registry_actor::behavior_type keeper(registry_actor::stateful_pointer<keeper_sta
   };
   spawn(json{{"id", "stored"}, {"project", ""}, {"n", 1}}, 4);
   spawn(json{{"id", "ends"}, {"project", ""}}, 1);
+  spawn(json{{"id", "throws"}, {"project", ""}}, 2);
   spawn_entity(self, self->state.table, mortal, mortal_kind, json{{"id", "new"}, {"project", ""}},
                0, false);
   stop_only_on_shutdown(self);
@@ -177,6 +181,10 @@ TEST_F(actors, a_failed_entity_is_restarted_from_its_stored_document_a_few_times
   ask(k, command("fail", "stored"));
   after_death();
   EXPECT_EQ(ask(k, command("find", "stored")).status, 404) << "it stays down after its limit";
+  ask(k, command("throw", "throws"));
+  after_death();
+  EXPECT_EQ(ask(k, command("show", "throws")).body["version"], 2)
+    << "an exception outside a handler ends the entity, and it comes back";
   ask(k, command("end", "ends"));
   after_death();
   ask(k, command("fail", "new"));
