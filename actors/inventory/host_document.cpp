@@ -173,6 +173,28 @@ std::string update_host(json& doc, const json& body, sys_time now, bool& changed
   return "";
 }
 
+std::string check_nova_service(const json& data) {
+  auto host = data.find("host");
+  if (host == data.end() || !host->is_string() || !valid_hostname(host->get<std::string>()))
+    return "Field 'host' must be 1 to 255 letters, digits, '.', '-' or '_'";
+  auto given = [&](const char* key) {
+    auto v = data.find(key);
+    return v != data.end() && !v->is_null() ? &*v : nullptr;
+  };
+  for (auto key : {"vcpus", "memory_mb", "local_gb", "hypervisor_version"})
+    if (auto v = given(key))
+      if (auto e = check_count(*v, key); !e.empty())
+        return e;
+  for (auto key : {"cloud", "hypervisor_type", "disabled_reason"})
+    if (auto v = given(key))
+      if (auto e = check_text(*v, key, 255); !e.empty())
+        return e;
+  for (auto key : {"disabled", "forced_down"})
+    if (auto v = given(key); v && !v->is_boolean())
+      return std::string{"Field '"} + key + "' must be a boolean";
+  return "";
+}
+
 bool apply_service_status(json& doc, const json& data, sys_time now) {
   auto next = doc;
   // The compute contract's extension: a compute layer that knows the host's

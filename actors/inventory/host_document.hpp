@@ -18,8 +18,12 @@ nlohmann::json learned_host(const std::string& name, sys_time now);
 /// whether anything differs.
 std::string update_host(nlohmann::json& doc, const nlohmann::json& body, sys_time now,
                         bool& changed);
+/// Why a Nova compute service payload (its object data) cannot be taken in,
+/// by the rules API input follows; "" when it can.
+std::string check_nova_service(const nlohmann::json& data);
 /// Applies Nova's ServiceStatusPayload data (`disabled`, `disabled_reason`,
 /// `forced_down`) to `doc`; returns whether anything changed.
+
 bool apply_service_status(nlohmann::json& doc, const nlohmann::json& data, sys_time now);
 /// When the host re-enables itself, if it is disabled with a deadline.
 std::optional<sys_time> enable_deadline(const nlohmann::json& doc);

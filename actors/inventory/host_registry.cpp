@@ -110,9 +110,11 @@ host_registry(registry_ptr self, const actor_services* svc,
     },
     [=](atom::notify, bus::notification& note) -> caf::result<atom::done> {
       auto& data = bus::object_data(note.payload);
-      if (text_field(data, "binary") != "nova-compute" || !data.contains("host")
-          || !data["host"].is_string())
+      if (text_field(data, "binary") != "nova-compute")
         return atom::done_v;
+      // Held to the rules of API input; refused for good (dead-lettered).
+      if (auto why = check_nova_service(data); !why.empty())
+        return caf::make_error(caf::sec::invalid_argument, note.event_type + ": " + why);
       auto name = data["host"].get<std::string>();
       auto a = find_host(self->state, name);
       if (!a) {

@@ -75,3 +75,27 @@ TEST(host_document, service_status_from_nova) {
   EXPECT_EQ(doc["cloud"], "source");
   EXPECT_FALSE(apply_service_status(doc, {{"vcpus", -3}, {"cloud", ""}}, now())) << "nonsense is ignored";
 }
+
+// A host learned from the bus is held to the API's rules.
+TEST(host_document, nova_service_payloads_follow_the_api_rules) {
+  json ok = {{"host", "compute-9"}, {"binary", "nova-compute"}, {"disabled", false},
+             {"disabled_reason", nullptr}, {"forced_down", false}, {"vcpus", 8}, {"cloud", "c"}};
+  EXPECT_EQ(check_nova_service(ok), "");
+  auto refused = [&](const char* key, json value, const char* says) {
+    auto data = ok;
+    data[key] = std::move(value);
+    auto why = check_nova_service(data);
+    EXPECT_NE(why.find(says), std::string::npos) << key << ": " << why;
+  };
+  refused("host", std::string(256, 'h'), "'host' must be 1 to 255");
+  refused("host", "bad host/name", "'host' must be 1 to 255");
+  refused("host", 7, "'host' must be 1 to 255");
+  refused("vcpus", -1, "'vcpus' must be a non-negative integer");
+  refused("memory_mb", "lots", "'memory_mb' must be a non-negative integer");
+  refused("cloud", std::string(300, 'c'), "'cloud' is longer than 255");
+  refused("disabled_reason", json::array(), "'disabled_reason' must be a string");
+  refused("disabled", "yes", "'disabled' must be a boolean");
+  json no_host = ok;
+  no_host.erase("host");
+  EXPECT_NE(check_nova_service(no_host), "");
+}

@@ -282,3 +282,32 @@ TEST(instance_document, usage_slices) {
   EXPECT_TRUE(usage(samples, {{"item", "cpu"}, {"datapoints", "0"}}, now_t, out));
   EXPECT_TRUE(usage(samples, {{"item", "cpu"}, {"from", "soon"}}, now_t, out));
 }
+
+// An instance learned from the bus is held to the API's rules.
+TEST(instance_document, nova_instance_payloads_follow_the_api_rules) {
+  json ok = {{"uuid", "vm-1"}, {"display_name", "web-1"}, {"tenant_id", "p"}, {"state", "active"},
+             {"flavor", {{"nova_object.data", {{"flavorid", "f"}, {"vcpus", 2}}}}}};
+  EXPECT_EQ(check_nova_instance(ok), "");
+  auto refused = [&](json data, const char* says) {
+    auto why = check_nova_instance(data);
+    EXPECT_NE(why.find(says), std::string::npos) << data.dump().substr(0, 200) << ": " << why;
+  };
+  auto with = [&](const char* key, json value) {
+    auto data = ok;
+    data[key] = std::move(value);
+    return data;
+  };
+  refused(with("display_name", std::string(81, 'x')), "'display_name' is longer than 80");
+  refused(with("display_name", 42), "'display_name' must be a string");
+  refused(with("uuid", ""), "'uuid'");
+  refused(with("uuid", 5), "'uuid'");
+  refused(with("tenant_id", json::object()), "'tenant_id' must be a string");
+  refused(with("data_volume_gb", -3), "'data_volume_gb' must be a whole number");
+  refused(with("flavor", "small"), "'flavor' must be an object");
+  refused(with("flavor", {{"nova_object.data", {{"vcpus", "two"}}}}), "flavor: 'vcpus'");
+  json no_uuid = ok;
+  no_uuid.erase("uuid");
+  refused(no_uuid, "'uuid'");
+  EXPECT_EQ(check_nova_instance(with("display_name", std::string(80, 'x'))), "")
+    << "80 characters, like the API's hostname";
+}

@@ -206,9 +206,10 @@ TEST_F(stewardd_on_rabbitmq, bad_nova_notifications_are_dead_lettered_with_their
               + std::string(60000, '[') + std::string(60000, ']') + "}}";
   nova.send("deep", json{{"oslo.version", "2.0"}, {"oslo.message", deep}}.dump());
   std::string id;
+  nova.send("long-host", service_update(std::string(300, 'h'), true, id));
   nova.send("good", service_update("nova-host-2", true, id));
   ASSERT_TRUE(nova.wait_all_delivered());
-  ASSERT_TRUE(dead.wait_for({"long-name", "typed", "no-uuid", "deep"}));
+  ASSERT_TRUE(dead.wait_for({"long-name", "typed", "no-uuid", "deep", "long-host"}));
   std::map<std::string, std::string> reasons;
   for (auto& m : dead.messages())
     reasons[m.message_id] = m.headers["x-steward-reason"];
@@ -219,6 +220,8 @@ TEST_F(stewardd_on_rabbitmq, bad_nova_notifications_are_dead_lettered_with_their
   EXPECT_NE(reasons["no-uuid"].find("'uuid'"), std::string::npos) << reasons["no-uuid"];
   EXPECT_NE(reasons["deep"].find("nests deeper than 32 levels"), std::string::npos)
     << reasons["deep"];
+  EXPECT_NE(reasons["long-host"].find("Field 'host' must be 1 to 255"), std::string::npos)
+    << reasons["long-host"];
   ASSERT_TRUE(eventually([&] {
     auto r = call("GET", "/v1/inventory/hosts/nova-host-2");
     return r.status == 200 && r.json()["host"]["status"] == "disabled";
