@@ -60,9 +60,10 @@ bool has_body_semantics(const std::string& method) {
   return method == "POST" || method == "PUT" || method == "PATCH";
 }
 
-// Ids and filters reach JSON documents and error texts: they must be text.
+// Ids, filters and the Host (in the URLs of answers) reach JSON documents
+// and error texts: they must be text.
 bool is_text(const request& req) {
-  if (!valid_utf8(req.path))
+  if (!valid_utf8(req.path) || !valid_utf8(req.header("host")))
     return false;
   for (auto& [key, value] : req.query)
     if (!valid_utf8(key) || !valid_utf8(value))
@@ -75,8 +76,8 @@ bool is_text(const request& req) {
 void router::handle(request req, respond_fn respond) {
   auto family = family_of(req.path);
   if (!is_text(req))
-    return respond(error_response(family, 400, "The request path or query is not valid UTF-8 "
-                                               "once percent-decoded"));
+    return respond(error_response(family, 400, "The request path, query or Host header is "
+                                               "not valid UTF-8 (once percent-decoded)"));
   auto segments = split_path(req.path);
   const compiled* found = nullptr;
   std::map<std::string, std::string> params;

@@ -251,11 +251,15 @@ std::string check_nova_instance(const json& data) {
       return std::string{"'"} + key + "' is longer than " + std::to_string(limit) + " characters";
     return "";
   };
+  // Sizes are multiplied (GB to MiB) and summed: bounded far from overflow.
   auto count = [&](const json& obj, const char* key) -> std::string {
     auto v = obj.find(key);
-    if (v == obj.end() || v->is_null() || (v->is_number_integer() && v->get<int64_t>() >= 0))
+    if (v == obj.end() || v->is_null()
+        || (v->is_number_integer() && v->get<int64_t>() >= 0
+            && v->get<int64_t>() <= max_count))
       return "";
-    return std::string{"'"} + key + "' must be a whole number of at least 0";
+    return std::string{"'"} + key + "' must be a whole number from 0 to "
+           + std::to_string(max_count);
   };
   for (auto key : {"tenant_id", "image_uuid", "cloud", "key_name", "host", "state"})
     if (auto e = text(data, key, max_reference); !e.empty())
@@ -685,9 +689,11 @@ std::optional<refusal> usage(const std::deque<usage_sample>& samples,
   auto from = q.count("from") ? integer_param(q, "from") : std::optional<long long>{now_s - 3600};
   auto to = q.count("to") ? integer_param(q, "to") : std::optional<long long>{now_s};
   auto points = q.count("datapoints") ? integer_param(q, "datapoints") : std::optional<long long>{6};
-  if (!from)
+  // Within 10,000 years of 1970: the buckets' arithmetic stays far from overflow.
+  constexpr long long last_second = 253402300799;
+  if (!from || *from < -last_second || *from > last_second)
     return refusal{400, {{"from", "A unix timestamp is required."}}};
-  if (!to)
+  if (!to || *to < -last_second || *to > last_second)
     return refusal{400, {{"to", "A unix timestamp is required."}}};
   if (*from >= *to)
     return refusal{400, {{"to", "'to' must be later than 'from'."}}};

@@ -2,6 +2,7 @@
 // An instance as the instances API knows it: the stored document, its
 // validation on create and resize, how it is shown, and how lists are
 // filtered, ordered and paginated. No actors here.
+#include <cstdint>
 #include <deque>
 #include <map>
 #include <optional>
@@ -33,6 +34,8 @@ std::optional<refusal> make_instance(const nlohmann::json& body, const catalog::
 constexpr std::size_t max_hostname = 80;
 /// The longest id, name or state a Nova payload may carry.
 constexpr std::size_t max_reference = 255;
+/// The largest size or count (vCPUs, MiB, GB) a Nova payload may carry.
+constexpr int64_t max_count = 1000000000;
 /// Why a Nova instance payload (its object data) cannot be taken in, by the
 /// rules API input follows; "" when it can.
 std::string check_nova_instance(const nlohmann::json& nova_data);

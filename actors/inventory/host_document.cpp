@@ -21,9 +21,13 @@ bool valid_hostname(const std::string& s) {
   return true;
 }
 
+// Capacities are summed and scaled by placement: bounded far from overflow.
+constexpr long long max_count = 1000000000;
+
 std::string check_count(const json& v, const std::string& field) {
-  if (!v.is_number_integer() || v.get<long long>() < 0)
-    return "Field '" + field + "' must be a non-negative integer";
+  if (!v.is_number_integer() || v.get<long long>() < 0 || v.get<long long>() > max_count)
+    return "Field '" + field + "' must be a non-negative integer (at most "
+           + std::to_string(max_count) + ")";
   return "";
 }
 

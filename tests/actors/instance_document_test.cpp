@@ -303,6 +303,8 @@ TEST(instance_document, nova_instance_payloads_follow_the_api_rules) {
   refused(with("uuid", 5), "'uuid'");
   refused(with("tenant_id", json::object()), "'tenant_id' must be a string");
   refused(with("data_volume_gb", -3), "'data_volume_gb' must be a whole number");
+  refused(with("data_volume_gb", 9007199254740993LL), "'data_volume_gb' must be a whole number");
+  refused(with("data_volume_gb", 1e300), "'data_volume_gb' must be a whole number");
   refused(with("flavor", "small"), "'flavor' must be an object");
   refused(with("flavor", {{"nova_object.data", {{"vcpus", "two"}}}}), "flavor: 'vcpus'");
   json no_uuid = ok;

@@ -93,6 +93,13 @@ TEST_F(hardening, ids_that_are_not_utf8_get_400_in_the_familys_shape) {
     }
   auto query = call("GET", "/v1/leases?name=%ff", staff);
   EXPECT_EQ(query.status, 400) << "a query parameter is held to the same rule";
+  // The Host header makes the URLs in answers (instances, sessions).
+  for (auto target : {"/api/instances/", "/v1/maintenance"}) {
+    auto host = raw_exchange(proc->port(), std::string{"GET "} + target
+                                             + " HTTP/1.1\r\nHost: \xff\r\nX-Auth-Token: "
+                                             + staff + "\r\nConnection: close\r\n\r\n");
+    EXPECT_EQ(host.substr(0, 12), "HTTP/1.1 400") << target << ": " << host;
+  }
   auto raw = raw_exchange(proc->port(), "GET /v1/leases/\xff HTTP/1.1\r\nHost: x\r\nX-Auth-Token: "
                                         + std::string{staff} + "\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(raw.substr(0, 12), "HTTP/1.1 400") << raw;
@@ -124,6 +131,17 @@ TEST_F(hardening, deeply_nested_bodies_get_400_and_harm_nothing) {
   auto fine = send_text("PATCH", "/v1/inventory/hosts/compute-1",
                         R"({"cpu_info": {"a": )" + nested(20) + "}}");
   EXPECT_EQ(fine.status, 200) << fine.body;
+  expect_every_route_serves();
+}
+
+TEST_F(hardening, a_usage_window_past_year_9999_is_refused) {
+  wait_for_inventory();
+  auto some = call("GET", "/api/instances/?page_size=1", staff).json();
+  ASSERT_FALSE(some.empty());
+  auto usage = "/api/instances/" + some[0]["uuid"].get<std::string>() + "/usage/?item=cpu";
+  auto r = call("GET", usage + "&from=0&to=9223372036854775807&datapoints=2", staff);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(call("GET", usage + "&from=0&to=253402300799&datapoints=1000", staff).status, 200);
   expect_every_route_serves();
 }
 
