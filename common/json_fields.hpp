@@ -17,11 +17,21 @@ inline std::string text_field(const nlohmann::json& obj, const char* key,
   return i != obj.end() && i->is_string() ? i->get<std::string>() : fallback;
 }
 
+/// A number that does not fit int64_t (1e300, 2^64 - 1) is the fallback too:
+/// converting it would be undefined.
 inline int64_t int_field(const nlohmann::json& obj, const char* key, int64_t fallback = 0) {
   if (!obj.is_object())
     return fallback;
   auto i = obj.find(key);
-  return i != obj.end() && i->is_number() ? i->get<int64_t>() : fallback;
+  if (i == obj.end() || !i->is_number())
+    return fallback;
+  if (i->is_number_unsigned())
+    return i->get<uint64_t>() <= uint64_t(INT64_MAX) ? int64_t(i->get<uint64_t>()) : fallback;
+  if (i->is_number_float()) {
+    auto d = i->get<double>();
+    return d >= -9223372036854775808.0 && d < 9223372036854775808.0 ? int64_t(d) : fallback;
+  }
+  return i->get<int64_t>();
 }
 
 inline double number_field(const nlohmann::json& obj, const char* key, double fallback = 0) {

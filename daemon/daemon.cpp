@@ -261,6 +261,10 @@ uint16_t daemon::port() const {
   return parts_->server->port();
 }
 
+http::request_handler& daemon::handler() {
+  return *parts_->routes;
+}
+
 namespace {
 
 std::string describe_compute(const config::settings& cfg, simulated_cloud* cloud) {

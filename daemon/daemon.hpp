@@ -8,6 +8,10 @@
 
 namespace steward {
 
+namespace http {
+class request_handler;
+}
+
 class daemon {
 public:
   /// Builds and starts every part; throws std::runtime_error with a line
@@ -20,6 +24,9 @@ public:
   /// What the operator sees first: where it listens, a token, what to try.
   std::string first_screen() const;
   uint16_t port() const;
+  /// What the server hands each request to (router, authentication, every
+  /// family's routes): for a caller without sockets (the HTTP fuzz target).
+  http::request_handler& handler();
   void stop();
 
 private:

@@ -3,16 +3,21 @@
 #   scripts/setup.sh build   # compiler, CMake, libraries
 #   scripts/setup.sh test    # the above, plus RabbitMQ and the OpenStack clients the tests drive
 #   scripts/setup.sh bench   # build, plus RabbitMQ, wrk and the sqlite3 shell
+#   scripts/setup.sh fuzz    # build, plus clang and its libFuzzer and sanitizer runtimes
 set -euo pipefail
 build_packages=(g++ cmake make libcaf-dev librabbitmq-dev nlohmann-json3-dev libboost-dev
                 libgtest-dev libsqlite3-dev libpq-dev)
 test_packages=(rabbitmq-server python3-oslo.messaging python3-blazarclient)
 bench_packages=(rabbitmq-server wrk sqlite3 bc)
+# -fsanitize=fuzzer links libclang_rt.fuzzer from libclang-rt-14-dev (only
+# recommended by clang, so named); the standalone libfuzzer-14-dev is not needed.
+fuzz_packages=(clang libclang-rt-14-dev)
 
 wanted=("${build_packages[@]}")
 case "${1:-build}" in
-  test) wanted+=("${test_packages[@]}") ;;
+  test) wanted+=("${test_packages[@]}" "${fuzz_packages[@]}") ;;
   bench) wanted+=("${bench_packages[@]}") ;;
+  fuzz) wanted+=("${fuzz_packages[@]}") ;;
 esac
 missing=()
 for p in "${wanted[@]}"; do

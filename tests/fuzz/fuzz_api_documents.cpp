@@ -1,0 +1,185 @@
+// The request bodies and query strings of each API family, straight into the
+// document rules the actors apply (no actors, so thousands of runs a second).
+// Input: the first line names what is read, the rest is the JSON body or the
+// query string, e.g. "lease\n{\"name\": ...}" or "instances-query\no=-state".
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <deque>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "actors/catalog/catalog.hpp"
+#include "actors/instance/instance_document.hpp"
+#include "actors/inventory/host_document.hpp"
+#include "actors/lease/lease_document.hpp"
+#include "actors/maintenance/session_document.hpp"
+#include "common/json_limits.hpp"
+#include "http/types.hpp"
+
+using namespace steward;
+using nlohmann::json;
+
+namespace {
+
+// Fixed: runs repeat exactly (2026-12-01 12:00 UTC).
+const sys_time fixed_now{std::chrono::seconds{1796126400}};
+const std::string base = "http://steward.example:8080";
+
+// A fixture below that the rules refuse is wrong itself: say which one.
+template <class T>
+T& checked(T& fixture, bool ok, const char* name) {
+  if (!ok) {
+    std::fprintf(stderr, "fuzz_api_documents: fixture %s is refused\n", name);
+    abort();
+  }
+  return fixture;
+}
+
+const catalog::catalog& known_catalog() {
+  static catalog::catalog c;
+  static bool ok = c.apply_update(json::parse(R"({
+    "cloud": {"uuid": "cl1", "name": "default", "customer": "cu1"},
+    "flavors": [{"uuid": "fl1", "name": "m1.small", "cores": 1, "ram": 2048, "disk": 20480},
+                {"uuid": "fl2", "name": "m1.large", "cores": 4, "ram": 8192, "disk": 81920}],
+    "templates": [{"uuid": "tp1", "name": "debian-12", "os": "debian"}],
+    "security_groups": [{"uuid": "sg1", "name": "default", "rules": []}],
+    "keys": [{"uuid": "ky1", "name": "alice-key", "fingerprint": "aa:bb", "user": "alice"}],
+    "customers": [{"uuid": "cu1", "name": "Acme"}],
+    "project_groups": [{"uuid": "pg1", "name": "research", "customer": "cu1"}],
+    "projects": [{"uuid": "pa", "name": "demo", "customer": "cu1", "project_groups": ["pg1"],
+                  "clouds": ["cl1"]}]
+  })")).empty();
+  return checked(c, ok, "catalog");
+}
+
+access::caller project_admin() {
+  access::caller who;
+  who.user_id = "alice";
+  who.projects["pa"] = access::role::admin;
+  return who;
+}
+
+json host_doc(const std::string& name) {
+  json doc;
+  auto err = inventory::make_host({{"hypervisor_hostname", name}, {"vcpus", 8}, {"memory_mb", 16384},
+                                   {"local_gb", 200}}, fixed_now, doc);
+  return checked(doc, err.empty(), "host");
+}
+
+world_view world() {
+  world_view w;
+  for (auto name : {"compute-1", "compute-2"}) {
+    auto h = host_doc(name);
+    w.hosts[h["id"].get<std::string>()] = std::make_shared<const json>(h);
+  }
+  w.instances["a1"] = std::make_shared<const json>(json{
+    {"uuid", "a1"}, {"host", "compute-1"}, {"project", "pa"}, {"cloud_name", "default"},
+    {"cores", 2}, {"ram", 4096}, {"system_volume_size", 10240}, {"data_volume_size", 0},
+    {"hostname", "vm-a1"}, {"state", "OK"}});
+  return w;
+}
+
+const json& running_instance() {
+  static json doc;
+  static bool ok = !instance::make_instance(
+    {{"hostname", "vm-1"}, {"project", base + "/api/projects/pa/"},
+     {"flavor", base + "/api/flavors/fl1/"}, {"template", base + "/api/iaas-templates/tp1/"},
+     {"ssh_public_key", base + "/api/keys/ky1/"}}, known_catalog(), project_admin(), fixed_now, doc);
+  return checked(doc, ok, "instance");
+}
+
+const json& pending_lease() {
+  static json doc;
+  static std::vector<lease::host_reservation> reservations;
+  static bool ok = !lease::make_lease(
+    {{"name", "l1"}, {"start_date", "2027-01-01 10:00"}, {"end_date", "2027-01-02 10:00"},
+     {"reservations", {{{"resource_type", "physical:host"}, {"min", 1}, {"max", 2}}}},
+     {"events", json::array()}}, fixed_now, 60, "pa", "alice", doc, reservations);
+  return checked(doc, ok, "lease");
+}
+
+const json& running_session() {
+  static json doc;
+  static bool ok = !maintenance::make_session(
+    {{"state", "MAINTENANCE"}, {"workflow", "default"}, {"maintenance_at", "2027-01-01 10:00:00"},
+     {"hosts", {"compute-1"}}, {"metadata", json::object()}, {"actions", json::array()}},
+    world(), {}, fixed_now, {}, base, doc);
+  return checked(doc, ok, "session");
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string input(reinterpret_cast<const char*>(data), size);
+  auto newline = input.find('\n');
+  if (newline == std::string::npos)
+    return 0;
+  std::string what = input.substr(0, newline), rest = input.substr(newline + 1);
+
+  // Query strings, decoded as the server decodes them.
+  if (what == "instances-query") {
+    instance::list_query q;
+    auto query = http::parse_query(rest);
+    if (instance::parse_list_query(query, q))
+      return 0;
+    instance::page_result page;
+    for (std::size_t total : {0, 1, 57})
+      if (!instance::paginate(total, q, page))
+        (void)instance::link_header(base, "/api/instances/", query, page);
+    auto item = instance::describe(running_instance(), known_catalog());
+    (void)instance::matches(item, q);
+    return 0;
+  }
+  if (what == "usage-query") {
+    std::deque<instance::usage_sample> samples;
+    for (long long i = 0; i < 50; ++i)
+      samples.push_back({1796126400 - 3600 + i * 60, 0.5, 1024.0 * i, 20480});
+    json out;
+    (void)instance::usage(samples, http::parse_query(rest), fixed_now, out);
+    return 0;
+  }
+
+  // Bodies, read as the router reads them.
+  std::string error;
+  auto parsed = parse_json(rest, default_max_json_depth, error);
+  if (!parsed)
+    return 0;
+  const json& body = *parsed;
+  if (what == "host") {
+    json doc;
+    bool changed = false;
+    if (inventory::make_host(body, fixed_now, doc).empty())
+      (void)inventory::update_host(doc, body, fixed_now, changed);
+  } else if (what == "host-update") {
+    auto doc = host_doc("compute-9");
+    bool changed = false;
+    (void)inventory::update_host(doc, body, fixed_now, changed);
+  } else if (what == "lease") {
+    json doc;
+    std::vector<lease::host_reservation> reservations;
+    if (!lease::make_lease(body, fixed_now, 60, "pa", "alice", doc, reservations))
+      (void)lease::stable_status(doc);
+  } else if (what == "lease-update") {
+    auto doc = pending_lease();
+    if (!lease::update_lease(doc, body, fixed_now))
+      (void)lease::stable_status(doc);
+  } else if (what == "instance") {
+    json doc;
+    if (!instance::make_instance(body, known_catalog(), project_admin(), fixed_now, doc))
+      (void)instance::render(doc, known_catalog(), base);
+  } else if (what == "resize") {
+    instance::resize_request r;
+    (void)instance::parse_resize(body, running_instance(), known_catalog(), r);
+  } else if (what == "session") {
+    json doc;
+    if (!maintenance::make_session(body, world(), {"compute-2"}, fixed_now, {}, base, doc))
+      (void)maintenance::project_instances(doc, "pa");
+  } else if (what == "session-reply") {
+    auto doc = running_session();
+    (void)maintenance::record_reply(doc, "pa", body, fixed_now);
+  }
+  return 0;
+}
