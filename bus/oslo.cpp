@@ -4,6 +4,7 @@
 
 #include "common/ids.hpp"
 #include "common/json_text.hpp"
+#include "common/text.hpp"
 #include "common/time_format.hpp"
 
 namespace steward::bus {
@@ -11,16 +12,6 @@ namespace steward::bus {
 namespace {
 
 using json = nlohmann::json;
-
-std::string to_upper(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
-
-std::string to_lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 // Reads an optional string field into `out`. Absent or null leaves `out`
 // empty (Python publishers write None as null); any other type is an error.
@@ -92,7 +83,7 @@ std::optional<notification> read_document(const json& doc, std::string& error) {
       !read_optional_string(doc, "timestamp", n.timestamp, error)) {
     return std::nullopt;
   }
-  n.priority = to_upper(n.priority);
+  n.priority = upper(n.priority);
 
   auto p = doc.find("payload");
   if (p == doc.end() || p->is_null()) {
@@ -116,7 +107,7 @@ notification make_notification(const std::string& publisher_id,
   n.message_id = make_uuid();
   n.publisher_id = publisher_id;
   n.event_type = event_type;
-  n.priority = to_upper(priority);
+  n.priority = upper(priority);
   n.payload = payload.is_null() ? json::object() : std::move(payload);
   n.timestamp = timefmt::oslo(when);
   return n;
@@ -138,7 +129,7 @@ std::string encode_v2(const notification& n, const std::string& payload_json) {
   inner += ",\"payload\":";
   inner += payload_json;
   inner += ",\"priority\":";
-  append_json_string(inner, to_upper(n.priority));
+  append_json_string(inner, upper(n.priority));
   inner += ",\"publisher_id\":";
   append_json_string(inner, n.publisher_id);
   inner += ",\"timestamp\":";
@@ -174,7 +165,7 @@ std::optional<notification> decode(const std::string& body, std::string& error,
 }
 
 std::string routing_key(const std::string& topic, const std::string& priority) {
-  return topic + "." + to_lower(priority);
+  return topic + "." + lower(priority);
 }
 
 const nlohmann::json& object_data(const nlohmann::json& payload) {

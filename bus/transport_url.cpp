@@ -2,14 +2,11 @@
 
 #include <cctype>
 
+#include "common/text.hpp"
+
 namespace steward::bus {
 
 namespace {
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';

@@ -7,6 +7,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "common/text.hpp"
+
 extern char** environ;
 
 namespace steward::config {
@@ -101,18 +103,6 @@ key_spec choice_key(std::string section, std::string key, std::string def,
   k.type = kind::choice;
   k.choices = std::move(choices);
   return k;
-}
-
-std::string lower(std::string s) {
-  for (auto& c : s)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-std::string upper(std::string s) {
-  for (auto& c : s)
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
 }
 
 std::string trim(const std::string& s) {

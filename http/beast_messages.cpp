@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "common/ids.hpp"
+#include "common/text.hpp"
 
 namespace steward::http::detail {
 
@@ -22,12 +23,6 @@ bool is_sane_request_id(beast::string_view id) {
 } // namespace
 
 std::string str(beast::string_view text) { return std::string(text.data(), text.size()); }
-
-std::string to_lower(std::string text) {
-  for (auto& c : text)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
 
 std::string choose_request_id(const bhttp::fields& fields) {
   for (const char* name : {"X-Openstack-Request-Id", "X-Request-Id"}) {
@@ -48,7 +43,7 @@ request to_request(bhttp::request<bhttp::string_body>&& msg, std::string request
   if (question != std::string::npos)
     req.query = parse_query(req.target.substr(question + 1));
   for (const auto& field : msg) {
-    auto [it, fresh] = req.headers.emplace(to_lower(str(field.name_string())), str(field.value()));
+    auto [it, fresh] = req.headers.emplace(lower(str(field.name_string())), str(field.value()));
     if (!fresh) // a repeated header is one comma-separated list (RFC 7230, 3.2.2)
       it->second += ", " + str(field.value());
   }

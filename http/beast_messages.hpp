@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/log.hpp"
+#include "common/text.hpp"
 #include "http/server_core.hpp"
 #include "http/errors.hpp"
 #include "http/types.hpp"
@@ -13,8 +14,6 @@
 namespace steward::http::detail {
 
 std::string str(beast::string_view text);
-
-std::string to_lower(std::string text);
 
 /// The client's request id when it is a sane one, else a fresh "req-<uuid>".
 std::string choose_request_id(const bhttp::fields& fields);
@@ -34,8 +33,8 @@ template <class Body>
 void add_handler_headers(bhttp::response<Body>& msg,
                          const std::vector<std::pair<std::string, std::string>>& headers) {
   for (const auto& [name, value] : headers) {
-    auto lower = to_lower(name);
-    if (lower == "content-length" || lower == "transfer-encoding" || lower == "connection")
+    auto key = lower(name);
+    if (key == "content-length" || key == "transfer-encoding" || key == "connection")
       continue;
     if (name.empty() || name.find_first_of("\r\n:") != std::string::npos ||
         value.find_first_of("\r\n") != std::string::npos) {

@@ -2,15 +2,11 @@
 
 #include <cctype>
 
+#include "common/text.hpp"
+
 namespace steward::http {
 
 namespace {
-
-std::string to_lower(std::string text) {
-  for (auto& c : text)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
 
 // The value of one hex digit, or -1.
 int hex_value(char c) {
@@ -28,7 +24,7 @@ int hex_value(char c) {
 std::string request::header(const std::string& name) const {
   auto it = headers.find(name);
   if (it == headers.end())
-    it = headers.find(to_lower(name)); // forgive a caller's capitals
+    it = headers.find(lower(name)); // forgive a caller's capitals
   return it == headers.end() ? std::string{} : it->second;
 }
 

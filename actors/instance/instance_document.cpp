@@ -6,6 +6,7 @@
 
 #include "common/ids.hpp"
 #include "common/json_fields.hpp"
+#include "common/text.hpp"
 #include "common/time_format.hpp"
 
 namespace steward::instance {
@@ -17,12 +18,6 @@ namespace {
 
 const char* const missing = "This field is required.";
 const char* const no_object = "Invalid hyperlink - Object does not exist.";
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 void add_error(json& errors, const std::string& field, const std::string& message) {
   errors[field].push_back(message);
@@ -532,7 +527,6 @@ std::optional<refusal> parse_list_query(const std::multimap<std::string, std::st
     out.page_size = std::min<int64_t>(*size, max_page_size);
   return std::nullopt;
 }
-
 
 namespace {
 

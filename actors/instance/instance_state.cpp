@@ -4,6 +4,8 @@
 #include <cctype>
 #include <initializer_list>
 
+#include "common/text.hpp"
+
 namespace steward::instance {
 
 namespace {
@@ -35,12 +37,6 @@ const state all_states[] = {
   state::starting_scheduled, state::starting, state::stopping_scheduled, state::stopping,
   state::erred, state::deletion_scheduled, state::deleting, state::resizing_scheduled,
   state::resizing};
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 } // namespace
 
