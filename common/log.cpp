@@ -32,6 +32,8 @@ bool parse_level(const std::string& text, level& out) {
 }
 
 void write(level l, const std::string& component, const std::string& text) {
+  if (!enabled(l)) // callers that skip the macros still honour the level
+    return;
   // Log lines carry real wall time, not the test clock: they are for people.
   auto now = std::chrono::system_clock::now();
   auto secs = std::chrono::system_clock::to_time_t(now);

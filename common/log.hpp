@@ -9,6 +9,7 @@ enum class level { debug = 0, info = 1, warning = 2, error = 3 };
 
 void set_level(level l);
 bool enabled(level l);
+/// Writes a line when `l` is enabled.
 void write(level l, const std::string& component, const std::string& text);
 /// Parses "debug", "info", "warning", "error"; returns false for anything else.
 bool parse_level(const std::string& text, level& out);
