@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "bus/amqp_bus.hpp"
+#include "tests/support/eventually.hpp"
 
 struct amqp_connection_state_t_;
 
@@ -29,17 +30,7 @@ std::optional<transport_url> test_broker();
 /// prefix + "." + random hex: names that no other test (or engineer) uses.
 std::string unique_name(const std::string& prefix);
 
-/// Polls `cond` until it holds or `deadline` passes. The deadline only
-/// guards against a hang; nothing is timed.
-template <class Cond>
-bool eventually(Cond cond, std::chrono::seconds deadline = std::chrono::seconds(60)) {
-  auto end = std::chrono::steady_clock::now() + deadline;
-  while (!cond()) {
-    if (std::chrono::steady_clock::now() > end) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return true;
-}
+using steward::test::eventually;
 
 /// A plain blocking connection for topology work. Throws
 /// std::runtime_error when something fails.

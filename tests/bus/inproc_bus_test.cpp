@@ -11,6 +11,7 @@
 #include "bus/oslo.hpp"
 #include "common/clock.hpp"
 #include "bus/memory_outbox.hpp"
+#include "tests/support/eventually.hpp"
 
 namespace steward::bus {
 namespace {
@@ -18,17 +19,7 @@ namespace {
 using json = nlohmann::json;
 using namespace std::chrono_literals;
 
-// Waits for `cond` with a generous deadline; the deadline only guards
-// against a hang, it measures nothing.
-template <class Cond>
-bool eventually(Cond cond, std::chrono::seconds deadline = 60s) {
-  auto end = std::chrono::steady_clock::now() + deadline;
-  while (!cond()) {
-    if (std::chrono::steady_clock::now() > end) return false;
-    std::this_thread::sleep_for(5ms);
-  }
-  return true;
-}
+using steward::test::eventually;
 
 notification note(const std::string& event_type) {
   return make_notification("steward", event_type, "INFO", json{{"k", event_type}}, now());

@@ -16,6 +16,7 @@
 #include "http/errors.hpp"
 #include "http/event_stream.hpp"
 #include "tests/http/test_client.hpp"
+#include "tests/support/eventually.hpp"
 
 namespace steward::http {
 namespace {
@@ -25,15 +26,7 @@ using json = nlohmann::json;
 using test::client;
 using test::make_request;
 
-bool eventually(const std::function<bool()>& condition, std::chrono::seconds limit = 20s) {
-  auto until = std::chrono::steady_clock::now() + limit;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > until)
-      return false;
-    std::this_thread::sleep_for(5ms);
-  }
-  return true;
-}
+using steward::test::eventually;
 
 response text(const std::string& body, int status = 200) {
   response res;

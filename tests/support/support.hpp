@@ -13,9 +13,9 @@
 
 #include <nlohmann/json.hpp>
 
-namespace steward::test {
+#include "tests/support/eventually.hpp"
 
-constexpr auto patience = std::chrono::seconds{60};
+namespace steward::test {
 
 struct http_result {
   int status = 0;
@@ -106,17 +106,5 @@ private:
 /// Runs stewardd with `args` to completion; returns exit status, stderr in `err`.
 int run_stewardd(const std::vector<std::string>& args, std::string& out, std::string& err,
                  std::map<std::string, std::string> env = {});
-
-/// Waits until `pred` holds (polling), up to `patience`.
-template <class Pred>
-bool eventually(Pred pred, std::chrono::seconds limit = patience) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred())
-      return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds{20});
-  }
-  return pred();
-}
 
 } // namespace steward::test
