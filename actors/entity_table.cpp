@@ -28,12 +28,6 @@ void entity_table::erase(const std::string& id) {
   snapshots_.erase(id);
 }
 
-std::string entity_table::erase_actor(const caf::actor_addr& addr) {
-  auto id = id_of(addr);
-  erase(id);
-  return id;
-}
-
 std::string entity_table::id_of(const caf::actor_addr& addr) const {
   auto i = ids_by_addr_.find(addr);
   return i == ids_by_addr_.end() ? "" : i->second;

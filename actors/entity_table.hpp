@@ -23,8 +23,6 @@ public:
   void add(const std::string& id, entity_actor a, entity_snapshot snap);
   void update(entity_snapshot snap);
   void erase(const std::string& id);
-  /// Erases the entity whose actor is `addr` (it went down); returns its id.
-  std::string erase_actor(const caf::actor_addr& addr);
   /// The id of the entity whose actor is `addr`, "" when none.
   std::string id_of(const caf::actor_addr& addr) const;
   /// How often entity `id` was restarted since it last stored a change,

@@ -32,8 +32,7 @@ void append_json_string(std::string& out, std::string_view s) {
   for (unsigned char c : s)
     if (c >= 0x80) {
       // Multi-byte text: nlohmann checks (and repairs) the UTF-8.
-      out += nlohmann::json(std::string{s}).dump(-1, ' ', false,
-                                                  nlohmann::json::error_handler_t::replace);
+      out += dump_json(nlohmann::json(std::string{s}));
       return;
     }
   out.reserve(out.size() + s.size() + s.size() / 8 + 2);
