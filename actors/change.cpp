@@ -81,8 +81,8 @@ std::string change::command(const std::string& cloud, const std::string& type,
   payload["request_id"] = request_id;
   payload["cloud"] = cloud;
   auto note = bus::make_notification("steward.compute", type, "INFO", std::move(payload), now());
-  batch_.outbox.push_back({0, svc_->command_exchange, "compute." + cloud, note.message_id,
-                           bus::encode_v2(note)});
+  auto key = cloud == "*" ? std::string{"compute.all"} : "compute." + cloud;
+  batch_.outbox.push_back({0, svc_->command_exchange, key, note.message_id, bus::encode_v2(note)});
   return request_id;
 }
 

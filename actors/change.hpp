@@ -28,7 +28,8 @@ public:
   void emit_document(const std::string& type, const std::string& project,
                      const std::string& publisher);
   /// A command for the compute layer (docs/compute-contract.md), sent to
-  /// `compute.<cloud>` once this change is stored. Returns its request id.
+  /// `compute.<cloud>` (`compute.all` for cloud "*", every cloud) once this
+  /// change is stored. Returns its request id.
   std::string command(const std::string& cloud, const std::string& type, nlohmann::json payload);
   /// Marks a consumed bus message as processed by this change.
   void consumed(const std::string& message_id);

@@ -4,7 +4,7 @@
 
 #include "actors/guard.hpp"
 #include "common/log.hpp"
-#include "http/event_stream.hpp"
+#include "common/event_stream.hpp"
 
 namespace steward {
 
@@ -31,16 +31,16 @@ class formatted_event {
 public:
   explicit formatted_event(const store::event_record& e) : event_{&e} {}
   const store::event_record& event() const { return *event_; }
-  const http::event_stream::frame& frame() {
+  const event_stream::frame& frame() {
     if (!frame_)
       frame_ = std::make_shared<const std::string>(
-        http::format_sse(event_->id, event_->type, event_->data));
+        format_sse(event_->id, event_->type, event_->data));
     return frame_;
   }
 
 private:
   const store::event_record* event_;
-  http::event_stream::frame frame_;
+  event_stream::frame frame_;
 };
 
 // Passes one event to a client; false when the client is gone or overflowed.

@@ -7,12 +7,13 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/interfaces.hpp"
+#include "store/store.hpp"
 
 namespace steward {
 
 struct event_subscriber {
   event_filter filter;
-  std::shared_ptr<http::event_stream> stream;
+  std::shared_ptr<event_stream> stream;
   bool live = false;
   uint64_t last_seen = 0;                     // newest id passed to the filter
   std::vector<store::event_record> buffered;  // live events while catching up

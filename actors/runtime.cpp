@@ -9,6 +9,7 @@
 #include <caf/send.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include "actors/change.hpp"
 #include "actors/event_hub.hpp"
 #include "actors/guard.hpp"
 #include "actors/ingest.hpp"
@@ -19,6 +20,7 @@
 #include "actors/maintenance/maintenance_registry.hpp"
 #include "actors/store_actor.hpp"
 #include "common/log.hpp"
+#include "store/store.hpp"
 
 namespace steward {
 
@@ -185,6 +187,16 @@ void runtime::subscribe(stream_subscription sub) {
 
 void runtime::deliver(bus::inbound msg, bus::ack_fn ack) {
   caf::anon_send(impl_->ingest, inbound_notification{std::move(msg), std::move(ack)});
+}
+
+void runtime::send_to_compute(const std::string& cloud, const std::string& type,
+                              nlohmann::json payload, std::function<void(sent_command)> done) {
+  change c{impl_->svc};
+  auto request_id = c.command(cloud, type, std::move(payload));
+  impl_->db.submit(c.take(), [request_id, done = std::move(done)](const store::commit_result& r) {
+    if (done)
+      done({request_id, r.ok, r.error});
+  });
 }
 
 void runtime::clock_jumped() {

@@ -9,13 +9,16 @@
 #include <string>
 #include <vector>
 
-#include "bus/bus.hpp"
 #include "messages/api.hpp"
+#include "messages/notification.hpp"
 #include "messages/stream.hpp"
 #include "actors/settings.hpp"
-#include "store/store.hpp"
 
 namespace steward {
+
+namespace store {
+class store;
+}
 
 struct runtime_options {
   std::string notification_exchange = "openstack";
@@ -50,6 +53,18 @@ public:
   void subscribe(stream_subscription sub);
   /// Hands a bus notification to the ingest (the bus's inbound handler).
   void deliver(bus::inbound msg, bus::ack_fn ack);
+  /// What became of a message for the compute layer.
+  struct sent_command {
+    std::string request_id;  // the payload's request_id, set by the runtime
+    bool stored = false;     // in the outbox: the publisher will send it
+    std::string error;       // why it was not stored
+  };
+  /// Sends `type` with `payload` to the compute layer of `cloud` ("*": every
+  /// cloud) through the outbox, outside any entity's change: control
+  /// messages (compute.sync at start, the simulator's failure injection, an
+  /// operator's direct command). `done` runs once it is stored or failed.
+  void send_to_compute(const std::string& cloud, const std::string& type,
+                       nlohmann::json payload, std::function<void(sent_command)> done = nullptr);
   /// The test clock jumped: every entity re-arms its timers.
   void clock_jumped();
   /// Stops every actor and waits for them.

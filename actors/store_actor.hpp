@@ -8,6 +8,7 @@
 #include <caf/typed_response_promise.hpp>
 
 #include "actors/interfaces.hpp"
+#include "store/store.hpp"
 
 namespace steward {
 

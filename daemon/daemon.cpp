@@ -18,7 +18,6 @@
 #include "sim/amqp_simulator.hpp"
 #include "sim/attach.hpp"
 #include "sim/simulator.hpp"
-#include "store/outbox.hpp"
 #include "store/store.hpp"
 
 namespace steward {
@@ -118,14 +117,6 @@ std::unique_ptr<simulated_cloud> make_simulated_cloud(const config::settings& cf
   return cloud;
 }
 
-// Asks an external compute layer for its whole state (catalog, hosts,
-// instances): what it reported while Steward was away is learned again.
-void request_compute_sync(store::store& db, const config::settings& cfg) {
-  nlohmann::json payload = {{"request_id", "req-" + make_uuid()}, {"cloud", "*"}};
-  auto note = bus::make_notification("steward.compute", "compute.sync", "INFO", payload, now());
-  store::enqueue(db, cfg.text("compute", "command_exchange"), "compute.all", note);
-}
-
 } // namespace
 
 struct daemon::parts {
@@ -214,12 +205,15 @@ daemon::daemon(const config::settings& cfg) : parts_{std::make_unique<parts>()} 
   // Asked in any case: an embedded cloud over a broker may report before
   // Steward's queue is bound on a first start (those reports are lost), and
   // the outbox sends this only once it is.
-  request_compute_sync(*p.db, cfg);
+  // An external compute layer tells again what it reported while Steward was away.
+  p.actors->send_to_compute("*", "compute.sync", nlohmann::json::object());
 
   p.services.reset(new http::route_services{
-    *p.actors, *p.db, *p.messaging,
+    *p.actors,
+    {[db = p.db.get()] { return db->healthy(); }, p.db->describe()},
+    {[bus = p.messaging.get()] { return bus->ready(); }, p.messaging->describe()},
     static_cast<std::size_t>(cfg.integer("api", "sse_queue")),
-    cfg.boolean("DEFAULT", "test_clock"), cfg.text("compute", "command_exchange"), {}});
+    cfg.boolean("DEFAULT", "test_clock"), {}});
   if (p.cloud)
     p.services->simulator_state = [cloud = p.cloud.get()] { return cloud->engine().snapshot(); };
   p.routes = std::make_unique<http::router>(

@@ -7,7 +7,7 @@
 
 #include "common/log.hpp"
 #include "http/beast_messages.hpp"
-#include "http/event_stream.hpp"
+#include "common/event_stream.hpp"
 #include "http/session.hpp"
 
 namespace steward::http::detail {

@@ -15,7 +15,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include "http/event_stream.hpp"
+#include "common/event_stream.hpp"
 #include "http/server_core.hpp"
 
 namespace steward::http::detail {

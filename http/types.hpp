@@ -6,9 +6,11 @@
 #include <string>
 #include <vector>
 
-namespace steward::http {
-
+namespace steward {
 class event_stream;
+}
+
+namespace steward::http {
 
 struct request {
   std::string method;                        // "GET", "POST", ...

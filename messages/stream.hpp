@@ -6,15 +6,13 @@
 #include <string>
 #include <vector>
 
-#include "bus/bus.hpp"
 #include "common/access.hpp"
-#include "store/store.hpp"
+#include "messages/notification.hpp"
+#include "messages/records.hpp"
 
 namespace steward {
 
-namespace http {
 class event_stream;
-}
 
 /// Which events a stream client wants.
 struct event_filter {
@@ -28,7 +26,7 @@ struct event_filter {
 /// A new SSE client: replay from `last_event_id` (if set), then live.
 struct stream_subscription {
   event_filter filter;
-  std::shared_ptr<http::event_stream> stream;
+  std::shared_ptr<event_stream> stream;
   bool resume = false;
   uint64_t last_event_id = 0;
 };

@@ -6,12 +6,6 @@
 
 namespace steward::store {
 
-bool write_batch::empty() const {
-  return upserts.empty() && deletes.empty() && events.empty() && outbox.empty()
-         && processed.empty() && confirmed.empty() && deliveries_counted.empty()
-         && deliveries_forgotten.empty();
-}
-
 std::unique_ptr<store> open_store(const store_options& opts) {
   const std::string sqlite_prefix = "sqlite:///";
   if (opts.connection.rfind(sqlite_prefix, 0) == 0)

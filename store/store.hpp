@@ -7,49 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "bus/bus.hpp"
+#include "messages/bus_storage.hpp"
+#include "messages/records.hpp"
 
 namespace steward::store {
-
-struct entity_record {
-  std::string kind;      // "host", "lease", ...
-  std::string id;
-  std::string project;   // "" for entities that belong to no project
-  std::string document;  // JSON text
-  int64_t version = 0;
-};
-
-/// One domain event, as kept for replay to SSE clients.
-struct event_record {
-  uint64_t id = 0;       // assigned at commit, strictly increasing
-  std::string type;      // "host.update", "lease.create", ...
-  std::string project;   // "" for operator-only events
-  std::string time;      // ISO 8601 with microseconds
-  std::string data;      // JSON text
-};
-
-/// Everything one state change writes, committed atomically.
-struct write_batch {
-  std::vector<entity_record> upserts;
-  std::vector<std::pair<std::string, std::string>> deletes; // kind, id
-  std::vector<event_record> events;
-  std::vector<bus::outbound> outbox;
-  std::vector<std::string> processed; // message ids consumed by this change
-  std::vector<int64_t> confirmed;     // outbox rows the broker confirmed
-  std::vector<std::string> deliveries_counted;    // one more delivery of each
-  std::vector<std::string> deliveries_forgotten;  // settled: their counts go
-
-  bool empty() const;
-};
-
-struct commit_result {
-  bool ok = true;
-  std::string error;
-  std::vector<event_record> events;   // with their ids
-  bool outbox_written = false;
-};
-
-using commit_fn = std::function<void(const commit_result&)>;
 
 class store : public bus::outbox_source, public bus::delivery_log {
 public:

@@ -7,19 +7,23 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/runtime.hpp"
-#include "bus/bus.hpp"
 #include "http/router.hpp"
-#include "store/store.hpp"
 
 namespace steward::http {
 
+/// A part /readyz reports on (the store, the bus): routes read its health
+/// and nothing else of it.
+struct dependency {
+  std::function<bool()> ok;
+  std::string description;
+};
+
 struct route_services {
   runtime& actors;
-  store::store& db;
-  bus::bus& messaging;
+  dependency store;
+  dependency bus;
   std::size_t sse_queue = 1024;
   bool test_clock = false;
-  std::string command_exchange = "steward.compute";
   /// The in-process simulated cloud's world, when there is one.
   std::function<nlohmann::json()> simulator_state;
 };

@@ -3,12 +3,8 @@
 // exchange, so it reaches an in-process simulator and steward-sim alike.
 #include <set>
 
-#include "bus/oslo.hpp"
 #include "common/access.hpp"
-#include "common/clock.hpp"
-#include "common/ids.hpp"
 #include "http/routes/routes.hpp"
-#include "store/outbox.hpp"
 
 namespace steward::http {
 
@@ -23,16 +19,19 @@ const std::set<std::string> commands = {
   "compute.instance.snapshot", "compute.instance.delete", "compute.host.disable",
   "compute.host.enable"};
 
-// Queues `note` for the command exchange (key `key`) and answers 202 with
-// `answer` once it is stored.
-void send_to_cloud(route_services& svc, api_family family, const std::string& key,
-                   const bus::notification& note, json answer, respond_fn respond) {
-  store::enqueue(svc.db, svc.command_exchange, key, note,
-                 [family, answer, respond](const store::commit_result& r) {
-                   if (!r.ok)
-                     return respond(error_response(family, 500, "Not stored: " + r.error));
-                   respond(json_response(202, answer.dump()));
-                 });
+// Sends `type` to the compute layer of `cloud` and answers 202 with
+// `answer` once it is stored (its "request_id", if it has one, filled in).
+void send_to_cloud(route_services& svc, api_family family, const std::string& cloud,
+                   const std::string& type, json payload, json answer, respond_fn respond) {
+  svc.actors.send_to_compute(
+    cloud, type, std::move(payload),
+    [family, answer = std::move(answer), respond](runtime::sent_command sent) mutable {
+      if (!sent.stored)
+        return respond(error_response(family, 500, "Not stored: " + sent.error));
+      if (answer.contains("request_id"))
+        answer["request_id"] = sent.request_id;
+      respond(json_response(202, answer.dump()));
+    });
 }
 
 route_fn show_world(route_services& svc) {
@@ -58,12 +57,10 @@ route_fn fail_next(route_services& svc) {
     if (!b.contains("count") || !b["count"].is_number_integer() || b["count"].get<int>() < 1
         || b["count"].get<int>() > 1000)
       return respond(error_response(ctx.family, 400, "count must be a whole number from 1 to 1000"));
-    json payload = {{"request_id", "req-" + make_uuid()}, {"cloud", "*"},
-                    {"command", b["command"]}, {"count", b["count"]}};
-    auto note = bus::make_notification("steward.compute", "simulator.fail_next", "INFO", payload, now());
-    send_to_cloud(svc, ctx.family, "compute.all", note,
-                  {{"status", "failure injection sent"}, {"command", payload["command"]},
-                   {"count", payload["count"]}},
+    json payload = {{"command", b["command"]}, {"count", b["count"]}};
+    send_to_cloud(svc, ctx.family, "*", "simulator.fail_next", payload,
+                  {{"status", "failure injection sent"}, {"command", b["command"]},
+                   {"count", b["count"]}},
                   std::move(respond));
   };
 }
@@ -83,14 +80,11 @@ route_fn direct_command(route_services& svc) {
     auto payload = b.value("payload", json::object());
     if (!payload.is_object())
       return respond(error_response(ctx.family, 400, "payload must be an object"));
+    if (b.contains("cloud") && !b["cloud"].is_string())
+      return respond(error_response(ctx.family, 400, "cloud must be a string"));
     auto cloud = b.value("cloud", std::string{"default"});
-    payload["request_id"] = "req-" + make_uuid();
-    payload["cloud"] = cloud;
-    auto note = bus::make_notification("steward.compute", b["type"].get<std::string>(), "INFO",
-                                       payload, now());
-    send_to_cloud(svc, ctx.family, "compute." + cloud, note,
-                  {{"status", "command sent"}, {"request_id", payload["request_id"]}},
-                  std::move(respond));
+    send_to_cloud(svc, ctx.family, cloud, b["type"].get<std::string>(), std::move(payload),
+                  {{"status", "command sent"}, {"request_id", nullptr}}, std::move(respond));
   };
 }
 

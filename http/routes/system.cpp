@@ -5,7 +5,7 @@
 
 #include "common/clock.hpp"
 #include "common/time_format.hpp"
-#include "http/event_stream.hpp"
+#include "common/event_stream.hpp"
 #include "http/routes/routes.hpp"
 
 namespace steward::http {
@@ -20,13 +20,13 @@ void healthz(route_context, respond_fn respond) {
 
 route_fn readyz(route_services& svc) {
   return [&svc](route_context, respond_fn respond) {
-    bool store_ok = svc.db.healthy();
-    bool bus_ok = svc.messaging.ready();
+    bool store_ok = svc.store.ok();
+    bool bus_ok = svc.bus.ok();
     auto waiting = svc.actors.not_ready();
     bool ready = store_ok && bus_ok && waiting.empty();
     json body = {{"status", ready ? "ready" : "not ready"},
-                 {"store", {{"ok", store_ok}, {"backend", svc.db.describe()}}},
-                 {"bus", {{"ok", bus_ok}, {"transport", svc.messaging.describe()}}},
+                 {"store", {{"ok", store_ok}, {"backend", svc.store.description}}},
+                 {"bus", {{"ok", bus_ok}, {"transport", svc.bus.description}}},
                  {"registries", {{"ok", waiting.empty()}, {"waiting", waiting}}}};
     auto r = json_response(ready ? 200 : 503, body.dump());
     if (!ready)

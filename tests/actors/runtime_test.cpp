@@ -6,6 +6,7 @@
 #include <future>
 
 #include "actors/runtime.hpp"
+#include "store/store.hpp"
 #include "bus/oslo.hpp"
 #include "common/time_format.hpp"
 #include "tests/support/support.hpp"

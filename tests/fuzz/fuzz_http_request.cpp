@@ -28,7 +28,7 @@
 #include "config/config.hpp"
 #include "daemon/daemon.hpp"
 #include "http/beast_messages.hpp"
-#include "http/event_stream.hpp"
+#include "common/event_stream.hpp"
 #include "http/types.hpp"
 
 using namespace steward;

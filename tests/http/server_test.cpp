@@ -14,7 +14,7 @@
 
 #include "common/ids.hpp"
 #include "http/errors.hpp"
-#include "http/event_stream.hpp"
+#include "common/event_stream.hpp"
 #include "tests/http/test_client.hpp"
 #include "tests/support/eventually.hpp"
 

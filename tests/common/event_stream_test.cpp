@@ -1,8 +1,8 @@
-#include "http/event_stream.hpp"
+#include "common/event_stream.hpp"
 
 #include <gtest/gtest.h>
 
-namespace steward::http {
+namespace steward {
 namespace {
 
 TEST(EventStream, AcceptsUpToTheBoundThenOverflows) {
@@ -187,4 +187,4 @@ TEST(FormatSse, LineBreaksInTheTypeCannotInjectFields) {
 }
 
 } // namespace
-} // namespace steward::http
+} // namespace steward

@@ -1,8 +1,8 @@
-#include "http/event_stream.hpp"
+#include "common/event_stream.hpp"
 
 #include <utility>
 
-namespace steward::http {
+namespace steward {
 
 event_stream::event_stream(std::size_t max_queued) : max_queued_(max_queued) {}
 
@@ -164,4 +164,4 @@ std::string format_sse(uint64_t id, const std::string& type, const std::string& 
   return out;
 }
 
-} // namespace steward::http
+} // namespace steward

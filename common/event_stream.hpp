@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace steward::http {
+namespace steward {
 
 class event_stream {
 public:
@@ -65,4 +65,4 @@ private:
 /// split over several data: lines).
 std::string format_sse(uint64_t id, const std::string& type, const std::string& data);
 
-} // namespace steward::http
+} // namespace steward
