@@ -11,6 +11,9 @@
 #include "messages/entity.hpp"
 #include "messages/event.hpp"
 #include "messages/fwd.hpp"
+#include "messages/hosts.hpp"
+#include "messages/instances.hpp"
+#include "messages/leases.hpp"
 #include "messages/stream.hpp"
 #include "messages/world.hpp"
 #include "actors/catalog/catalog.hpp"
@@ -58,18 +61,34 @@ using instance_watcher_actor = caf::typed_actor<
   // Every instance known at subscription time was sent.
   caf::reacts_to<atom::workload, atom::done>>;
 
-/// The instance registry also reads the catalog the catalog actor keeps, and
-/// tells its watchers of every instance.
+/// The instance registry also reads the catalog the catalog actor keeps,
+/// tells its watchers of every instance, and tells an ending lease which
+/// instances run on its hosts.
 using instance_registry_actor
   = registry_actor::extend<caf::reacts_to<atom::catalog, catalog_snapshot>,
-                           caf::reacts_to<atom::workload, instance_watcher_actor>>;
+                           caf::reacts_to<atom::workload, instance_watcher_actor>,
+                           caf::replies_to<instances_on_hosts>::with<hosted_instances>>;
 
-/// The host registry: a watcher that subscribes hears of every host from then on.
+/// What an inventory host does for other kinds: enrolment as a reservable
+/// host (from the lease registry), maintenance marks (from sessions).
+using host_requests = caf::typed_actor<
+  caf::replies_to<host_enrollment>::with<host_change_outcome>,
+  caf::replies_to<host_maintenance_mark>::with<host_change_outcome>>;
+
+/// One inventory host.
+using host_actor_type = entity_actor::extend_with<host_requests>;
+
+/// The host registry: a watcher that subscribes hears of every host from
+/// then on; the requests of other kinds go through it to their host.
 using host_registry_actor
-  = registry_actor::extend<caf::reacts_to<atom::inventory, host_watcher_actor>>;
+  = registry_actor::extend<caf::reacts_to<atom::inventory, host_watcher_actor>>::extend_with<
+    host_requests>;
 
-/// The lease registry follows the inventory's hosts (to allocate them).
-using lease_registry_actor = registry_actor::extend_with<host_watcher_actor>;
+/// The lease registry follows the inventory's hosts (to allocate them), and
+/// answers its leases about their hosts.
+using lease_registry_actor = registry_actor::extend_with<host_watcher_actor>::extend<
+  caf::replies_to<lease_start_request>::with<atom::done>,
+  caf::replies_to<lease_reallocation>::with<lease_allocation>>;
 
 /// The maintenance registry follows hosts and instances (its sessions' view).
 using maintenance_registry_actor

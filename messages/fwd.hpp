@@ -21,6 +21,14 @@ struct entity_snapshot;
 struct catalog_snapshot;
 struct world_view;
 struct world_change;
+struct host_enrollment;
+struct host_maintenance_mark;
+struct host_change_outcome;
+struct lease_start_request;
+struct lease_reallocation;
+struct lease_allocation;
+struct instances_on_hosts;
+struct hosted_instances;
 namespace store {
 struct write_batch;
 }
@@ -42,6 +50,14 @@ struct notification;
   X(steward::catalog_snapshot)                                                 \
   X(steward::world_view)                                                       \
   X(steward::world_change)                                                     \
+  X(steward::host_enrollment)                                                  \
+  X(steward::host_maintenance_mark)                                            \
+  X(steward::host_change_outcome)                                              \
+  X(steward::lease_start_request)                                              \
+  X(steward::lease_reallocation)                                               \
+  X(steward::lease_allocation)                                                 \
+  X(steward::instances_on_hosts)                                               \
+  X(steward::hosted_instances)                                                 \
   X(steward::store::write_batch)                                               \
   X(steward::bus::notification)
 

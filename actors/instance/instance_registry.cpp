@@ -101,21 +101,16 @@ std::optional<api_reply> resolve_resize(const instance_registry_state& st, api_c
 
 // The instances on the named hosts, for a lease that snapshots or deletes
 // them; those already on their way out are left alone.
-json instances_on(const instance_registry_state& st, const json& hostnames) {
-  std::set<std::string> wanted;
-  for (auto& h : hostnames)
-    if (h.is_string())
-      wanted.insert(h.get<std::string>());
-  json out = json::array();
+hosted_instances instances_on(const instance_registry_state& st, const instances_on_hosts& q) {
+  std::set<std::string> wanted{q.hostnames.begin(), q.hostnames.end()};
+  hosted_instances out;
   for (auto& [id, snap] : st.instances.snapshots()) {
     auto& doc = *snap.doc;
     auto s = state_of(doc);
-    if (!wanted.count(text_field(doc, "host")) || s == state::deleting
-        || s == state::deletion_scheduled)
+    auto host = text_field(doc, "host");
+    if (!wanted.count(host) || s == state::deleting || s == state::deletion_scheduled)
       continue;
-    out.push_back({{"uuid", id}, {"cloud_name", doc.value("cloud_name", "")},
-                   {"host", doc["host"]}, {"hostname", doc.value("hostname", "")},
-                   {"project", doc.value("project", "")}});
+    out.instances.push_back({id, text_field(doc, "cloud_name"), host, text_field(doc, "hostname")});
   }
   return out;
 }
@@ -146,8 +141,6 @@ instance_registry(registry_ptr self, const actor_services* svc, catalog::catalog
       auto& st = self->state;
       if (cmd.verb == "list")
         return list_instances(st, cmd);
-      if (cmd.verb == "on_hosts")
-        return api_reply::ok(instances_on(st, cmd.body));
       if (cmd.verb == "create") {
         json doc;
         if (auto r = make_instance(cmd.body, *st.cat, cmd.who, now(), doc))
@@ -199,6 +192,9 @@ instance_registry(registry_ptr self, const actor_services* svc, catalog::catalog
       LOG_INFO("instance-registry", "learned instance " << id << " from " << note.event_type);
       auto a = spawn_instance(self, learned_instance(data, *self->state.cat, now()), 0, false);
       return self->delegate(a, atom::notify_v, std::move(note));
+    },
+    [=](instances_on_hosts& q) -> caf::result<hosted_instances> {
+      return instances_on(self->state, q);
     },
     [=](atom::catalog, catalog_snapshot& snap) {
       auto& st = self->state;

@@ -10,7 +10,7 @@ namespace steward::inventory {
 
 namespace {
 
-using host_ptr = entity_actor::stateful_pointer<host_state>;
+using host_ptr = host_actor_type::stateful_pointer<host_state>;
 using nlohmann::json;
 
 constexpr auto retry_after_failure = std::chrono::seconds{5};
@@ -44,15 +44,30 @@ caf::result<api_reply> store_and_show(host_ptr self, json next) {
   return rp;
 }
 
+// Stores `next` for another kind's request and answers with the host as
+// stored.
+caf::result<host_change_outcome> store_for_request(host_ptr self, json next) {
+  if (next == *self->state.doc)
+    return host_change_outcome{std::nullopt, self->state.doc};
+  auto rp = self->make_response_promise<host_change_outcome>();
+  commit(self, std::move(next), [=](commit_ack& ack) mutable {
+    if (ack.ok)
+      rp.deliver(host_change_outcome{std::nullopt, self->state.doc});
+    else
+      rp.deliver(host_change_outcome{refusal{500, stored_failure(ack).error}, nullptr});
+  });
+  return rp;
+}
+
 } // namespace
 
-entity_actor::behavior_type
+host_actor_type::behavior_type
 host_actor(host_ptr self, const actor_services* svc, registry_actor registry, document doc,
            int64_t version, bool stored) {
   self->state.init(svc, std::move(registry), std::move(doc), version, stored);
   log_failures(self, "host", text_field(*self->state.doc, "id"));
   arm(self);
-  return guarded_behavior<entity_actor::behavior_type>(
+  return guarded_behavior<host_actor_type::behavior_type>(
     "host",
     [=](api_command& cmd) -> caf::result<api_reply> {
       auto& st = self->state;
@@ -72,30 +87,6 @@ host_actor(host_ptr self, const actor_services* svc, registry_actor registry, do
           return host_reply(self);
         return store_and_show(self, std::move(next));
       }
-      if (cmd.verb == "enrollment") {
-        // The lease registry enrolls the host as reservable (or withdraws
-        // it), with the extra capabilities the request gave.
-        auto next = *st.doc;
-        bool changed = false;
-        if (cmd.body.contains("extra")) {
-          auto err = update_host(next, {{"extra", cmd.body["extra"]}}, now(), changed);
-          if (!err.empty())
-            return api_reply::fail(400, err);
-        }
-        next["enrolled"] = cmd.body.value("enrolled", nlohmann::json());
-        return store_and_show(self, std::move(next));
-      }
-      if (cmd.verb == "maintenance") {
-        // A maintenance session takes the host (or gives it back): no lease
-        // is handed it meanwhile.
-        auto next = *st.doc;
-        next["in_maintenance"] = bool_field(cmd.body, "in_maintenance");
-        next["maintenance_session"] = next["in_maintenance"] ? cmd.body.value("session_id", json())
-                                                             : json();
-        if (next == *st.doc)
-          return host_reply(self);
-        return store_and_show(self, std::move(next));
-      }
       if (cmd.verb == "delete") {
         // Leases hold reservable hosts: /v1/os-hosts withdraws one only
         // while no lease does, and the inventory must not go around that.
@@ -112,6 +103,23 @@ host_actor(host_ptr self, const actor_services* svc, registry_actor registry, do
         return rp;
       }
       return api_reply::fail(405, "Hosts do not support '" + cmd.verb + "'");
+    },
+    [=](host_enrollment& e) -> caf::result<host_change_outcome> {
+      auto next = *self->state.doc;
+      if (!e.extra.is_null()) {
+        bool changed = false;
+        auto err = update_host(next, {{"extra", std::move(e.extra)}}, now(), changed);
+        if (!err.empty())
+          return host_change_outcome{refusal{400, err}, nullptr};
+      }
+      next["enrolled"] = std::move(e.enrolled);
+      return store_for_request(self, std::move(next));
+    },
+    [=](host_maintenance_mark& m) -> caf::result<host_change_outcome> {
+      auto next = *self->state.doc;
+      next["in_maintenance"] = m.in_maintenance;
+      next["maintenance_session"] = m.in_maintenance ? json(m.session_id) : json();
+      return store_for_request(self, std::move(next));
     },
     [=](atom::notify, bus::notification& note) -> caf::result<atom::done> {
       auto next = *self->state.doc;

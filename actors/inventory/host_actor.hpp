@@ -15,8 +15,8 @@ struct host_state : entity_core {
 
 /// `stored` is true for a host recovered from the store, false for a new one
 /// whose first command ("create" or a notification) writes it.
-entity_actor::behavior_type
-host_actor(entity_actor::stateful_pointer<host_state> self, const actor_services* svc,
+host_actor_type::behavior_type
+host_actor(host_actor_type::stateful_pointer<host_state> self, const actor_services* svc,
            registry_actor registry, document doc, int64_t version, bool stored);
 
 } // namespace steward::inventory

@@ -32,6 +32,10 @@ void forget(registry_ptr self, const std::string& id) {
   st.watchers.removed(self, id);
 }
 
+host_actor_type as_host(const entity_actor& a) {
+  return caf::actor_cast<host_actor_type>(a);  // every entity of this table is a host
+}
+
 // By id, or by hypervisor_hostname as the OpenStack clients look hosts up.
 const entity_actor* find_host(const host_registry_state& st, const std::string& key) {
   if (auto a = st.hosts.find(key))
@@ -107,6 +111,20 @@ host_registry(registry_ptr self, const actor_services* svc,
       if (!a)
         return api_reply::fail(404, "Host " + cmd.id + " could not be found");
       return self->delegate(*a, std::move(cmd));
+    },
+    [=](host_enrollment& e) -> caf::result<host_change_outcome> {
+      auto a = self->state.hosts.find(e.host_id);
+      if (!a)
+        return host_change_outcome{refusal{404, "Host " + e.host_id + " could not be found"},
+                                   nullptr};
+      return self->delegate(as_host(*a), std::move(e));
+    },
+    [=](host_maintenance_mark& m) -> caf::result<host_change_outcome> {
+      auto a = self->state.hosts.find(m.host_id);
+      if (!a)
+        return host_change_outcome{refusal{404, "Host " + m.host_id + " could not be found"},
+                                   nullptr};
+      return self->delegate(as_host(*a), std::move(m));
     },
     [=](atom::notify, bus::notification& note) -> caf::result<atom::done> {
       auto& data = bus::object_data(note.payload);

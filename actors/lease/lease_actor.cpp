@@ -15,6 +15,7 @@ using nlohmann::json;
 
 constexpr auto retry_after_failure = std::chrono::seconds{5};
 constexpr auto instance_query_timeout = std::chrono::seconds{30};
+const std::vector<hosted_instance> no_instances;
 
 const json& doc_of(lease_ptr self) { return *self->state.doc; }
 
@@ -38,41 +39,32 @@ void retry_later(lease_ptr self, const std::string& why) {
   self->delayed_send(self, retry_after_failure, atom::timer_v, self->state.timer_generation);
 }
 
-// The instances now on `hostnames` (uuid, cloud_name, host, hostname), from
-// the instance registry; the lease handles nothing else meanwhile.
+// The instances now on `hostnames`, from the instance registry; the lease
+// handles nothing else meanwhile.
 template <class Then, class Failed>
 void ask_instances(lease_ptr self, std::vector<std::string> hostnames, Then then, Failed failed) {
   if (hostnames.empty())
-    return then(json::array());
-  api_command query;
-  query.verb = "on_hosts";
-  query.body = std::move(hostnames);
-  query.who.staff = true;
-  self->request(self->state.svc->instances, instance_query_timeout, std::move(query))
-    .await(
-      [=](api_reply& r) mutable {
-        if (r.status == 200)
-          then(r.body);
-        else
-          failed(r.error);
-      },
-      [=](caf::error& e) mutable { failed(to_string(e)); });
+    return then(no_instances);
+  self->request(self->state.svc->instances, instance_query_timeout,
+                instances_on_hosts{std::move(hostnames)})
+    .await([=](hosted_instances& r) mutable { then(r.instances); },
+           [=](caf::error& e) mutable { failed(to_string(e)); });
 }
 
 // One compute command per instance: a snapshot or a deletion.
-void command_each(change& c, const json& instances, const std::string& command,
-                  const std::string& lease_name) {
+void command_each(change& c, const std::vector<hosted_instance>& instances,
+                  const std::string& command, const std::string& lease_name) {
   for (auto& i : instances) {
-    json payload = {{"instance_uuid", i["uuid"]}};
+    json payload = {{"instance_uuid", i.uuid}};
     if (command == "compute.instance.snapshot")
-      payload["snapshot_name"] = text_field(i, "hostname") + "-" + lease_name + "-before-end";
-    c.command(text_field(i, "cloud_name"), command, std::move(payload));
+      payload["snapshot_name"] = i.hostname + "-" + lease_name + "-before-end";
+    c.command(i.cloud, command, std::move(payload));
   }
 }
 
 // Completes the event in one transaction with its compute commands.
-void finish_event(lease_ptr self, const std::string& type, const json& instances,
-                  const std::string& command) {
+void finish_event(lease_ptr self, const std::string& type,
+                  const std::vector<hosted_instance>& instances, const std::string& command) {
   auto next = doc_of(self);
   complete_event(next, type, now());
   change c{*self->state.svc};
@@ -102,16 +94,13 @@ void run_event(lease_ptr self, const due_event& due) {
     // on answering (an update, a delete). An answer that comes after the
     // lease was re-armed (new dates) is for a start that is no longer due:
     // the new timer asks again.
-    api_command gate;
-    gate.verb = "may_start";
-    gate.id = text_field(doc_of(self), "id");
-    gate.who.staff = true;
     auto generation = self->state.timer_generation;
-    self->request(self->state.registry, caf::infinite, std::move(gate))
+    self->request(self->state.leases(), caf::infinite,
+                  lease_start_request{text_field(doc_of(self), "id")})
       .then(
-        [=](api_reply&) {
+        [=](atom::done) {
           if (generation == self->state.timer_generation)
-            finish_event(self, "start_lease", json::array(), "");
+            finish_event(self, "start_lease", no_instances, "");
         },
         [=](caf::error& e) {
           if (generation == self->state.timer_generation)
@@ -124,7 +113,10 @@ void run_event(lease_ptr self, const due_event& due) {
   auto command = before_end ? "compute.instance.snapshot" : "compute.instance.delete";
   ask_instances(
     self, std::move(hosts),
-    [=](const json& instances) { finish_event(self, due.type, instances, command); }, failed);
+    [=](const std::vector<hosted_instance>& instances) {
+      finish_event(self, due.type, instances, command);
+    },
+    failed);
 }
 
 // Stores `next` and answers with it (202, as the seed answers updates).
@@ -161,18 +153,16 @@ caf::result<api_reply> update(lease_ptr self, const api_command& cmd) {
     return rp;
   }
   // New dates: the registry checks the hosts over the new window.
-  api_command ask;
-  ask.verb = "allocate";
-  ask.id = text_field(next, "id");
-  ask.body = std::move(next);
-  ask.who.staff = true;
-  self->request(self->state.registry, caf::infinite, std::move(ask))
+  auto id = text_field(next, "id");
+  self->request(self->state.leases(), caf::infinite, lease_reallocation{id, std::move(next)})
     .await(
-      [=](api_reply& r) mutable {
-        if (r.status == 200)
-          store_update(self, std::move(r.body), rp, true);
+      [=](lease_allocation& r) mutable {
+        if (!r.refused)
+          store_update(self, std::move(r.lease), rp, true);
+        else if (r.refused->status == 503)  // the registry is still loading its hosts
+          rp.deliver(api_reply::not_ready(r.refused->message));
         else
-          rp.deliver(std::move(r));
+          rp.deliver(api_reply::fail(r.refused->status, r.refused->message));
       },
       [=](caf::error& e) mutable {
         rp.deliver(api_reply::fail(500, "The lease could not be reallocated: " + to_string(e)));
@@ -182,7 +172,7 @@ caf::result<api_reply> update(lease_ptr self, const api_command& cmd) {
 
 caf::result<api_reply> remove(lease_ptr self) {
   auto rp = self->make_response_promise<api_reply>();
-  auto finish = [=](const json& instances) mutable {
+  auto finish = [=](const std::vector<hosted_instance>& instances) mutable {
     // An active lease ends with its deletion: its hosts are emptied too.
     change c{*self->state.svc};
     command_each(c, instances, "compute.instance.delete", text_field(doc_of(self), "name"));
@@ -191,7 +181,7 @@ caf::result<api_reply> remove(lease_ptr self) {
     });
   };
   if (!is_active(doc_of(self))) {
-    finish(json::array());
+    finish(no_instances);
     return rp;
   }
   ask_instances(self, lease_hostnames(doc_of(self), false, ""), finish,

@@ -15,6 +15,9 @@ inline const entity_kind lease_kind{"lease", "id", "blazar.lease", "project_id"}
 
 struct lease_state : entity_core {
   static inline const char* name = "lease";
+
+  /// The registry that spawned the lease, which is the lease registry.
+  lease_registry_actor leases() const { return caf::actor_cast<lease_registry_actor>(registry); }
 };
 
 entity_actor::behavior_type

@@ -20,6 +20,10 @@ using registry_ptr = lease_registry_ptr;
 using nlohmann::json;
 
 const char* const no_hosts = "Not enough hosts available";
+// Until every host is known, an allocation would see too few of them and
+// answer a false "no hosts" (409).
+const char* const hosts_loading
+  = "Steward is still loading the inventory's hosts; try again in a moment";
 
 entity_actor spawn_lease(registry_ptr self, json doc, int64_t version, bool stored) {
   return spawn_entity(self, self->state.leases, lease_actor, lease_kind, std::move(doc), version,
@@ -103,10 +107,10 @@ bool allocate_new(lease_registry_state& st, json& doc, const std::vector<host_re
 // The lease `next` moves to new dates: each reservation keeps its hosts
 // where they are free over the new window; a lease that has not started may
 // take others that fit its filters. Books the result, or restores the book.
-api_reply reallocate(lease_registry_state& st, const std::string& id, json next) {
+lease_allocation reallocate(lease_registry_state& st, const std::string& id, json next) {
   auto current = st.leases.snapshot(id);
   if (!current)
-    return not_found(id);
+    return {refusal{404, "Lease " + id + " could not be found"}, nullptr};
   auto start = lease_time(next["start_date"]);
   auto end = lease_time(next["end_date"]);
   auto started = find_event(next, "start_lease")
@@ -116,7 +120,7 @@ api_reply reallocate(lease_registry_state& st, const std::string& id, json next)
   auto give_up = [&] {
     st.book.remove_lease(id);
     book_lease(st.book, *current->doc);
-    return api_reply::fail(409, no_hosts);
+    return lease_allocation{refusal{409, no_hosts}, nullptr};
   };
   for (auto& r : next["reservations"]) {
     auto hosts = host_ids(r);
@@ -135,7 +139,7 @@ api_reply reallocate(lease_registry_state& st, const std::string& id, json next)
     for (auto& h : hosts)
       st.book.add(h, allocation{id, text_field(r, "id"), start, end});
   }
-  return api_reply::ok(std::move(next));
+  return {std::nullopt, std::move(next)};
 }
 
 // Whether an earlier lease still holds one of the hosts of lease `id`.
@@ -159,7 +163,7 @@ void release_starts(lease_registry_state& st) {
       ++i;
       continue;
     }
-    i->second.deliver(api_reply::ok(nullptr));
+    i->second.deliver(atom::done_v);
     i = held.erase(i);
   }
 }
@@ -209,17 +213,14 @@ caf::result<api_reply> create_lease(registry_ptr self, api_command& cmd) {
   return self->delegate(a, std::move(cmd));
 }
 
-// Commands only lease actors send.
-caf::result<api_reply> serve_lease_actor(registry_ptr self, api_command& cmd) {
+// Answered once no earlier lease holds one of the hosts of lease `id`.
+caf::result<atom::done> gate_start(registry_ptr self, const std::string& id) {
   auto& st = self->state;
-  if (cmd.verb == "allocate")
-    return reallocate(st, cmd.id, std::move(cmd.body));
-  // may_start
-  if (!held_back(st, cmd.id))
-    return api_reply::ok(nullptr);
-  LOG_INFO("lease-registry", cmd.id << ": start held until an earlier lease on its hosts ends");
-  auto rp = self->make_response_promise<api_reply>();
-  st.held_starts.emplace_back(cmd.id, rp);
+  if (!held_back(st, id))
+    return atom::done_v;
+  LOG_INFO("lease-registry", id << ": start held until an earlier lease on its hosts ends");
+  auto rp = self->make_response_promise<atom::done>();
+  st.held_starts.emplace_back(id, rp);
   return rp;
 }
 
@@ -264,18 +265,19 @@ lease_registry(registry_ptr self, const actor_services* svc,
   return guarded_behavior<lease_registry_actor::behavior_type>(
     "lease-registry",
     [=](api_command& cmd) -> caf::result<api_reply> {
-      // Until every host is known, an allocation would see too few of them
-      // and answer a false "no hosts" (409).
-      bool allocates = cmd.scope == "hosts" || cmd.verb == "create" || cmd.verb == "allocate";
+      bool allocates = cmd.scope == "hosts" || cmd.verb == "create";
       if (allocates && !self->state.hosts_known)
-        return api_reply::not_ready("Steward is still loading the inventory's hosts; try again "
-                                    "in a moment");
-      if (cmd.verb == "allocate" || cmd.verb == "may_start")
-        return serve_lease_actor(self, cmd);
+        return api_reply::not_ready(hosts_loading);
       if (cmd.scope == "hosts")
         return serve_hosts(self, cmd);
       return serve_leases(self, cmd);
     },
+    [=](lease_reallocation& r) -> caf::result<lease_allocation> {
+      if (!self->state.hosts_known)
+        return lease_allocation{refusal{503, hosts_loading}, nullptr};
+      return reallocate(self->state, r.lease_id, std::move(r.lease));
+    },
+    [=](lease_start_request& r) { return gate_start(self, r.lease_id); },
     [=](atom::notify, bus::notification&) -> caf::result<atom::done> { return atom::done_v; },
     [=](atom::changed, entity_snapshot& snap) {
       self->state.leases.update(snap);

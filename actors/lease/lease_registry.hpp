@@ -34,7 +34,7 @@ struct lease_registry_state {
   long last_host_number = 0;
   shown_cache shown;
   // Starts held until an earlier lease on the same hosts has ended.
-  std::vector<std::pair<std::string, caf::typed_response_promise<api_reply>>> held_starts;
+  std::vector<std::pair<std::string, caf::typed_response_promise<atom::done>>> held_starts;
 };
 
 lease_registry_actor::behavior_type

@@ -59,27 +59,22 @@ const json* find_host(const lease_registry_state& st, const std::string& key, bo
 
 // Sends the enrollment change to the host (through the host registry) and
 // answers with the host as Blazar shows it.
-caf::result<api_reply> change_enrollment(lease_registry_ptr self, const api_command& cmd,
-                                         const std::string& host_id, json body, int status) {
-  api_command change;
-  change.verb = "enrollment";
-  change.id = host_id;
-  change.body = std::move(body);
-  change.who = cmd.who;
+caf::result<api_reply> change_enrollment(lease_registry_ptr self, host_enrollment change,
+                                         int status) {
+  auto host_id = change.host_id;
   self->state.busy_hosts.insert(host_id);
   auto rp = self->make_response_promise<api_reply>();
   self->request(self->state.svc->hosts, host_registry_timeout, std::move(change))
     .then(
-      [=](api_reply& r) mutable {
+      [=](host_change_outcome& r) mutable {
         self->state.busy_hosts.erase(host_id);
-        if (r.status >= 300) {
-          rp.deliver(std::move(r));
+        if (r.refused) {
+          rp.deliver(api_reply::fail(r.refused->status, r.refused->message));
           return;
         }
-        auto host = r.body.value("host", json::object());
-        self->state.hosts[host_id] = std::make_shared<const json>(host);
+        self->state.hosts[host_id] = r.host;
         rp.deliver(status == 204 ? api_reply::ok(nullptr, 204)
-                                 : api_reply::ok({{"host", show_host(host)}}, status));
+                                 : api_reply::ok({{"host", show_host(*r.host)}}, status));
       },
       [=](caf::error& e) mutable {
         self->state.busy_hosts.erase(host_id);
@@ -107,9 +102,7 @@ caf::result<api_reply> enroll(lease_registry_ptr self, const api_command& cmd) {
   if (st.busy_hosts.count(id))
     return api_reply::fail(409, "Host " + name + " is being changed; try again");
   auto number = std::to_string(++st.last_host_number);
-  return change_enrollment(self, cmd, id,
-                           {{"enrolled", enrollment(number, now())}, {"extra", capabilities}},
-                           202);
+  return change_enrollment(self, {id, enrollment(number, now()), std::move(capabilities)}, 202);
 }
 
 caf::result<api_reply> update_capabilities(lease_registry_ptr self, const api_command& cmd,
@@ -119,16 +112,17 @@ caf::result<api_reply> update_capabilities(lease_registry_ptr self, const api_co
     return refused(*r);
   auto enrolled = host["enrolled"];
   enrolled["updated_at"] = timefmt::sql(now());
-  return change_enrollment(self, cmd, text_field(host, "id"),
-                           {{"enrolled", enrolled}, {"extra", capabilities}}, 202);
+  return change_enrollment(self, {text_field(host, "id"), std::move(enrolled),
+                                 std::move(capabilities)},
+                           202);
 }
 
-caf::result<api_reply> withdraw(lease_registry_ptr self, const api_command& cmd, const json& host) {
+caf::result<api_reply> withdraw(lease_registry_ptr self, const json& host) {
   auto id = text_field(host, "id");
   auto name = text_field(host, "hypervisor_hostname");
   if (self->state.book.reserved(id))
     return api_reply::fail(409, "Cannot delete host " + name + ": it is reserved by a lease");
-  return change_enrollment(self, cmd, id, {{"enrolled", nullptr}}, 204);
+  return change_enrollment(self, {id, nullptr, nullptr}, 204);
 }
 
 json list_allocations(const lease_registry_state& st, const api_command& cmd) {
@@ -210,7 +204,7 @@ caf::result<api_reply> serve_hosts(lease_registry_ptr self, api_command& cmd) {
   if (cmd.verb == "update")
     return update_capabilities(self, cmd, *host);
   if (cmd.verb == "delete")
-    return withdraw(self, cmd, *host);
+    return withdraw(self, *host);
   return api_reply::fail(405, "Hosts do not support '" + cmd.verb + "'");
 }
 

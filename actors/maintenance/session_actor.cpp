@@ -24,16 +24,11 @@ void arm(session_ptr self) {
 }
 
 void mark_host(session_ptr self, const std::string& host_id, bool in_maintenance) {
-  api_command mark;
-  mark.verb = "maintenance";
-  mark.id = host_id;
-  mark.body = {{"in_maintenance", in_maintenance},
-               {"session_id", text_field(doc_of(self), "session_id")}};
-  mark.who.staff = true;
+  host_maintenance_mark mark{host_id, text_field(doc_of(self), "session_id"), in_maintenance};
   self->request(self->state.svc->hosts, host_registry_timeout, std::move(mark))
-    .then([](api_reply& r) {
-      if (r.status >= 300)
-        LOG_ERROR("maintenance", "marking a host failed: " << r.error);
+    .then([](host_change_outcome& r) {
+      if (r.refused)
+        LOG_ERROR("maintenance", "marking a host failed: " << r.refused->message);
     },
           [](caf::error& e) { LOG_ERROR("maintenance", "marking a host failed: " << to_string(e)); });
 }

@@ -1,0 +1,33 @@
+#pragma once
+// What a lease asks of its registry, which keeps the allocations of every
+// lease.
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "common/refusal.hpp"
+
+namespace steward {
+
+/// The lease's start is due: answered (atom::done) once no earlier lease
+/// still holds one of its hosts.
+struct lease_start_request {
+  std::string lease_id;
+};
+
+/// The lease has new dates: its hosts are checked (and booked) over the new
+/// window, or others found.
+struct lease_reallocation {
+  std::string lease_id;
+  nlohmann::json lease;  // the lease with its new dates
+};
+
+/// The lease with the hosts it holds over its new window, or why none could
+/// be found.
+struct lease_allocation {
+  std::optional<refusal> refused;
+  nlohmann::json lease;
+};
+
+} // namespace steward
