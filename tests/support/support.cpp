@@ -7,12 +7,15 @@
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
+#include <iostream>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdexcept>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <gtest/gtest.h>
 
 #ifndef STEWARDD_PATH
 #  error "STEWARDD_PATH must name the stewardd binary"
@@ -224,6 +227,11 @@ temp_dir::temp_dir() {
 }
 
 temp_dir::~temp_dir() {
+  // A failed test leaves its files (the daemons' logs, the store) to read.
+  if (::testing::Test::HasFailure()) {
+    std::cerr << "kept " << path_ << " (the test failed)\n";
+    return;
+  }
   std::string cmd = "rm -rf '" + path_ + "'";
   if (std::system(cmd.c_str()) != 0) {
     // best effort
