@@ -25,7 +25,7 @@ sys_time current_minute(sys_time now) {
   return std::chrono::time_point_cast<std::chrono::minutes>(now);
 }
 
-std::optional<lease_refusal> read_lease_date(const nlohmann::json& body, const char* field,
+std::optional<refusal> read_lease_date(const nlohmann::json& body, const char* field,
                                              sys_time now, std::optional<sys_time>& out) {
   auto i = body.find(field);
   if (i == body.end() || i->is_null())
@@ -35,9 +35,9 @@ std::optional<lease_refusal> read_lease_date(const nlohmann::json& body, const c
   if (out)
     return std::nullopt;
   if (after_last_year(text, now))
-    return lease_refusal{400, text + " is too far in the future: dates up to "
+    return refusal{400, text + " is too far in the future: dates up to "
                                   + std::to_string(timefmt::last_year) + "-12-31 23:59 are supported"};
-  return lease_refusal{400, text + " is an invalid date. Required format: " + date_format};
+  return refusal{400, text + " is an invalid date. Required format: " + date_format};
 }
 
 std::optional<sys_time> parse_lease_date(const std::string& text, sys_time now) {
@@ -46,7 +46,7 @@ std::optional<sys_time> parse_lease_date(const std::string& text, sys_time now) 
   return timefmt::parse(text, date_format);
 }
 
-std::optional<lease_refusal> parse_window(const nlohmann::json& body, sys_time now,
+std::optional<refusal> parse_window(const nlohmann::json& body, sys_time now,
                                          int minutes_before_end, lease_window& out) {
   std::optional<sys_time> start, end, before_end;
   for (auto [field, slot] : {std::pair{"start_date", &start}, std::pair{"end_date", &end},
@@ -54,19 +54,19 @@ std::optional<lease_refusal> parse_window(const nlohmann::json& body, sys_time n
     if (auto refused = read_lease_date(body, field, now, *slot))
       return refused;
   if (!start)
-    return lease_refusal{400, "Missing parameter start_date"};
+    return refusal{400, "Missing parameter start_date"};
   if (!end)
-    return lease_refusal{400, "Missing parameter end_date"};
+    return refusal{400, "Missing parameter end_date"};
   // Blazar compares with the current minute: "now" and this minute are fine.
   if (*start < current_minute(now))
-    return lease_refusal{400, "Start date must be later than current date"};
+    return refusal{400, "Start date must be later than current date"};
   if (*end <= *start)
-    return lease_refusal{400, "End date must be later than start date."};
+    return refusal{400, "End date must be later than start date."};
   out.start = *start;
   out.end = *end;
   if (before_end) {
     if (*before_end <= *start || *before_end >= *end)
-      return lease_refusal{403, "Datetime is out of lease limits"};
+      return refusal{403, "Datetime is out of lease limits"};
     out.before_end = before_end;
   } else if (minutes_before_end > 0) {
     out.before_end = std::max(*start, *end - std::chrono::minutes{minutes_before_end});

@@ -28,20 +28,20 @@ json show_reservation(const host_reservation& r, const std::string& lease_id,
 
 } // namespace
 
-std::optional<lease_refusal> make_lease(const json& body, sys_time now, int minutes_before_end,
+std::optional<refusal> make_lease(const json& body, sys_time now, int minutes_before_end,
                                         const std::string& project_id, const std::string& user_id,
                                         json& doc, std::vector<host_reservation>& reservations) {
   if (!body.is_object())
-    return lease_refusal{400, "The request body must be a JSON object"};
+    return refusal{400, "The request body must be a JSON object"};
   auto name = text_field(body, "name");
   if (name.empty())
-    return lease_refusal{400, "Missing parameter name"};
+    return refusal{400, "Missing parameter name"};
   lease_window window;
   if (auto refused = parse_window(body, now, minutes_before_end, window))
     return refused;
   auto rs = body.find("reservations");
   if (rs == body.end() || !rs->is_array() || rs->empty())
-    return lease_refusal{400, "Missing parameter reservations"};
+    return refusal{400, "Missing parameter reservations"};
   reservations.clear();
   for (auto& r : *rs) {
     host_reservation parsed;
@@ -88,24 +88,24 @@ bool done(const json* event) {
 
 } // namespace
 
-std::optional<lease_refusal> update_lease(json& lease, const json& body, sys_time now) {
+std::optional<refusal> update_lease(json& lease, const json& body, sys_time now) {
   if (!body.is_object())
-    return lease_refusal{400, "The request body must be a JSON object"};
+    return refusal{400, "The request body must be a JSON object"};
   auto next = lease;
   auto* start_event = event_of(next, "start_lease");
   auto* end_event = event_of(next, "end_lease");
   auto* before_event = event_of(next, "before_end_lease");
   if (!start_event || !end_event)
-    return lease_refusal{500, "The lease has no start or end event"};
+    return refusal{500, "The lease has no start or end event"};
   bool started = done(start_event);
   bool ended = done(end_event);
   bool changes_dates = body.contains("start_date") || body.contains("end_date")
                        || body.contains("before_end_date") || body.contains("reservations");
   if (ended && changes_dates)
-    return lease_refusal{400, "Terminated leases can only be renamed"};
+    return refusal{400, "Terminated leases can only be renamed"};
   if (auto n = body.find("name"); n != body.end()) {
     if (!n->is_string() || n->get<std::string>().empty())
-      return lease_refusal{400, "Malformed parameter name"};
+      return refusal{400, "Malformed parameter name"};
     next["name"] = *n;
   }
   std::optional<sys_time> start, end, before_end;
@@ -117,21 +117,21 @@ std::optional<lease_refusal> update_lease(json& lease, const json& body, sys_tim
   auto old_end = lease_time(next["end_date"]);
   if (start && *start != old_start) {
     if (started)
-      return lease_refusal{400, "Cannot modify the start date of already started leases"};
+      return refusal{400, "Cannot modify the start date of already started leases"};
     if (*start < current_minute(now))
-      return lease_refusal{400, "Start date must be later than current date"};
+      return refusal{400, "Start date must be later than current date"};
   }
   auto new_start = start ? *start : old_start;
   auto new_end = end ? *end : old_end;
   bool end_now = text_field(body, "end_date") == "now";
   if (end_now && !started)
-    return lease_refusal{400, "End date must be later than current and start date"};
+    return refusal{400, "End date must be later than current and start date"};
   if (!end_now && (end || start) && (new_end <= new_start || (end && new_end <= now)))
-    return lease_refusal{400, "End date must be later than current and start date"};
+    return refusal{400, "End date must be later than current and start date"};
   std::optional<sys_time> new_before;
   if (before_end) {
     if (*before_end <= new_start || *before_end >= new_end)
-      return lease_refusal{403, "Datetime is out of lease limits"};
+      return refusal{403, "Datetime is out of lease limits"};
     new_before = before_end;
   } else if (before_event && !done(before_event) && (start || end)) {
     // The before-end event keeps its distance from the end, never before the start.

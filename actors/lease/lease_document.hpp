@@ -14,7 +14,7 @@ namespace steward::lease {
 /// Builds the lease document (status PENDING, events UNDONE, reservations
 /// pending) from a create body; `reservations` gets the parsed host
 /// reservations for allocation.
-std::optional<lease_refusal> make_lease(const nlohmann::json& body, sys_time now,
+std::optional<refusal> make_lease(const nlohmann::json& body, sys_time now,
                                         int minutes_before_end, const std::string& project_id,
                                         const std::string& user_id, nlohmann::json& doc,
                                         std::vector<host_reservation>& reservations);
@@ -24,7 +24,7 @@ std::optional<lease_refusal> make_lease(const nlohmann::json& body, sys_time now
 /// `end_date: "now"` ends a started lease at once; without an explicit
 /// before_end_date the before-end event keeps its distance from the end.
 /// On refusal the lease is unchanged.
-std::optional<lease_refusal> update_lease(nlohmann::json& lease, const nlohmann::json& body,
+std::optional<refusal> update_lease(nlohmann::json& lease, const nlohmann::json& body,
                                           sys_time now);
 
 /// The stable status from the start and end events (REFERENCE.md): UNDONE,

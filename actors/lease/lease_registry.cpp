@@ -59,16 +59,16 @@ std::vector<std::string> host_ids(const json& reservation) {
 
 // Which project a new lease belongs to: the one asked for (where the caller
 // has a role), else the caller's only project.
-std::optional<lease_refusal> lease_project(const access::caller& who, const json& body,
+std::optional<refusal> lease_project(const access::caller& who, const json& body,
                                           std::string& out) {
   if (body.is_object())
     if (auto p = body.find("project_id"); p != body.end() && !p->is_null() && !p->is_string())
-      return lease_refusal{400, "Invalid input for field/attribute project_id: it must be a "
+      return refusal{400, "Invalid input for field/attribute project_id: it must be a "
                                 "string (a project id), not " + std::string{p->type_name()}};
   auto asked = body.is_object() ? text_field(body, "project_id") : "";
   if (!asked.empty()) {
     if (!access::can_see_project(who, asked))
-      return lease_refusal{403, "The token has no role in project " + asked};
+      return refusal{403, "The token has no role in project " + asked};
     out = asked;
     return std::nullopt;
   }
@@ -80,7 +80,7 @@ std::optional<lease_refusal> lease_project(const access::caller& who, const json
     out.clear(); // an operator's own lease
     return std::nullopt;
   }
-  return lease_refusal{400, "Missing parameter project_id (the token has several projects)"};
+  return refusal{400, "Missing parameter project_id (the token has several projects)"};
 }
 
 // Chooses the hosts of every reservation of a new lease and books them, or

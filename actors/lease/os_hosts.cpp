@@ -18,7 +18,7 @@ using nlohmann::json;
 
 constexpr auto host_registry_timeout = std::chrono::seconds{30};
 
-api_reply refused(const lease_refusal& r) {
+api_reply refused(const refusal& r) {
   return api_reply::fail(r.status, r.message);
 }
 

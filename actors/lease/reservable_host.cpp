@@ -51,13 +51,13 @@ json show_host(const json& host) {
   return out;
 }
 
-std::optional<lease_refusal> read_capabilities(const json& body, bool creating, json& capabilities) {
+std::optional<refusal> read_capabilities(const json& body, bool creating, json& capabilities) {
   if (!body.is_object())
-    return lease_refusal{400, "The request body must be a JSON object"};
+    return refusal{400, "The request body must be a JSON object"};
   const json* values = &body;
   if (!creating && body.size() == 1 && body.contains("values")) {
     if (!body["values"].is_object())
-      return lease_refusal{400, "Malformed parameter values"};
+      return refusal{400, "Malformed parameter values"};
     values = &body["values"];
   }
   capabilities = json::object();
@@ -65,17 +65,17 @@ std::optional<lease_refusal> read_capabilities(const json& body, bool creating, 
     if (creating && key == "name")
       continue;
     if (host_columns().count(key))
-      return lease_refusal{400, "Parameter " + key + " of a host cannot be changed"};
+      return refusal{400, "Parameter " + key + " of a host cannot be changed"};
     if (key.empty() || key.size() > 64)
-      return lease_refusal{400, "Extra capability name '" + key
+      return refusal{400, "Extra capability name '" + key
                                   + "' must have 1 to 64 characters"};
     if (!value.is_string() && !value.is_number() && !value.is_boolean() && !value.is_null())
-      return lease_refusal{400, "Extra capability " + key
+      return refusal{400, "Extra capability " + key
                                   + " must be a string, a number or a boolean"};
     capabilities[key] = value;
   }
   if (!creating && capabilities.empty())
-    return lease_refusal{400, "No data to update"};
+    return refusal{400, "No data to update"};
   return std::nullopt;
 }
 

@@ -24,7 +24,7 @@ nlohmann::json show_host(const nlohmann::json& host);
 /// update body (flat, as blazarclient sends it, or inside `values`, as the
 /// seed shows). Host columns cannot be set this way; an update must change
 /// something.
-std::optional<lease_refusal> read_capabilities(const nlohmann::json& body, bool creating,
+std::optional<refusal> read_capabilities(const nlohmann::json& body, bool creating,
                                                nlohmann::json& capabilities);
 
 /// The `enrolled` record of a host enrolled now under `number`.

@@ -12,10 +12,10 @@ const char* const bad_range =
   "Invalid values for min/max of hosts. Max must be equal to or larger than min.";
 
 // Blazar takes min and max as integers or as strings holding one.
-std::optional<lease_refusal> read_count(const json& r, const char* field, int& out) {
+std::optional<refusal> read_count(const json& r, const char* field, int& out) {
   auto i = r.find(field);
   if (i == r.end() || i->is_null())
-    return lease_refusal{400, std::string{"Missing parameter "} + field};
+    return refusal{400, std::string{"Missing parameter "} + field};
   if (i->is_number_integer()) {
     out = i->get<int>();
     return std::nullopt;
@@ -29,42 +29,42 @@ std::optional<lease_refusal> read_count(const json& r, const char* field, int& o
       return std::nullopt;
     }
   }
-  return lease_refusal{400, std::string{"Malformed parameter "} + field};
+  return refusal{400, std::string{"Malformed parameter "} + field};
 }
 
-std::optional<lease_refusal> read_filter(const json& r, const char* field, std::string& text,
+std::optional<refusal> read_filter(const json& r, const char* field, std::string& text,
                                          host_filter& filter) {
   auto i = r.find(field);
   if (i != r.end() && !i->is_null()) {
     if (!i->is_string())
-      return lease_refusal{400, std::string{"Malformed parameter "} + field};
+      return refusal{400, std::string{"Malformed parameter "} + field};
     text = i->get<std::string>();
   }
   std::string why;
   auto parsed = host_filter::parse(text, why);
   if (!parsed)
-    return lease_refusal{400, std::string{"Malformed parameter "} + field + ": " + why};
+    return refusal{400, std::string{"Malformed parameter "} + field + ": " + why};
   filter = *parsed;
   return std::nullopt;
 }
 
 } // namespace
 
-std::optional<lease_refusal> parse_reservation(const json& r, host_reservation& out) {
+std::optional<refusal> parse_reservation(const json& r, host_reservation& out) {
   if (!r.is_object())
-    return lease_refusal{400, "Malformed parameter reservations"};
+    return refusal{400, "Malformed parameter reservations"};
   auto type = r.find("resource_type");
   if (type == r.end() || type->is_null())
-    return lease_refusal{400, "Missing parameter resource_type"};
+    return refusal{400, "Missing parameter resource_type"};
   if (!type->is_string() || type->get<std::string>() != "physical:host")
-    return lease_refusal{400, "Unsupported resource type: "
+    return refusal{400, "Unsupported resource type: "
                                 + (type->is_string() ? type->get<std::string>() : type->dump())};
   if (auto refused = read_count(r, "min", out.min))
     return refused;
   if (auto refused = read_count(r, "max", out.max))
     return refused;
   if (out.min < 1 || out.max < 1 || out.max < out.min)
-    return lease_refusal{400, bad_range};
+    return refusal{400, bad_range};
   if (auto refused = read_filter(r, "hypervisor_properties", out.hypervisor_properties,
                                  out.hypervisor_filter))
     return refused;
@@ -74,7 +74,7 @@ std::optional<lease_refusal> parse_reservation(const json& r, host_reservation& 
   if (auto b = r.find("before_end"); b != r.end() && !b->is_null()) {
     auto action = b->is_string() ? b->get<std::string>() : b->dump();
     if (action != "" && action != "default" && action != "snapshot")
-      return lease_refusal{400, "Invalid before_end action: " + action
+      return refusal{400, "Invalid before_end action: " + action
                                   + " (expected '', 'default' or 'snapshot')"};
     out.before_end = action;
   }

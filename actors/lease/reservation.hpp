@@ -21,6 +21,6 @@ struct host_reservation {
 };
 
 /// Reads one element of a lease's `reservations`.
-std::optional<lease_refusal> parse_reservation(const nlohmann::json& r, host_reservation& out);
+std::optional<refusal> parse_reservation(const nlohmann::json& r, host_reservation& out);
 
 } // namespace steward::lease

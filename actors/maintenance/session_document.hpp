@@ -10,15 +10,10 @@
 
 #include "actors/settings.hpp"
 #include "common/clock.hpp"
+#include "common/refusal.hpp"
 #include "messages/world.hpp"
 
 namespace steward::maintenance {
-
-/// A refused request: the status and Fenix's (or Steward's) message.
-struct refusal {
-  int status;
-  std::string message;
-};
 
 /// Fenix's date format: "2026-11-22 18:00:00" (UTC).
 std::string show_time(sys_time t);

@@ -11,7 +11,7 @@ namespace {
 
 const sys_time now_ = *timefmt::parse("2030-02-21 14:50", "%Y-%m-%d %H:%M") + std::chrono::seconds{38};
 
-std::optional<lease_refusal> window(json body, lease_window& w, int minutes = 60) {
+std::optional<refusal> window(json body, lease_window& w, int minutes = 60) {
   return parse_window(body, now_, minutes, w);
 }
 
