@@ -4,7 +4,19 @@ namespace steward {
 
 sys_time steward_clock::now() const {
   std::lock_guard<std::mutex> guard{mtx_};
-  return std::chrono::system_clock::now() + offset_;
+  return (frozen_ ? *frozen_ : std::chrono::system_clock::now()) + offset_;
+}
+
+void steward_clock::freeze(sys_time at) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  frozen_ = at;
+  offset_ = std::chrono::seconds{0};
+}
+
+void steward_clock::thaw() {
+  std::lock_guard<std::mutex> guard{mtx_};
+  frozen_.reset();
+  offset_ = std::chrono::seconds{0};
 }
 
 void steward_clock::advance(std::chrono::seconds d) {

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 namespace steward {
@@ -25,10 +26,15 @@ public:
   void advance(std::chrono::seconds d);
   std::chrono::seconds offset() const;
   void on_jump(std::function<void()> listener);
+  /// Deterministic tests only: time stands still at `at` (plus the offset)
+  /// until thaw(), and moves only by advance().
+  void freeze(sys_time at);
+  void thaw();
 
 private:
   mutable std::mutex mtx_;
   std::chrono::seconds offset_{0};
+  std::optional<sys_time> frozen_;
   std::vector<std::function<void()>> listeners_;
 };
 

@@ -1,0 +1,140 @@
+// A lease's timers on the test coordinator: what runs when time moves, and
+// only then. Steward's clock stands at 2030-01-01 00:00 UTC when each test
+// begins (tests/actors/deterministic.hpp).
+#include <chrono>
+
+#include "tests/actors/deterministic.hpp"
+
+using namespace steward;
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+namespace {
+
+struct lease_timers : test::deterministic_actors {
+  void SetUp() override {
+    start();
+    ASSERT_EQ(command(hosts, "create", "", {{"hypervisor_hostname", "c-1"}, {"vcpus", 8}}).status,
+              201);
+    auto enrolled = command(leases, "create", "", {{"name", "c-1"}}, "hosts");
+    ASSERT_EQ(enrolled.status, 202) << enrolled.error;
+  }
+
+  // A lease of the one host, from `start` to `end` ("HH:MM" on 2030-01-01).
+  std::string create_lease(const std::string& name, const std::string& start,
+                           const std::string& end) {
+    json body = {{"name", name},
+                 {"start_date", "2030-01-01 " + start},
+                 {"end_date", "2030-01-01 " + end},
+                 {"reservations",
+                  {{{"resource_type", "physical:host"}, {"min", 1}, {"max", 1},
+                    {"hypervisor_properties", ""}, {"resource_properties", ""}}}},
+                 {"events", json::array()}};
+    auto r = command(leases, "create", "", body);
+    EXPECT_EQ(r.status, 202) << r.error;
+    return r.status == 202 ? r.body["lease"]["id"].get<std::string>() : "";
+  }
+
+  // How many batches stored the event `type` of the leases.
+  std::size_t stored_events(const std::string& type) const {
+    std::size_t n = 0;
+    for (auto& b : stored.batches)
+      for (auto& e : b.events)
+        n += e.type == type;
+    return n;
+  }
+};
+
+} // namespace
+
+TEST_F(lease_timers, an_event_runs_when_its_time_comes_and_not_before) {
+  auto id = create_lease("a", "01:00", "02:00");
+  advance(59min);
+  EXPECT_EQ(event_status(id, "start_lease"), "UNDONE");
+  advance(1min);
+  EXPECT_EQ(event_status(id, "start_lease"), "DONE");
+  EXPECT_EQ(event_status(id, "end_lease"), "UNDONE");
+  advance(1h);
+  EXPECT_EQ(event_status(id, "end_lease"), "DONE");
+  EXPECT_EQ(stored_events("lease.event.start_lease"), 1u);
+  EXPECT_EQ(stored_events("lease.event.end_lease"), 1u);
+}
+
+TEST_F(lease_timers, new_dates_void_the_timer_armed_for_the_old_ones) {
+  auto id = create_lease("a", "01:00", "02:00");
+  auto moved = command(leases, "update", id,
+                       {{"start_date", "2030-01-01 03:00"}, {"end_date", "2030-01-01 04:00"}});
+  ASSERT_EQ(moved.status, 202) << moved.error;
+  advance(61min);
+  EXPECT_EQ(event_status(id, "start_lease"), "UNDONE") << "the old timer fired";
+  advance(2h);
+  EXPECT_EQ(event_status(id, "start_lease"), "DONE");
+  EXPECT_EQ(stored_events("lease.event.start_lease"), 1u);
+}
+
+TEST_F(lease_timers, a_clock_jump_runs_what_fell_due) {
+  auto id = create_lease("a", "05:00", "06:00");
+  jump(5h);  // only Steward's clock: no delayed message fell due
+  EXPECT_EQ(event_status(id, "start_lease"), "DONE");
+  EXPECT_EQ(event_status(id, "end_lease"), "UNDONE");
+}
+
+TEST_F(lease_timers, overdue_events_run_once_at_recovery) {
+  auto id = create_lease("a", "01:00", "02:00");
+  stop();
+  global_clock().advance(3h);  // while stewardd was down
+  start();
+  EXPECT_EQ(event_status(id, "start_lease"), "DONE");
+  EXPECT_EQ(event_status(id, "end_lease"), "DONE");
+  EXPECT_EQ(stored_events("lease.event.start_lease"), 1u);
+  EXPECT_EQ(stored_events("lease.event.end_lease"), 1u);
+}
+
+TEST_F(lease_timers, a_start_waits_for_the_earlier_lease_and_answers_meanwhile) {
+  auto first = create_lease("first", "01:00", "02:00");
+  auto second = create_lease("second", "02:00", "03:00");
+  ASSERT_FALSE(second.empty()) << "back-to-back leases share a host";
+  advance(1h);
+  ASSERT_EQ(event_status(first, "start_lease"), "DONE");
+  // The first lease's end is slow to be stored: the second's start waits.
+  stored.answers = test::store_log::mode::hold;
+  advance(1h);
+  ASSERT_EQ(stored.held.size(), 1u) << "the first lease's end, waiting for the disk";
+  stored.answers = test::store_log::mode::answer;
+  EXPECT_EQ(event_status(second, "start_lease"), "UNDONE");
+  // Meanwhile the second lease answers.
+  auto renamed = command(leases, "update", second, {{"name", "renamed"}});
+  EXPECT_EQ(renamed.status, 202) << renamed.error;
+  EXPECT_EQ(event_status(second, "start_lease"), "UNDONE");
+  release_held_writes();
+  EXPECT_EQ(event_status(first, "end_lease"), "DONE");
+  EXPECT_EQ(event_status(second, "start_lease"), "DONE");
+  EXPECT_EQ(lease(second)["name"], "renamed");
+}
+
+TEST_F(lease_timers, a_lease_whose_start_waits_can_be_deleted) {
+  auto first = create_lease("first", "01:00", "02:00");
+  auto second = create_lease("second", "02:00", "03:00");
+  advance(1h);
+  stored.answers = test::store_log::mode::hold;
+  advance(1h);
+  stored.answers = test::store_log::mode::answer;
+  EXPECT_EQ(command(leases, "delete", second).status, 204);
+  EXPECT_TRUE(lease(second).is_null());
+  release_held_writes();
+  EXPECT_EQ(event_status(first, "end_lease"), "DONE");
+  EXPECT_EQ(stored_events("lease.event.start_lease"), 1u) << "only the first lease started";
+}
+
+TEST_F(lease_timers, an_event_that_could_not_be_stored_is_tried_again) {
+  auto id = create_lease("a", "01:00", "02:00");
+  stored.answers = test::store_log::mode::fail;
+  advance(1h);
+  EXPECT_EQ(event_status(id, "start_lease"), "UNDONE");
+  stored.answers = test::store_log::mode::answer;
+  advance(4s);
+  EXPECT_EQ(event_status(id, "start_lease"), "UNDONE") << "tried again before 5 s";
+  advance(1s);
+  EXPECT_EQ(event_status(id, "start_lease"), "DONE");
+  EXPECT_EQ(stored_events("lease.event.start_lease"), 2u) << "the failed write, then the good one";
+}
