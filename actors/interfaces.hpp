@@ -12,6 +12,7 @@
 #include "messages/event.hpp"
 #include "messages/fwd.hpp"
 #include "messages/hosts.hpp"
+#include "messages/inspect.hpp"
 #include "messages/instances.hpp"
 #include "messages/leases.hpp"
 #include "messages/stream.hpp"

@@ -1,7 +1,8 @@
 #pragma once
 // The one CAF type-id block of Steward: every message type and atom that
-// actors exchange. Messages never leave the process (the cluster talks over
-// AMQP), so they are whitelisted as local-only rather than serialized.
+// actors exchange. Each type has an inspect function (messages/inspect.hpp)
+// and round-trips through CAF's binary serializer, so that nodes of a
+// cluster can send it, except the few listed as local below.
 #include <memory>
 
 #include <caf/allowed_unsafe_message_type.hpp>
@@ -82,6 +83,14 @@ CAF_ADD_ATOM(steward, steward::atom, inventory, "inventory")
 CAF_ADD_ATOM(steward, steward::atom, workload, "workload")
 CAF_END_TYPE_ID_BLOCK(steward)
 
+// Local by nature: a reply callback, a stream or an acknowledgement of this
+// process, or the catalog actor's immutable catalog object.
+#define STEWARD_LOCAL_MESSAGE_TYPES(X)                                         \
+  X(steward::api_request)                                                      \
+  X(steward::stream_subscription)                                              \
+  X(steward::inbound_notification)                                             \
+  X(steward::catalog_snapshot)
+
 #define STEWARD_ALLOW_LOCAL(T) CAF_ALLOW_UNSAFE_MESSAGE_TYPE(T)
-STEWARD_MESSAGE_TYPES(STEWARD_ALLOW_LOCAL)
+STEWARD_LOCAL_MESSAGE_TYPES(STEWARD_ALLOW_LOCAL)
 #undef STEWARD_ALLOW_LOCAL

@@ -1,0 +1,305 @@
+#pragma once
+// How CAF's inspectors (the binary serializer, to_string) see each message
+// type: field by field, JSON as its text. Every message that could cross
+// from one node to another has one; the few that carry a callback or a
+// stream of this process stay local (messages/fwd.hpp lists them).
+//
+// Included by actors/interfaces.hpp, so that every translation unit that
+// sends a message sees the same inspect functions.
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <caf/error.hpp>
+#include <caf/meta/load_callback.hpp>
+#include <caf/meta/type_name.hpp>
+#include <caf/none.hpp>
+#include <caf/sec.hpp>
+
+#include "common/access.hpp"
+#include "common/json_text.hpp"
+#include "common/refusal.hpp"
+#include "messages/api.hpp"
+#include "messages/entity.hpp"
+#include "messages/event.hpp"
+#include "messages/hosts.hpp"
+#include "messages/instances.hpp"
+#include "messages/leases.hpp"
+#include "messages/notification.hpp"
+#include "messages/records.hpp"
+#include "messages/stream.hpp"
+#include "messages/world.hpp"
+
+namespace steward {
+
+// -- fields CAF does not know: views that inspect as text ---------------------
+
+/// A JSON value, as its text.
+struct json_field {
+  nlohmann::json& value;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, json_field& x) {
+  if constexpr (Inspector::reads_state) {
+    auto text = dump_json(x.value);
+    return f(text);
+  } else {
+    std::string text;
+    return f(text, caf::meta::load_callback([&]() -> caf::error {
+               x.value = nlohmann::json::parse(text, nullptr, false);
+               if (x.value.is_discarded())
+                 return caf::make_error(caf::sec::invalid_argument, "a JSON field is not JSON");
+               return caf::none;
+             }));
+  }
+}
+
+/// A shared immutable document (an entity's), as its text; "" for none.
+struct document_field {
+  document& value;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, document_field& x) {
+  if constexpr (Inspector::reads_state) {
+    auto text = x.value ? dump_json(*x.value) : std::string{};
+    return f(text);
+  } else {
+    std::string text;
+    return f(text, caf::meta::load_callback([&]() -> caf::error {
+               if (text.empty()) {
+                 x.value = nullptr;
+                 return caf::none;
+               }
+               auto parsed = nlohmann::json::parse(text, nullptr, false);
+               if (parsed.is_discarded())
+                 return caf::make_error(caf::sec::invalid_argument, "a document is not JSON");
+               x.value = std::make_shared<const nlohmann::json>(std::move(parsed));
+               return caf::none;
+             }));
+  }
+}
+
+/// Documents by id (a world view's tables).
+struct document_map_field {
+  std::map<std::string, document>& value;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, document_map_field& x) {
+  std::vector<std::pair<std::string, std::string>> texts;
+  if constexpr (Inspector::reads_state) {
+    for (auto& [id, doc] : x.value)
+      texts.emplace_back(id, doc ? dump_json(*doc) : std::string{"null"});
+    return f(texts);
+  } else {
+    return f(texts, caf::meta::load_callback([&]() -> caf::error {
+               x.value.clear();
+               for (auto& [id, text] : texts) {
+                 auto parsed = nlohmann::json::parse(text, nullptr, false);
+                 if (parsed.is_discarded())
+                   return caf::make_error(caf::sec::invalid_argument, "a document is not JSON");
+                 x.value[id] = std::make_shared<const nlohmann::json>(std::move(parsed));
+               }
+               return caf::none;
+             }));
+  }
+}
+
+/// A text shared between answers (a cached presentation); "" for none.
+struct shared_text_field {
+  std::shared_ptr<const std::string>& value;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, shared_text_field& x) {
+  if constexpr (Inspector::reads_state) {
+    bool present = x.value != nullptr;
+    auto text = present ? *x.value : std::string{};
+    return f(present, text);
+  } else {
+    bool present = false;
+    std::string text;
+    return f(present, text, caf::meta::load_callback([&]() -> caf::error {
+               x.value = present ? std::make_shared<const std::string>(std::move(text)) : nullptr;
+               return caf::none;
+             }));
+  }
+}
+
+/// A refusal, if there is one.
+struct optional_refusal_field {
+  std::optional<refusal>& value;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, optional_refusal_field& x) {
+  if constexpr (Inspector::reads_state) {
+    bool present = x.value.has_value();
+    auto r = x.value.value_or(refusal{0, ""});
+    return f(present, r.status, r.message);
+  } else {
+    bool present = false;
+    refusal r;
+    return f(present, r.status, r.message, caf::meta::load_callback([&]() -> caf::error {
+               x.value = present ? std::optional<refusal>{std::move(r)} : std::nullopt;
+               return caf::none;
+             }));
+  }
+}
+
+// -- the message types -------------------------------------------------------
+
+namespace access {
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, caller& x) {
+  return f(caf::meta::type_name("steward::access::caller"), x.user_id, x.staff, x.projects,
+           x.customers);
+}
+
+} // namespace access
+
+namespace bus {
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, notification& x) {
+  return f(caf::meta::type_name("steward::bus::notification"), x.message_id, x.publisher_id,
+           x.event_type, x.priority, x.timestamp, json_field{x.payload});
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, outbound& x) {
+  return f(caf::meta::type_name("steward::bus::outbound"), x.outbox_id, x.exchange,
+           x.routing_key, x.message_id, x.body);
+}
+
+} // namespace bus
+
+namespace store {
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, entity_record& x) {
+  return f(caf::meta::type_name("steward::store::entity_record"), x.kind, x.id, x.project,
+           x.document, x.version);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, event_record& x) {
+  return f(caf::meta::type_name("steward::store::event_record"), x.id, x.type, x.project, x.time,
+           x.data);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, write_batch& x) {
+  return f(caf::meta::type_name("steward::store::write_batch"), x.upserts, x.deletes, x.events,
+           x.outbox, x.processed, x.confirmed, x.deliveries_counted, x.deliveries_forgotten);
+}
+
+} // namespace store
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, refusal& x) {
+  return f(caf::meta::type_name("steward::refusal"), x.status, x.message);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, api_command& x) {
+  return f(caf::meta::type_name("steward::api_command"), x.verb, x.id, x.scope, x.base_url,
+           json_field{x.body}, x.query, x.who);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, api_reply& x) {
+  return f(caf::meta::type_name("steward::api_reply"), x.status, json_field{x.body},
+           shared_text_field{x.text}, x.error, x.headers);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, domain_event& x) {
+  return f(caf::meta::type_name("steward::domain_event"), x.type, x.project, x.publisher,
+           json_field{x.payload});
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, committed_events& x) {
+  return f(caf::meta::type_name("steward::committed_events"), x.events);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, commit_ack& x) {
+  return f(caf::meta::type_name("steward::commit_ack"), x.ok, x.error);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, entity_snapshot& x) {
+  return f(caf::meta::type_name("steward::entity_snapshot"), x.id, x.project,
+           document_field{x.doc}, x.version);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, world_view& x) {
+  return f(caf::meta::type_name("steward::world_view"), document_map_field{x.hosts},
+           document_map_field{x.instances}, document_map_field{x.instance_constraints},
+           document_map_field{x.group_constraints});
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, world_change& x) {
+  return f(caf::meta::type_name("steward::world_change"), x.kind, x.id, document_field{x.doc});
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, host_enrollment& x) {
+  return f(caf::meta::type_name("steward::host_enrollment"), x.host_id, json_field{x.enrolled},
+           json_field{x.extra});
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, host_maintenance_mark& x) {
+  return f(caf::meta::type_name("steward::host_maintenance_mark"), x.host_id, x.session_id,
+           x.in_maintenance);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, host_change_outcome& x) {
+  return f(caf::meta::type_name("steward::host_change_outcome"),
+           optional_refusal_field{x.refused}, document_field{x.host});
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, lease_start_request& x) {
+  return f(caf::meta::type_name("steward::lease_start_request"), x.lease_id);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, lease_reallocation& x) {
+  return f(caf::meta::type_name("steward::lease_reallocation"), x.lease_id, json_field{x.lease});
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, lease_allocation& x) {
+  return f(caf::meta::type_name("steward::lease_allocation"), optional_refusal_field{x.refused},
+           json_field{x.lease});
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, instances_on_hosts& x) {
+  return f(caf::meta::type_name("steward::instances_on_hosts"), x.hostnames);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, hosted_instance& x) {
+  return f(caf::meta::type_name("steward::hosted_instance"), x.uuid, x.cloud, x.host, x.hostname);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, hosted_instances& x) {
+  return f(caf::meta::type_name("steward::hosted_instances"), x.instances);
+}
+
+} // namespace steward
