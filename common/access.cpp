@@ -38,6 +38,20 @@ bool owns_customer(const caller& who, const std::string& customer_id) {
   return who.staff || who.customers.count(customer_id) > 0;
 }
 
+bool can_see_customer_project(const caller& who, const std::string& project_id,
+                              const std::string& customer_id) {
+  return can_see_project(who, project_id)
+         || (!customer_id.empty() && owns_customer(who, customer_id));
+}
+
+bool is_self(const caller& who, const std::string& user_id) {
+  return who.staff || (!user_id.empty() && who.user_id == user_id);
+}
+
+std::string sole_project(const caller& who) {
+  return who.projects.size() == 1 ? who.projects.begin()->first : std::string{};
+}
+
 bool is_staff(const caller& who) { return who.staff; }
 
 bool can_see_event(const caller& who, const std::string& project_id) {

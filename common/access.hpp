@@ -25,6 +25,14 @@ bool can_see_project(const caller& who, const std::string& project_id);
 bool has_project_role(const caller& who, const std::string& project_id, role needed);
 /// Staff, or the owner of the customer.
 bool owns_customer(const caller& who, const std::string& customer_id);
+/// Staff, a role in the project, or the owner of the project's customer.
+bool can_see_customer_project(const caller& who, const std::string& project_id,
+                              const std::string& customer_id);
+/// Staff, or the user `user_id` itself (what belongs to one user: SSH keys).
+bool is_self(const caller& who, const std::string& user_id);
+/// The one project the caller has a role in, "" when it has none or several
+/// (a request that names no project acts in this one).
+std::string sole_project(const caller& who);
 /// Operator-only things (hosts, maintenance administration, the clock).
 bool is_staff(const caller& who);
 /// Whether an event of `project_id` ("" = operator-only) may reach `who`.

@@ -337,13 +337,13 @@ bool catalog::can_see_cloud(const access::caller& who, const std::string& id) co
     return true;
   for (auto& [pid, p] : projects_)
     if (std::find(p.clouds.begin(), p.clouds.end(), id) != p.clouds.end()
-        && (access::can_see_project(who, pid) || access::owns_customer(who, p.customer)))
+        && access::can_see_customer_project(who, pid, p.customer))
       return true;
   return false;
 }
 
 bool catalog::can_see_key(const access::caller& who, const ssh_key& k) const {
-  return who.staff || k.user == who.user_id;
+  return access::is_self(who, k.user);
 }
 
 bool catalog::visible(kind k, const std::string& id, const access::caller& who) const {

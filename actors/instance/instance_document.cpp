@@ -443,19 +443,24 @@ json render(const json& doc, const cat::catalog& c, const std::string& base) {
           {"ram", doc["ram"]}};
 }
 
-bool can_see(const access::caller& who, const json& doc, const cat::catalog& c) {
-  auto project = text_field(doc, "project");
-  if (access::can_see_project(who, project))
-    return true;
+namespace {
+
+// The instances of a project: its members see them, and the owner of its
+// customer (Waldur's customer owner).
+bool can_see_project_of(const access::caller& who, const std::string& project,
+                        const cat::catalog& c) {
   auto p = c.find_project(project);
-  return p && access::owns_customer(who, p->customer);
+  return access::can_see_customer_project(who, project, p ? p->customer : "");
+}
+
+} // namespace
+
+bool can_see(const access::caller& who, const json& doc, const cat::catalog& c) {
+  return can_see_project_of(who, text_field(doc, "project"), c);
 }
 
 bool can_see(const access::caller& who, const listed& item, const cat::catalog& c) {
-  if (access::can_see_project(who, item.project))
-    return true;
-  auto p = c.find_project(item.project);
-  return p && access::owns_customer(who, p->customer);
+  return can_see_project_of(who, item.project, c);
 }
 
 bool can_operate(const access::caller& who, const json& doc) {

@@ -72,8 +72,8 @@ std::optional<refusal> lease_project(const access::caller& who, const json& body
     out = asked;
     return std::nullopt;
   }
-  if (who.projects.size() == 1) {
-    out = who.projects.begin()->first;
+  if (auto sole = access::sole_project(who); !sole.empty()) {
+    out = sole;
     return std::nullopt;
   }
   if (who.projects.empty() && access::is_staff(who)) {

@@ -49,3 +49,22 @@ TEST(access, roles_and_visibility) {
   access::role r;
   EXPECT_FALSE(access::parse_role("owner", r));
 }
+
+TEST(access, customers_keys_and_the_sole_project) {
+  access::caller member{"m", false, {{"p1", access::role::member}}, {}};
+  access::caller owner{"o", false, {}, {"c1"}};
+  access::caller two{"t", false, {{"p1", access::role::admin}, {"p2", access::role::member}}, {}};
+  access::caller staff{"s", true, {}, {}};
+  EXPECT_TRUE(access::can_see_customer_project(member, "p1", "c9"));
+  EXPECT_TRUE(access::can_see_customer_project(owner, "p7", "c1")) << "the customer's owner";
+  EXPECT_FALSE(access::can_see_customer_project(owner, "p7", "c2"));
+  EXPECT_FALSE(access::can_see_customer_project(member, "p7", "")) << "a project of no customer";
+  EXPECT_TRUE(access::can_see_customer_project(staff, "p7", ""));
+  EXPECT_TRUE(access::is_self(member, "m"));
+  EXPECT_FALSE(access::is_self(member, "o"));
+  EXPECT_FALSE(access::is_self(access::caller{}, "")) << "nobody is the empty user";
+  EXPECT_TRUE(access::is_self(staff, "o"));
+  EXPECT_EQ(access::sole_project(member), "p1");
+  EXPECT_EQ(access::sole_project(two), "");
+  EXPECT_EQ(access::sole_project(staff), "");
+}
