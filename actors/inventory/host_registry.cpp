@@ -36,6 +36,15 @@ host_actor_type as_host(const entity_actor& a) {
   return caf::actor_cast<host_actor_type>(a);  // every entity of this table is a host
 }
 
+// Hands another kind's request (enrolment, a maintenance mark) to its host.
+template <class Request>
+caf::result<host_change_outcome> to_host(registry_ptr self, Request& r) {
+  auto a = self->state.hosts.find(r.host_id);
+  if (!a)
+    return host_change_outcome{refusal{404, "Host " + r.host_id + " could not be found"}, nullptr};
+  return self->delegate(as_host(*a), std::move(r));
+}
+
 // By id, or by hypervisor_hostname as the OpenStack clients look hosts up.
 const entity_actor* find_host(const host_registry_state& st, const std::string& key) {
   if (auto a = st.hosts.find(key))
@@ -112,20 +121,8 @@ host_registry(registry_ptr self, const actor_services* svc,
         return api_reply::fail(404, "Host " + cmd.id + " could not be found");
       return self->delegate(*a, std::move(cmd));
     },
-    [=](host_enrollment& e) -> caf::result<host_change_outcome> {
-      auto a = self->state.hosts.find(e.host_id);
-      if (!a)
-        return host_change_outcome{refusal{404, "Host " + e.host_id + " could not be found"},
-                                   nullptr};
-      return self->delegate(as_host(*a), std::move(e));
-    },
-    [=](host_maintenance_mark& m) -> caf::result<host_change_outcome> {
-      auto a = self->state.hosts.find(m.host_id);
-      if (!a)
-        return host_change_outcome{refusal{404, "Host " + m.host_id + " could not be found"},
-                                   nullptr};
-      return self->delegate(as_host(*a), std::move(m));
-    },
+    [=](host_enrollment& e) -> caf::result<host_change_outcome> { return to_host(self, e); },
+    [=](host_maintenance_mark& m) -> caf::result<host_change_outcome> { return to_host(self, m); },
     [=](atom::notify, bus::notification& note) -> caf::result<atom::done> {
       auto& data = bus::object_data(note.payload);
       if (text_field(data, "binary") != "nova-compute")
