@@ -15,14 +15,14 @@ namespace steward {
 /// The common part of an entity actor's state (state structs derive from it).
 struct entity_core {
   const actor_services* svc = nullptr;
-  registry_actor registry;
+  entity_owner_actor registry;
   document doc;
   int64_t version = 0;
   bool stored = false;          // false until the first write is on disk
   uint64_t timer_generation = 0;
 
   /// `stored`: recovered from the store (true) or new (false).
-  void init(const actor_services* services, registry_actor owner, document document_,
+  void init(const actor_services* services, entity_owner_actor owner, document document_,
             int64_t version_, bool stored_) {
     svc = services;
     registry = std::move(owner);

@@ -88,11 +88,20 @@ entity_actor spawn_entity(Self* self, entity_table& table, Impl impl, const enti
   // One copy of the document, shared by the actor and the registry's snapshot.
   auto shared = std::make_shared<const nlohmann::json>(std::move(doc));
   auto a = self->template spawn<caf::linked>(impl, self->state.svc,
-                                             caf::actor_cast<registry_actor>(self), shared,
+                                             caf::actor_cast<entity_owner_actor>(self), shared,
                                              version, stored);
   self->monitor(a);
   table.add(id, a, entity_snapshot{id, project, std::move(shared), stored ? version : 0});
   return a;
+}
+
+/// The test clock jumped: every entity of `table` re-arms its timers (the
+/// entities of a kind with dated timers are clock followers).
+template <class Self>
+void fan_out_clock_jump(Self* self, const entity_table& table) {
+  table.for_each_actor([=](const entity_actor& a) {
+    self->send(caf::actor_cast<clock_follower_actor>(a), atom::clock_jump_v);
+  });
 }
 
 /// An entity that fails in a row this often stays down until the next start.

@@ -23,7 +23,7 @@ void remember(ingest_state& st, const std::string& id) {
   }
 }
 
-const registry_actor* route_for(const ingest_state& st, const std::string& event_type) {
+const notification_actor* route_for(const ingest_state& st, const std::string& event_type) {
   for (auto& [prefix, target] : st.routes)
     if (event_type.compare(0, prefix.size(), prefix) == 0)
       return &target;

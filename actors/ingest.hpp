@@ -14,7 +14,7 @@
 namespace steward {
 
 /// Event types starting with `prefix` go to `target`.
-using ingest_route = std::pair<std::string, registry_actor>;
+using ingest_route = std::pair<std::string, notification_actor>;
 
 /// How one delivery of a message is settled: acked, or failed.
 struct delivery_settler {

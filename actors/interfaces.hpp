@@ -27,24 +27,55 @@ using store_actor = caf::typed_actor<
   // From the store's writer thread: the write with this token finished.
   caf::reacts_to<atom::committed, uint64_t, commit_ack>>;
 
-/// What every entity actor (one host, one lease, ...) understands.
-using entity_actor = caf::typed_actor<
-  caf::replies_to<api_command>::with<api_reply>,
-  // A bus notification about this entity; answered once its effect is stored.
-  caf::replies_to<atom::notify, bus::notification>::with<atom::done>,
-  // One of the entity's own timers (by generation).
-  caf::reacts_to<atom::timer, uint64_t>,
-  // The test clock jumped: re-arm timers against the new time.
-  caf::reacts_to<atom::clock_jump>>;
+// -- what several actors answer ------------------------------------------------
+
+/// Serves the routes of one kind (the gateway sends it the commands).
+using api_actor = caf::typed_actor<caf::replies_to<api_command>::with<api_reply>>;
+
+/// Takes bus notifications (from the ingest, or its registry); answers once
+/// their effect is stored.
+using notification_actor
+  = caf::typed_actor<caf::replies_to<atom::notify, bus::notification>::with<atom::done>>;
+
+/// Has timers due at dates: when the test clock jumps it re-arms them against
+/// the new time.
+using clock_follower_actor = caf::typed_actor<caf::reacts_to<atom::clock_jump>>;
+
+/// Hears from its entities: a document stored, an entity removed.
+using entity_owner_actor = caf::typed_actor<caf::reacts_to<atom::changed, entity_snapshot>,
+                                            caf::reacts_to<atom::removed, std::string>>;
+
+// -- entities ------------------------------------------------------------------
+
+/// What every entity actor (one host, one lease, ...) understands: the
+/// commands its registry hands it, and its own timers (by generation).
+using entity_actor = api_actor::extend<caf::reacts_to<atom::timer, uint64_t>>;
+
+/// What an inventory host does for other kinds: enrolment as a reservable
+/// host (from the lease registry), maintenance marks (from sessions).
+using host_requests = caf::typed_actor<
+  caf::replies_to<host_enrollment>::with<host_change_outcome>,
+  caf::replies_to<host_maintenance_mark>::with<host_change_outcome>>;
+
+/// One inventory host: told of its compute service by notifications;
+/// re-enabled at a date.
+using host_actor_type = entity_actor::extend_with<notification_actor>::extend_with<
+  clock_follower_actor>::extend_with<host_requests>;
+
+/// One instance: told of its state by notifications; no dated timer.
+using instance_actor_type = entity_actor::extend_with<notification_actor>;
+
+/// One lease: its events are due at dates.
+using lease_actor_type = entity_actor::extend_with<clock_follower_actor>;
+
+/// A maintenance session: steps due at dates, and its view of the cloud.
+using session_actor = entity_actor::extend_with<clock_follower_actor>::extend<
+  caf::reacts_to<atom::workload, world_view>, caf::reacts_to<atom::workload, world_change>>;
+
+// -- registries ----------------------------------------------------------------
 
 /// What every registry (one per entity kind) understands.
-using registry_actor = caf::typed_actor<
-  caf::replies_to<api_command>::with<api_reply>,
-  caf::replies_to<atom::notify, bus::notification>::with<atom::done>,
-  caf::reacts_to<atom::changed, entity_snapshot>,
-  caf::reacts_to<atom::removed, std::string>,
-  caf::reacts_to<atom::clock_jump>>;
-
+using registry_actor = api_actor::extend_with<entity_owner_actor>;
 
 /// Whoever follows the inventory's hosts (the lease registry): it hears of
 /// every host document as stored, and of every host removed.
@@ -62,42 +93,34 @@ using instance_watcher_actor = caf::typed_actor<
   // Every instance known at subscription time was sent.
   caf::reacts_to<atom::workload, atom::done>>;
 
-/// The instance registry also reads the catalog the catalog actor keeps,
-/// tells its watchers of every instance, and tells an ending lease which
-/// instances run on its hosts.
-using instance_registry_actor
-  = registry_actor::extend<caf::reacts_to<atom::catalog, catalog_snapshot>,
-                           caf::reacts_to<atom::workload, instance_watcher_actor>,
-                           caf::replies_to<instances_on_hosts>::with<hosted_instances>>;
+/// The instance registry takes instance notifications, reads the catalog the
+/// catalog actor keeps, tells its watchers of every instance, and tells an
+/// ending lease which instances run on its hosts.
+using instance_registry_actor = registry_actor::extend_with<notification_actor>::extend<
+  caf::reacts_to<atom::catalog, catalog_snapshot>,
+  caf::reacts_to<atom::workload, instance_watcher_actor>,
+  caf::replies_to<instances_on_hosts>::with<hosted_instances>>;
 
-/// What an inventory host does for other kinds: enrolment as a reservable
-/// host (from the lease registry), maintenance marks (from sessions).
-using host_requests = caf::typed_actor<
-  caf::replies_to<host_enrollment>::with<host_change_outcome>,
-  caf::replies_to<host_maintenance_mark>::with<host_change_outcome>>;
-
-/// One inventory host.
-using host_actor_type = entity_actor::extend_with<host_requests>;
-
-/// The host registry: a watcher that subscribes hears of every host from
-/// then on; the requests of other kinds go through it to their host.
-using host_registry_actor
-  = registry_actor::extend<caf::reacts_to<atom::inventory, host_watcher_actor>>::extend_with<
-    host_requests>;
+/// The host registry takes service notifications; a watcher that subscribes
+/// hears of every host from then on; the requests of other kinds go through
+/// it to their host.
+using host_registry_actor = registry_actor::extend_with<notification_actor>::extend_with<
+  clock_follower_actor>::extend<caf::reacts_to<atom::inventory, host_watcher_actor>>::
+  extend_with<host_requests>;
 
 /// The lease registry follows the inventory's hosts (to allocate them), and
 /// answers its leases about their hosts.
-using lease_registry_actor = registry_actor::extend_with<host_watcher_actor>::extend<
-  caf::replies_to<lease_start_request>::with<atom::done>,
-  caf::replies_to<lease_reallocation>::with<lease_allocation>>;
+using lease_registry_actor = registry_actor::extend_with<clock_follower_actor>::extend_with<
+  host_watcher_actor>::extend<caf::replies_to<lease_start_request>::with<atom::done>,
+                              caf::replies_to<lease_reallocation>::with<lease_allocation>>;
 
 /// The maintenance registry follows hosts and instances (its sessions' view).
-using maintenance_registry_actor
-  = registry_actor::extend_with<host_watcher_actor>::extend_with<instance_watcher_actor>;
+using maintenance_registry_actor = registry_actor::extend_with<clock_follower_actor>::
+  extend_with<host_watcher_actor>::extend_with<instance_watcher_actor>;
 
-/// A maintenance session: an entity that also keeps its view of the cloud.
-using session_actor = entity_actor::extend<caf::reacts_to<atom::workload, world_view>,
-                                           caf::reacts_to<atom::workload, world_change>>;
+/// The catalog (flavors, images, projects...): its routes, and the catalog
+/// notifications of the compute layer.
+using catalog_actor_type = api_actor::extend_with<notification_actor>;
 
 /// Fans committed events out to SSE clients.
 using event_hub_actor = caf::typed_actor<

@@ -57,7 +57,7 @@ void hand_over(const std::function<void(api_reply)>& done, api_reply reply) {
 // forwards each to its registry and hands the reply (504 on timeout) to the
 // route's callback, instead of an actor spawned per request.
 caf::behavior api_gateway(caf::event_based_actor* self,
-                          std::map<std::string, registry_actor> registries,
+                          std::map<std::string, api_actor> registries,
                           std::chrono::seconds timeout) {
   return guarded_behavior<caf::behavior>(
     "gateway",
@@ -74,7 +74,7 @@ caf::behavior api_gateway(caf::event_based_actor* self,
 // is a failure outside them) is logged with its reason and makes /readyz
 // answer 503, since the routes of its kind can no longer be served.
 caf::behavior registry_supervisor(caf::event_based_actor* self,
-                                  std::map<std::string, registry_actor> registries,
+                                  std::map<std::string, api_actor> registries,
                                   readiness* ready) {
   std::map<caf::actor_addr, std::string> kinds;
   for (auto& [kind, registry] : registries) {
@@ -105,7 +105,8 @@ struct runtime::impl {
   event_hub_actor hub;
   ingest_actor ingest;
   caf::actor gateway;
-  std::map<std::string, registry_actor> registries;
+  std::map<std::string, api_actor> registries;     // by kind, for the gateway
+  std::vector<clock_follower_actor> clock_followers;  // registries with dated timers
   caf::actor supervisor;
   readiness ready;
   bool stopped = false;
@@ -129,23 +130,25 @@ struct runtime::impl {
     svc.maintenance = opts.maintenance;
     // Kinds that ask others start after them (the services name them).
     svc.hosts = sys.spawn(inventory::host_registry, &svc, db.load_kind("host"));
-    registries["host"] = caf::actor_cast<registry_actor>(svc.hosts);
+    registries["host"] = svc.hosts;
     auto [cat, cat_version] = catalog::recover(db.load_kind("catalog"));
     auto instances = sys.spawn(instance::instance_registry, &svc, cat, db.load_kind("instance"));
     svc.instances = instances;
-    registries["instance"] = caf::actor_cast<registry_actor>(instances);
-    registries["lease"] = caf::actor_cast<registry_actor>(
-      sys.spawn(lease::lease_registry, &svc, db.load_kind("lease")));
+    registries["instance"] = instances;
+    auto leases = sys.spawn(lease::lease_registry, &svc, db.load_kind("lease"));
+    registries["lease"] = leases;
     auto constraints = db.load_kind("instance_constraint");
     for (auto& c : db.load_kind("group_constraint"))
       constraints.push_back(std::move(c));
-    registries["maintenance"] = caf::actor_cast<registry_actor>(
-      sys.spawn(maintenance::maintenance_registry, &svc, db.load_kind("maintenance_session"),
-                std::move(constraints)));
-    registries["catalog"] = sys.spawn(catalog::catalog_actor, &svc, instances, cat, cat_version);
-    std::vector<ingest_route> routes = {{"service.", registries["host"]},
-                                        {"instance.", registries["instance"]},
-                                        {"catalog.", registries["catalog"]}};
+    auto sessions = sys.spawn(maintenance::maintenance_registry, &svc,
+                              db.load_kind("maintenance_session"), std::move(constraints));
+    registries["maintenance"] = sessions;
+    auto cat_actor = sys.spawn(catalog::catalog_actor, &svc, instances, cat, cat_version);
+    registries["catalog"] = cat_actor;
+    clock_followers = {svc.hosts, leases, sessions};
+    std::vector<ingest_route> routes = {{"service.", svc.hosts},
+                                        {"instance.", instances},
+                                        {"catalog.", cat_actor}};
     ingest = sys.spawn(steward::ingest, std::move(routes), db.processed_ids(100000));
     gateway = sys.spawn(api_gateway, registries, opts.request_timeout);
     supervisor = sys.spawn(registry_supervisor, registries, &ready);
@@ -200,7 +203,7 @@ void runtime::send_to_compute(const std::string& cloud, const std::string& type,
 }
 
 void runtime::clock_jumped() {
-  for (auto& [kind, registry] : impl_->registries)
+  for (auto& registry : impl_->clock_followers)
     caf::anon_send(registry, atom::clock_jump_v);
 }
 

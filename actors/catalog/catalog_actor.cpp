@@ -8,7 +8,7 @@ namespace steward::catalog {
 
 namespace {
 
-using catalog_ptr_t = registry_actor::stateful_pointer<catalog_state>;
+using catalog_ptr_t = catalog_actor_type::stateful_pointer<catalog_state>;
 using nlohmann::json;
 
 std::optional<kind> kind_of(const std::string& scope) {
@@ -38,7 +38,7 @@ std::pair<catalog_ptr, int64_t> recover(const std::vector<store::entity_record>&
   return {std::make_shared<const catalog>(), 0};
 }
 
-registry_actor::behavior_type
+catalog_actor_type::behavior_type
 catalog_actor(catalog_ptr_t self, const actor_services* svc, instance_registry_actor readers,
               catalog_ptr stored, int64_t version) {
   auto& st = self->state;
@@ -48,7 +48,7 @@ catalog_actor(catalog_ptr_t self, const actor_services* svc, instance_registry_a
   st.version = version;
   if (svc->ready)
     svc->ready->set("catalog", true);
-  return guarded_behavior<registry_actor::behavior_type>(
+  return guarded_behavior<catalog_actor_type::behavior_type>(
     "catalog",
     [=](api_command& cmd) -> api_reply {
       auto k = kind_of(cmd.scope);
@@ -87,10 +87,7 @@ catalog_actor(catalog_ptr_t self, const actor_services* svc, instance_registry_a
         rp.deliver(atom::done_v);
       });
       return rp;
-    },
-    [=](atom::changed, entity_snapshot&) {},
-    [=](atom::removed, const std::string&) {},
-    [=](atom::clock_jump) {});
+    });
 }
 
 } // namespace steward::catalog

@@ -17,8 +17,8 @@ struct catalog_state {
 };
 
 /// `stored` is the catalog recovered from the store (empty at first start).
-registry_actor::behavior_type
-catalog_actor(registry_actor::stateful_pointer<catalog_state> self, const actor_services* svc,
+catalog_actor_type::behavior_type
+catalog_actor(catalog_actor_type::stateful_pointer<catalog_state> self, const actor_services* svc,
               instance_registry_actor readers, catalog_ptr stored, int64_t version);
 
 /// The catalog kept in the store, or an empty one.

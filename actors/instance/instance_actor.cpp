@@ -11,7 +11,7 @@ namespace steward::instance {
 
 namespace {
 
-using instance_ptr = entity_actor::stateful_pointer<instance_state>;
+using instance_ptr = instance_actor_type::stateful_pointer<instance_state>;
 using nlohmann::json;
 
 // A transition whose begin could not be stored is tried again this much later.
@@ -223,14 +223,14 @@ bool apply_outcome(json& doc, const json& before, const bus::notification& note,
 
 } // namespace
 
-entity_actor::behavior_type
-instance_actor(instance_ptr self, const actor_services* svc, registry_actor registry, document doc,
+instance_actor_type::behavior_type
+instance_actor(instance_ptr self, const actor_services* svc, entity_owner_actor registry, document doc,
                int64_t version, bool stored) {
   self->state.init(svc, std::move(registry), std::move(doc), version, stored);
   log_failures(self, "instance", text_field(*self->state.doc, "uuid"));
   if (stored)
     arm(self);
-  return guarded_behavior<entity_actor::behavior_type>(
+  return guarded_behavior<instance_actor_type::behavior_type>(
     "instance",
     [=](api_command& cmd) -> caf::result<api_reply> {
       auto& st = self->state;
@@ -303,8 +303,7 @@ instance_actor(instance_ptr self, const actor_services* svc, registry_actor regi
         self->delayed_send(self, retry_after_failure, atom::timer_v,
                            self->state.timer_generation);
       });
-    },
-    [=](atom::clock_jump) {});
+    });
 }
 
 } // namespace steward::instance

@@ -19,8 +19,8 @@ struct instance_state : entity_core {
   std::deque<usage_sample> samples;  // kept in memory only, newest last
 };
 
-entity_actor::behavior_type
-instance_actor(entity_actor::stateful_pointer<instance_state> self, const actor_services* svc,
-               registry_actor registry, document doc, int64_t version, bool stored);
+instance_actor_type::behavior_type
+instance_actor(instance_actor_type::stateful_pointer<instance_state> self, const actor_services* svc,
+               entity_owner_actor registry, document doc, int64_t version, bool stored);
 
 } // namespace steward::instance

@@ -27,6 +27,10 @@ const shown_cache::text_ptr& shown(instance_registry_state& st, const std::strin
   return st.shown.get(id, base, [&] { return render(doc, *st.cat, base).dump(); });
 }
 
+instance_actor_type as_instance(const entity_actor& a) {
+  return caf::actor_cast<instance_actor_type>(a);  // every entity of this table is an instance
+}
+
 entity_actor spawn_instance(registry_ptr self, json doc, int64_t version, bool stored) {
   auto id = text_field(doc, "uuid");
   auto a = spawn_entity(self, self->state.instances, instance_actor, instance_kind, std::move(doc),
@@ -184,14 +188,14 @@ instance_registry(registry_ptr self, const actor_services* svc, catalog::catalog
         return caf::make_error(caf::sec::invalid_argument, note.event_type + ": " + why);
       auto id = text_field(data, "uuid");
       if (auto a = self->state.instances.find(id))
-        return self->delegate(*a, atom::notify_v, std::move(note));
+        return self->delegate(as_instance(*a), atom::notify_v, std::move(note));
       // Unknown to Steward: taken into the inventory unless it is gone.
       if (note.event_type == "instance.delete.end" || note.event_type == "instance.usage"
           || text_field(data, "state") == "deleted")
         return atom::done_v;
       LOG_INFO("instance-registry", "learned instance " << id << " from " << note.event_type);
       auto a = spawn_instance(self, learned_instance(data, *self->state.cat, now()), 0, false);
-      return self->delegate(a, atom::notify_v, std::move(note));
+      return self->delegate(as_instance(a), atom::notify_v, std::move(note));
     },
     [=](instances_on_hosts& q) -> caf::result<hosted_instances> {
       return instances_on(self->state, q);
@@ -213,8 +217,7 @@ instance_registry(registry_ptr self, const actor_services* svc, catalog::catalog
     [=](atom::removed, const std::string& id) { forget(self, id); },
     [=](atom::workload, instance_watcher_actor& w) {
       self->state.watchers.subscribe(self, std::move(w), self->state.instances);
-    },
-    [=](atom::clock_jump) {});
+    });
 }
 
 } // namespace steward::instance

@@ -62,7 +62,7 @@ caf::result<host_change_outcome> store_for_request(host_ptr self, json next) {
 } // namespace
 
 host_actor_type::behavior_type
-host_actor(host_ptr self, const actor_services* svc, registry_actor registry, document doc,
+host_actor(host_ptr self, const actor_services* svc, entity_owner_actor registry, document doc,
            int64_t version, bool stored) {
   self->state.init(svc, std::move(registry), std::move(doc), version, stored);
   log_failures(self, "host", text_field(*self->state.doc, "id"));

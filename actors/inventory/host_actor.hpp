@@ -17,6 +17,6 @@ struct host_state : entity_core {
 /// whose first command ("create" or a notification) writes it.
 host_actor_type::behavior_type
 host_actor(host_actor_type::stateful_pointer<host_state> self, const actor_services* svc,
-           registry_actor registry, document doc, int64_t version, bool stored);
+           entity_owner_actor registry, document doc, int64_t version, bool stored);
 
 } // namespace steward::inventory

@@ -137,9 +137,9 @@ host_registry(registry_ptr self, const actor_services* svc,
           return atom::done_v;
         LOG_INFO("host-registry", "learned host " << name << " from " << note.event_type);
         auto learned = spawn_host(self, learned_host(name, now()), 0, false);
-        return self->delegate(learned, atom::notify_v, std::move(note));
+        return self->delegate(as_host(learned), atom::notify_v, std::move(note));
       }
-      return self->delegate(*a, atom::notify_v, std::move(note));
+      return self->delegate(as_host(*a), atom::notify_v, std::move(note));
     },
     [=](atom::changed, entity_snapshot& snap) {
       self->state.watchers.changed(self, snap);
@@ -149,11 +149,7 @@ host_registry(registry_ptr self, const actor_services* svc,
     [=](atom::inventory, host_watcher_actor& w) {
       self->state.watchers.subscribe(self, std::move(w), self->state.hosts);
     },
-    [=](atom::clock_jump) {
-      self->state.hosts.for_each_actor([=](const entity_actor& a) {
-        self->send(a, atom::clock_jump_v);
-      });
-    });
+    [=](atom::clock_jump) { fan_out_clock_jump(self, self->state.hosts); });
 }
 
 } // namespace steward::inventory

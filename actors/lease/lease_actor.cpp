@@ -10,7 +10,7 @@ namespace steward::lease {
 
 namespace {
 
-using lease_ptr = entity_actor::stateful_pointer<lease_state>;
+using lease_ptr = lease_actor_type::stateful_pointer<lease_state>;
 using nlohmann::json;
 
 constexpr auto retry_after_failure = std::chrono::seconds{5};
@@ -194,14 +194,14 @@ caf::result<api_reply> remove(lease_ptr self) {
 
 } // namespace
 
-entity_actor::behavior_type
-lease_actor(lease_ptr self, const actor_services* svc, registry_actor registry, document doc,
+lease_actor_type::behavior_type
+lease_actor(lease_ptr self, const actor_services* svc, entity_owner_actor registry, document doc,
             int64_t version, bool stored) {
   self->state.init(svc, std::move(registry), std::move(doc), version, stored);
   log_failures(self, "lease", text_field(*self->state.doc, "id"));
   if (stored)
     arm(self);
-  return guarded_behavior<entity_actor::behavior_type>(
+  return guarded_behavior<lease_actor_type::behavior_type>(
     "lease",
     [=](api_command& cmd) -> caf::result<api_reply> {
       if (cmd.verb == "create")
@@ -213,7 +213,6 @@ lease_actor(lease_ptr self, const actor_services* svc, registry_actor registry, 
         return remove(self);
       return api_reply::fail(405, "Leases do not support '" + cmd.verb + "'");
     },
-    [=](atom::notify, bus::notification&) -> caf::result<atom::done> { return atom::done_v; },
     [=](atom::timer, uint64_t generation) {
       if (generation != self->state.timer_generation)
         return;

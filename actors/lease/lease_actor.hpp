@@ -20,8 +20,8 @@ struct lease_state : entity_core {
   lease_registry_actor leases() const { return caf::actor_cast<lease_registry_actor>(registry); }
 };
 
-entity_actor::behavior_type
-lease_actor(entity_actor::stateful_pointer<lease_state> self, const actor_services* svc,
-            registry_actor registry, document doc, int64_t version, bool stored);
+lease_actor_type::behavior_type
+lease_actor(lease_actor_type::stateful_pointer<lease_state> self, const actor_services* svc,
+            entity_owner_actor registry, document doc, int64_t version, bool stored);
 
 } // namespace steward::lease

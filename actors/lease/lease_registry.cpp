@@ -278,17 +278,12 @@ lease_registry(registry_ptr self, const actor_services* svc,
       return reallocate(self->state, r.lease_id, std::move(r.lease));
     },
     [=](lease_start_request& r) { return gate_start(self, r.lease_id); },
-    [=](atom::notify, bus::notification&) -> caf::result<atom::done> { return atom::done_v; },
     [=](atom::changed, entity_snapshot& snap) {
       self->state.leases.update(snap);
       rebook(self->state, snap);
     },
     [=](atom::removed, const std::string& id) { forget(self->state, id); },
-    [=](atom::clock_jump) {
-      self->state.leases.for_each_actor([=](const entity_actor& a) {
-        self->send(a, atom::clock_jump_v);
-      });
-    },
+    [=](atom::clock_jump) { fan_out_clock_jump(self, self->state.leases); },
     [=](atom::inventory, entity_snapshot& host) {
       auto& st = self->state;
       st.last_host_number = std::max(st.last_host_number, [&] {

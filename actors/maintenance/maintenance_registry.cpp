@@ -191,13 +191,9 @@ maintenance_registry(registry_ptr self, const actor_services* svc,
         return serve_constraints(self, cmd);
       return serve_sessions(self, cmd);
     },
-    [=](atom::notify, bus::notification&) -> caf::result<atom::done> { return atom::done_v; },
     [=](atom::changed, entity_snapshot& snap) { self->state.sessions.update(std::move(snap)); },
     [=](atom::removed, const std::string& id) { self->state.sessions.erase(id); },
-    [=](atom::clock_jump) {
-      self->state.sessions.for_each_actor(
-        [=](const entity_actor& a) { self->send(a, atom::clock_jump_v); });
-    },
+    [=](atom::clock_jump) { fan_out_clock_jump(self, self->state.sessions); },
     [=](atom::inventory, entity_snapshot& host) {
       tell_sessions(self, {"host", host.id, std::move(host.doc)});
     },

@@ -148,14 +148,13 @@ caf::result<api_reply> serve(session_ptr self, api_command& cmd) {
 } // namespace
 
 session_actor::behavior_type
-session_actor_impl(session_ptr self, const actor_services* svc, registry_actor registry, document doc,
+session_actor_impl(session_ptr self, const actor_services* svc, entity_owner_actor registry, document doc,
                    int64_t version, bool stored) {
   self->state.init(svc, std::move(registry), std::move(doc), version, stored);
   log_failures(self, "maintenance-session", text_field(*self->state.doc, "session_id"));
   return guarded_behavior<session_actor::behavior_type>(
     "maintenance-session",
     [=](api_command& cmd) -> caf::result<api_reply> { return serve(self, cmd); },
-    [=](atom::notify, bus::notification&) -> caf::result<atom::done> { return atom::done_v; },
     [=](atom::timer, uint64_t generation) {
       if (generation == self->state.timer_generation)
         look(self);

@@ -20,6 +20,6 @@ struct session_state : entity_core {
 
 session_actor::behavior_type
 session_actor_impl(session_actor::stateful_pointer<session_state> self, const actor_services* svc,
-                   registry_actor registry, document doc, int64_t version, bool stored);
+                   entity_owner_actor registry, document doc, int64_t version, bool stored);
 
 } // namespace steward::maintenance

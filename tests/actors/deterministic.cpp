@@ -104,7 +104,7 @@ void deterministic_actors::advance(std::chrono::seconds d) {
 
 void deterministic_actors::jump(std::chrono::seconds d) {
   global_clock().advance(d);
-  for (auto& r : {hosts, instances, leases})
+  for (auto& r : clock_followers)
     caf::anon_send(r, atom::clock_jump_v);
   run();
 }
@@ -114,14 +114,15 @@ void deterministic_actors::start() {
     ready.expect(kind);
   auto host_registry = sys.spawn(inventory::host_registry, &svc, stored.load("host"));
   svc.hosts = host_registry;
-  hosts = caf::actor_cast<registry_actor>(host_registry);
+  hosts = host_registry;
   auto [cat, version] = catalog::recover(stored.load("catalog"));
   auto instance_registry
     = sys.spawn(instance::instance_registry, &svc, cat, stored.load("instance"));
   svc.instances = instance_registry;
-  instances = caf::actor_cast<registry_actor>(instance_registry);
-  leases = caf::actor_cast<registry_actor>(
-    sys.spawn(lease::lease_registry, &svc, stored.load("lease")));
+  instances = instance_registry;
+  auto lease_registry = sys.spawn(lease::lease_registry, &svc, stored.load("lease"));
+  leases = lease_registry;
+  clock_followers = {host_registry, lease_registry};
   run();
   EXPECT_TRUE(ready.waiting().empty()) << "registries not ready";
 }
@@ -131,10 +132,11 @@ void deterministic_actors::stop() {
     if (r)
       caf::anon_send_exit(r, caf::exit_reason::user_shutdown);
   run();
-  hosts = instances = leases = registry_actor{};
+  hosts = instances = leases = api_actor{};
+  clock_followers.clear();
 }
 
-api_reply deterministic_actors::command(const registry_actor& r, std::string verb,
+api_reply deterministic_actors::command(const api_actor& r, std::string verb,
                                         std::string id, json body, std::string scope) {
   api_command cmd;
   cmd.verb = std::move(verb);

@@ -92,7 +92,7 @@ protected:
     return *out;
   }
   /// A command from an operator (or, with `project`, a project's admin).
-  api_reply command(const registry_actor& r, std::string verb, std::string id = "",
+  api_reply command(const api_actor& r, std::string verb, std::string id = "",
                     nlohmann::json body = nullptr, std::string scope = "");
 
   /// A lease as its registry shows it.
@@ -107,7 +107,8 @@ protected:
   recording_store_actor store;
   readiness ready;
   actor_services svc;
-  registry_actor hosts, instances, leases;
+  api_actor hosts, instances, leases;
+  std::vector<clock_follower_actor> clock_followers;
 };
 
 } // namespace steward::test

@@ -92,7 +92,7 @@ namespace {
 // An entity that dies on command: with an error ("fail"), as after its own
 // delete ("end"), or by an exception outside a guarded handler ("throw").
 entity_actor::behavior_type mortal(entity_actor::pointer self, const actor_services*,
-                                   registry_actor, document doc, int64_t version, bool) {
+                                   entity_owner_actor, document doc, int64_t version, bool) {
   log_failures(self, "mortal", doc->value("id", ""));
   return {
     [=](api_command& cmd) -> caf::result<api_reply> {
@@ -101,12 +101,10 @@ entity_actor::behavior_type mortal(entity_actor::pointer self, const actor_servi
       else if (cmd.verb == "end")
         self->quit();
       else if (cmd.verb == "throw")
-        self->send(self, atom::clock_jump_v);
+        self->send(self, atom::timer_v, uint64_t{0});
       return api_reply::ok(json{{"doc", *doc}, {"version", version}});
     },
-    [](atom::notify, bus::notification&) -> caf::result<atom::done> { return atom::done_v; },
-    [](atom::timer, uint64_t) {},
-    [](atom::clock_jump) { throw std::runtime_error("late"); },
+    [](atom::timer, uint64_t) { throw std::runtime_error("late"); },
   };
 }
 
@@ -150,10 +148,8 @@ registry_actor::behavior_type keeper(registry_actor::stateful_pointer<keeper_sta
         return api_reply::ok(cmd.id);
       return self->delegate(*a, std::move(cmd));
     },
-    [](atom::notify, bus::notification&) -> caf::result<atom::done> { return atom::done_v; },
     [](atom::changed, entity_snapshot&) {},
     [](atom::removed, const std::string&) {},
-    [](atom::clock_jump) {},
   };
 }
 
