@@ -4,7 +4,7 @@
 // is a clear error in the family's shape, and everything keeps serving.
 #include <gtest/gtest.h>
 
-#include "tests/support/support.hpp"
+#include "tests/daemon/stewardd_fixture.hpp"
 
 using namespace steward;
 using namespace steward::test;
@@ -12,7 +12,6 @@ using nlohmann::json;
 
 namespace {
 
-const std::string web_shop = "bcd23f91658347efb748a5708df7ebe3";
 const char* const staff = "staff-token-0001";
 const char* const alice = "alice-token-0001";  // web-shop
 
@@ -30,31 +29,18 @@ json lease_body(const std::string& name, const std::string& start, const std::st
           {"reservations", reservation()}, {"events", json::array()}};
 }
 
-struct hardening : ::testing::Test {
-  temp_dir dir;
-  std::unique_ptr<daemon_process> proc;
-
+struct hardening : stewardd_fixture {
   void SetUp() override {
-    dir.write("tokens.json", R"({
+    write_tokens(R"({
       "staff-token-0001": {"user_id": "root", "staff": true},
       "alice-token-0001": {"user_id": "alice", "projects": {")" + web_shop + R"(": "admin"}}})");
     start();
   }
-  void start() {
-    proc = std::make_unique<daemon_process>(
-      std::vector<std::string>{"--state-dir", dir.path(), "--api-bind-port", "0",
-                               "--auth-tokens-file", dir.file("tokens.json"),
-                               "--simulator-default-duration", "0"},
-      dir.file("log"));
-  }
+  void start() { start_stewardd(); }
   void wait_for_inventory() {
     ASSERT_TRUE(eventually([&] {
       return call("GET", "/v1/inventory/hosts", staff).json()["hosts"].size() == 4;
     }));
-  }
-  http_result call(const std::string& method, const std::string& target, const std::string& token,
-                   const json& body = nullptr) {
-    return openstack_call(proc->port(), method, target, token, body);
   }
   http_result send_text(const std::string& method, const std::string& target,
                         const std::string& body) {

@@ -3,7 +3,7 @@
 // headers, Waldur's error shapes, roles, bad input, and a whole life.
 #include <gtest/gtest.h>
 
-#include "tests/support/support.hpp"
+#include "tests/daemon/stewardd_fixture.hpp"
 
 using namespace steward;
 using namespace steward::test;
@@ -11,27 +11,16 @@ using nlohmann::json;
 
 namespace {
 
-// Projects and customers of sim/default_workload.json.
-const std::string web_shop = "bcd23f91658347efb748a5708df7ebe3";
-const std::string lab = "0ed5e0363f8a4eab9ee61f3a5f9277a9";
-const std::string acme = "ed094c4ceba941ef88a349f12c91c14d";
 
-struct instances_api : ::testing::Test {
-  temp_dir dir;
-  std::unique_ptr<daemon_process> proc;
-
+struct instances_api : stewardd_fixture {
   void SetUp() override {
-    dir.write("tokens.json", R"({
+    write_tokens(R"({
       "staff-token-0001": {"user_id": "root", "staff": true},
       "alice-token-0001": {"user_id": "alice", "projects": {")" + web_shop + R"(": "admin"}},
       "manny-token-0001": {"user_id": "manny", "projects": {")" + web_shop + R"(": "manager"}},
       "owner-token-0001": {"user_id": "olive", "customers": [")" + acme + R"("]},
       "nobody-token-001": {"user_id": "nobody"}})");
-    proc = std::make_unique<daemon_process>(
-      std::vector<std::string>{"--state-dir", dir.path(), "--api-bind-port", "0",
-                               "--auth-tokens-file", dir.file("tokens.json"),
-                               "--simulator-default-duration", "0", "--simulator-usage-interval", "1"},
-      dir.file("log"));
+    start_stewardd({"--simulator-usage-interval", "1"});
     // The simulated cloud reports itself at start: wait until Steward knows
     // its instances and its catalog (every instance shows its customer).
     ASSERT_TRUE(eventually([&] {
@@ -44,15 +33,13 @@ struct instances_api : ::testing::Test {
       return true;
     }));
   }
+  // Waldur's clients send "Authorization: Token ...".
   http_result call(const std::string& method, const std::string& target, const std::string& token,
                    const std::string& body = "") {
     return http_call(proc->port(), method, target, body, {{"Authorization", "Token " + token}});
   }
   http_result list(const std::string& token, const std::string& query = "page_size=100") {
     return call("GET", "/api/instances/?" + query, token);
-  }
-  std::string url(const std::string& path) {
-    return "http://127.0.0.1:" + std::to_string(proc->port()) + path;
   }
   json first_of(const std::string& collection, const std::string& token = "staff-token-0001") {
     auto r = call("GET", "/api/" + collection + "/", token).json();

@@ -7,7 +7,7 @@
 
 #include <thread>
 
-#include "tests/support/support.hpp"
+#include "tests/daemon/stewardd_fixture.hpp"
 
 using namespace steward;
 using namespace steward::test;
@@ -15,8 +15,6 @@ using nlohmann::json;
 
 namespace {
 
-const std::string web_shop = "bcd23f91658347efb748a5708df7ebe3";
-const std::string lab = "0ed5e0363f8a4eab9ee61f3a5f9277a9";
 const char* const staff = "staff-token-0001";
 const char* const alice = "alice-token-0001";  // web-shop
 const char* const bob = "bob-token-000001";    // lab
@@ -33,12 +31,9 @@ json lease_body(const std::string& name, const std::string& start, const std::st
           {"reservations", std::move(reservations)}, {"events", json::array()}};
 }
 
-struct leases_api : ::testing::Test {
-  temp_dir dir;
-  std::unique_ptr<daemon_process> proc;
-
+struct leases_api : stewardd_fixture {
   void SetUp() override {
-    dir.write("tokens.json", R"({
+    write_tokens(R"({
       "staff-token-0001": {"user_id": "root", "staff": true},
       "alice-token-0001": {"user_id": "alice", "projects": {")" + web_shop + R"(": "admin"}},
       "bob-token-000001": {"user_id": "bob", "projects": {")" + lab + R"(": "admin"}}})");
@@ -48,20 +43,11 @@ struct leases_api : ::testing::Test {
       ASSERT_EQ(call("POST", "/v1/os-hosts", staff, json{{"name", name}}).status, 202);
   }
   void start(long clock_offset = 0) {
-    proc = std::make_unique<daemon_process>(
-      std::vector<std::string>{"--state-dir", dir.path(), "--api-bind-port", "0",
-                               "--auth-tokens-file", dir.file("tokens.json"),
-                               "--simulator-default-duration", "0", "--test-clock", "true",
-                               "--test-clock-offset", std::to_string(clock_offset)},
-      dir.file("log"));
+    start_stewardd({"--test-clock", "true", "--test-clock-offset", std::to_string(clock_offset)});
     // Steward learns the simulated cloud's hosts first.
     ASSERT_TRUE(eventually([&] {
       return call("GET", "/v1/inventory/hosts", staff).json()["hosts"].size() == 4;
     }));
-  }
-  http_result call(const std::string& method, const std::string& target, const std::string& token,
-                   const json& body = nullptr) {
-    return openstack_call(proc->port(), method, target, token, body);
   }
   json lease(const std::string& id, const std::string& token = staff) {
     return call("GET", "/v1/leases/" + id, token).json()["lease"];

@@ -8,7 +8,7 @@
 #include <set>
 #include <thread>
 
-#include "tests/support/support.hpp"
+#include "tests/daemon/stewardd_fixture.hpp"
 
 using namespace steward;
 using namespace steward::test;
@@ -16,35 +16,21 @@ using nlohmann::json;
 
 namespace {
 
-const std::string web_shop = "bcd23f91658347efb748a5708df7ebe3";
-const std::string lab = "0ed5e0363f8a4eab9ee61f3a5f9277a9";
-const std::string analytics = "4583e347821e476ead2ecaeb1af85ee5";
 const char* const staff = "staff-token-0001";
 const char* const web_token = "web-token-00001";
 const char* const lab_token = "lab-token-00001";
 
-struct maintenance_api : ::testing::Test {
-  temp_dir dir;
-  std::unique_ptr<daemon_process> proc;
-
+struct maintenance_api : stewardd_fixture {
   void SetUp() override {
-    dir.write("tokens.json", R"({
+    write_tokens(R"({
       "staff-token-0001": {"user_id": "root", "staff": true},
       "web-token-00001": {"user_id": "wendy", "projects": {")" + web_shop + R"(": "admin"}},
       "lab-token-00001": {"user_id": "larry", "projects": {")" + lab + R"(": "admin"}}})");
-    proc = std::make_unique<daemon_process>(
-      std::vector<std::string>{"--state-dir", dir.path(), "--api-bind-port", "0",
-                               "--auth-tokens-file", dir.file("tokens.json"),
-                               "--simulator-default-duration", "0", "--test-clock", "true"},
-      dir.file("log"));
+    start_stewardd({"--test-clock", "true"});
     ASSERT_TRUE(eventually([&] {
       return call("GET", "/v1/inventory/hosts", staff).json()["hosts"].size() == 4
              && call("GET", "/api/instances/", staff).json().size() == 8;
     }));
-  }
-  http_result call(const std::string& method, const std::string& target, const std::string& token,
-                   const json& body = nullptr) {
-    return openstack_call(proc->port(), method, target, token, body);
   }
   std::string error_of(const http_result& r) { return r.json().value("faultstring", ""); }
   // Steward's clock, as Fenix writes times, `seconds` from now.
