@@ -180,4 +180,21 @@ void stop_only_on_shutdown(Self* self) {
   });
 }
 
+/// What every registry does as it starts: spawns its entities from the
+/// stored rows (`respawn(doc, version)`), ends only on shutdown, and when
+/// one of its entities goes down, restarts it (entity_down) or, once it is
+/// gone for good, calls `forget(id)`.
+template <class Self, class Respawn, class Forget>
+void start_registry(Self* self, entity_table& table, const char* component, const char* plural,
+                    std::vector<store::entity_record> recovered, const char* id_field,
+                    Respawn respawn, Forget forget) {
+  recover_entities(component, plural, std::move(recovered), id_field, respawn);
+  stop_only_on_shutdown(self);
+  self->set_down_handler([=, &table](const caf::down_msg& msg) {
+    auto id = entity_down(table, msg, component, respawn);
+    if (!id.empty())
+      forget(id);
+  });
+}
+
 } // namespace steward

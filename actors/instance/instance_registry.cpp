@@ -126,17 +126,10 @@ instance_registry(registry_ptr self, const actor_services* svc, catalog::catalog
                   std::vector<store::entity_record> recovered) {
   self->state.svc = svc;
   self->state.cat = std::move(cat);
-  recover_entities("instance-registry", "instances", std::move(recovered), "uuid",
-                   [=](json doc, int64_t version) { spawn_instance(self, std::move(doc), version, true); });
-  stop_only_on_shutdown(self);
-  self->set_down_handler([=](const caf::down_msg& msg) {
-    auto id = entity_down(self->state.instances, msg, "instance-registry",
-                          [=](json doc, int64_t version) {
-                            spawn_instance(self, std::move(doc), version, true);
-                          });
-    if (!id.empty())
-      forget(self, id);
-  });
+  start_registry(
+    self, self->state.instances, "instance-registry", "instances", std::move(recovered), "uuid",
+    [=](json doc, int64_t version) { spawn_instance(self, std::move(doc), version, true); },
+    [=](const std::string& id) { forget(self, id); });
   if (svc->ready)
     svc->ready->set("instance", true);
   return guarded_behavior<instance_registry_actor::behavior_type>(

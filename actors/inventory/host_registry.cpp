@@ -83,18 +83,10 @@ host_registry_actor::behavior_type
 host_registry(registry_ptr self, const actor_services* svc,
               std::vector<store::entity_record> recovered) {
   self->state.svc = svc;
-  recover_entities("host-registry", "hosts", std::move(recovered), "id", [=](json doc, int64_t version) {
-    spawn_host(self, std::move(doc), version, true);
-  });
-  stop_only_on_shutdown(self);
-  self->set_down_handler([=](const caf::down_msg& msg) {
-    auto id = entity_down(self->state.hosts, msg, "host-registry",
-                          [=](json doc, int64_t version) {
-                            spawn_host(self, std::move(doc), version, true);
-                          });
-    if (!id.empty())
-      forget(self, id);
-  });
+  start_registry(
+    self, self->state.hosts, "host-registry", "hosts", std::move(recovered), "id",
+    [=](json doc, int64_t version) { spawn_host(self, std::move(doc), version, true); },
+    [=](const std::string& id) { forget(self, id); });
   if (svc->ready)
     svc->ready->set("host", true);
   return guarded_behavior<host_registry_actor::behavior_type>(

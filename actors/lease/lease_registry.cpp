@@ -248,19 +248,16 @@ lease_registry_actor::behavior_type
 lease_registry(registry_ptr self, const actor_services* svc,
                std::vector<store::entity_record> recovered) {
   self->state.svc = svc;
-  recover_entities("lease-registry", "leases", std::move(recovered), "id", [=](json doc, int64_t version) {
-    book_lease(self->state.book, doc);
-    spawn_lease(self, std::move(doc), version, true);
-  });
-  stop_only_on_shutdown(self);
-  self->set_down_handler([=](const caf::down_msg& msg) {
-    auto id = entity_down(self->state.leases, msg, "lease-registry",
-                          [=](json doc, int64_t version) {
-                            spawn_lease(self, std::move(doc), version, true);
-                          });
-    if (!id.empty())
-      forget(self->state, id);
-  });
+  start_registry(
+    self, self->state.leases, "lease-registry", "leases", std::move(recovered), "id",
+    [=](json doc, int64_t version) {
+      // Its allocations follow its stored document (at recovery, and again
+      // when it is restarted after a failure).
+      self->state.book.remove_lease(doc["id"].get<std::string>());
+      book_lease(self->state.book, doc);
+      spawn_lease(self, std::move(doc), version, true);
+    },
+    [=](const std::string& id) { forget(self->state, id); });
   self->send(svc->hosts, atom::inventory_v, caf::actor_cast<host_watcher_actor>(self));
   return guarded_behavior<lease_registry_actor::behavior_type>(
     "lease-registry",

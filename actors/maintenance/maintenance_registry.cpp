@@ -173,15 +173,11 @@ maintenance_registry(registry_ptr self, const actor_services* svc,
                                                   : self->state.world.instance_constraints;
     table[r.id] = std::make_shared<const json>(std::move(doc));
   }
-  recover_entities("maintenance-registry", "maintenance sessions", std::move(recovered), "session_id",
-                   [=](json doc, int64_t version) { spawn_session(self, std::move(doc), version, true); });
-  stop_only_on_shutdown(self);
-  self->set_down_handler([=](const caf::down_msg& msg) {
-    entity_down(self->state.sessions, msg, "maintenance-registry",
-                [=](json doc, int64_t version) {
-                  spawn_session(self, std::move(doc), version, true);
-                });
-  });
+  start_registry(
+    self, self->state.sessions, "maintenance-registry", "maintenance sessions",
+    std::move(recovered), "session_id",
+    [=](json doc, int64_t version) { spawn_session(self, std::move(doc), version, true); },
+    [=](const std::string& id) { self->state.sessions.erase(id); });
   self->send(svc->hosts, atom::inventory_v, caf::actor_cast<host_watcher_actor>(self));
   self->send(svc->instances, atom::workload_v, caf::actor_cast<instance_watcher_actor>(self));
   return guarded_behavior<maintenance_registry_actor::behavior_type>(
