@@ -14,9 +14,6 @@ namespace {
 using instance_ptr = instance_actor_type::stateful_pointer<instance_state>;
 using nlohmann::json;
 
-// A transition whose begin could not be stored is tried again this much later.
-constexpr auto retry_after_failure = std::chrono::seconds{5};
-
 const json& doc_of(instance_ptr self) { return *self->state.doc; }
 
 bool is_scheduled(state s) {
@@ -295,13 +292,8 @@ instance_actor(instance_ptr self, const actor_services* svc, entity_owner_actor 
       commit(self, *st.doc, begin_command, [=](commit_ack& ack) {
         if (ack.ok)
           return;
-        // The same timer tries again, as a lease's events do; a change
-        // meanwhile re-arms it under a new generation instead.
-        LOG_ERROR("instance", text_field(*self->state.doc, "uuid")
-                                << ": could not begin, retrying in "
-                                << retry_after_failure.count() << " s: " << ack.error);
-        self->delayed_send(self, retry_after_failure, atom::timer_v,
-                           self->state.timer_generation);
+        retry_timer_later(self, "instance",
+                          text_field(*self->state.doc, "uuid") + ": could not begin: " + ack.error);
       });
     });
 }

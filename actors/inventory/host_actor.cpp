@@ -13,8 +13,6 @@ namespace {
 using host_ptr = host_actor_type::stateful_pointer<host_state>;
 using nlohmann::json;
 
-constexpr auto retry_after_failure = std::chrono::seconds{5};
-
 void arm(host_ptr self) {
   auto gen = ++self->state.timer_generation;
   if (auto due = enable_deadline(*self->state.doc))
@@ -143,11 +141,10 @@ host_actor(host_ptr self, const actor_services* svc, entity_owner_actor registry
       LOG_INFO("host", next["hypervisor_hostname"].get<std::string>()
                          << " re-enabled: its disabled_until passed");
       commit(self, std::move(next), [=](commit_ack& ack) {
-        if (!ack.ok) {
-          LOG_ERROR("host", "re-enabling failed, retrying: " << ack.error);
-          self->delayed_send(self, retry_after_failure, atom::timer_v,
-                             self->state.timer_generation);
-        }
+        if (!ack.ok)
+          retry_timer_later(self, "host",
+                            text_field(*self->state.doc, "hypervisor_hostname")
+                              + ": re-enabling could not be stored: " + ack.error);
       });
     },
     [=](atom::clock_jump) { arm(self); });

@@ -13,7 +13,6 @@ namespace {
 using lease_ptr = lease_actor_type::stateful_pointer<lease_state>;
 using nlohmann::json;
 
-constexpr auto retry_after_failure = std::chrono::seconds{5};
 constexpr auto instance_query_timeout = std::chrono::seconds{30};
 const std::vector<hosted_instance> no_instances;
 
@@ -35,8 +34,7 @@ api_reply stored_failure(const commit_ack& ack) {
 
 // An event could not run now: the same timer tries again a little later.
 void retry_later(lease_ptr self, const std::string& why) {
-  LOG_ERROR("lease", text_field(doc_of(self), "id") << ": event postponed: " << why);
-  self->delayed_send(self, retry_after_failure, atom::timer_v, self->state.timer_generation);
+  retry_timer_later(self, "lease", text_field(doc_of(self), "id") + ": event postponed: " + why);
 }
 
 // The instances now on `hostnames`, from the instance registry; the lease

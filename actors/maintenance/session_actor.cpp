@@ -12,7 +12,6 @@ namespace {
 using session_ptr = session_actor::stateful_pointer<session_state>;
 using nlohmann::json;
 
-constexpr auto retry_after_failure = std::chrono::seconds{5};
 constexpr auto host_registry_timeout = std::chrono::seconds{30};
 
 const json& doc_of(session_ptr self) { return *self->state.doc; }
@@ -81,8 +80,9 @@ void look(session_ptr self) {
   commit(self, std::move(next), fx, [=](commit_ack& ack) {
     if (ack.ok)
       return look(self);
-    LOG_ERROR("maintenance", "a step could not be stored, retrying: " << ack.error);
-    self->delayed_send(self, retry_after_failure, atom::timer_v, self->state.timer_generation);
+    retry_timer_later(self, "maintenance",
+                      text_field(doc_of(self), "session_id") + ": a step could not be stored: "
+                        + ack.error);
   });
 }
 
