@@ -11,15 +11,11 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include "common/text.hpp"
+
 namespace steward::http::test {
 
 namespace {
-
-std::string to_lower(std::string text) {
-  for (auto& c : text)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
 
 std::string trim(const std::string& text) {
   auto first = text.find_first_not_of(" \t");
@@ -123,7 +119,7 @@ std::optional<reply> client::read_head() {
     auto colon = line.find(':');
     if (colon == std::string::npos)
       continue;
-    r.headers[to_lower(line.substr(0, colon))] = trim(line.substr(colon + 1));
+    r.headers[lower(line.substr(0, colon))] = trim(line.substr(colon + 1));
   }
   return r;
 }

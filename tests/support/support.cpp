@@ -17,6 +17,8 @@
 
 #include <gtest/gtest.h>
 
+#include "common/text.hpp"
+
 #ifndef STEWARDD_PATH
 #  error "STEWARDD_PATH must name the stewardd binary"
 #endif
@@ -65,12 +67,6 @@ bool read_some(int fd, std::string& buf, std::chrono::steady_clock::time_point d
     return false;
   buf.append(tmp, static_cast<std::size_t>(n));
   return true;
-}
-
-std::string lower(std::string s) {
-  for (auto& c : s)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 // Parses the status line and headers of `head` (without the blank line).
