@@ -15,7 +15,7 @@
 #include "common/ids.hpp"
 #include "http/errors.hpp"
 #include "common/event_stream.hpp"
-#include "tests/http/test_client.hpp"
+#include "tests/support/http_client.hpp"
 #include "tests/support/eventually.hpp"
 
 namespace steward::http {
@@ -23,8 +23,8 @@ namespace {
 
 using namespace std::chrono_literals;
 using json = nlohmann::json;
-using test::client;
-using test::make_request;
+using steward::test::client;
+using steward::test::make_request;
 
 using steward::test::eventually;
 

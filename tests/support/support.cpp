@@ -27,32 +27,7 @@ namespace steward::test {
 
 namespace {
 
-int connect_to(uint16_t port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0)
-    throw std::runtime_error("socket failed");
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    close(fd);
-    throw std::runtime_error("cannot connect to 127.0.0.1:" + std::to_string(port));
-  }
-  return fd;
-}
-
-void send_all(int fd, const std::string& bytes) {
-  std::size_t sent = 0;
-  while (sent < bytes.size()) {
-    auto n = ::send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
-    if (n <= 0)
-      return; // the server may close early (413): read what it said
-    sent += static_cast<std::size_t>(n);
-  }
-}
-
-// Reads into `buf`; false on EOF, error or deadline.
+// Reads a pipe (a child's output) into `buf`; false on EOF, error or deadline.
 bool read_some(int fd, std::string& buf, std::chrono::steady_clock::time_point deadline) {
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
     deadline - std::chrono::steady_clock::now()).count();
@@ -69,38 +44,7 @@ bool read_some(int fd, std::string& buf, std::chrono::steady_clock::time_point d
   return true;
 }
 
-// Parses the status line and headers of `head` (without the blank line).
-void parse_head(const std::string& head, int& status, std::map<std::string, std::string>& headers) {
-  auto line_end = head.find("\r\n");
-  auto status_line = head.substr(0, line_end);
-  auto sp = status_line.find(' ');
-  status = sp == std::string::npos ? 0 : std::atoi(status_line.c_str() + sp + 1);
-  std::size_t pos = line_end == std::string::npos ? head.size() : line_end + 2;
-  while (pos < head.size()) {
-    auto end = head.find("\r\n", pos);
-    if (end == std::string::npos)
-      end = head.size();
-    auto line = head.substr(pos, end - pos);
-    auto colon = line.find(':');
-    if (colon != std::string::npos) {
-      auto value = line.substr(colon + 1);
-      value.erase(0, value.find_first_not_of(' '));
-      headers[lower(line.substr(0, colon))] = value;
-    }
-    pos = end + 2;
-  }
-}
-
 } // namespace
-
-nlohmann::json http_result::json() const {
-  return nlohmann::json::parse(body, nullptr, false);
-}
-
-std::string http_result::header(const std::string& name) const {
-  auto i = headers.find(lower(name));
-  return i == headers.end() ? "" : i->second;
-}
 
 http_result http_call(uint16_t port, const std::string& method, const std::string& target,
                       const std::string& body, const header_list& headers) {
@@ -116,14 +60,13 @@ http_result http_call(uint16_t port, const std::string& method, const std::strin
   if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH")
     req += "Content-Length: " + std::to_string(body.size()) + "\r\n";
   req += "\r\n" + body;
-  auto raw = raw_exchange(port, req);
-  http_result r;
-  auto split = raw.find("\r\n\r\n");
-  if (split == std::string::npos)
-    return r;
-  parse_head(raw.substr(0, split), r.status, r.headers);
-  r.body = raw.substr(split + 4);
-  return r;
+  client c{port, patience};
+  c.send(req);  // the server may close early (413): read what it said
+  auto head = c.read_head();
+  if (!head)
+    return {};
+  head->body = c.read_to_close();
+  return *head;
 }
 
 http_result openstack_call(uint16_t port, const std::string& method, const std::string& target,
@@ -133,45 +76,26 @@ http_result openstack_call(uint16_t port, const std::string& method, const std::
 }
 
 std::string raw_exchange(uint16_t port, const std::string& bytes) {
-  int fd = connect_to(port);
-  send_all(fd, bytes);
-  std::string out;
-  auto deadline = std::chrono::steady_clock::now() + patience;
-  while (read_some(fd, out, deadline)) {
-  }
-  close(fd);
-  return out;
+  client c{port, patience};
+  c.send(bytes);
+  return c.read_to_close();
 }
 
 // -- SSE -----------------------------------------------------------------------
 
-sse_client::sse_client(uint16_t port, const std::string& target, const header_list& headers) {
-  fd_ = connect_to(port);
+sse_client::sse_client(uint16_t port, const std::string& target, const header_list& headers)
+  : conn_{port, patience} {
   std::string req = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n";
   for (auto& [k, v] : headers)
     req += k + ": " + v + "\r\n";
-  send_all(fd_, req + "\r\n");
-  auto deadline = std::chrono::steady_clock::now() + patience;
-  while (buffer_.find("\r\n\r\n") == std::string::npos)
-    if (!read_some(fd_, buffer_, deadline))
-      return;
-  auto split = buffer_.find("\r\n\r\n");
-  std::map<std::string, std::string> hdrs;
-  parse_head(buffer_.substr(0, split), status_, hdrs);
-  buffer_.erase(0, split + 4);
-}
-
-sse_client::~sse_client() {
-  if (fd_ >= 0)
-    close(fd_);
-}
-
-bool sse_client::fill(std::chrono::steady_clock::time_point deadline) {
-  return read_some(fd_, buffer_, deadline);
+  conn_.send(req + "\r\n");
+  if (auto head = conn_.read_head())
+    status_ = head->status;
 }
 
 std::optional<sse_event> sse_client::next(std::chrono::seconds wait) {
   auto deadline = std::chrono::steady_clock::now() + wait;
+  auto& buffer_ = conn_.received();
   for (;;) {
     auto end = buffer_.find("\n\n");
     while (end != std::string::npos) {
@@ -208,7 +132,7 @@ std::optional<sse_event> sse_client::next(std::chrono::seconds wait) {
         return e;
       end = buffer_.find("\n\n");
     }
-    if (!fill(deadline))
+    if (!conn_.read_more(deadline))
       return std::nullopt;
   }
 }

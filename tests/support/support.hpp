@@ -1,7 +1,7 @@
 #pragma once
-// What the integration tests need to talk to a real stewardd: a blocking
-// HTTP client on real sockets, an SSE reader, a daemon process and a
-// temporary directory. Every wait has a generous deadline that only guards
+// What the integration tests need to talk to a real stewardd: requests and an
+// SSE reader on the tests' one HTTP client (http_client.hpp), a daemon
+// process and a temporary directory. Every wait has a generous deadline that only guards
 // against hanging; nothing asserts on how long anything took.
 #include <chrono>
 #include <cstdint>
@@ -14,16 +14,9 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/support/eventually.hpp"
+#include "tests/support/http_client.hpp"
 
 namespace steward::test {
-
-struct http_result {
-  int status = 0;
-  std::map<std::string, std::string> headers; // names in lower case
-  std::string body;
-  nlohmann::json json() const;
-  std::string header(const std::string& name) const;
-};
 
 using header_list = std::vector<std::pair<std::string, std::string>>;
 
@@ -47,7 +40,6 @@ struct sse_event {
 class sse_client {
 public:
   sse_client(uint16_t port, const std::string& target, const header_list& headers);
-  ~sse_client();
   sse_client(const sse_client&) = delete;
   sse_client& operator=(const sse_client&) = delete;
   int status() const { return status_; }
@@ -58,10 +50,8 @@ public:
   bool saw_comment() const { return saw_comment_; }
 
 private:
-  bool fill(std::chrono::steady_clock::time_point deadline);
-  int fd_ = -1;
+  client conn_;
   int status_ = 0;
-  std::string buffer_;
   bool saw_comment_ = false;
 };
 

@@ -1,23 +1,28 @@
 #pragma once
-// A small blocking HTTP/1.1 client on plain POSIX sockets, for the server
-// tests. Every read is bounded by a deadline so a broken server fails a test
-// instead of hanging it.
+// The tests' one HTTP/1.1 client, blocking, on plain POSIX sockets: the
+// server tests drive connections with it byte by byte, and http_call,
+// openstack_call and the SSE reader (support.hpp) are built on it. Every read
+// is bounded by a deadline, so a broken server fails a test instead of
+// hanging it.
 #include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 
-namespace steward::http::test {
+#include <nlohmann/json.hpp>
 
-struct reply {
+namespace steward::test {
+
+struct http_result {
   int status = 0;
   std::map<std::string, std::string> headers; // names in lower case
   std::string body;
 
-  /// The header's value or "" (name in lower case).
+  nlohmann::json json() const;
+  /// The header's value or "" (any case).
   std::string header(const std::string& name) const;
-  bool has_header(const std::string& name) const { return headers.count(name) > 0; }
+  bool has_header(const std::string& name) const;
 };
 
 class client {
@@ -33,9 +38,12 @@ public:
   bool send(const std::string& bytes);
   /// One whole response (framed by Content-Length), or nullopt when the
   /// connection ended or the deadline passed first.
-  std::optional<reply> read_reply();
+  std::optional<http_result> read_reply();
   /// Only the status line and headers (for an event stream).
-  std::optional<reply> read_head();
+  std::optional<http_result> read_head();
+  /// Reads one more piece of what the server sends into received(): false
+  /// when the connection ended or `until` passed first.
+  bool read_more(std::chrono::steady_clock::time_point until);
   /// Reads until `text` is among the bytes received after the head; they
   /// stay available in received().
   bool read_until(const std::string& text);
@@ -43,6 +51,9 @@ public:
   /// Reads and discards until the server closes the connection (end of
   /// file or reset): true, or the deadline passes: false.
   bool wait_closed();
+  /// Reads until the server closes the connection (or the deadline passes)
+  /// and returns everything received.
+  std::string read_to_close();
   void close();
 
 private:
@@ -59,4 +70,4 @@ private:
 std::string make_request(const std::string& method, const std::string& target,
                          const std::string& extra_headers = "", const std::string& body = "");
 
-} // namespace steward::http::test
+} // namespace steward::test

@@ -1,4 +1,4 @@
-#include "tests/http/test_client.hpp"
+#include "tests/support/http_client.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -13,7 +13,7 @@
 
 #include "common/text.hpp"
 
-namespace steward::http::test {
+namespace steward::test {
 
 namespace {
 
@@ -27,9 +27,17 @@ std::string trim(const std::string& text) {
 
 } // namespace
 
-std::string reply::header(const std::string& name) const {
-  auto it = headers.find(name);
+nlohmann::json http_result::json() const {
+  return nlohmann::json::parse(body, nullptr, false);
+}
+
+std::string http_result::header(const std::string& name) const {
+  auto it = headers.find(lower(name));
   return it == headers.end() ? std::string{} : it->second;
+}
+
+bool http_result::has_header(const std::string& name) const {
+  return headers.count(lower(name)) > 0;
 }
 
 client::client(uint16_t port, std::chrono::seconds deadline) : deadline_(deadline) {
@@ -95,7 +103,7 @@ client::outcome client::fill(std::chrono::steady_clock::time_point until) {
   }
 }
 
-std::optional<reply> client::read_head() {
+std::optional<http_result> client::read_head() {
   auto until = std::chrono::steady_clock::now() + deadline_;
   std::size_t end;
   while ((end = buffer_.find("\r\n\r\n")) == std::string::npos)
@@ -104,7 +112,7 @@ std::optional<reply> client::read_head() {
 
   std::string head = buffer_.substr(0, end + 2);
   buffer_.erase(0, end + 4);
-  reply r;
+  http_result r;
   auto line_end = head.find("\r\n");
   std::string status_line = head.substr(0, line_end);
   auto space = status_line.find(' ');
@@ -124,7 +132,7 @@ std::optional<reply> client::read_head() {
   return r;
 }
 
-std::optional<reply> client::read_reply() {
+std::optional<http_result> client::read_reply() {
   auto r = read_head();
   if (!r)
     return std::nullopt;
@@ -144,6 +152,19 @@ bool client::read_until(const std::string& text) {
     if (fill(until) != outcome::data)
       return false;
   return true;
+}
+
+bool client::read_more(std::chrono::steady_clock::time_point until) {
+  return fill(until) == outcome::data;
+}
+
+std::string client::read_to_close() {
+  auto until = std::chrono::steady_clock::now() + deadline_;
+  while (fill(until) == outcome::data) {
+  }
+  auto all = std::move(buffer_);
+  buffer_.clear();
+  return all;
 }
 
 bool client::wait_closed() {
@@ -166,4 +187,4 @@ std::string make_request(const std::string& method, const std::string& target,
   return text + "\r\n" + body;
 }
 
-} // namespace steward::http::test
+} // namespace steward::test
