@@ -62,7 +62,8 @@ public:
   /// Sends `type` with `payload` to the compute layer of `cloud` ("*": every
   /// cloud) through the outbox, outside any entity's change: control
   /// messages (compute.sync at start, the simulator's failure injection, an
-  /// operator's direct command). `done` runs once it is stored or failed.
+  /// operator's direct command). `done` runs once it is stored or failed,
+  /// on the store's writer thread: it must not block.
   void send_to_compute(const std::string& cloud, const std::string& type,
                        nlohmann::json payload, std::function<void(sent_command)> done = nullptr);
   /// The test clock jumped: every entity re-arms its timers.
