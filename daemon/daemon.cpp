@@ -202,10 +202,10 @@ daemon::daemon(const config::settings& cfg) : parts_{std::make_unique<parts>()} 
   }
   if (p.cloud)
     p.cloud->start(); // it reports its whole state first: Steward learns the cloud
-  // Asked in any case: an embedded cloud over a broker may report before
-  // Steward's queue is bound on a first start (those reports are lost), and
-  // the outbox sends this only once it is.
-  // An external compute layer tells again what it reported while Steward was away.
+  // Asked in any case: an external compute layer tells again what it
+  // reported while Steward was away, and an embedded cloud over a broker may
+  // report before Steward's queue is bound on a first start (those reports
+  // are lost); the outbox sends this only once it is.
   p.actors->send_to_compute("*", "compute.sync", nlohmann::json::object());
 
   p.services.reset(new http::route_services{

@@ -150,6 +150,13 @@ TEST_F(hardening, wrong_typed_fields_are_refused_and_nothing_is_stored) {
     EXPECT_NE(r.json().value("faultstring", "").find("workflow"), std::string::npos) << r.body;
   }
   EXPECT_TRUE(call("GET", "/v1/maintenance", staff).json()["sessions"].empty());
+  for (json cloud : {json(5), json::array({"default"}), json(nullptr)}) {
+    json body = {{"cloud", cloud}, {"type", "compute.instance.stop"},
+                 {"payload", {{"instance_uuid", "nope"}}}};
+    auto r = call("POST", "/v1/admin/simulator/command", staff, body);
+    EXPECT_EQ(r.status, 400) << cloud.dump() << ": " << r.body;
+    EXPECT_NE(r.body.find("cloud must be a string"), std::string::npos) << r.body;
+  }
 }
 
 TEST_F(hardening, a_reservable_host_is_not_deleted_from_under_its_leases) {
