@@ -127,6 +127,10 @@ TEST_F(compute_over_the_bus, a_maintenance_session_goes_on_after_a_restart) {
     return call("GET", "/api/instances/?page_size=100", "", staff).json();
   };
   ASSERT_TRUE(eventually([&] { return instances().size() == 8; }));
+  // "hosts": [] is every host known when the session is created: all four.
+  ASSERT_TRUE(eventually([&] {
+    return call("GET", "/v1/inventory/hosts", "", staff).json()["hosts"].size() == 4;
+  }));
   // Every project silent, one second to answer, two seconds per host.
   auto t = std::time(nullptr) + 2;
   std::tm tm{};
