@@ -17,26 +17,42 @@
 #include <caf/result.hpp>
 #include <caf/scheduled_actor.hpp>
 #include <caf/sec.hpp>
+#include <caf/type_id.hpp>
 
 #include "bus/bus.hpp"
 #include "common/log.hpp"
-#include "messages/api.hpp"
+#include "messages/fwd.hpp"
+#include "messages/requests.hpp"
 
 namespace steward {
 
 namespace detail {
 
-// What a log line says of the message that failed: enough to find it again.
-inline std::string describe_message(const api_command& cmd) {
-  return "command " + cmd.verb + (cmd.scope.empty() ? "" : " " + cmd.scope)
-         + (cmd.id.empty() ? "" : " " + cmd.id);
-}
+template <class T, class = void>
+struct is_api_request : std::false_type {};
+template <class T>
+struct is_api_request<T, std::void_t<decltype(std::declval<const T&>().ctx)>> : std::true_type {};
+
+template <class T, class = void>
+struct names_an_entity : std::false_type {};
+template <class T>
+struct names_an_entity<T, std::void_t<decltype(std::declval<const T&>().id)>> : std::true_type {};
+
+// What a log line says of the message that failed: enough to find it again
+// (a request by its type and entity, never its body).
 inline std::string describe_message(const bus::notification& n) {
   return "notification " + n.event_type + " " + n.message_id;
 }
 template <class T>
-std::string describe_message(const T&) {
-  return typeid(T).name();
+std::string describe_message(const T& x) {
+  if constexpr (is_api_request<T>::value) {
+    std::string out = caf::type_name<T>::value;
+    if constexpr (names_an_entity<T>::value)
+      out += " " + x.id;
+    return out;
+  } else {
+    return typeid(T).name();
+  }
 }
 
 template <class... Ts>

@@ -7,7 +7,7 @@
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
 
-#include "messages/api.hpp"
+#include "messages/requests.hpp"
 #include "messages/entity.hpp"
 #include "messages/event.hpp"
 #include "messages/fwd.hpp"
@@ -29,8 +29,9 @@ using store_actor = caf::typed_actor<
 
 // -- what several actors answer ------------------------------------------------
 
-/// Serves the routes of one kind (the gateway sends it the commands).
-using api_actor = caf::typed_actor<caf::replies_to<api_command>::with<api_reply>>;
+/// Answers `Requests` of an API family with the family's reply.
+template <class... Requests>
+using api_of = caf::typed_actor<typename caf::replies_to<Requests>::template with<api_reply>...>;
 
 /// Takes bus notifications (from the ingest, or its registry); answers once
 /// their effect is stored.
@@ -47,9 +48,11 @@ using entity_owner_actor = caf::typed_actor<caf::reacts_to<atom::changed, entity
 
 // -- entities ------------------------------------------------------------------
 
-/// What every entity actor (one host, one lease, ...) understands: the
-/// commands its registry hands it, and its own timers (by generation).
-using entity_actor = api_actor::extend<caf::reacts_to<atom::timer, uint64_t>>;
+/// What every entity actor (one host, one lease, ...) understands: its
+/// registry spawned it with a new document, to be stored (answered with the
+/// document as created); and its own timers (by generation).
+using entity_actor = caf::typed_actor<caf::replies_to<atom::create>::with<api_reply>,
+                                      caf::reacts_to<atom::timer, uint64_t>>;
 
 /// What an inventory host does for other kinds: enrolment as a reservable
 /// host (from the lease registry), maintenance marks (from sessions).
@@ -60,22 +63,44 @@ using host_requests = caf::typed_actor<
 /// One inventory host: told of its compute service by notifications;
 /// re-enabled at a date.
 using host_actor_type = entity_actor::extend_with<notification_actor>::extend_with<
-  clock_follower_actor>::extend_with<host_requests>;
+  clock_follower_actor>::extend_with<host_requests>::extend_with<
+  api_of<host_show, host_update, host_delete>>;
 
 /// One instance: told of its state by notifications; no dated timer.
-using instance_actor_type = entity_actor::extend_with<notification_actor>;
+using instance_actor_type = entity_actor::extend_with<notification_actor>::extend_with<
+  api_of<instance_delete, instance_start, instance_stop, instance_restart, instance_resize,
+         instance_usage>>;
 
 /// One lease: its events are due at dates.
-using lease_actor_type = entity_actor::extend_with<clock_follower_actor>;
+using lease_actor_type = entity_actor::extend_with<clock_follower_actor>::extend_with<
+  api_of<lease_update, lease_delete>>;
 
 /// A maintenance session: steps due at dates, and its view of the cloud.
 using session_actor = entity_actor::extend_with<clock_follower_actor>::extend<
-  caf::reacts_to<atom::workload, world_view>, caf::reacts_to<atom::workload, world_change>>;
+  caf::reacts_to<atom::workload, world_view>, caf::reacts_to<atom::workload, world_change>>::
+  extend_with<api_of<maintenance_update, maintenance_delete, project_maintenance_show,
+                     project_maintenance_reply>>;
 
 // -- registries ----------------------------------------------------------------
 
-/// What every registry (one per entity kind) understands.
-using registry_actor = api_actor::extend_with<entity_owner_actor>;
+/// What every registry (one per entity kind) understands, besides the
+/// requests of its API family.
+using registry_actor = entity_owner_actor;
+
+/// The API families, each served by one registry (messages/requests.hpp).
+using lease_api = api_of<lease_list, lease_show, lease_create, lease_update, lease_delete,
+                         reservable_host_list, reservable_host_enroll, reservable_host_show,
+                         reservable_host_update, reservable_host_withdraw, host_allocation_list,
+                         host_allocation_show, host_property_list, host_property_update>;
+using instance_api = api_of<instance_list, instance_show, instance_create, instance_delete,
+                            instance_start, instance_stop, instance_restart, instance_resize,
+                            instance_usage>;
+using catalog_api = api_of<catalog_list, catalog_show>;
+using maintenance_api
+  = api_of<maintenance_list, maintenance_create, maintenance_show, maintenance_detail,
+           maintenance_update, maintenance_delete, project_maintenance_show,
+           project_maintenance_reply, constraint_show, constraint_put, constraint_delete>;
+using host_api = api_of<host_list, host_create, host_show, host_update, host_delete>;
 
 /// Whoever follows the inventory's hosts (the lease registry): it hears of
 /// every host document as stored, and of every host removed.
@@ -96,7 +121,8 @@ using instance_watcher_actor = caf::typed_actor<
 /// The instance registry takes instance notifications, reads the catalog the
 /// catalog actor keeps, tells its watchers of every instance, and tells an
 /// ending lease which instances run on its hosts.
-using instance_registry_actor = registry_actor::extend_with<notification_actor>::extend<
+using instance_registry_actor = registry_actor::extend_with<instance_api>::extend_with<
+  notification_actor>::extend<
   caf::reacts_to<atom::catalog, catalog_snapshot>,
   caf::reacts_to<atom::workload, instance_watcher_actor>,
   caf::replies_to<instances_on_hosts>::with<hosted_instances>>;
@@ -104,23 +130,26 @@ using instance_registry_actor = registry_actor::extend_with<notification_actor>:
 /// The host registry takes service notifications; a watcher that subscribes
 /// hears of every host from then on; the requests of other kinds go through
 /// it to their host.
-using host_registry_actor = registry_actor::extend_with<notification_actor>::extend_with<
+using host_registry_actor = registry_actor::extend_with<host_api>::extend_with<
+  notification_actor>::extend_with<
   clock_follower_actor>::extend<caf::reacts_to<atom::inventory, host_watcher_actor>>::
   extend_with<host_requests>;
 
 /// The lease registry follows the inventory's hosts (to allocate them), and
 /// answers its leases about their hosts.
-using lease_registry_actor = registry_actor::extend_with<clock_follower_actor>::extend_with<
+using lease_registry_actor = registry_actor::extend_with<lease_api>::extend_with<
+  clock_follower_actor>::extend_with<
   host_watcher_actor>::extend<caf::replies_to<lease_start_request>::with<atom::done>,
                               caf::replies_to<lease_reallocation>::with<lease_allocation>>;
 
 /// The maintenance registry follows hosts and instances (its sessions' view).
-using maintenance_registry_actor = registry_actor::extend_with<clock_follower_actor>::
+using maintenance_registry_actor = registry_actor::extend_with<maintenance_api>::extend_with<
+  clock_follower_actor>::
   extend_with<host_watcher_actor>::extend_with<instance_watcher_actor>;
 
 /// The catalog (flavors, images, projects...): its routes, and the catalog
 /// notifications of the compute layer.
-using catalog_actor_type = api_actor::extend_with<notification_actor>;
+using catalog_actor_type = catalog_api::extend_with<notification_actor>;
 
 /// Fans committed events out to SSE clients.
 using event_hub_actor = caf::typed_actor<

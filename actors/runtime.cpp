@@ -1,6 +1,7 @@
 #include "actors/runtime.hpp"
 
 #include <map>
+#include <variant>
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
@@ -53,28 +54,50 @@ void hand_over(const std::function<void(api_reply)>& done, api_reply reply) {
   }
 }
 
-// Where HTTP routes' commands enter the actors: one long-lived actor that
-// forwards each to its registry and hands the reply (504 on timeout) to the
+// The registry that serves each API family.
+struct api_registries {
+  lease_registry_actor leases;
+  instance_registry_actor instances;
+  catalog_actor_type catalog;
+  maintenance_registry_actor maintenance;
+  host_registry_actor hosts;
+
+  const lease_registry_actor& serving(const lease_request&) const { return leases; }
+  const instance_registry_actor& serving(const instance_request&) const { return instances; }
+  const catalog_actor_type& serving(const catalog_request&) const { return catalog; }
+  const maintenance_registry_actor& serving(const maintenance_request&) const {
+    return maintenance;
+  }
+  const host_registry_actor& serving(const host_request&) const { return hosts; }
+};
+
+// Where HTTP routes' requests enter the actors: one long-lived actor that
+// sends each to its registry and hands the reply (504 on timeout) to the
 // route's callback, instead of an actor spawned per request.
-caf::behavior api_gateway(caf::event_based_actor* self,
-                          std::map<std::string, api_actor> registries,
+caf::behavior api_gateway(caf::event_based_actor* self, api_registries registries,
                           std::chrono::seconds timeout) {
-  return guarded_behavior<caf::behavior>(
-    "gateway",
-    [=](api_request& r) {
-      auto target = registries.at(r.kind);
-      auto done = std::move(r.done);
-      self->request(target, timeout, std::move(r.command))
-        .then([done](api_reply& reply) { hand_over(done, std::move(reply)); },
-              [done](caf::error& e) { hand_over(done, request_failure(e)); });
-    });
+  return guarded_behavior<caf::behavior>("gateway", [=](api_request& r) {
+    auto done = std::move(r.done);
+    std::visit(
+      [&](auto& family) {
+        const auto& target = registries.serving(family);
+        std::visit(
+          [&](auto& request) {
+            self->request(target, timeout, std::move(request))
+              .then([done](api_reply& reply) { hand_over(done, std::move(reply)); },
+                    [done](caf::error& e) { hand_over(done, request_failure(e)); });
+          },
+          family);
+      },
+      r.request);
+  });
 }
 
 // Watches the registries: one that dies (every handler is guarded, so this
 // is a failure outside them) is logged with its reason and makes /readyz
 // answer 503, since the routes of its kind can no longer be served.
 caf::behavior registry_supervisor(caf::event_based_actor* self,
-                                  std::map<std::string, api_actor> registries,
+                                  std::map<std::string, caf::actor> registries,
                                   readiness* ready) {
   std::map<caf::actor_addr, std::string> kinds;
   for (auto& [kind, registry] : registries) {
@@ -105,7 +128,7 @@ struct runtime::impl {
   event_hub_actor hub;
   ingest_actor ingest;
   caf::actor gateway;
-  std::map<std::string, api_actor> registries;     // by kind, for the gateway
+  std::map<std::string, caf::actor> registries;  // by kind, to watch and to stop
   std::vector<clock_follower_actor> clock_followers;  // registries with dated timers
   caf::actor supervisor;
   readiness ready;
@@ -130,27 +153,28 @@ struct runtime::impl {
     svc.maintenance = opts.maintenance;
     // Kinds that ask others start after them (the services name them).
     svc.hosts = sys.spawn(inventory::host_registry, &svc, db.load_kind("host"));
-    registries["host"] = svc.hosts;
+    registries["host"] = caf::actor_cast<caf::actor>(svc.hosts);
     auto [cat, cat_version] = catalog::recover(db.load_kind("catalog"));
     auto instances = sys.spawn(instance::instance_registry, &svc, cat, db.load_kind("instance"));
     svc.instances = instances;
-    registries["instance"] = instances;
+    registries["instance"] = caf::actor_cast<caf::actor>(instances);
     auto leases = sys.spawn(lease::lease_registry, &svc, db.load_kind("lease"));
-    registries["lease"] = leases;
+    registries["lease"] = caf::actor_cast<caf::actor>(leases);
     auto constraints = db.load_kind("instance_constraint");
     for (auto& c : db.load_kind("group_constraint"))
       constraints.push_back(std::move(c));
     auto sessions = sys.spawn(maintenance::maintenance_registry, &svc,
                               db.load_kind("maintenance_session"), std::move(constraints));
-    registries["maintenance"] = sessions;
+    registries["maintenance"] = caf::actor_cast<caf::actor>(sessions);
     auto cat_actor = sys.spawn(catalog::catalog_actor, &svc, instances, cat, cat_version);
-    registries["catalog"] = cat_actor;
+    registries["catalog"] = caf::actor_cast<caf::actor>(cat_actor);
     clock_followers = {svc.hosts, leases, sessions};
     std::vector<ingest_route> routes = {{"service.", svc.hosts},
                                         {"instance.", instances},
                                         {"catalog.", cat_actor}};
     ingest = sys.spawn(steward::ingest, std::move(routes), db.processed_ids(100000));
-    gateway = sys.spawn(api_gateway, registries, opts.request_timeout);
+    gateway = sys.spawn(api_gateway, api_registries{leases, instances, cat_actor, sessions, svc.hosts},
+                        opts.request_timeout);
     supervisor = sys.spawn(registry_supervisor, registries, &ready);
   }
 };
@@ -163,13 +187,8 @@ runtime::~runtime() {
   shutdown();
 }
 
-void runtime::ask(const std::string& kind, api_command cmd,
-                  std::function<void(api_reply)> done) {
-  if (!impl_->registries.count(kind)) {
-    done(api_reply::fail(404, "Nothing serves '" + kind + "'"));
-    return;
-  }
-  caf::anon_send(impl_->gateway, api_request{kind, std::move(cmd), std::move(done)});
+void runtime::ask(api_request_body request, std::function<void(api_reply)> done) {
+  caf::anon_send(impl_->gateway, api_request{std::move(request), std::move(done)});
 }
 
 bool runtime::wait_until_ready(std::chrono::milliseconds limit) const {
@@ -178,10 +197,6 @@ bool runtime::wait_until_ready(std::chrono::milliseconds limit) const {
 
 std::vector<std::string> runtime::not_ready() const {
   return impl_->ready.waiting();
-}
-
-bool runtime::serves(const std::string& kind) const {
-  return impl_->registries.count(kind) > 0;
 }
 
 void runtime::subscribe(stream_subscription sub) {

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "messages/api.hpp"
+#include "messages/requests.hpp"
 #include "messages/notification.hpp"
 #include "messages/stream.hpp"
 #include "actors/settings.hpp"
@@ -39,16 +39,14 @@ public:
   runtime(const runtime&) = delete;
   runtime& operator=(const runtime&) = delete;
 
-  /// Sends `cmd` to the registry of `kind` ("host", ...) through the gateway
+  /// Sends `request` to the registry that serves it through the gateway
   /// actor; `done` gets the reply (504 on timeout) on an actor thread.
-  void ask(const std::string& kind, api_command cmd, std::function<void(api_reply)> done);
+  void ask(api_request_body request, std::function<void(api_reply)> done);
   /// Waits until every registry can serve (or `limit` passed; false then).
   bool wait_until_ready(std::chrono::milliseconds limit) const;
   /// The kinds whose registry cannot serve yet (still recovering, or dead);
   /// empty when every one can.
   std::vector<std::string> not_ready() const;
-  /// True when `kind` has a registry.
-  bool serves(const std::string& kind) const;
   /// Adds an SSE client to the event hub.
   void subscribe(stream_subscription sub);
   /// Hands a bus notification to the ingest (the bus's inbound handler).

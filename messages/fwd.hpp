@@ -10,7 +10,47 @@
 #include <nlohmann/json_fwd.hpp>
 
 namespace steward {
-struct api_command;
+struct lease_list;
+struct lease_show;
+struct lease_create;
+struct lease_update;
+struct lease_delete;
+struct reservable_host_list;
+struct reservable_host_enroll;
+struct reservable_host_show;
+struct reservable_host_update;
+struct reservable_host_withdraw;
+struct host_allocation_list;
+struct host_allocation_show;
+struct host_property_list;
+struct host_property_update;
+struct instance_list;
+struct instance_show;
+struct instance_create;
+struct instance_delete;
+struct instance_start;
+struct instance_stop;
+struct instance_restart;
+struct instance_resize;
+struct instance_usage;
+struct catalog_list;
+struct catalog_show;
+struct maintenance_list;
+struct maintenance_create;
+struct maintenance_show;
+struct maintenance_detail;
+struct maintenance_update;
+struct maintenance_delete;
+struct project_maintenance_show;
+struct project_maintenance_reply;
+struct constraint_show;
+struct constraint_put;
+struct constraint_delete;
+struct host_list;
+struct host_create;
+struct host_show;
+struct host_update;
+struct host_delete;
 struct api_reply;
 struct api_request;
 struct domain_event;
@@ -38,8 +78,52 @@ struct notification;
 }
 } // namespace steward
 
+// What routes ask of the registries (messages/requests.hpp), one type each.
+#define STEWARD_REQUEST_TYPES(X)                                               \
+  X(steward::lease_list)                                                       \
+  X(steward::lease_show)                                                       \
+  X(steward::lease_create)                                                     \
+  X(steward::lease_update)                                                     \
+  X(steward::lease_delete)                                                     \
+  X(steward::reservable_host_list)                                             \
+  X(steward::reservable_host_enroll)                                           \
+  X(steward::reservable_host_show)                                             \
+  X(steward::reservable_host_update)                                           \
+  X(steward::reservable_host_withdraw)                                         \
+  X(steward::host_allocation_list)                                             \
+  X(steward::host_allocation_show)                                             \
+  X(steward::host_property_list)                                               \
+  X(steward::host_property_update)                                             \
+  X(steward::instance_list)                                                    \
+  X(steward::instance_show)                                                    \
+  X(steward::instance_create)                                                  \
+  X(steward::instance_delete)                                                  \
+  X(steward::instance_start)                                                   \
+  X(steward::instance_stop)                                                    \
+  X(steward::instance_restart)                                                 \
+  X(steward::instance_resize)                                                  \
+  X(steward::instance_usage)                                                   \
+  X(steward::catalog_list)                                                     \
+  X(steward::catalog_show)                                                     \
+  X(steward::maintenance_list)                                                 \
+  X(steward::maintenance_create)                                               \
+  X(steward::maintenance_show)                                                 \
+  X(steward::maintenance_detail)                                               \
+  X(steward::maintenance_update)                                               \
+  X(steward::maintenance_delete)                                               \
+  X(steward::project_maintenance_show)                                         \
+  X(steward::project_maintenance_reply)                                        \
+  X(steward::constraint_show)                                                  \
+  X(steward::constraint_put)                                                   \
+  X(steward::constraint_delete)                                                \
+  X(steward::host_list)                                                        \
+  X(steward::host_create)                                                      \
+  X(steward::host_show)                                                        \
+  X(steward::host_update)                                                      \
+  X(steward::host_delete)
+
 #define STEWARD_MESSAGE_TYPES(X)                                               \
-  X(steward::api_command)                                                      \
+  STEWARD_REQUEST_TYPES(X)                                                     \
   X(steward::api_reply)                                                        \
   X(steward::api_request)                                                      \
   X(steward::domain_event)                                                     \
@@ -78,6 +162,7 @@ CAF_ADD_ATOM(steward, steward::atom, changed, "changed")
 CAF_ADD_ATOM(steward, steward::atom, removed, "removed")
 CAF_ADD_ATOM(steward, steward::atom, notify, "notify")
 CAF_ADD_ATOM(steward, steward::atom, done, "done")
+CAF_ADD_ATOM(steward, steward::atom, create, "create")
 CAF_ADD_ATOM(steward, steward::atom, catalog, "catalog")
 CAF_ADD_ATOM(steward, steward::atom, inventory, "inventory")
 CAF_ADD_ATOM(steward, steward::atom, workload, "workload")

@@ -22,7 +22,6 @@
 #include "common/access.hpp"
 #include "common/json_text.hpp"
 #include "common/refusal.hpp"
-#include "messages/api.hpp"
 #include "messages/entity.hpp"
 #include "messages/event.hpp"
 #include "messages/hosts.hpp"
@@ -30,6 +29,7 @@
 #include "messages/leases.hpp"
 #include "messages/notification.hpp"
 #include "messages/records.hpp"
+#include "messages/requests.hpp"
 #include "messages/stream.hpp"
 #include "messages/world.hpp"
 
@@ -208,10 +208,64 @@ typename Inspector::result_type inspect(Inspector& f, refusal& x) {
 }
 
 template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, api_command& x) {
-  return f(caf::meta::type_name("steward::api_command"), x.verb, x.id, x.scope, x.base_url,
-           json_field{x.body}, x.query, x.who);
+typename Inspector::result_type inspect(Inspector& f, request_context& x) {
+  return f(caf::meta::type_name("steward::request_context"), x.who, x.base_url);
 }
+
+inline std::string to_string(constraint_scope x) {
+  return x == constraint_scope::group ? "group" : "instance";
+}
+
+// The requests of the API families: the context, then their fields.
+#define STEWARD_INSPECT_REQUEST(T, ...)                                        \
+  template <class Inspector>                                                   \
+  typename Inspector::result_type inspect(Inspector& f, T& x) {                \
+    return f(caf::meta::type_name("steward::" #T), x.ctx, ##__VA_ARGS__);      \
+  }
+
+STEWARD_INSPECT_REQUEST(lease_list)
+STEWARD_INSPECT_REQUEST(lease_show, x.id)
+STEWARD_INSPECT_REQUEST(lease_create, json_field{x.body})
+STEWARD_INSPECT_REQUEST(lease_update, x.id, json_field{x.body})
+STEWARD_INSPECT_REQUEST(lease_delete, x.id)
+STEWARD_INSPECT_REQUEST(reservable_host_list)
+STEWARD_INSPECT_REQUEST(reservable_host_enroll, json_field{x.body})
+STEWARD_INSPECT_REQUEST(reservable_host_show, x.id)
+STEWARD_INSPECT_REQUEST(reservable_host_update, x.id, json_field{x.body})
+STEWARD_INSPECT_REQUEST(reservable_host_withdraw, x.id)
+STEWARD_INSPECT_REQUEST(host_allocation_list, x.lease_id, x.reservation_id)
+STEWARD_INSPECT_REQUEST(host_allocation_show, x.id)
+STEWARD_INSPECT_REQUEST(host_property_list, x.detail)
+STEWARD_INSPECT_REQUEST(host_property_update, x.name, json_field{x.body})
+STEWARD_INSPECT_REQUEST(instance_list, x.query)
+STEWARD_INSPECT_REQUEST(instance_show, x.id)
+STEWARD_INSPECT_REQUEST(instance_create, json_field{x.body})
+STEWARD_INSPECT_REQUEST(instance_delete, x.id)
+STEWARD_INSPECT_REQUEST(instance_start, x.id)
+STEWARD_INSPECT_REQUEST(instance_stop, x.id)
+STEWARD_INSPECT_REQUEST(instance_restart, x.id)
+STEWARD_INSPECT_REQUEST(instance_resize, x.id, json_field{x.body})
+STEWARD_INSPECT_REQUEST(instance_usage, x.id, x.query)
+STEWARD_INSPECT_REQUEST(catalog_list, x.collection)
+STEWARD_INSPECT_REQUEST(catalog_show, x.collection, x.id)
+STEWARD_INSPECT_REQUEST(maintenance_list)
+STEWARD_INSPECT_REQUEST(maintenance_create, json_field{x.body})
+STEWARD_INSPECT_REQUEST(maintenance_show, x.id)
+STEWARD_INSPECT_REQUEST(maintenance_detail, x.id)
+STEWARD_INSPECT_REQUEST(maintenance_update, x.id, json_field{x.body})
+STEWARD_INSPECT_REQUEST(maintenance_delete, x.id)
+STEWARD_INSPECT_REQUEST(project_maintenance_show, x.id, x.project_id)
+STEWARD_INSPECT_REQUEST(project_maintenance_reply, x.id, x.project_id, json_field{x.body})
+STEWARD_INSPECT_REQUEST(constraint_show, x.scope, x.id)
+STEWARD_INSPECT_REQUEST(constraint_put, x.scope, x.id, json_field{x.body})
+STEWARD_INSPECT_REQUEST(constraint_delete, x.scope, x.id)
+STEWARD_INSPECT_REQUEST(host_list, x.query)
+STEWARD_INSPECT_REQUEST(host_create, json_field{x.body})
+STEWARD_INSPECT_REQUEST(host_show, x.id)
+STEWARD_INSPECT_REQUEST(host_update, x.id, json_field{x.body})
+STEWARD_INSPECT_REQUEST(host_delete, x.id)
+
+#undef STEWARD_INSPECT_REQUEST
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, api_reply& x) {

@@ -50,16 +50,18 @@ catalog_actor(catalog_ptr_t self, const actor_services* svc, instance_registry_a
     svc->ready->set("catalog", true);
   return guarded_behavior<catalog_actor_type::behavior_type>(
     "catalog",
-    [=](api_command& cmd) -> api_reply {
-      auto k = kind_of(cmd.scope);
+    [=](catalog_list& r) -> api_reply {
+      auto k = kind_of(r.collection);
       if (!k)
         return not_found();
+      return api_reply::ok(self->state.current->render_all(*k, r.ctx.who, r.ctx.base_url));
+    },
+    [=](catalog_show& r) -> api_reply {
+      auto k = kind_of(r.collection);
       auto& cat = *self->state.current;
-      if (cmd.verb == "list")
-        return api_reply::ok(cat.render_all(*k, cmd.who, cmd.base_url));
-      if (!cat.visible(*k, cmd.id, cmd.who))
+      if (!k || !cat.visible(*k, r.id, r.ctx.who))
         return not_found();
-      return api_reply::ok(cat.render(*k, cmd.id, cmd.base_url));
+      return api_reply::ok(cat.render(*k, r.id, r.ctx.base_url));
     },
     [=](atom::notify, bus::notification& note) -> caf::result<atom::done> {
       if (note.event_type != "catalog.update")

@@ -229,45 +229,45 @@ instance_actor(instance_ptr self, const actor_services* svc, entity_owner_actor 
     arm(self);
   return guarded_behavior<instance_actor_type::behavior_type>(
     "instance",
-    [=](api_command& cmd) -> caf::result<api_reply> {
-      auto& st = self->state;
-      auto current = *st.doc;
-      // The registry shows instances (it has the catalog for the names): the
-      // actor answers "create" with the stored document.
-      if (cmd.verb == "usage") {
-        json out;
-        if (auto refused = usage(st.samples, cmd.query, now(), out)) {
-          api_reply r;
-          r.status = refused->status;
-          r.body = refused->body;
-          return r;
-        }
-        return api_reply::ok(std::move(out));
+    // The registry shows instances (it has the catalog for the names): the
+    // actor answers its creation with the stored document.
+    [=](atom::create) -> caf::result<api_reply> {
+      return store_created(self, instance_kind, arm,
+                           [](const json& doc) { return api_reply::ok(doc, 201); });
+    },
+    [=](instance_usage& r) -> caf::result<api_reply> {
+      json out;
+      if (auto refused = usage(self->state.samples, r.query, now(), out)) {
+        api_reply reply;
+        reply.status = refused->status;
+        reply.body = refused->body;
+        return reply;
       }
-      if (cmd.verb == "create")
-        return store_created(self, instance_kind, arm,
-                             [](const json& doc) { return api_reply::ok(doc, 201); });
-      if (cmd.verb == "start")
-        return schedule(self, "start", transition::schedule_starting, current);
-      if (cmd.verb == "stop")
-        return schedule(self, "stop", transition::schedule_stopping, current);
-      if (cmd.verb == "restart") {
-        // A restart is a stop followed by a start, each through the FSM.
-        current["restart_pending"] = true;
-        return schedule(self, "restart", transition::schedule_stopping, current);
-      }
-      if (cmd.verb == "delete") {
-        if (state_of(current) != state::offline)
-          return must_be_offline();
-        return schedule(self, "delete", transition::schedule_deletion, current);
-      }
-      if (cmd.verb == "resize") {
-        if (state_of(current) != state::offline)
-          return must_be_offline();
-        current["pending_resize"] = cmd.body;
-        return schedule(self, "resize", transition::schedule_resizing, current);
-      }
-      return api_reply::fail(405, "Instances do not support '" + cmd.verb + "'");
+      return api_reply::ok(std::move(out));
+    },
+    [=](instance_start&) {
+      return schedule(self, "start", transition::schedule_starting, *self->state.doc);
+    },
+    [=](instance_stop&) {
+      return schedule(self, "stop", transition::schedule_stopping, *self->state.doc);
+    },
+    [=](instance_restart&) {
+      // A restart is a stop followed by a start, each through the FSM.
+      auto current = *self->state.doc;
+      current["restart_pending"] = true;
+      return schedule(self, "restart", transition::schedule_stopping, current);
+    },
+    [=](instance_delete&) -> caf::result<api_reply> {
+      if (state_of(*self->state.doc) != state::offline)
+        return must_be_offline();
+      return schedule(self, "delete", transition::schedule_deletion, *self->state.doc);
+    },
+    [=](instance_resize& r) -> caf::result<api_reply> {
+      if (state_of(*self->state.doc) != state::offline)
+        return must_be_offline();
+      auto current = *self->state.doc;
+      current["pending_resize"] = std::move(r.body);
+      return schedule(self, "resize", transition::schedule_resizing, current);
     },
     [=](atom::notify, bus::notification& note) -> caf::result<atom::done> {
       auto& st = self->state;

@@ -1,5 +1,7 @@
 #include "actors/instance/instance_registry.hpp"
 
+#include <variant>
+
 #include <set>
 
 #include "actors/guard.hpp"
@@ -61,44 +63,46 @@ api_reply forbidden() {
   return refused({403, {{"detail", "You do not have permission to perform this action."}}});
 }
 
-api_reply list_instances(instance_registry_state& st, const api_command& cmd) {
+api_reply list_instances(instance_registry_state& st, const instance_list& request) {
+  auto& who = request.ctx.who;
+  auto& base_url = request.ctx.base_url;
   list_query q;
-  if (auto r = parse_list_query(cmd.query, q))
+  if (auto r = parse_list_query(request.query, q))
     return refused(*r);
   auto& cat = *st.cat;
   instance_index::page page;
-  auto visible = [&](const listed& item) { return can_see(cmd.who, item, cat); };
+  auto visible = [&](const listed& item) { return can_see(who, item, cat); };
   if (auto r = st.listing.list(q, visible, page))
     return refused(*r);
   std::string out = "[";
   for (auto* item : page.items) {
     if (out.size() > 1)
       out += ',';
-    out += *shown(st, *item->uuid, *item->doc, cmd.base_url);
+    out += *shown(st, *item->uuid, *item->doc, base_url);
   }
   out += ']';
   api_reply reply;
   reply.text = std::make_shared<const std::string>(std::move(out));
   reply.headers.emplace_back("X-Result-Count", std::to_string(page.total));
   reply.headers.emplace_back("Link",
-                             link_header(cmd.base_url, "/api/instances/", cmd.query, page.shown));
+                             link_header(base_url, "/api/instances/", request.query, page.shown));
   return reply;
 }
 
 // The resize body, checked against the catalog and made explicit for the
 // instance: {"flavor": {flavorid, name, vcpus, memory_mb, root_gb}} or
 // {"data_volume_size": MiB}.
-std::optional<api_reply> resolve_resize(const instance_registry_state& st, api_command& cmd,
+std::optional<api_reply> resolve_resize(const instance_registry_state& st, json& body,
                                         const json& doc) {
   resize_request want;
-  if (auto r = parse_resize(cmd.body, doc, *st.cat, want))
+  if (auto r = parse_resize(body, doc, *st.cat, want))
     return refused(*r);
   if (want.flavor) {
     auto f = st.cat->find_flavor(*want.flavor);
-    cmd.body = {{"flavor", {{"flavorid", f->uuid}, {"name", f->name}, {"vcpus", f->cores},
+    body = {{"flavor", {{"flavorid", f->uuid}, {"name", f->name}, {"vcpus", f->cores},
                             {"memory_mb", f->ram}, {"root_gb", f->disk / 1024}}}};
   } else {
-    cmd.body = {{"data_volume_size", *want.data_volume}};
+    body = {{"data_volume_size", *want.data_volume}};
   }
   return std::nullopt;
 }
@@ -119,6 +123,50 @@ hosted_instances instances_on(const instance_registry_state& st, const instances
   return out;
 }
 
+// The instance `id` if the caller may see it (404 otherwise, as Waldur
+// hides what one may not see) and, unless `read_only`, act on it (403).
+std::variant<instance_actor_type, api_reply>
+reachable(const instance_registry_state& st, const request_context& ctx, const std::string& id,
+          bool read_only) {
+  auto a = st.instances.find(id);
+  auto snap = st.instances.snapshot(id);
+  if (!a || !snap || !can_see(ctx.who, *snap->doc, *st.cat))
+    return not_found();
+  if (!read_only && !can_operate(ctx.who, *snap->doc))
+    return forbidden();
+  return as_instance(*a);
+}
+
+// Hands a request about one instance to it.
+template <class Request>
+caf::result<api_reply> to_instance(registry_ptr self, Request& r, bool read_only = false) {
+  auto found = reachable(self->state, r.ctx, r.id, read_only);
+  if (auto* refusal = std::get_if<api_reply>(&found))
+    return std::move(*refusal);
+  return self->delegate(std::get<instance_actor_type>(found), std::move(r));
+}
+
+caf::result<api_reply> create_instance(registry_ptr self, instance_create& r) {
+  auto& st = self->state;
+  json doc;
+  if (auto refusal = make_instance(r.body, *st.cat, r.ctx.who, now(), doc))
+    return refused(*refusal);
+  auto a = spawn_instance(self, std::move(doc), 0, false);
+  auto rp = self->make_response_promise<api_reply>();
+  auto base = r.ctx.base_url;
+  self->request(as_instance(a), caf::infinite, atom::create_v)
+    .then(
+      [=](api_reply& reply) mutable {
+        if (reply.status == 201)
+          reply.body = render(reply.body, *self->state.cat, base);
+        rp.deliver(std::move(reply));
+      },
+      [=](caf::error& e) mutable {
+        rp.deliver(api_reply::fail(500, "The instance could not be created: " + to_string(e)));
+      });
+  return rp;
+}
+
 } // namespace
 
 instance_registry_actor::behavior_type
@@ -134,43 +182,29 @@ instance_registry(registry_ptr self, const actor_services* svc, catalog::catalog
     svc->ready->set("instance", true);
   return guarded_behavior<instance_registry_actor::behavior_type>(
     "instance-registry",
-    [=](api_command& cmd) -> caf::result<api_reply> {
+    [=](instance_list& r) -> caf::result<api_reply> { return list_instances(self->state, r); },
+    [=](instance_create& r) { return create_instance(self, r); },
+    [=](instance_show& r) -> caf::result<api_reply> {
       auto& st = self->state;
-      if (cmd.verb == "list")
-        return list_instances(st, cmd);
-      if (cmd.verb == "create") {
-        json doc;
-        if (auto r = make_instance(cmd.body, *st.cat, cmd.who, now(), doc))
-          return refused(*r);
-        auto a = spawn_instance(self, std::move(doc), 0, false);
-        auto rp = self->make_response_promise<api_reply>();
-        auto base = cmd.base_url;
-        self->request(a, caf::infinite, std::move(cmd))
-          .then([=](api_reply& r) mutable {
-            if (r.status == 201)
-              r.body = render(r.body, *self->state.cat, base);
-            rp.deliver(std::move(r));
-          },
-                [=](caf::error& e) mutable {
-                  rp.deliver(api_reply::fail(500, "The instance could not be created: " + to_string(e)));
-                });
-        return rp;
-      }
-      auto a = st.instances.find(cmd.id);
-      auto snap = st.instances.snapshot(cmd.id);
-      if (!a || !snap || !can_see(cmd.who, *snap->doc, *st.cat))
-        return not_found();
-      if (cmd.verb == "show") {
-        api_reply r;
-        r.text = shown(st, cmd.id, *snap->doc, cmd.base_url);
-        return r;
-      }
-      if (cmd.verb != "show" && cmd.verb != "usage" && !can_operate(cmd.who, *snap->doc))
-        return forbidden();
-      if (cmd.verb == "resize")
-        if (auto r = resolve_resize(st, cmd, *snap->doc))
-          return *r;
-      return self->delegate(*a, std::move(cmd));
+      auto found = reachable(st, r.ctx, r.id, true);
+      if (auto* refusal = std::get_if<api_reply>(&found))
+        return std::move(*refusal);
+      api_reply reply;
+      reply.text = shown(st, r.id, *st.instances.snapshot(r.id)->doc, r.ctx.base_url);
+      return reply;
+    },
+    [=](instance_usage& r) { return to_instance(self, r, true); },
+    [=](instance_start& r) { return to_instance(self, r); },
+    [=](instance_stop& r) { return to_instance(self, r); },
+    [=](instance_restart& r) { return to_instance(self, r); },
+    [=](instance_delete& r) { return to_instance(self, r); },
+    [=](instance_resize& r) -> caf::result<api_reply> {
+      auto found = reachable(self->state, r.ctx, r.id, false);
+      if (auto* refusal = std::get_if<api_reply>(&found))
+        return std::move(*refusal);
+      if (auto refusal = resolve_resize(self->state, r.body, *self->state.instances.snapshot(r.id)->doc))
+        return *refusal;
+      return self->delegate(std::get<instance_actor_type>(found), std::move(r));
     },
     [=](atom::notify, bus::notification& note) -> caf::result<atom::done> {
       auto& data = bus::object_data(note.payload);

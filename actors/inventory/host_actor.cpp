@@ -67,40 +67,36 @@ host_actor(host_ptr self, const actor_services* svc, entity_owner_actor registry
   arm(self);
   return guarded_behavior<host_actor_type::behavior_type>(
     "host",
-    [=](api_command& cmd) -> caf::result<api_reply> {
-      auto& st = self->state;
-      // A response promise takes over the answer: make one only when the
-      // answer waits for the store.
-      if (cmd.verb == "show")
+    [=](atom::create) -> caf::result<api_reply> {
+      return store_created(self, host_kind, arm, [=](const json&) { return host_reply(self, 201); });
+    },
+    // A response promise takes over the answer: make one only when the
+    // answer waits for the store.
+    [=](host_show&) -> caf::result<api_reply> { return host_reply(self); },
+    [=](host_update& r) -> caf::result<api_reply> {
+      auto next = *self->state.doc;
+      bool changed = false;
+      auto err = update_host(next, r.body, now(), changed);
+      if (!err.empty())
+        return api_reply::fail(400, err);
+      if (!changed)
         return host_reply(self);
-      if (cmd.verb == "create")
-        return store_created(self, host_kind, arm, [=](const json&) { return host_reply(self, 201); });
-      if (cmd.verb == "update") {
-        auto next = *st.doc;
-        bool changed = false;
-        auto err = update_host(next, cmd.body, now(), changed);
-        if (!err.empty())
-          return api_reply::fail(400, err);
-        if (!changed)
-          return host_reply(self);
-        return store_and_show(self, std::move(next));
-      }
-      if (cmd.verb == "delete") {
-        // Leases hold reservable hosts: /v1/os-hosts withdraws one only
-        // while no lease does, and the inventory must not go around that.
-        if (auto e = st.doc->find("enrolled"); e != st.doc->end() && e->is_object())
-          return api_reply::fail(409, "Host " + text_field(*st.doc, "hypervisor_hostname")
-                                        + " is reservable (/v1/os-hosts/"
-                                        + text_field(*e, "id")
-                                        + "); withdraw it there first, which is refused "
-                                          "while a lease holds it");
-        auto rp = self->make_response_promise<api_reply>();
-        remove_document(self, host_kind, change{*st.svc}, [=](commit_ack& ack) mutable {
-          rp.deliver(ack.ok ? api_reply::ok(nullptr, 204) : stored_failure(ack));
-        });
-        return rp;
-      }
-      return api_reply::fail(405, "Hosts do not support '" + cmd.verb + "'");
+      return store_and_show(self, std::move(next));
+    },
+    [=](host_delete&) -> caf::result<api_reply> {
+      auto& st = self->state;
+      // Leases hold reservable hosts: /v1/os-hosts withdraws one only
+      // while no lease does, and the inventory must not go around that.
+      if (auto e = st.doc->find("enrolled"); e != st.doc->end() && e->is_object())
+        return api_reply::fail(409, "Host " + text_field(*st.doc, "hypervisor_hostname")
+                                      + " is reservable (/v1/os-hosts/" + text_field(*e, "id")
+                                      + "); withdraw it there first, which is refused "
+                                        "while a lease holds it");
+      auto rp = self->make_response_promise<api_reply>();
+      remove_document(self, host_kind, change{*st.svc}, [=](commit_ack& ack) mutable {
+        rp.deliver(ack.ok ? api_reply::ok(nullptr, 204) : stored_failure(ack));
+      });
+      return rp;
     },
     [=](host_enrollment& e) -> caf::result<host_change_outcome> {
       auto next = *self->state.doc;

@@ -53,6 +53,21 @@ const entity_actor* find_host(const host_registry_state& st, const std::string& 
   return i == st.id_by_name.end() ? nullptr : st.hosts.find(i->second);
 }
 
+api_reply operators_only() {
+  return api_reply::fail(403, "Managing hosts is reserved to operators");
+}
+
+// Hands a request of the inventory API to the host it names.
+template <class Request>
+caf::result<api_reply> api_to_host(registry_ptr self, Request& r) {
+  if (!access::is_staff(r.ctx.who))
+    return operators_only();
+  auto a = find_host(self->state, r.id);
+  if (!a)
+    return api_reply::fail(404, "Host " + r.id + " could not be found");
+  return self->delegate(as_host(*a), std::move(r));
+}
+
 bool matches(const json& doc, const std::multimap<std::string, std::string>& query) {
   for (auto& [key, value] : query) {
     if (key != "cloud" && key != "status" && key != "state" && key != "hypervisor_hostname")
@@ -63,10 +78,10 @@ bool matches(const json& doc, const std::multimap<std::string, std::string>& que
   return true;
 }
 
-api_reply list_hosts(const host_registry_state& st, const api_command& cmd) {
+api_reply list_hosts(const host_registry_state& st, const query_params& query) {
   std::vector<const json*> docs;
   for (auto& [id, snap] : st.hosts.snapshots())
-    if (matches(*snap.doc, cmd.query))
+    if (matches(*snap.doc, query))
       docs.push_back(snap.doc.get());
   std::sort(docs.begin(), docs.end(), [](const json* a, const json* b) {
     return (*a)["hypervisor_hostname"] < (*b)["hypervisor_hostname"];
@@ -91,28 +106,27 @@ host_registry(registry_ptr self, const actor_services* svc,
     svc->ready->set("host", true);
   return guarded_behavior<host_registry_actor::behavior_type>(
     "host-registry",
-    [=](api_command& cmd) -> caf::result<api_reply> {
-      auto& st = self->state;
-      if (!access::is_staff(cmd.who))
-        return api_reply::fail(403, "Managing hosts is reserved to operators");
-      if (cmd.verb == "list")
-        return list_hosts(st, cmd);
-      if (cmd.verb == "create") {
-        json doc;
-        auto err = make_host(cmd.body, now(), doc);
-        if (!err.empty())
-          return api_reply::fail(400, err);
-        auto name = doc["hypervisor_hostname"].get<std::string>();
-        if (st.id_by_name.count(name))
-          return api_reply::fail(409, "Host " + name + " already exists");
-        auto a = spawn_host(self, std::move(doc), 0, false);
-        return self->delegate(a, std::move(cmd));
-      }
-      auto a = find_host(st, cmd.id);
-      if (!a)
-        return api_reply::fail(404, "Host " + cmd.id + " could not be found");
-      return self->delegate(*a, std::move(cmd));
+    [=](host_list& r) -> caf::result<api_reply> {
+      if (!access::is_staff(r.ctx.who))
+        return operators_only();
+      return list_hosts(self->state, r.query);
     },
+    [=](host_create& r) -> caf::result<api_reply> {
+      if (!access::is_staff(r.ctx.who))
+        return operators_only();
+      json doc;
+      auto err = make_host(r.body, now(), doc);
+      if (!err.empty())
+        return api_reply::fail(400, err);
+      auto name = doc["hypervisor_hostname"].get<std::string>();
+      if (self->state.id_by_name.count(name))
+        return api_reply::fail(409, "Host " + name + " already exists");
+      auto a = spawn_host(self, std::move(doc), 0, false);
+      return self->delegate(a, atom::create_v);
+    },
+    [=](host_show& r) { return api_to_host(self, r); },
+    [=](host_update& r) { return api_to_host(self, r); },
+    [=](host_delete& r) { return api_to_host(self, r); },
     [=](host_enrollment& e) -> caf::result<host_change_outcome> { return to_host(self, e); },
     [=](host_maintenance_mark& m) -> caf::result<host_change_outcome> { return to_host(self, m); },
     [=](atom::notify, bus::notification& note) -> caf::result<atom::done> {

@@ -135,12 +135,12 @@ void store_update(lease_ptr self, json next, caf::typed_response_promise<api_rep
                  });
 }
 
-caf::result<api_reply> update(lease_ptr self, const api_command& cmd) {
-  if (cmd.body.is_object() && cmd.body.contains("reservations"))
+caf::result<api_reply> update(lease_ptr self, const json& body) {
+  if (body.is_object() && body.contains("reservations"))
     return api_reply::fail(400, "The reservations of a lease cannot be changed; delete the "
                                 "lease and create another");
   auto next = doc_of(self);
-  if (auto refused = update_lease(next, cmd.body, now()))
+  if (auto refused = update_lease(next, body, now()))
     return api_reply::fail(refused->status, refused->message);
   if (next == doc_of(self))
     return lease_reply(next, 202);
@@ -201,16 +201,12 @@ lease_actor(lease_ptr self, const actor_services* svc, entity_owner_actor regist
     arm(self);
   return guarded_behavior<lease_actor_type::behavior_type>(
     "lease",
-    [=](api_command& cmd) -> caf::result<api_reply> {
-      if (cmd.verb == "create")
-        return store_created(self, lease_kind, arm,
-                             [](const json& doc) { return lease_reply(doc, 202); });
-      if (cmd.verb == "update")
-        return update(self, cmd);
-      if (cmd.verb == "delete")
-        return remove(self);
-      return api_reply::fail(405, "Leases do not support '" + cmd.verb + "'");
+    [=](atom::create) -> caf::result<api_reply> {
+      return store_created(self, lease_kind, arm,
+                           [](const json& doc) { return lease_reply(doc, 202); });
     },
+    [=](lease_update& r) { return update(self, r.body); },
+    [=](lease_delete&) { return remove(self); },
     [=](atom::timer, uint64_t generation) {
       if (generation != self->state.timer_generation)
         return;

@@ -197,20 +197,21 @@ json list_leases(const lease_registry_state& st, const access::caller& who) {
   return {{"leases", std::move(out)}};
 }
 
-caf::result<api_reply> create_lease(registry_ptr self, api_command& cmd) {
+caf::result<api_reply> create_lease(registry_ptr self, const request_context& ctx,
+                                    const json& body) {
   auto& st = self->state;
   std::string project;
-  if (auto r = lease_project(cmd.who, cmd.body, project))
+  if (auto r = lease_project(ctx.who, body, project))
     return api_reply::fail(r->status, r->message);
   json doc;
   std::vector<host_reservation> wanted;
-  if (auto r = make_lease(cmd.body, now(), st.svc->leases.minutes_before_end, project,
-                          cmd.who.user_id, doc, wanted))
+  if (auto r = make_lease(body, now(), st.svc->leases.minutes_before_end, project,
+                          ctx.who.user_id, doc, wanted))
     return api_reply::fail(r->status, r->message);
   if (!allocate_new(st, doc, wanted))
     return api_reply::fail(409, no_hosts);
   auto a = spawn_lease(self, std::move(doc), 0, false);
-  return self->delegate(a, std::move(cmd));
+  return self->delegate(a, atom::create_v);
 }
 
 // Answered once no earlier lease holds one of the hosts of lease `id`.
@@ -224,22 +225,34 @@ caf::result<atom::done> gate_start(registry_ptr self, const std::string& id) {
   return rp;
 }
 
-caf::result<api_reply> serve_leases(registry_ptr self, api_command& cmd) {
-  auto& st = self->state;
-  if (cmd.verb == "list")
-    return api_reply::ok(list_leases(st, cmd.who));
-  if (cmd.verb == "create")
-    return create_lease(self, cmd);
-  auto a = st.leases.find(cmd.id);
-  auto snap = st.leases.snapshot(cmd.id);
-  if (!a || !snap || !access::can_see_project(cmd.who, snap->project))
-    return not_found(cmd.id);
-  if (cmd.verb == "show") {
-    api_reply r;
-    r.text = st.shown.get(cmd.id, "", [&] { return "{\"lease\":" + snap->doc->dump() + "}"; });
-    return r;
-  }
-  return self->delegate(*a, std::move(cmd));
+// The lease `id` if the caller may see it.
+std::optional<lease_actor_type> visible_lease(const lease_registry_state& st,
+                                             const request_context& ctx, const std::string& id) {
+  auto a = st.leases.find(id);
+  auto snap = st.leases.snapshot(id);
+  if (!a || !snap || !access::can_see_project(ctx.who, snap->project))
+    return std::nullopt;
+  return caf::actor_cast<lease_actor_type>(*a);
+}
+
+api_reply show_lease(lease_registry_state& st, const request_context& ctx,
+                     const std::string& id) {
+  auto snap = st.leases.snapshot(id);
+  if (!snap || !access::can_see_project(ctx.who, snap->project))
+    return not_found(id);
+  api_reply r;
+  r.text = st.shown.get(id, "", [&] { return "{\"lease\":" + snap->doc->dump() + "}"; });
+  return r;
+}
+
+// A request of /v1/os-hosts: operators only, once every host is known.
+template <class Request>
+caf::result<api_reply> serve_hosts(registry_ptr self, Request& r) {
+  if (!access::is_staff(r.ctx.who))
+    return api_reply::fail(403, "Managing reservable hosts is reserved to operators");
+  if (!self->state.hosts_known)
+    return api_reply::not_ready(hosts_loading);
+  return serve(self, r);
 }
 
 } // namespace
@@ -261,14 +274,36 @@ lease_registry(registry_ptr self, const actor_services* svc,
   self->send(svc->hosts, atom::inventory_v, caf::actor_cast<host_watcher_actor>(self));
   return guarded_behavior<lease_registry_actor::behavior_type>(
     "lease-registry",
-    [=](api_command& cmd) -> caf::result<api_reply> {
-      bool allocates = cmd.scope == "hosts" || cmd.verb == "create";
-      if (allocates && !self->state.hosts_known)
-        return api_reply::not_ready(hosts_loading);
-      if (cmd.scope == "hosts")
-        return serve_hosts(self, cmd);
-      return serve_leases(self, cmd);
+    [=](lease_list& r) -> caf::result<api_reply> {
+      return api_reply::ok(list_leases(self->state, r.ctx.who));
     },
+    [=](lease_show& r) -> caf::result<api_reply> { return show_lease(self->state, r.ctx, r.id); },
+    [=](lease_create& r) -> caf::result<api_reply> {
+      if (!self->state.hosts_known)
+        return api_reply::not_ready(hosts_loading);
+      return create_lease(self, r.ctx, r.body);
+    },
+    [=](lease_update& r) -> caf::result<api_reply> {
+      auto a = visible_lease(self->state, r.ctx, r.id);
+      if (!a)
+        return not_found(r.id);
+      return self->delegate(*a, std::move(r));
+    },
+    [=](lease_delete& r) -> caf::result<api_reply> {
+      auto a = visible_lease(self->state, r.ctx, r.id);
+      if (!a)
+        return not_found(r.id);
+      return self->delegate(*a, std::move(r));
+    },
+    [=](reservable_host_list& r) { return serve_hosts(self, r); },
+    [=](reservable_host_enroll& r) { return serve_hosts(self, r); },
+    [=](reservable_host_show& r) { return serve_hosts(self, r); },
+    [=](reservable_host_update& r) { return serve_hosts(self, r); },
+    [=](reservable_host_withdraw& r) { return serve_hosts(self, r); },
+    [=](host_allocation_list& r) { return serve_hosts(self, r); },
+    [=](host_allocation_show& r) { return serve_hosts(self, r); },
+    [=](host_property_list& r) { return serve_hosts(self, r); },
+    [=](host_property_update& r) { return serve_hosts(self, r); },
     [=](lease_reallocation& r) -> caf::result<lease_allocation> {
       if (!self->state.hosts_known)
         return lease_allocation{refusal{503, hosts_loading}, nullptr};

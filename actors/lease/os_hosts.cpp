@@ -4,6 +4,7 @@
 #include <chrono>
 #include <map>
 #include <set>
+#include <variant>
 
 #include "actors/lease/reservable_host.hpp"
 #include "common/access.hpp"
@@ -83,15 +84,15 @@ caf::result<api_reply> change_enrollment(lease_registry_ptr self, host_enrollmen
   return rp;
 }
 
-caf::result<api_reply> enroll(lease_registry_ptr self, const api_command& cmd) {
+caf::result<api_reply> enroll(lease_registry_ptr self, const json& body) {
   auto& st = self->state;
-  if (!cmd.body.is_object())
+  if (!body.is_object())
     return api_reply::fail(400, "The request body must be a JSON object");
-  auto name = text_field(cmd.body, "name");
+  auto name = text_field(body, "name");
   if (name.empty())
     return api_reply::fail(400, "Missing parameter name");
   json capabilities;
-  if (auto r = read_capabilities(cmd.body, true, capabilities))
+  if (auto r = read_capabilities(body, true, capabilities))
     return refused(*r);
   auto host = find_host(st, name, true);
   if (!host || text_field(*host, "hypervisor_hostname") != name)
@@ -105,10 +106,10 @@ caf::result<api_reply> enroll(lease_registry_ptr self, const api_command& cmd) {
   return change_enrollment(self, {id, enrollment(number, now()), std::move(capabilities)}, 202);
 }
 
-caf::result<api_reply> update_capabilities(lease_registry_ptr self, const api_command& cmd,
+caf::result<api_reply> update_capabilities(lease_registry_ptr self, const json& body,
                                            const json& host) {
   json capabilities;
-  if (auto r = read_capabilities(cmd.body, false, capabilities))
+  if (auto r = read_capabilities(body, false, capabilities))
     return refused(*r);
   auto enrolled = host["enrolled"];
   enrolled["updated_at"] = timefmt::sql(now());
@@ -125,9 +126,8 @@ caf::result<api_reply> withdraw(lease_registry_ptr self, const json& host) {
   return change_enrollment(self, {id, nullptr, nullptr}, 204);
 }
 
-json list_allocations(const lease_registry_state& st, const api_command& cmd) {
-  auto lease_id = cmd.param("lease_id");
-  auto reservation_id = cmd.param("reservation_id");
+json list_allocations(const lease_registry_state& st, const std::string& lease_id,
+                      const std::string& reservation_id) {
   bool filtered = !lease_id.empty() || !reservation_id.empty();
   json out = json::array();
   for (auto* host : enrolled_docs(st)) {
@@ -141,14 +141,13 @@ json list_allocations(const lease_registry_state& st, const api_command& cmd) {
 
 // The names of the extra capabilities of the enrolled hosts, with their
 // values when `detail` is asked (blazarclient's host-property-list).
-json list_properties(const lease_registry_state& st, const api_command& cmd) {
+json list_properties(const lease_registry_state& st, bool detail) {
   std::map<std::string, std::set<std::string>> values;
   for (auto* host : enrolled_docs(st)) {
     auto extra = host->value("extra", json::object());
     for (auto& [key, value] : extra.items())
       values[key].insert(value.is_string() ? value.get<std::string>() : value.dump());
   }
-  bool detail = cmd.param("detail") == "True" || cmd.param("detail") == "true";
   json out = json::array();
   for (auto& [key, seen] : values) {
     json p = {{"property", key}};
@@ -161,6 +160,17 @@ json list_properties(const lease_registry_state& st, const api_command& cmd) {
   return {{"resource_properties", std::move(out)}};
 }
 
+// The enrolled host `key` names, or why there is none to change now.
+std::variant<const json*, api_reply> enrolled_host(const lease_registry_state& st,
+                                                   const std::string& key) {
+  auto host = find_host(st, key, false);
+  if (!host)
+    return not_found(key);
+  if (st.busy_hosts.count(text_field(*host, "id")))
+    return api_reply::fail(409, "Host " + key + " is being changed; try again");
+  return host;
+}
+
 } // namespace
 
 std::vector<const json*> enrolled_hosts(const lease_registry_state& st) {
@@ -171,41 +181,61 @@ std::vector<const json*> enrolled_hosts(const lease_registry_state& st) {
   return out;
 }
 
-caf::result<api_reply> serve_hosts(lease_registry_ptr self, api_command& cmd) {
-  auto& st = self->state;
-  if (!access::is_staff(cmd.who))
-    return api_reply::fail(403, "Managing reservable hosts is reserved to operators");
-  if (cmd.verb == "list") {
-    json out = json::array();
-    for (auto* host : enrolled_docs(st))
-      out.push_back(show_host(*host));
-    return api_reply::ok({{"hosts", std::move(out)}});
-  }
-  if (cmd.verb == "create")
-    return enroll(self, cmd);
-  if (cmd.verb == "allocations")
-    return api_reply::ok(list_allocations(st, cmd));
-  if (cmd.verb == "properties")
-    return api_reply::ok(list_properties(st, cmd));
-  if (cmd.verb == "set_property") // every host API is operator-only: nothing to hide from
-    return api_reply::fail(501, "Private host properties are not supported: the reservable "
-                                "hosts API is for operators only");
-  auto host = find_host(st, cmd.id, false);
-  if (!host)
-    return not_found(cmd.id);
-  if (st.busy_hosts.count(text_field(*host, "id")))
-    return api_reply::fail(409, "Host " + cmd.id + " is being changed; try again");
-  if (cmd.verb == "show")
-    return api_reply::ok({{"host", show_host(*host)}});
-  if (cmd.verb == "allocation")
-    return api_reply::ok({{"allocation", show_allocation(host_number(*host),
-                                                         st.book.on_host(text_field(*host, "id")),
-                                                         "", "")}});
-  if (cmd.verb == "update")
-    return update_capabilities(self, cmd, *host);
-  if (cmd.verb == "delete")
-    return withdraw(self, *host);
-  return api_reply::fail(405, "Hosts do not support '" + cmd.verb + "'");
+caf::result<api_reply> serve(lease_registry_ptr self, reservable_host_list&) {
+  json out = json::array();
+  for (auto* host : enrolled_docs(self->state))
+    out.push_back(show_host(*host));
+  return api_reply::ok({{"hosts", std::move(out)}});
+}
+
+caf::result<api_reply> serve(lease_registry_ptr self, reservable_host_enroll& r) {
+  return enroll(self, r.body);
+}
+
+caf::result<api_reply> serve(lease_registry_ptr self, reservable_host_show& r) {
+  auto found = enrolled_host(self->state, r.id);
+  if (auto* refused = std::get_if<api_reply>(&found))
+    return std::move(*refused);
+  return api_reply::ok({{"host", show_host(*std::get<const json*>(found))}});
+}
+
+caf::result<api_reply> serve(lease_registry_ptr self, reservable_host_update& r) {
+  auto found = enrolled_host(self->state, r.id);
+  if (auto* refused = std::get_if<api_reply>(&found))
+    return std::move(*refused);
+  return update_capabilities(self, r.body, *std::get<const json*>(found));
+}
+
+caf::result<api_reply> serve(lease_registry_ptr self, reservable_host_withdraw& r) {
+  auto found = enrolled_host(self->state, r.id);
+  if (auto* refused = std::get_if<api_reply>(&found))
+    return std::move(*refused);
+  return withdraw(self, *std::get<const json*>(found));
+}
+
+caf::result<api_reply> serve(lease_registry_ptr self, host_allocation_list& r) {
+  return api_reply::ok(list_allocations(self->state, r.lease_id, r.reservation_id));
+}
+
+caf::result<api_reply> serve(lease_registry_ptr self, host_allocation_show& r) {
+  auto found = enrolled_host(self->state, r.id);
+  if (auto* refused = std::get_if<api_reply>(&found))
+    return std::move(*refused);
+  auto& host = *std::get<const json*>(found);
+  return api_reply::ok({{"allocation", show_allocation(host_number(host),
+                                                       self->state.book.on_host(
+                                                         text_field(host, "id")),
+                                                       "", "")}});
+}
+
+caf::result<api_reply> serve(lease_registry_ptr self, host_property_list& r) {
+  return api_reply::ok(list_properties(self->state, r.detail));
+}
+
+caf::result<api_reply> serve(lease_registry_ptr, host_property_update&) {
+  // Every host API is operator-only: there is nothing to hide from anyone.
+  return api_reply::fail(501, "Private host properties are not supported: the reservable "
+                              "hosts API is for operators only");
 }
 
 } // namespace steward::lease

@@ -58,7 +58,7 @@ api_reply operators_only() {
   return api_reply::fail(403, "Maintenance sessions are managed by operators");
 }
 
-caf::result<api_reply> create_session(registry_ptr self, api_command& cmd) {
+caf::result<api_reply> create_session(registry_ptr self, maintenance_create& r) {
   auto& st = self->state;
   if (!st.synced())
     return api_reply::not_ready("The inventory is still loading; try again in a moment");
@@ -74,79 +74,96 @@ caf::result<api_reply> create_session(registry_ptr self, api_command& cmd) {
     return api_reply::fail(509, "Too many maintenance sessions running ("
                                   + std::to_string(running) + "); try again later");
   json doc;
-  if (auto r = make_session(cmd.body, st.world, busy, now(), st.svc->maintenance, cmd.base_url, doc))
-    return api_reply::fail(r->status, r->message);
+  if (auto refused = make_session(r.body, st.world, busy, now(), st.svc->maintenance,
+                                  r.ctx.base_url, doc))
+    return api_reply::fail(refused->status, refused->message);
   auto a = spawn_session(self, std::move(doc), 0, false);
-  return self->delegate(a, std::move(cmd));
+  return self->delegate(as_session(a), atom::create_v);
 }
 
 json show_session(const json& s) {
   return {{"session_id", s["session_id"]}, {"state", s["state"]}};
 }
 
-caf::result<api_reply> serve_sessions(registry_ptr self, api_command& cmd) {
-  auto& st = self->state;
-  bool project_route = cmd.verb == "project_show" || cmd.verb == "project_reply";
-  if (project_route) {
-    // The project itself, or staff.
-    if (!access::can_see_project(cmd.who, cmd.param("project_id")))
-      return api_reply::fail(403, "Only project " + cmd.param("project_id")
-                                    + " or an operator may read or answer this");
-  } else if (!access::is_staff(cmd.who)) {
+api_reply no_session(const std::string& id) {
+  return api_reply::fail(404, "Session " + id + " could not be found");
+}
+
+// Who may ask about a session: operators; a project only its own part.
+std::optional<api_reply> refuse_caller(const request_context& ctx) {
+  if (!access::is_staff(ctx.who))
     return operators_only();
-  }
-  if (cmd.verb == "list") {
-    json ids = json::array();
-    for (auto& [id, snap] : st.sessions.snapshots())
-      ids.push_back(id);
-    return api_reply::ok({{"sessions", ids}});
-  }
-  if (cmd.verb == "create")
-    return create_session(self, cmd);
-  auto a = st.sessions.find(cmd.id);
-  auto snap = st.sessions.snapshot(cmd.id);
-  if (!a || !snap)
-    return api_reply::fail(404, "Session " + cmd.id + " could not be found");
-  if (cmd.verb == "show")
-    return api_reply::ok(show_session(*snap->doc));
-  if (cmd.verb == "detail")
-    return api_reply::ok(*snap->doc);
-  return self->delegate(*a, std::move(cmd));
+  return std::nullopt;
+}
+std::optional<api_reply> refuse_caller(const request_context& ctx, const std::string& project) {
+  if (!access::can_see_project(ctx.who, project))
+    return api_reply::fail(403, "Only project " + project
+                                  + " or an operator may read or answer this");
+  return std::nullopt;
+}
+
+// The stored document of session `id`, for the registry's own answers.
+template <class Request>
+caf::result<api_reply> from_snapshot(registry_ptr self, const Request& r,
+                                     json (*show)(const json&)) {
+  if (auto refused = refuse_caller(r.ctx))
+    return *refused;
+  auto snap = self->state.sessions.snapshot(r.id);
+  if (!snap)
+    return no_session(r.id);
+  return api_reply::ok(show(*snap->doc));
+}
+
+json whole(const json& s) { return s; }
+
+// Hands a request about one session to it.
+template <class Request, class... Project>
+caf::result<api_reply> to_session(registry_ptr self, Request& r, const Project&... project) {
+  if (auto refused = refuse_caller(r.ctx, project...))
+    return *refused;
+  auto a = self->state.sessions.find(r.id);
+  if (!a)
+    return no_session(r.id);
+  return self->delegate(as_session(*a), std::move(r));
 }
 
 // Constraints: stored by the registry itself (they are data, not actors).
-caf::result<api_reply> serve_constraints(registry_ptr self, api_command& cmd) {
+struct constraint_place {
+  const char* kind;
+  std::map<std::string, document>* table;
+  std::string what;  // "Instance <id>"
+};
+
+constraint_place place_of(maintenance_registry_state& st, constraint_scope scope,
+                          const std::string& id) {
+  if (scope == constraint_scope::group)
+    return {group_constraint_kind, &st.world.group_constraints, "Instance group " + id};
+  return {instance_constraint_kind, &st.world.instance_constraints, "Instance " + id};
+}
+
+// The constraint on `id` if the caller may see it (a caller that may not is
+// told there is none).
+const json* visible_constraint(const constraint_place& place, const request_context& ctx,
+                               const std::string& id) {
+  auto found = place.table->find(id);
+  if (found == place.table->end()
+      || !access::can_see_project(ctx.who, text_field(*found->second, "project_id")))
+    return nullptr;
+  return found->second.get();
+}
+
+// Stores the constraint `doc` on `id` (or removes it, when null).
+caf::result<api_reply> store_constraint(registry_ptr self, const constraint_place& place,
+                                        const std::string& id, json doc) {
   auto& st = self->state;
-  bool group = cmd.scope == "group";
-  auto kind = group ? group_constraint_kind : instance_constraint_kind;
-  auto& table = group ? st.world.group_constraints : st.world.instance_constraints;
-  auto found = table.find(cmd.id);
-  auto what = std::string{group ? "Instance group " : "Instance "} + cmd.id;
-  if (cmd.verb == "show" || cmd.verb == "delete") {
-    if (found == table.end()
-        || !access::can_see_project(cmd.who, text_field(*found->second, "project_id")))
-      return api_reply::fail(404, what + " has no constraints");
-    if (cmd.verb == "show")
-      return api_reply::ok(*found->second);
-  }
-  json doc;
-  if (cmd.verb == "put") {
-    if (found != table.end()
-        && !access::can_see_project(cmd.who, text_field(*found->second, "project_id")))
-      return api_reply::fail(404, what + " has no constraints");
-    auto r = group ? make_group_constraint(cmd.body, cmd.id, cmd.who, doc)
-                   : make_instance_constraint(cmd.body, cmd.id, st.world, cmd.who, doc);
-    if (r)
-      return api_reply::fail(r->status, r->message);
-  }
+  bool removing = doc.is_null();
   change c{*st.svc};
-  if (cmd.verb == "put")
-    c.upsert(kind, cmd.id, text_field(doc, "project_id"), doc, 1);
+  if (removing)
+    c.remove(place.kind, id);
   else
-    c.remove(kind, cmd.id);
+    c.upsert(place.kind, id, text_field(doc, "project_id"), doc, 1);
   auto rp = self->make_response_promise<api_reply>();
-  auto id = cmd.id;
-  bool removing = cmd.verb == "delete";
+  auto kind = place.kind;
   persist(self, st.svc->store, std::move(c), [=](commit_ack& ack) mutable {
     if (!ack.ok) {
       rp.deliver(api_reply::fail(500, "The change could not be stored: " + ack.error));
@@ -156,6 +173,20 @@ caf::result<api_reply> serve_constraints(registry_ptr self, api_command& cmd) {
     rp.deliver(removing ? api_reply::ok(nullptr, 204) : api_reply::ok(doc));
   });
   return rp;
+}
+
+caf::result<api_reply> put_constraint(registry_ptr self, constraint_put& r) {
+  auto& st = self->state;
+  auto place = place_of(st, r.scope, r.id);
+  if (place.table->count(r.id) && !visible_constraint(place, r.ctx, r.id))
+    return api_reply::fail(404, place.what + " has no constraints");
+  json doc;
+  auto refused = r.scope == constraint_scope::group
+                   ? make_group_constraint(r.body, r.id, r.ctx.who, doc)
+                   : make_instance_constraint(r.body, r.id, st.world, r.ctx.who, doc);
+  if (refused)
+    return api_reply::fail(refused->status, refused->message);
+  return store_constraint(self, place, r.id, std::move(doc));
 }
 
 } // namespace
@@ -182,10 +213,38 @@ maintenance_registry(registry_ptr self, const actor_services* svc,
   self->send(svc->instances, atom::workload_v, caf::actor_cast<instance_watcher_actor>(self));
   return guarded_behavior<maintenance_registry_actor::behavior_type>(
     "maintenance-registry",
-    [=](api_command& cmd) -> caf::result<api_reply> {
-      if (cmd.scope == "instance" || cmd.scope == "group")
-        return serve_constraints(self, cmd);
-      return serve_sessions(self, cmd);
+    [=](maintenance_list& r) -> caf::result<api_reply> {
+      if (auto refused = refuse_caller(r.ctx))
+        return *refused;
+      json ids = json::array();
+      for (auto& [id, snap] : self->state.sessions.snapshots())
+        ids.push_back(id);
+      return api_reply::ok({{"sessions", ids}});
+    },
+    [=](maintenance_create& r) -> caf::result<api_reply> {
+      if (auto refused = refuse_caller(r.ctx))
+        return *refused;
+      return create_session(self, r);
+    },
+    [=](maintenance_show& r) { return from_snapshot(self, r, show_session); },
+    [=](maintenance_detail& r) { return from_snapshot(self, r, whole); },
+    [=](maintenance_update& r) { return to_session(self, r); },
+    [=](maintenance_delete& r) { return to_session(self, r); },
+    [=](project_maintenance_show& r) { return to_session(self, r, r.project_id); },
+    [=](project_maintenance_reply& r) { return to_session(self, r, r.project_id); },
+    [=](constraint_show& r) -> caf::result<api_reply> {
+      auto place = place_of(self->state, r.scope, r.id);
+      auto found = visible_constraint(place, r.ctx, r.id);
+      if (!found)
+        return api_reply::fail(404, place.what + " has no constraints");
+      return api_reply::ok(*found);
+    },
+    [=](constraint_put& r) { return put_constraint(self, r); },
+    [=](constraint_delete& r) -> caf::result<api_reply> {
+      auto place = place_of(self->state, r.scope, r.id);
+      if (!visible_constraint(place, r.ctx, r.id))
+        return api_reply::fail(404, place.what + " has no constraints");
+      return store_constraint(self, place, r.id, nullptr);
     },
     [=](atom::changed, entity_snapshot& snap) { self->state.sessions.update(std::move(snap)); },
     [=](atom::removed, const std::string& id) { self->state.sessions.erase(id); },

@@ -102,47 +102,41 @@ caf::result<api_reply> store_request(session_ptr self, json next, effects fx, ap
   return rp;
 }
 
-caf::result<api_reply> serve(session_ptr self, api_command& cmd) {
+caf::result<api_reply> resume_session(session_ptr self) {
+  auto next = doc_of(self);
+  effects fx;
+  if (auto r = resume(next, now(), fx))
+    return api_reply::fail(r->status, r->message);
+  auto answer = api_reply::ok({{"session_id", next["session_id"]}, {"state", next["state"]}});
+  return store_request(self, std::move(next), std::move(fx), std::move(answer));
+}
+
+caf::result<api_reply> answer_for_project(session_ptr self, const project_maintenance_reply& r) {
+  auto next = doc_of(self);
+  if (auto refused = record_reply(next, r.project_id, r.body, now()))
+    return api_reply::fail(refused->status, refused->message);
+  return store_request(self, std::move(next), {}, api_reply::ok(nullptr));
+}
+
+// The session's removal; a running one is abandoned first (its hosts leave
+// maintenance, what it asked of the compute layer is undone).
+caf::result<api_reply> remove_session(session_ptr self) {
   auto& st = self->state;
-  auto id = text_field(doc_of(self), "session_id");
-  if (cmd.verb == "create")
-    return store_created(self, session_kind, [=](session_ptr s) { look(s); },
-                         [id](const json&) { return api_reply::ok({{"session_id", id}}); });
-  if (cmd.verb == "project_show")
-    return api_reply::ok(
-      {{"instance_ids", project_instances(doc_of(self), cmd.param("project_id"))}});
-  if (cmd.verb == "project_reply") {
-    auto next = doc_of(self);
-    if (auto r = record_reply(next, cmd.param("project_id"), cmd.body, now()))
-      return api_reply::fail(r->status, r->message);
-    return store_request(self, std::move(next), {}, api_reply::ok(nullptr));
-  }
-  if (cmd.verb == "update") {
-    auto next = doc_of(self);
-    effects fx;
-    if (auto r = resume(next, now(), fx))
-      return api_reply::fail(r->status, r->message);
-    return store_request(self, std::move(next), std::move(fx),
-                         api_reply::ok({{"session_id", id}, {"state", next["state"]}}));
-  }
-  if (cmd.verb == "delete") {
-    auto next = doc_of(self);
-    effects fx;
-    if (is_running(next))
-      abandon(next, st.world, fx);
-    change c{*st.svc};
-    for (auto& order : fx.commands)
-      c.command(order.cloud, order.type, order.payload);
-    auto rp = self->make_response_promise<api_reply>();
-    remove_document(self, session_kind, std::move(c), [=](commit_ack& ack) mutable {
-      if (ack.ok)
-        for (auto& m : fx.marks)
-          mark_host(self, m.host_id, m.in_maintenance);
-      rp.deliver(ack.ok ? api_reply::ok(nullptr, 204) : stored_failure(ack));
-    });
-    return rp;
-  }
-  return api_reply::fail(405, "Maintenance sessions do not support '" + cmd.verb + "'");
+  auto next = doc_of(self);
+  effects fx;
+  if (is_running(next))
+    abandon(next, st.world, fx);
+  change c{*st.svc};
+  for (auto& order : fx.commands)
+    c.command(order.cloud, order.type, order.payload);
+  auto rp = self->make_response_promise<api_reply>();
+  remove_document(self, session_kind, std::move(c), [=](commit_ack& ack) mutable {
+    if (ack.ok)
+      for (auto& m : fx.marks)
+        mark_host(self, m.host_id, m.in_maintenance);
+    rp.deliver(ack.ok ? api_reply::ok(nullptr, 204) : stored_failure(ack));
+  });
+  return rp;
 }
 
 } // namespace
@@ -154,7 +148,17 @@ session_actor_impl(session_ptr self, const actor_services* svc, entity_owner_act
   log_failures(self, "maintenance-session", text_field(*self->state.doc, "session_id"));
   return guarded_behavior<session_actor::behavior_type>(
     "maintenance-session",
-    [=](api_command& cmd) -> caf::result<api_reply> { return serve(self, cmd); },
+    [=](atom::create) -> caf::result<api_reply> {
+      auto id = text_field(doc_of(self), "session_id");
+      return store_created(self, session_kind, [=](session_ptr s) { look(s); },
+                           [id](const json&) { return api_reply::ok({{"session_id", id}}); });
+    },
+    [=](project_maintenance_show& r) -> caf::result<api_reply> {
+      return api_reply::ok({{"instance_ids", project_instances(doc_of(self), r.project_id)}});
+    },
+    [=](project_maintenance_reply& r) { return answer_for_project(self, r); },
+    [=](maintenance_update&) { return resume_session(self); },
+    [=](maintenance_delete&) { return remove_session(self); },
     [=](atom::timer, uint64_t generation) {
       if (generation == self->state.timer_generation)
         look(self);

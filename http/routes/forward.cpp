@@ -4,19 +4,18 @@
 
 namespace steward::http {
 
-api_command make_command(route_context& ctx, std::string verb) {
-  api_command cmd;
-  cmd.verb = std::move(verb);
-  cmd.body = std::move(ctx.body);
-  cmd.query = ctx.req.query;
-  for (auto& [name, value] : ctx.params)
-    if (name == "id")
-      cmd.id = value;
-    else
-      cmd.query.emplace(name, value);
-  cmd.who = ctx.who;
-  cmd.base_url = base_url(ctx.req);
-  return cmd;
+request_context context_of(const route_context& ctx) {
+  return {ctx.who, base_url(ctx.req)};
+}
+
+std::string path_param(const route_context& ctx, const std::string& name) {
+  auto i = ctx.params.find(name);
+  return i == ctx.params.end() ? "" : i->second;
+}
+
+std::string query_param(const route_context& ctx, const std::string& name) {
+  auto i = ctx.req.query.find(name);
+  return i == ctx.req.query.end() ? "" : i->second;
 }
 
 std::string base_url(const request& req) {
@@ -40,16 +39,12 @@ response to_response(api_family family, const api_reply& reply) {
   return r;
 }
 
-route_fn forward(route_services& svc, std::string kind, std::string verb, std::string scope) {
-  return [&svc, kind = std::move(kind), verb = std::move(verb),
-          scope = std::move(scope)](route_context ctx, respond_fn respond) {
+route_fn forward(route_services& svc, std::function<api_request_body(route_context&)> make) {
+  return [&svc, make = std::move(make)](route_context ctx, respond_fn respond) {
     auto family = ctx.family;
-    auto cmd = make_command(ctx, verb);
-    cmd.scope = scope;
-    svc.actors.ask(kind, std::move(cmd),
-                   [family, respond = std::move(respond)](api_reply reply) {
-                     respond(to_response(family, reply));
-                   });
+    svc.actors.ask(make(ctx), [family, respond = std::move(respond)](api_reply reply) {
+      respond(to_response(family, reply));
+    });
   };
 }
 

@@ -4,12 +4,21 @@
 namespace steward::http {
 
 void add_inventory_routes(router& r, route_services& svc) {
-  r.add({"GET", "/v1/inventory/hosts", forward(svc, "host", "list")});
-  r.add({"POST", "/v1/inventory/hosts", forward(svc, "host", "create")});
-  r.add({"GET", "/v1/inventory/hosts/{id}", forward(svc, "host", "show")});
-  r.add({"PATCH", "/v1/inventory/hosts/{id}", forward(svc, "host", "update")});
-  r.add({"PUT", "/v1/inventory/hosts/{id}", forward(svc, "host", "update")});
-  r.add({"DELETE", "/v1/inventory/hosts/{id}", forward(svc, "host", "delete")});
+  using rc = route_context;
+  auto id = [](const rc& c) { return path_param(c, "id"); };
+  auto update = forward(svc, [=](rc& c) {
+    return host_update{context_of(c), id(c), std::move(c.body)};
+  });
+  r.add({"GET", "/v1/inventory/hosts",
+         forward(svc, [](rc& c) { return host_list{context_of(c), c.req.query}; })});
+  r.add({"POST", "/v1/inventory/hosts",
+         forward(svc, [](rc& c) { return host_create{context_of(c), std::move(c.body)}; })});
+  r.add({"GET", "/v1/inventory/hosts/{id}",
+         forward(svc, [=](rc& c) { return host_show{context_of(c), id(c)}; })});
+  r.add({"PATCH", "/v1/inventory/hosts/{id}", update});
+  r.add({"PUT", "/v1/inventory/hosts/{id}", update});
+  r.add({"DELETE", "/v1/inventory/hosts/{id}",
+         forward(svc, [=](rc& c) { return host_delete{context_of(c), id(c)}; })});
 }
 
 } // namespace steward::http

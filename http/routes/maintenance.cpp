@@ -4,20 +4,46 @@
 
 namespace steward::http {
 
+namespace {
+
+std::string id(const route_context& c) { return path_param(c, "id"); }
+std::string project(const route_context& c) { return path_param(c, "project_id"); }
+
+} // namespace
+
 void add_maintenance_routes(router& r, route_services& svc) {
-  r.add({"GET", "/v1/maintenance", forward(svc, "maintenance", "list")});
-  r.add({"POST", "/v1/maintenance", forward(svc, "maintenance", "create")});
-  r.add({"GET", "/v1/maintenance/{id}", forward(svc, "maintenance", "show")});
-  r.add({"PUT", "/v1/maintenance/{id}", forward(svc, "maintenance", "update")});
-  r.add({"DELETE", "/v1/maintenance/{id}", forward(svc, "maintenance", "delete")});
-  r.add({"GET", "/v1/maintenance/{id}/detail", forward(svc, "maintenance", "detail")});
-  r.add({"GET", "/v1/maintenance/{id}/{project_id}", forward(svc, "maintenance", "project_show")});
-  r.add({"PUT", "/v1/maintenance/{id}/{project_id}", forward(svc, "maintenance", "project_reply")});
-  for (auto [path, scope] : {std::pair{"/v1/instance/{id}", "instance"},
-                             std::pair{"/v1/instance_group/{id}", "group"}}) {
-    r.add({"GET", path, forward(svc, "maintenance", "show", scope)});
-    r.add({"PUT", path, forward(svc, "maintenance", "put", scope)});
-    r.add({"DELETE", path, forward(svc, "maintenance", "delete", scope)});
+  using rc = route_context;
+  r.add({"GET", "/v1/maintenance",
+         forward(svc, [](rc& c) { return maintenance_list{context_of(c)}; })});
+  r.add({"POST", "/v1/maintenance", forward(svc, [](rc& c) {
+           return maintenance_create{context_of(c), std::move(c.body)};
+         })});
+  r.add({"GET", "/v1/maintenance/{id}",
+         forward(svc, [](rc& c) { return maintenance_show{context_of(c), id(c)}; })});
+  r.add({"PUT", "/v1/maintenance/{id}", forward(svc, [](rc& c) {
+           return maintenance_update{context_of(c), id(c), std::move(c.body)};
+         })});
+  r.add({"DELETE", "/v1/maintenance/{id}",
+         forward(svc, [](rc& c) { return maintenance_delete{context_of(c), id(c)}; })});
+  r.add({"GET", "/v1/maintenance/{id}/detail",
+         forward(svc, [](rc& c) { return maintenance_detail{context_of(c), id(c)}; })});
+  r.add({"GET", "/v1/maintenance/{id}/{project_id}", forward(svc, [](rc& c) {
+           return project_maintenance_show{context_of(c), id(c), project(c)};
+         })});
+  r.add({"PUT", "/v1/maintenance/{id}/{project_id}", forward(svc, [](rc& c) {
+           return project_maintenance_reply{context_of(c), id(c), project(c), std::move(c.body)};
+         })});
+  for (auto [path, scope] : {std::pair{"/v1/instance/{id}", constraint_scope::instance},
+                             std::pair{"/v1/instance_group/{id}", constraint_scope::group}}) {
+    r.add({"GET", path, forward(svc, [scope = scope](rc& c) {
+             return constraint_show{context_of(c), scope, id(c)};
+           })});
+    r.add({"PUT", path, forward(svc, [scope = scope](rc& c) {
+             return constraint_put{context_of(c), scope, id(c), std::move(c.body)};
+           })});
+    r.add({"DELETE", path, forward(svc, [scope = scope](rc& c) {
+             return constraint_delete{context_of(c), scope, id(c)};
+           })});
   }
 }
 

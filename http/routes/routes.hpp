@@ -28,16 +28,17 @@ struct route_services {
   std::function<nlohmann::json()> simulator_state;
 };
 
-/// A route that sends `verb` to the registry of `kind`, with the entity id
-/// taken from the `{id}` path parameter (if the pattern has one) and
-/// `scope` naming a sub-collection where the registry serves several.
-route_fn forward(route_services& svc, std::string kind, std::string verb,
-                 std::string scope = "");
+/// A route that builds its family's request from the HTTP request (once,
+/// here at the edge) and sends it to the registry that serves it.
+route_fn forward(route_services& svc, std::function<api_request_body(route_context&)> make);
 /// The reply as a response: errors in the family's shape, 204 without a body.
 response to_response(api_family family, const api_reply& reply);
-/// The command a route sends: verb, id, body, query and caller; path
-/// parameters other than `{id}` join the query.
-api_command make_command(route_context& ctx, std::string verb);
+/// Who asks, and the address they called.
+request_context context_of(const route_context& ctx);
+/// A `{name}` segment of the route's pattern ("" when it has none).
+std::string path_param(const route_context& ctx, const std::string& name);
+/// The first value of a query parameter, "" when absent.
+std::string query_param(const route_context& ctx, const std::string& name);
 /// "http://<Host header>" (the address the client used), for URLs in answers.
 std::string base_url(const request& req);
 

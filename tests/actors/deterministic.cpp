@@ -128,28 +128,19 @@ void deterministic_actors::start() {
 }
 
 void deterministic_actors::stop() {
-  for (auto& r : {hosts, instances, leases})
+  for (auto& r : {caf::actor_cast<caf::actor>(hosts), caf::actor_cast<caf::actor>(instances),
+                  caf::actor_cast<caf::actor>(leases)})
     if (r)
       caf::anon_send_exit(r, caf::exit_reason::user_shutdown);
   run();
-  hosts = instances = leases = api_actor{};
+  hosts = host_registry_actor{};
+  instances = instance_registry_actor{};
+  leases = lease_registry_actor{};
   clock_followers.clear();
 }
 
-api_reply deterministic_actors::command(const api_actor& r, std::string verb,
-                                        std::string id, json body, std::string scope) {
-  api_command cmd;
-  cmd.verb = std::move(verb);
-  cmd.id = std::move(id);
-  cmd.body = std::move(body);
-  cmd.scope = std::move(scope);
-  cmd.who.user_id = "root";
-  cmd.who.staff = true;
-  return ask<api_reply>(r, std::move(cmd));
-}
-
 json deterministic_actors::lease(const std::string& id) {
-  auto r = command(leases, "show", id);
+  auto r = as_operator(leases, lease_show{{}, id});
   if (r.status != 200)
     return nullptr;
   return json::parse(r.text ? *r.text : r.body.dump())["lease"];

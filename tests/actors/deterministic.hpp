@@ -91,9 +91,13 @@ protected:
     }
     return *out;
   }
-  /// A command from an operator (or, with `project`, a project's admin).
-  api_reply command(const api_actor& r, std::string verb, std::string id = "",
-                    nlohmann::json body = nullptr, std::string scope = "");
+  /// `request` from an operator, to the registry `r`.
+  template <class Registry, class Request>
+  api_reply as_operator(const Registry& r, Request request) {
+    request.ctx.who.user_id = "root";
+    request.ctx.who.staff = true;
+    return ask<api_reply>(r, std::move(request));
+  }
 
   /// A lease as its registry shows it.
   nlohmann::json lease(const std::string& id);
@@ -107,7 +111,9 @@ protected:
   recording_store_actor store;
   readiness ready;
   actor_services svc;
-  api_actor hosts, instances, leases;
+  host_registry_actor hosts;
+  instance_registry_actor instances;
+  lease_registry_actor leases;
   std::vector<clock_follower_actor> clock_followers;
 };
 

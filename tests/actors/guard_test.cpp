@@ -21,20 +21,25 @@ using nlohmann::json;
 
 namespace {
 
-using probe_actor = caf::typed_actor<caf::replies_to<api_command>::with<api_reply>,
+// The probes borrow request types of the block; what each stands for here:
+using throwing = instance_start;   // a handler that throws
+using wrong_json = instance_stop;  // a handler that reads a document wrongly
+using echo = instance_show;        // answers its id
+
+using probe_actor = caf::typed_actor<caf::replies_to<throwing>::with<api_reply>,
+                                     caf::replies_to<wrong_json>::with<api_reply>,
+                                     caf::replies_to<echo>::with<api_reply>,
                                      caf::replies_to<atom::notify, bus::notification>::with<atom::done>,
                                      caf::reacts_to<atom::clock_jump>>;
 
 probe_actor::behavior_type probe(probe_actor::pointer) {
   return guarded_behavior<probe_actor::behavior_type>(
     "probe",
-    [](api_command& cmd) -> caf::result<api_reply> {
-      if (cmd.verb == "throw")
-        throw std::runtime_error("boom");
-      if (cmd.verb == "json") // what a wrong-typed document does
-        return api_reply::ok(json("text").at("field"));
-      return api_reply::ok(cmd.verb);
+    [](throwing&) -> caf::result<api_reply> { throw std::runtime_error("boom"); },
+    [](wrong_json&) -> caf::result<api_reply> {
+      return api_reply::ok(json("text").at("field"));
     },
+    [](echo& r) -> caf::result<api_reply> { return api_reply::ok(r.id); },
     [](atom::notify, bus::notification& n) -> caf::result<atom::done> {
       if (n.event_type == "throw")
         throw std::out_of_range("no such thing");
@@ -56,22 +61,16 @@ struct actors : ::testing::Test {
                [&](caf::error& e) { out = api_reply::fail(0, to_string(e)); });
     return out;
   }
-  api_command command(std::string verb, std::string id = "") {
-    api_command c;
-    c.verb = std::move(verb);
-    c.id = std::move(id);
-    return c;
-  }
 };
 
 } // namespace
 
 TEST_F(actors, a_throwing_handler_fails_only_its_message) {
   auto p = sys.spawn(probe);
-  auto thrown = ask(p, command("throw"));
+  auto thrown = ask(p, throwing{});
   EXPECT_EQ(thrown.status, 500);
   EXPECT_NE(thrown.error.find("boom"), std::string::npos) << thrown.error;
-  EXPECT_EQ(ask(p, command("json")).status, 500);
+  EXPECT_EQ(ask(p, wrong_json{}).status, 500);
   self->send(p, atom::clock_jump_v);
   bus::notification n;
   n.event_type = "throw";
@@ -82,27 +81,44 @@ TEST_F(actors, a_throwing_handler_fails_only_its_message) {
       EXPECT_NE(to_string(e).find("no such thing"), std::string::npos) << to_string(e);
     });
   EXPECT_TRUE(failed);
-  auto fine = ask(p, command("still-here"));
+  auto fine = ask(p, echo{{}, "still-here"});
   EXPECT_EQ(fine.status, 200) << "the actor goes on serving";
   EXPECT_EQ(fine.body, "still-here");
 }
 
 namespace {
 
-// An entity that dies on command: with an error ("fail"), as after its own
-// delete ("end"), or by an exception outside a guarded handler ("throw").
-entity_actor::behavior_type mortal(entity_actor::pointer self, const actor_services*,
+// What the mortals and their keeper answer (request types of the block):
+using show = host_show;        // a mortal's document and version
+using fail = host_delete;      // the mortal ends with an error
+using end = lease_delete;      // the mortal ends as after its own delete
+using throw_late = host_update;  // an exception outside a guarded handler
+using find = lease_show;       // the keeper: is the mortal there
+using gone_list = lease_list;  // the keeper: those that did not come back
+using down_count = maintenance_list;  // the keeper: how many ended
+
+using mortal_actor = entity_actor::extend_with<api_of<show, fail, end, throw_late>>;
+
+// An entity that dies on request: with an error, as after its own delete,
+// or by an exception outside a guarded handler.
+mortal_actor::behavior_type mortal(mortal_actor::pointer self, const actor_services*,
                                    entity_owner_actor, document doc, int64_t version, bool) {
   log_failures(self, "mortal", doc->value("id", ""));
+  auto answer = [=] { return api_reply::ok(json{{"doc", *doc}, {"version", version}}); };
   return {
-    [=](api_command& cmd) -> caf::result<api_reply> {
-      if (cmd.verb == "fail")
-        self->quit(caf::make_error(caf::sec::runtime_error, "it broke"));
-      else if (cmd.verb == "end")
-        self->quit();
-      else if (cmd.verb == "throw")
-        self->send(self, atom::timer_v, uint64_t{0});
-      return api_reply::ok(json{{"doc", *doc}, {"version", version}});
+    [=](atom::create) -> caf::result<api_reply> { return answer(); },
+    [=](show&) -> caf::result<api_reply> { return answer(); },
+    [=](fail&) -> caf::result<api_reply> {
+      self->quit(caf::make_error(caf::sec::runtime_error, "it broke"));
+      return answer();
+    },
+    [=](end&) -> caf::result<api_reply> {
+      self->quit();
+      return answer();
+    },
+    [=](throw_late&) -> caf::result<api_reply> {
+      self->send(self, atom::timer_v, uint64_t{0});
+      return answer();
     },
     [](atom::timer, uint64_t) { throw std::runtime_error("late"); },
   };
@@ -117,9 +133,11 @@ struct keeper_state {
   int downs = 0;
 };
 
-// A registry of mortals: "find" answers whether one is there, "gone" lists
-// those that did not come back.
-registry_actor::behavior_type keeper(registry_actor::stateful_pointer<keeper_state> self) {
+using keeper_actor = registry_actor::extend_with<api_of<show, fail, end, throw_late, find, gone_list,
+                                                          down_count>>;
+
+// A registry of mortals.
+keeper_actor::behavior_type keeper(keeper_actor::stateful_pointer<keeper_state> self) {
   auto spawn = [=](json doc, int64_t version) {
     spawn_entity(self, self->state.table, mortal, mortal_kind, std::move(doc), version, true);
   };
@@ -135,19 +153,25 @@ registry_actor::behavior_type keeper(registry_actor::stateful_pointer<keeper_sta
     if (!id.empty())
       self->state.gone.push_back(id);
   });
+  // Hands a request to the mortal it names.
+  auto to_mortal = [=](auto& r) -> caf::result<api_reply> {
+    auto a = self->state.table.find(r.id);
+    if (!a)
+      return api_reply::fail(404, r.id);
+    return self->delegate(caf::actor_cast<mortal_actor>(*a), std::move(r));
+  };
   return {
-    [=](api_command& cmd) -> caf::result<api_reply> {
-      if (cmd.verb == "gone")
-        return api_reply::ok(self->state.gone);
-      if (cmd.verb == "downs")
-        return api_reply::ok(self->state.downs);
-      auto a = self->state.table.find(cmd.id);
-      if (!a)
-        return api_reply::fail(404, cmd.id);
-      if (cmd.verb == "find")
-        return api_reply::ok(cmd.id);
-      return self->delegate(*a, std::move(cmd));
+    [=](show& r) { return to_mortal(r); },
+    [=](fail& r) { return to_mortal(r); },
+    [=](end& r) { return to_mortal(r); },
+    [=](throw_late& r) { return to_mortal(r); },
+    [=](find& r) -> caf::result<api_reply> {
+      if (!self->state.table.find(r.id))
+        return api_reply::fail(404, r.id);
+      return api_reply::ok(r.id);
     },
+    [=](gone_list&) -> caf::result<api_reply> { return api_reply::ok(self->state.gone); },
+    [=](down_count&) -> caf::result<api_reply> { return api_reply::ok(self->state.downs); },
     [](atom::changed, entity_snapshot&) {},
     [](atom::removed, const std::string&) {},
   };
@@ -157,36 +181,36 @@ registry_actor::behavior_type keeper(registry_actor::stateful_pointer<keeper_sta
 
 TEST_F(actors, a_failed_entity_is_restarted_from_its_stored_document_a_few_times) {
   auto k = sys.spawn(keeper);
-  auto gone = [&] { return ask(k, command("gone")).body; };
+  auto gone = [&] { return ask(k, gone_list{}).body; };
   int downs = 0;
   // Each "fail" is answered, then the entity dies; wait until its registry
   // heard of it.
   auto after_death = [&] {
     ++downs;
-    ASSERT_TRUE(test::eventually([&] { return ask(k, command("downs")).body == downs; }));
+    ASSERT_TRUE(test::eventually([&] { return ask(k, down_count{}).body == downs; }));
   };
   for (int i = 0; i < max_entity_restarts; ++i) {
-    auto r = ask(k, command("show", "stored"));
+    auto r = ask(k, show{{}, "stored"});
     ASSERT_EQ(r.status, 200) << "restart " << i << ": " << r.error;
     EXPECT_EQ(r.body["doc"]["n"], 1);
     EXPECT_EQ(r.body["version"], 4) << "with its stored version";
-    ask(k, command("fail", "stored"));
+    ask(k, fail{{}, "stored"});
     after_death();
   }
-  EXPECT_EQ(ask(k, command("find", "stored")).status, 200);
-  ask(k, command("fail", "stored"));
+  EXPECT_EQ(ask(k, find{{}, "stored"}).status, 200);
+  ask(k, fail{{}, "stored"});
   after_death();
-  EXPECT_EQ(ask(k, command("find", "stored")).status, 404) << "it stays down after its limit";
-  ask(k, command("throw", "throws"));
+  EXPECT_EQ(ask(k, find{{}, "stored"}).status, 404) << "it stays down after its limit";
+  ask(k, throw_late{{}, "throws", nullptr});
   after_death();
-  EXPECT_EQ(ask(k, command("show", "throws")).body["version"], 2)
+  EXPECT_EQ(ask(k, show{{}, "throws"}).body["version"], 2)
     << "an exception outside a handler ends the entity, and it comes back";
-  ask(k, command("end", "ends"));
+  ask(k, end{{}, "ends"});
   after_death();
-  ask(k, command("fail", "new"));
+  ask(k, fail{{}, "new"});
   after_death();
-  EXPECT_EQ(ask(k, command("find", "ends")).status, 404) << "an entity that ended is not restarted";
-  EXPECT_EQ(ask(k, command("find", "new")).status, 404) << "nor one that was never stored";
+  EXPECT_EQ(ask(k, find{{}, "ends"}).status, 404) << "an entity that ended is not restarted";
+  EXPECT_EQ(ask(k, find{{}, "new"}).status, 404) << "nor one that was never stored";
   EXPECT_EQ(gone(), json::array({"stored", "ends", "new"}));
   self->send_exit(k, caf::exit_reason::user_shutdown);
 }

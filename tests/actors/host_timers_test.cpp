@@ -16,13 +16,15 @@ struct host_timers : test::deterministic_actors {
   void SetUp() override { start(); }
 
   std::string status_of(const std::string& name) {
-    auto r = command(hosts, "show", name);
+    auto r = as_operator(hosts, host_show{{}, name});
     return r.status == 200 ? r.body["host"].value("status", "") : "";
   }
   void create_disabled_until(const std::string& name, std::chrono::seconds from_now) {
-    auto r = command(hosts, "create", "",
-                     {{"hypervisor_hostname", name}, {"status", "disabled"},
-                      {"disabled_until", timefmt::iso_micro(now() + from_now)}});
+    auto r = as_operator(hosts, host_create{{},
+                                            {{"hypervisor_hostname", name},
+                                             {"status", "disabled"},
+                                             {"disabled_until",
+                                              timefmt::iso_micro(now() + from_now)}}});
     ASSERT_EQ(r.status, 201) << r.error;
   }
 };

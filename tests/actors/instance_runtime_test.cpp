@@ -44,27 +44,15 @@ struct world {
     actors->shutdown();
     db->close();
   }
-  api_reply ask(const std::string& kind, std::string verb, std::string id = "",
-                json body = nullptr, access::caller who = staff(),
-                std::multimap<std::string, std::string> query = {}, std::string scope = "") {
-    api_command cmd;
-    cmd.verb = std::move(verb);
-    cmd.id = std::move(id);
-    cmd.body = std::move(body);
-    cmd.who = std::move(who);
-    cmd.query = std::move(query);
-    cmd.scope = std::move(scope);
-    cmd.base_url = "http://h";
+  template <class Request>
+  api_reply ask(Request request, access::caller who = staff()) {
+    request.ctx = {std::move(who), "http://h"};
     std::promise<api_reply> p;
-    actors->ask(kind, cmd, [&](api_reply r) { p.set_value(std::move(r)); });
+    actors->ask(std::move(request), [&](api_reply r) { p.set_value(std::move(r)); });
     auto r = p.get_future().get();
     if (r.text)  // already serialized for the client: read it as the client would
       r.body = json::parse(*r.text);
     return r;
-  }
-  api_reply instance(std::string verb, std::string id = "", json body = nullptr,
-                     access::caller who = staff()) {
-    return ask("instance", std::move(verb), std::move(id), std::move(body), std::move(who));
   }
   void notify(const std::string& event_type, json payload, const std::string& priority = "INFO") {
     auto n = bus::make_notification("nova-compute:c1", event_type, priority, std::move(payload), now());
@@ -92,7 +80,7 @@ struct world {
     return found;
   }
   std::string state(const std::string& id) {
-    return instance("show", id).body.value("state", "?");
+    return ask(instance_show{{}, id}).body.value("state", "?");
   }
   // The outbox (read directly) may be a moment ahead of what the registry
   // shows: wait for the state a command's commit set.
@@ -120,7 +108,7 @@ json create_body() {
 
 // Creates an instance and completes its provisioning.
 std::string online_instance(world& w) {
-  auto r = w.instance("create", "", create_body(), admin());
+  auto r = w.ask(instance_create{{}, create_body()}, admin());
   EXPECT_EQ(r.status, 201) << r.body.dump();
   auto id = r.body["uuid"].get<std::string>();
   auto cmd = w.next_command();
@@ -137,7 +125,7 @@ TEST(instances, a_whole_life_through_the_state_machine) {
   test::temp_dir dir;
   world w{dir};
   w.notify("catalog.update", json::parse(catalog_payload));
-  auto created = w.instance("create", "", create_body(), admin());
+  auto created = w.ask(instance_create{{}, create_body()}, admin());
   ASSERT_EQ(created.status, 201) << created.body.dump();
   EXPECT_EQ(created.body["state"], "Provisioning Scheduled");
   auto id = created.body["uuid"].get<std::string>();
@@ -149,15 +137,15 @@ TEST(instances, a_whole_life_through_the_state_machine) {
   EXPECT_TRUE(w.reaches(id, "Provisioning"));
   w.notify("instance.create.end", outcome(id, "active", create->payload["request_id"]));
   EXPECT_EQ(w.state(id), "Online");
-  EXPECT_EQ(w.instance("show", id).body["start_time"].is_string(), true);
+  EXPECT_EQ(w.ask(instance_show{{}, id}).body["start_time"].is_string(), true);
 
-  auto wrong = w.instance("start", id, nullptr, admin());
+  auto wrong = w.ask(instance_start{{}, id}, admin());
   EXPECT_EQ(wrong.status, 409);
   EXPECT_EQ(wrong.body["status"], "Performing start operation from instance state 'Online' is not allowed");
-  EXPECT_EQ(w.instance("resize", id, {{"disk_size", 99999}}, admin()).body["detail"], "Instance must be offline");
-  EXPECT_EQ(w.instance("delete", id, nullptr, admin()).status, 409);
+  EXPECT_EQ(w.ask(instance_resize{{}, id, {{"disk_size", 99999}}}, admin()).body["detail"], "Instance must be offline");
+  EXPECT_EQ(w.ask(instance_delete{{}, id}, admin()).status, 409);
 
-  auto stop = w.instance("stop", id, nullptr, admin());
+  auto stop = w.ask(instance_stop{{}, id}, admin());
   EXPECT_EQ(stop.status, 202);
   EXPECT_EQ(stop.body["status"], "stop was scheduled");
   auto stop_cmd = w.next_command();
@@ -167,7 +155,7 @@ TEST(instances, a_whole_life_through_the_state_machine) {
   w.notify("instance.power_off.end", outcome(id, "stopped", stop_cmd->payload["request_id"]));
   EXPECT_EQ(w.state(id), "Offline");
 
-  EXPECT_EQ(w.instance("resize", id, {{"flavor", "http://h/api/flavors/f2/"}}, admin()).status, 202);
+  EXPECT_EQ(w.ask(instance_resize{{}, id, {{"flavor", "http://h/api/flavors/f2/"}}}, admin()).status, 202);
   auto resize = w.next_command();
   ASSERT_TRUE(resize);
   EXPECT_EQ(resize->event_type, "compute.instance.resize");
@@ -175,19 +163,19 @@ TEST(instances, a_whole_life_through_the_state_machine) {
   EXPECT_TRUE(w.reaches(id, "Resizing"));
   w.notify("instance.resize_confirm.end", outcome(id, "stopped", resize->payload["request_id"]));
   EXPECT_EQ(w.state(id), "Offline");
-  EXPECT_EQ(w.instance("show", id).body["cores"], 4);
+  EXPECT_EQ(w.ask(instance_show{{}, id}).body["cores"], 4);
 
-  EXPECT_EQ(w.instance("start", id, nullptr, admin()).status, 202);
+  EXPECT_EQ(w.ask(instance_start{{}, id}, admin()).status, 202);
   auto start = w.next_command();
   ASSERT_TRUE(start);
   EXPECT_EQ(start->event_type, "compute.instance.start");
   w.notify("instance.power_on.end", outcome(id, "active", start->payload["request_id"]));
   EXPECT_EQ(w.state(id), "Online");
 
-  EXPECT_EQ(w.instance("stop", id, nullptr, admin()).status, 202);
+  EXPECT_EQ(w.ask(instance_stop{{}, id}, admin()).status, 202);
   auto stop2 = w.next_command();
   w.notify("instance.power_off.end", outcome(id, "stopped", stop2->payload["request_id"]));
-  auto del = w.instance("delete", id, nullptr, admin());
+  auto del = w.ask(instance_delete{{}, id}, admin());
   EXPECT_EQ(del.status, 202);
   EXPECT_EQ(del.body["status"], "destroy was scheduled");
   auto delete_cmd = w.next_command();
@@ -195,7 +183,7 @@ TEST(instances, a_whole_life_through_the_state_machine) {
   EXPECT_EQ(delete_cmd->event_type, "compute.instance.delete");
   EXPECT_TRUE(w.reaches(id, "Deleting"));
   w.notify("instance.delete.end", outcome(id, "deleted", delete_cmd->payload["request_id"]));
-  EXPECT_EQ(w.instance("show", id).status, 404);
+  EXPECT_EQ(w.ask(instance_show{{}, id}).status, 404);
 }
 
 TEST(instances, restart_is_a_stop_then_a_start_and_failures_err) {
@@ -203,7 +191,7 @@ TEST(instances, restart_is_a_stop_then_a_start_and_failures_err) {
   world w{dir};
   w.notify("catalog.update", json::parse(catalog_payload));
   auto id = online_instance(w);
-  auto restart = w.instance("restart", id, nullptr, admin());
+  auto restart = w.ask(instance_restart{{}, id}, admin());
   EXPECT_EQ(restart.status, 202);
   EXPECT_EQ(restart.body["status"], "restart was scheduled");
   auto stop = w.next_command();
@@ -222,23 +210,23 @@ TEST(instances, roles_decide_who_sees_and_operates) {
   world w{dir};
   w.notify("catalog.update", json::parse(catalog_payload));
   auto id = online_instance(w);
-  EXPECT_EQ(w.instance("show", id, nullptr, manager()).status, 200);
-  auto forbidden = w.instance("stop", id, nullptr, manager());
+  EXPECT_EQ(w.ask(instance_show{{}, id}, manager()).status, 200);
+  auto forbidden = w.ask(instance_stop{{}, id}, manager());
   EXPECT_EQ(forbidden.status, 403);
   EXPECT_TRUE(forbidden.body.contains("detail"));
-  EXPECT_EQ(w.instance("show", id, nullptr, outsider()).status, 404);
-  EXPECT_EQ(w.instance("stop", id, nullptr, outsider()).status, 404);
-  EXPECT_EQ(w.instance("show", id, nullptr, owner()).status, 200);
-  EXPECT_EQ(w.instance("stop", id, nullptr, owner()).status, 403);
-  EXPECT_EQ(w.instance("create", "", create_body(), manager()).status, 403);
-  EXPECT_EQ(w.instance("list", "", nullptr, manager()).body.size(), 1u);
-  EXPECT_EQ(w.instance("list", "", nullptr, outsider()).body.size(), 0u);
-  EXPECT_EQ(w.instance("list", "", nullptr, owner()).body.size(), 1u);
+  EXPECT_EQ(w.ask(instance_show{{}, id}, outsider()).status, 404);
+  EXPECT_EQ(w.ask(instance_stop{{}, id}, outsider()).status, 404);
+  EXPECT_EQ(w.ask(instance_show{{}, id}, owner()).status, 200);
+  EXPECT_EQ(w.ask(instance_stop{{}, id}, owner()).status, 403);
+  EXPECT_EQ(w.ask(instance_create{{}, create_body()}, manager()).status, 403);
+  EXPECT_EQ(w.ask(instance_list{}, manager()).body.size(), 1u);
+  EXPECT_EQ(w.ask(instance_list{}, outsider()).body.size(), 0u);
+  EXPECT_EQ(w.ask(instance_list{}, owner()).body.size(), 1u);
   // The catalog's own routes.
-  EXPECT_EQ(w.ask("catalog", "list", "", nullptr, manager(), {}, "projects").body.size(), 1u);
-  EXPECT_EQ(w.ask("catalog", "show", "p2", nullptr, manager(), {}, "projects").status, 404);
-  EXPECT_EQ(w.ask("catalog", "show", "f1", nullptr, manager(), {}, "flavors").body["cores"], 1);
-  EXPECT_EQ(w.ask("catalog", "list", "", nullptr, staff(), {}, "nonsense").status, 404);
+  EXPECT_EQ(w.ask(catalog_list{{}, "projects"}, manager()).body.size(), 1u);
+  EXPECT_EQ(w.ask(catalog_show{{}, "projects", "p2"}, manager()).status, 404);
+  EXPECT_EQ(w.ask(catalog_show{{}, "flavors", "f1"}, manager()).body["cores"], 1);
+  EXPECT_EQ(w.ask(catalog_list{{}, "nonsense"}).status, 404);
 }
 
 TEST(instances, unknown_instances_are_taken_in_and_survive_a_restart) {
@@ -249,12 +237,12 @@ TEST(instances, unknown_instances_are_taken_in_and_survive_a_restart) {
     w.notify("catalog.update", json::parse(catalog_payload));
     w.notify("instance.update", outcome("outside-1", "active", "",
                                         {{"flavor", {{"nova_object.data", {{"flavorid", "f2"}}}}}}));
-    auto shown = w.instance("show", "outside-1");
+    auto shown = w.ask(instance_show{{}, "outside-1"});
     ASSERT_EQ(shown.status, 200);
     EXPECT_EQ(shown.body["state"], "Online");
     EXPECT_EQ(shown.body["cores"], 4);
     EXPECT_EQ(shown.body["project_name"], "Web");
-    auto r = w.instance("create", "", create_body(), admin());
+    auto r = w.ask(instance_create{{}, create_body()}, admin());
     provisioning = r.body["uuid"];
     ASSERT_TRUE(w.next_command());
     EXPECT_TRUE(w.reaches(provisioning, "Provisioning"));
@@ -264,7 +252,7 @@ TEST(instances, unknown_instances_are_taken_in_and_survive_a_restart) {
   EXPECT_EQ(w.state(provisioning), "Provisioning") << "recovered mid-way";
   w.notify("instance.create.end", outcome(provisioning, "active", ""));
   EXPECT_EQ(w.state(provisioning), "Online") << "the outcome completes it after the restart";
-  auto page = w.ask("instance", "list", "", nullptr, staff(), {{"page_size", "1"}, {"o", "-hostname"}});
+  auto page = w.ask(instance_list{{}, {{"page_size", "1"}, {"o", "-hostname"}}});
   ASSERT_EQ(page.body.size(), 1u);
   bool has_count = false;
   for (auto& [k, v] : page.headers)

@@ -14,9 +14,9 @@ namespace {
 struct lease_timers : test::deterministic_actors {
   void SetUp() override {
     start();
-    ASSERT_EQ(command(hosts, "create", "", {{"hypervisor_hostname", "c-1"}, {"vcpus", 8}}).status,
+    ASSERT_EQ(as_operator(hosts, host_create{{}, {{"hypervisor_hostname", "c-1"}, {"vcpus", 8}}}).status,
               201);
-    auto enrolled = command(leases, "create", "", {{"name", "c-1"}}, "hosts");
+    auto enrolled = as_operator(leases, reservable_host_enroll{{}, {{"name", "c-1"}}});
     ASSERT_EQ(enrolled.status, 202) << enrolled.error;
   }
 
@@ -30,7 +30,7 @@ struct lease_timers : test::deterministic_actors {
                   {{{"resource_type", "physical:host"}, {"min", 1}, {"max", 1},
                     {"hypervisor_properties", ""}, {"resource_properties", ""}}}},
                  {"events", json::array()}};
-    auto r = command(leases, "create", "", body);
+    auto r = as_operator(leases, lease_create{{}, body});
     EXPECT_EQ(r.status, 202) << r.error;
     return r.status == 202 ? r.body["lease"]["id"].get<std::string>() : "";
   }
@@ -62,8 +62,9 @@ TEST_F(lease_timers, an_event_runs_when_its_time_comes_and_not_before) {
 
 TEST_F(lease_timers, new_dates_void_the_timer_armed_for_the_old_ones) {
   auto id = create_lease("a", "01:00", "02:00");
-  auto moved = command(leases, "update", id,
-                       {{"start_date", "2030-01-01 03:00"}, {"end_date", "2030-01-01 04:00"}});
+  auto moved = as_operator(leases, lease_update{{}, id,
+                                                  {{"start_date", "2030-01-01 03:00"},
+                                                   {"end_date", "2030-01-01 04:00"}}});
   ASSERT_EQ(moved.status, 202) << moved.error;
   advance(61min);
   EXPECT_EQ(event_status(id, "start_lease"), "UNDONE") << "the old timer fired";
@@ -103,7 +104,7 @@ TEST_F(lease_timers, a_start_waits_for_the_earlier_lease_and_answers_meanwhile) 
   stored.answers = test::store_log::mode::answer;
   EXPECT_EQ(event_status(second, "start_lease"), "UNDONE");
   // Meanwhile the second lease answers.
-  auto renamed = command(leases, "update", second, {{"name", "renamed"}});
+  auto renamed = as_operator(leases, lease_update{{}, second, {{"name", "renamed"}}});
   EXPECT_EQ(renamed.status, 202) << renamed.error;
   EXPECT_EQ(event_status(second, "start_lease"), "UNDONE");
   release_held_writes();
@@ -119,7 +120,7 @@ TEST_F(lease_timers, a_lease_whose_start_waits_can_be_deleted) {
   stored.answers = test::store_log::mode::hold;
   advance(1h);
   stored.answers = test::store_log::mode::answer;
-  EXPECT_EQ(command(leases, "delete", second).status, 204);
+  EXPECT_EQ(as_operator(leases, lease_delete{{}, second}).status, 204);
   EXPECT_TRUE(lease(second).is_null());
   release_held_writes();
   EXPECT_EQ(event_status(first, "end_lease"), "DONE");

@@ -27,15 +27,12 @@ struct world {
     actors->shutdown();
     db->close();
   }
-  api_reply ask(std::string verb, std::string id = "", json body = nullptr, bool staff = true) {
-    api_command cmd;
-    cmd.verb = std::move(verb);
-    cmd.id = std::move(id);
-    cmd.body = std::move(body);
-    cmd.who.user_id = staff ? "root" : "alice";
-    cmd.who.staff = staff;
+  template <class Request>
+  api_reply ask(Request request, bool staff = true) {
+    request.ctx.who.user_id = staff ? "root" : "alice";
+    request.ctx.who.staff = staff;
     std::promise<api_reply> p;
-    actors->ask("host", cmd, [&](api_reply r) { p.set_value(std::move(r)); });
+    actors->ask(std::move(request), [&](api_reply r) { p.set_value(std::move(r)); });
     return p.get_future().get();
   }
   // Delivers a notification and waits for its acknowledgement.
@@ -67,21 +64,21 @@ TEST(runtime, host_life_is_stored_before_each_answer) {
   std::string id;
   {
     world w{dir};
-    auto created = w.ask("create", "", {{"hypervisor_hostname", "c-1"}, {"vcpus", 16}});
+    auto created = w.ask(host_create{{}, {{"hypervisor_hostname", "c-1"}, {"vcpus", 16}}});
     ASSERT_EQ(created.status, 201) << created.error;
     id = created.body["host"]["id"];
     EXPECT_EQ(w.db->load_kind("host").size(), 1u) << "stored before the answer";
-    EXPECT_EQ(w.ask("create", "", {{"hypervisor_hostname", "c-1"}}).status, 409);
-    EXPECT_EQ(w.ask("show", "c-1").body["host"]["id"], id) << "found by name too";
-    auto updated = w.ask("update", id, {{"vcpus", 32}});
+    EXPECT_EQ(w.ask(host_create{{}, {{"hypervisor_hostname", "c-1"}}}).status, 409);
+    EXPECT_EQ(w.ask(host_show{{}, "c-1"}).body["host"]["id"], id) << "found by name too";
+    auto updated = w.ask(host_update{{}, id, {{"vcpus", 32}}});
     ASSERT_EQ(updated.status, 200);
     EXPECT_EQ(json::parse(w.db->load_kind("host")[0].document)["vcpus"], 32);
-    EXPECT_EQ(w.ask("update", id, {{"vcpus", "lots"}}).status, 400);
-    EXPECT_EQ(w.ask("list", "", nullptr, false).status, 403);
-    auto list = w.ask("list");
+    EXPECT_EQ(w.ask(host_update{{}, id, {{"vcpus", "lots"}}}).status, 400);
+    EXPECT_EQ(w.ask(host_list{}, false).status, 403);
+    auto list = w.ask(host_list{});
     ASSERT_EQ(list.body["hosts"].size(), 1u);
     EXPECT_EQ(list.body["hosts"][0]["vcpus"], 32);
-    EXPECT_EQ(w.ask("show", "nope").status, 404);
+    EXPECT_EQ(w.ask(host_show{{}, "nope"}).status, 404);
     // Three events and three notifications so far: create, update... and the
     // refused update wrote nothing.
     auto events = w.db->events_after(0, 100);
@@ -92,11 +89,11 @@ TEST(runtime, host_life_is_stored_before_each_answer) {
   }
   {
     world w{dir};
-    auto shown = w.ask("show", id);
+    auto shown = w.ask(host_show{{}, id});
     ASSERT_EQ(shown.status, 200) << "recovered after restart";
     EXPECT_EQ(shown.body["host"]["vcpus"], 32);
-    EXPECT_EQ(w.ask("delete", id).status, 204);
-    EXPECT_EQ(w.ask("show", id).status, 404);
+    EXPECT_EQ(w.ask(host_delete{{}, id}).status, 204);
+    EXPECT_EQ(w.ask(host_show{{}, id}).status, 404);
     EXPECT_TRUE(w.db->load_kind("host").empty());
   }
 }
@@ -106,15 +103,15 @@ TEST(runtime, overdue_timer_fires_after_restart) {
   {
     world w{dir};
     auto until = timefmt::iso_micro(now() + std::chrono::hours{1});
-    auto r = w.ask("create", "", {{"hypervisor_hostname", "c-2"}, {"status", "disabled"},
-                                  {"disabled_until", until}});
+    auto r = w.ask(host_create{{}, {{"hypervisor_hostname", "c-2"}, {"status", "disabled"},
+                                  {"disabled_until", until}}});
     ASSERT_EQ(r.status, 201) << r.error;
   }
   // While "down", time passes beyond disabled_until.
   global_clock().advance(std::chrono::hours{2});
   world w{dir};
   ASSERT_TRUE(test::eventually([&] {
-    return w.ask("show", "c-2").body["host"]["status"] == "enabled";
+    return w.ask(host_show{{}, "c-2"}).body["host"]["status"] == "enabled";
   }));
 }
 
@@ -122,13 +119,13 @@ TEST(runtime, clock_jump_fires_a_pending_timer) {
   test::temp_dir dir;
   world w{dir};
   auto until = timefmt::iso_micro(now() + std::chrono::hours{5});
-  ASSERT_EQ(w.ask("create", "", {{"hypervisor_hostname", "c-3"}, {"status", "disabled"},
-                                 {"disabled_until", until}}).status, 201);
-  EXPECT_EQ(w.ask("show", "c-3").body["host"]["status"], "disabled");
+  ASSERT_EQ(w.ask(host_create{{}, {{"hypervisor_hostname", "c-3"}, {"status", "disabled"},
+                                 {"disabled_until", until}}}).status, 201);
+  EXPECT_EQ(w.ask(host_show{{}, "c-3"}).body["host"]["status"], "disabled");
   global_clock().advance(std::chrono::hours{6});
   w.actors->clock_jumped();
   ASSERT_TRUE(test::eventually([&] {
-    return w.ask("show", "c-3").body["host"]["status"] == "enabled";
+    return w.ask(host_show{{}, "c-3"}).body["host"]["status"] == "enabled";
   }));
 }
 
@@ -137,7 +134,7 @@ TEST(runtime, notifications_learn_hosts_once) {
   world w{dir};
   auto n = service_update("c-7", true);
   w.notify(n);
-  auto shown = w.ask("show", "c-7");
+  auto shown = w.ask(host_show{{}, "c-7"});
   ASSERT_EQ(shown.status, 200) << "learned from the notification";
   EXPECT_EQ(shown.body["host"]["status"], "disabled");
   auto events_before = w.db->events_after(0, 100).size();
@@ -145,7 +142,7 @@ TEST(runtime, notifications_learn_hosts_once) {
   EXPECT_EQ(w.db->events_after(0, 100).size(), events_before);
   EXPECT_EQ(w.db->processed_ids(10).front(), n.message_id);
   w.notify(service_update("c-7", false));
-  EXPECT_EQ(w.ask("show", "c-7").body["host"]["status"], "enabled");
+  EXPECT_EQ(w.ask(host_show{{}, "c-7"}).body["host"]["status"], "enabled");
   auto other = bus::make_notification("x", "compute.metrics.update", "INFO", json::object(), now());
   w.notify(other); // nobody handles it: acknowledged all the same
 }

@@ -1,0 +1,170 @@
+#pragma once
+// What a route asks of the actors: one type per request of each API family,
+// built once at the edge from the HTTP request (path, query, body), and the
+// reply they all get. Plain structs: route code includes this without any
+// CAF header. A body stays JSON where the family's domain code is what reads
+// it (it answers the request's errors in the family's words).
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/access.hpp"
+
+namespace steward {
+
+/// Who asks, and the address they called ("http://host:port"), for URLs in
+/// answers.
+struct request_context {
+  access::caller who;
+  std::string base_url;
+};
+
+/// Query parameters as the client sent them (a name may repeat).
+using query_params = std::multimap<std::string, std::string>;
+
+// -- leases (Blazar): /v1/leases -----------------------------------------------
+
+struct lease_list { request_context ctx; };
+struct lease_show { request_context ctx; std::string id; };
+struct lease_create { request_context ctx; nlohmann::json body; };
+struct lease_update { request_context ctx; std::string id; nlohmann::json body; };
+struct lease_delete { request_context ctx; std::string id; };
+
+// -- reservable hosts (Blazar): /v1/os-hosts -----------------------------------
+
+struct reservable_host_list { request_context ctx; };
+struct reservable_host_enroll { request_context ctx; nlohmann::json body; };
+struct reservable_host_show { request_context ctx; std::string id; };
+struct reservable_host_update { request_context ctx; std::string id; nlohmann::json body; };
+struct reservable_host_withdraw { request_context ctx; std::string id; };
+/// Every host's allocations; with a lease or reservation id, only theirs.
+struct host_allocation_list {
+  request_context ctx;
+  std::string lease_id;
+  std::string reservation_id;
+};
+struct host_allocation_show { request_context ctx; std::string id; };
+/// The extra capabilities' names; with `detail`, their values too.
+struct host_property_list { request_context ctx; bool detail = false; };
+struct host_property_update { request_context ctx; std::string name; nlohmann::json body; };
+
+// -- instances (Waldur): /api/instances/ and its catalog -----------------------
+
+/// Filters, ordering and paging are Waldur's query parameters.
+struct instance_list { request_context ctx; query_params query; };
+struct instance_show { request_context ctx; std::string id; };
+struct instance_create { request_context ctx; nlohmann::json body; };
+struct instance_delete { request_context ctx; std::string id; };
+struct instance_start { request_context ctx; std::string id; };
+struct instance_stop { request_context ctx; std::string id; };
+struct instance_restart { request_context ctx; std::string id; };
+struct instance_resize { request_context ctx; std::string id; nlohmann::json body; };
+/// The usage samples over the query's window.
+struct instance_usage { request_context ctx; std::string id; query_params query; };
+/// One of the catalog's collections ("flavors", "projects", ...).
+struct catalog_list { request_context ctx; std::string collection; };
+struct catalog_show { request_context ctx; std::string collection; std::string id; };
+
+// -- maintenance (Fenix): /v1/maintenance, /v1/instance, /v1/instance_group ---
+
+struct maintenance_list { request_context ctx; };
+struct maintenance_create { request_context ctx; nlohmann::json body; };
+struct maintenance_show { request_context ctx; std::string id; };
+struct maintenance_detail { request_context ctx; std::string id; };
+struct maintenance_update { request_context ctx; std::string id; nlohmann::json body; };
+struct maintenance_delete { request_context ctx; std::string id; };
+/// A project's view of a session: its instances on the session's hosts.
+struct project_maintenance_show { request_context ctx; std::string id; std::string project_id; };
+/// A project's reply to the session's current state.
+struct project_maintenance_reply {
+  request_context ctx;
+  std::string id;
+  std::string project_id;
+  nlohmann::json body;
+};
+/// What a constraint is set on: one instance, or an instance group.
+enum class constraint_scope { instance, group };
+struct constraint_show { request_context ctx; constraint_scope scope; std::string id; };
+struct constraint_put {
+  request_context ctx;
+  constraint_scope scope;
+  std::string id;
+  nlohmann::json body;
+};
+struct constraint_delete { request_context ctx; constraint_scope scope; std::string id; };
+
+// -- Steward's inventory: /v1/inventory/hosts ----------------------------------
+
+/// Filters are host fields named in the query.
+struct host_list { request_context ctx; query_params query; };
+struct host_create { request_context ctx; nlohmann::json body; };
+struct host_show { request_context ctx; std::string id; };
+struct host_update { request_context ctx; std::string id; nlohmann::json body; };
+struct host_delete { request_context ctx; std::string id; };
+
+// -- every request, by the registry that serves it -----------------------------
+
+using lease_request = std::variant<lease_list, lease_show, lease_create, lease_update,
+                                   lease_delete, reservable_host_list, reservable_host_enroll,
+                                   reservable_host_show, reservable_host_update,
+                                   reservable_host_withdraw, host_allocation_list,
+                                   host_allocation_show, host_property_list,
+                                   host_property_update>;
+using instance_request
+  = std::variant<instance_list, instance_show, instance_create, instance_delete, instance_start,
+                 instance_stop, instance_restart, instance_resize, instance_usage>;
+using catalog_request = std::variant<catalog_list, catalog_show>;
+using maintenance_request
+  = std::variant<maintenance_list, maintenance_create, maintenance_show, maintenance_detail,
+                 maintenance_update, maintenance_delete, project_maintenance_show,
+                 project_maintenance_reply, constraint_show, constraint_put, constraint_delete>;
+using host_request = std::variant<host_list, host_create, host_show, host_update, host_delete>;
+
+using api_request_body
+  = std::variant<lease_request, instance_request, catalog_request, maintenance_request,
+                 host_request>;
+
+/// The answer to every request: the family's document, or an error the route
+/// puts in its family's shape.
+struct api_reply {
+  int status = 200;
+  nlohmann::json body;    // the answer, or a structured error the route passes on
+  std::shared_ptr<const std::string> text;  // the answer already serialized (wins over body)
+  std::string error;      // a plain error message; the route puts it in its family's shape
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  static api_reply ok(nlohmann::json body, int status = 200) {
+    api_reply r;
+    r.status = status;
+    r.body = std::move(body);
+    return r;
+  }
+  static api_reply fail(int status, std::string message) {
+    api_reply r;
+    r.status = status;
+    r.error = std::move(message);
+    return r;
+  }
+  /// 503 with Retry-After: the part that decides is not ready yet (it is
+  /// still recovering), so no answer it gave now would be true.
+  static api_reply not_ready(std::string message) {
+    auto r = fail(503, std::move(message));
+    r.headers.emplace_back("Retry-After", "1");
+    return r;
+  }
+};
+
+/// A request from outside the actors (an HTTP route) with where its reply
+/// goes: the gateway actor sends it to the registry that serves it.
+struct api_request {
+  api_request_body request;
+  std::function<void(api_reply)> done;
+};
+
+} // namespace steward
