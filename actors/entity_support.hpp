@@ -12,53 +12,68 @@
 
 namespace steward {
 
-/// The common part of an entity actor's state (state structs derive from it).
-struct entity_core {
+/// The common part of an entity actor's state (state structs derive from
+/// it): `Value` is the entity's value, its API document or its typed value.
+template <class Value>
+struct entity_core_of {
+  using value_type = Value;
   const actor_services* svc = nullptr;
-  entity_owner_actor registry;
-  document doc;
+  owner_of<snapshot_of<Value>> registry;
+  std::shared_ptr<const Value> doc;
   int64_t version = 0;
   bool stored = false;          // false until the first write is on disk
   uint64_t timer_generation = 0;
 
   /// `stored`: recovered from the store (true) or new (false).
-  void init(const actor_services* services, entity_owner_actor owner, document document_,
-            int64_t version_, bool stored_) {
+  void init(const actor_services* services, owner_of<snapshot_of<Value>> owner,
+            std::shared_ptr<const Value> value, int64_t version_, bool stored_) {
     svc = services;
     registry = std::move(owner);
-    doc = std::move(document_);  // shared with the registry's snapshot
+    doc = std::move(value);  // shared with the registry's snapshot
     version = version_;
     stored = stored_;
   }
 };
+
+/// The state of an entity whose value is its API document.
+using entity_core = entity_core_of<nlohmann::json>;
+
+/// Puts an entity's document into `c`: its row, and with `event_type` the
+/// event that carries it.
+inline void stage(change& c, const entity_kind& k, const nlohmann::json& doc, int64_t version,
+                  const std::string& event_type) {
+  auto project = entity_project(k, doc);
+  c.upsert(k.kind, entity_id(k, doc), project, doc, version);
+  if (!event_type.empty())
+    c.emit_document(event_type, project, k.publisher);
+}
 
 /// Whether a stored document goes out as `<kind>.create` / `<kind>.update`,
 /// or only with the events the change already carries (a lease's
 /// `lease.event.start_lease` is its whole news, as in Blazar).
 enum class announce { change, already_announced };
 
-/// Stores `next` as the entity's document, with its event (`<kind>.create`
+/// Stores `next` as the entity's value, with its event (`<kind>.create`
 /// for the first write, `<kind>.update` after, unless `already_announced`);
 /// `c` may already hold more of the same transaction (a compute command, a
 /// consumed message). Once it is on disk the entity takes `next`, tells its
 /// registry and calls `rearm(self)`; `then(ack)` runs either way.
-template <class Self, class Rearm, class Then>
-void store_document(Self* self, const entity_kind& k, change c, nlohmann::json next, Rearm rearm,
+template <class Self, class Value, class Rearm, class Then>
+void store_document(Self* self, const entity_kind& k, change c, Value next, Rearm rearm,
                     Then then, announce how = announce::change) {
   auto& st = self->state;
-  auto id = text_field(next, k.id_field);
-  auto project = text_field(next, k.project_field);
-  c.upsert(k.kind, id, project, next, st.version + 1);
-  if (how == announce::change)
-    c.emit_document(std::string{k.kind} + (st.stored ? ".update" : ".create"), project,
-                    k.publisher);
+  auto id = entity_id(k, next);
+  auto project = entity_project(k, next);
+  stage(c, k, next, st.version + 1,
+        how == announce::change ? std::string{k.kind} + (st.stored ? ".update" : ".create")
+                                : std::string{});
   auto stored = [self, id, project, rearm, then, next = std::move(next)](commit_ack& ack) mutable {
     if (ack.ok) {
       auto& s = self->state;
-      s.doc = std::make_shared<const nlohmann::json>(std::move(next));
+      s.doc = std::make_shared<const Value>(std::move(next));
       s.version += 1;
       s.stored = true;
-      self->send(s.registry, atom::changed_v, entity_snapshot{id, project, s.doc, s.version});
+      self->send(s.registry, atom::changed_v, snapshot_of<Value>{id, project, s.doc, s.version});
       rearm(self);
     }
     then(ack);
@@ -93,10 +108,10 @@ caf::result<api_reply> store_created(Self* self, const entity_kind& k, Rearm rea
 template <class Self, class Then>
 void remove_document(Self* self, const entity_kind& k, change c, Then then) {
   auto& st = self->state;
-  auto id = text_field(*st.doc, k.id_field);
-  auto project = text_field(*st.doc, k.project_field);
+  auto id = entity_id(k, *st.doc);
+  auto project = entity_project(k, *st.doc);
   c.remove(k.kind, id);
-  c.emit({std::string{k.kind} + ".delete", project, k.publisher, *st.doc});
+  c.emit({std::string{k.kind} + ".delete", project, k.publisher, presented(*st.doc)});
   persist(self, st.svc->store, std::move(c), [=](commit_ack& ack) mutable {
     if (ack.ok)
       self->send(self->state.registry, atom::removed_v, id);

@@ -3,6 +3,7 @@
 // snapshot of each document (lists are answered from these, without asking
 // every entity).
 #include <map>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -18,20 +19,48 @@
 
 namespace steward {
 
-class entity_table {
+template <class Value>
+class entity_table_of {
 public:
-  void add(const std::string& id, entity_actor a, entity_snapshot snap);
-  void update(entity_snapshot snap);
-  void erase(const std::string& id);
+  using snapshot_type = snapshot_of<Value>;
+
+  void add(const std::string& id, entity_actor a, snapshot_type snap) {
+    ids_by_addr_[a.address()] = id;
+    actors_[id] = std::move(a);
+    snapshots_[id] = std::move(snap);
+  }
+  void update(snapshot_type snap) {
+    if (!restarts_.empty())
+      restarts_.erase(snap.id);  // it stores again: its failures are behind it
+    if (actors_.count(snap.id))
+      snapshots_[snap.id] = std::move(snap);
+  }
+  void erase(const std::string& id) {
+    auto i = actors_.find(id);
+    if (i == actors_.end())
+      return;
+    ids_by_addr_.erase(i->second.address());
+    actors_.erase(i);
+    snapshots_.erase(id);
+  }
   /// The id of the entity whose actor is `addr`, "" when none.
-  std::string id_of(const caf::actor_addr& addr) const;
+  std::string id_of(const caf::actor_addr& addr) const {
+    auto i = ids_by_addr_.find(addr);
+    return i == ids_by_addr_.end() ? "" : i->second;
+  }
   /// How often entity `id` was restarted since it last stored a change,
   /// counting this restart.
   int count_restart(const std::string& id) { return ++restarts_[id]; }
 
-  const entity_actor* find(const std::string& id) const;
-  const entity_snapshot* snapshot(const std::string& id) const;
-  const std::map<std::string, entity_snapshot>& snapshots() const { return snapshots_; }
+  const entity_actor* find(const std::string& id) const {
+    auto i = actors_.find(id);
+    return i == actors_.end() ? nullptr : &i->second;
+  }
+  const snapshot_type* snapshot(const std::string& id) const {
+    auto i = snapshots_.find(id);
+    return i == snapshots_.end() ? nullptr : &i->second;
+  }
+  const std::map<std::string, snapshot_type>& snapshots() const { return snapshots_; }
   std::size_t size() const { return actors_.size(); }
 
   template <class F>
@@ -43,9 +72,12 @@ public:
 private:
   std::unordered_map<std::string, entity_actor> actors_;
   std::unordered_map<caf::actor_addr, std::string> ids_by_addr_;
-  std::map<std::string, entity_snapshot> snapshots_;
+  std::map<std::string, snapshot_type> snapshots_;
   std::unordered_map<std::string, int> restarts_;  // of entities that failed
 };
+
+/// The table of a kind whose value is its API document.
+using entity_table = entity_table_of<nlohmann::json>;
 
 /// The actors that follow a registry's entities: each hears of every
 /// entity as it is listed, changed and removed; `Atom` names the kind in
@@ -80,25 +112,25 @@ private:
 /// Spawns an entity actor from `doc`, linked to the registry (so that it ends
 /// with it, even with a timer pending) and monitored (so that the registry
 /// forgets it when it ends), and records it in `table`.
-template <class Self, class Impl>
-entity_actor spawn_entity(Self* self, entity_table& table, Impl impl, const entity_kind& k,
-                          nlohmann::json doc, int64_t version, bool stored) {
-  auto id = doc[k.id_field].template get<std::string>();
-  auto project = text_field(doc, k.project_field);
-  // One copy of the document, shared by the actor and the registry's snapshot.
-  auto shared = std::make_shared<const nlohmann::json>(std::move(doc));
-  auto a = self->template spawn<caf::linked>(impl, self->state.svc,
-                                             caf::actor_cast<entity_owner_actor>(self), shared,
-                                             version, stored);
+template <class Self, class Impl, class Value>
+entity_actor spawn_entity(Self* self, entity_table_of<Value>& table, Impl impl,
+                          const entity_kind& k, Value doc, int64_t version, bool stored) {
+  auto id = entity_id(k, doc);
+  auto project = entity_project(k, doc);
+  // One copy of the value, shared by the actor and the registry's snapshot.
+  auto shared = std::make_shared<const Value>(std::move(doc));
+  auto a = self->template spawn<caf::linked>(
+    impl, self->state.svc, caf::actor_cast<owner_of<snapshot_of<Value>>>(self), shared, version,
+    stored);
   self->monitor(a);
-  table.add(id, a, entity_snapshot{id, project, std::move(shared), stored ? version : 0});
+  table.add(id, a, snapshot_of<Value>{id, project, std::move(shared), stored ? version : 0});
   return a;
 }
 
 /// The test clock jumped: every entity of `table` re-arms its timers (the
 /// entities of a kind with dated timers are clock followers).
-template <class Self>
-void fan_out_clock_jump(Self* self, const entity_table& table) {
+template <class Self, class Value>
+void fan_out_clock_jump(Self* self, const entity_table_of<Value>& table) {
   table.for_each_actor([=](const entity_actor& a) {
     self->send(caf::actor_cast<clock_follower_actor>(a), atom::clock_jump_v);
   });
@@ -113,9 +145,9 @@ constexpr int max_entity_restarts = 3;
 /// the registry's snapshot, up to `max_entity_restarts` times in a row.
 /// Returns the id of an entity that is gone, "" when it was restarted (or
 /// unknown).
-template <class Respawn>
-std::string entity_down(entity_table& table, const caf::down_msg& msg, const char* component,
-                        Respawn respawn) {
+template <class Value, class Respawn>
+std::string entity_down(entity_table_of<Value>& table, const caf::down_msg& msg,
+                        const char* component, Respawn respawn) {
   auto id = table.id_of(msg.source);
   if (id.empty())
     return id;
@@ -136,7 +168,7 @@ std::string entity_down(entity_table& table, const caf::down_msg& msg, const cha
   log::write(log::level::error, component,
              id + " failed (" + to_string(msg.reason) + "); restarted from its stored version "
                + std::to_string(snap.version));
-  respawn(nlohmann::json(*snap.doc), snap.version);
+  respawn(Value(*snap.doc), snap.version);
   return "";
 }
 
@@ -144,22 +176,33 @@ std::string entity_down(entity_table& table, const caf::down_msg& msg, const cha
 /// system (glibc would keep it otherwise).
 void release_free_memory();
 
-/// Hands every readable stored document of a kind to `spawn(doc, version)`;
-/// an unreadable one is logged and skipped. `component` and `plural` ("hosts")
-/// are for the log lines. Returns how many were spawned.
-template <class Spawn>
+/// Reads the stored rows of a kind whose value is its API document: the
+/// document, if it is one with a text `id_field`.
+inline auto document_rows(const char* id_field) {
+  return [id_field](const store::entity_record& r) -> std::optional<nlohmann::json> {
+    auto doc = nlohmann::json::parse(r.document, nullptr, false);
+    if (doc.is_discarded() || !doc.contains(id_field) || !doc[id_field].is_string())
+      return std::nullopt;
+    return doc;
+  };
+}
+
+/// Hands every readable stored row of a kind, read by `read(row)` into its
+/// value, to `spawn(value, version)`; an unreadable one is logged and
+/// skipped. `component` and `plural` ("hosts") are for the log lines.
+/// Returns how many were spawned.
+template <class Read, class Spawn>
 std::size_t recover_entities(const char* component, const char* plural,
-                             std::vector<store::entity_record> rows, const char* id_field,
-                             Spawn spawn) {
+                             std::vector<store::entity_record> rows, Read read, Spawn spawn) {
   std::size_t n = 0;
   for (auto& r : rows) {
-    auto doc = nlohmann::json::parse(r.document, nullptr, false);
-    if (doc.is_discarded() || !doc.contains(id_field) || !doc[id_field].is_string()) {
+    auto value = read(r);
+    if (!value) {
       log::write(log::level::error, component,
                  "stored " + r.kind + " " + r.id + " is unreadable; skipped");
       continue;
     }
-    spawn(std::move(doc), r.version);
+    spawn(std::move(*value), r.version);
     ++n;
     r.document = std::string{};
   }
@@ -181,14 +224,14 @@ void stop_only_on_shutdown(Self* self) {
 }
 
 /// What every registry does as it starts: spawns its entities from the
-/// stored rows (`respawn(doc, version)`), ends only on shutdown, and when
-/// one of its entities goes down, restarts it (entity_down) or, once it is
-/// gone for good, calls `forget(id)`.
-template <class Self, class Respawn, class Forget>
-void start_registry(Self* self, entity_table& table, const char* component, const char* plural,
-                    std::vector<store::entity_record> recovered, const char* id_field,
+/// stored rows (read by `read`, spawned by `respawn(value, version)`), ends
+/// only on shutdown, and when one of its entities goes down, restarts it
+/// (entity_down) or, once it is gone for good, calls `forget(id)`.
+template <class Self, class Value, class Read, class Respawn, class Forget>
+void start_registry(Self* self, entity_table_of<Value>& table, const char* component,
+                    const char* plural, std::vector<store::entity_record> recovered, Read read,
                     Respawn respawn, Forget forget) {
-  recover_entities(component, plural, std::move(recovered), id_field, respawn);
+  recover_entities(component, plural, std::move(recovered), read, respawn);
   stop_only_on_shutdown(self);
   self->set_down_handler([=, &table](const caf::down_msg& msg) {
     auto id = entity_down(table, msg, component, respawn);

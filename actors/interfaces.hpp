@@ -42,9 +42,12 @@ using notification_actor
 /// the new time.
 using clock_follower_actor = caf::typed_actor<caf::reacts_to<atom::clock_jump>>;
 
-/// Hears from its entities: a document stored, an entity removed.
-using entity_owner_actor = caf::typed_actor<caf::reacts_to<atom::changed, entity_snapshot>,
-                                            caf::reacts_to<atom::removed, std::string>>;
+/// Hears from its entities: a value stored, an entity removed.
+template <class Snapshot>
+using owner_of = caf::typed_actor<caf::reacts_to<atom::changed, Snapshot>,
+                                  caf::reacts_to<atom::removed, std::string>>;
+/// The owner of entities whose value is their API document.
+using entity_owner_actor = owner_of<entity_snapshot>;
 
 // -- entities ------------------------------------------------------------------
 
@@ -137,7 +140,7 @@ using host_registry_actor = registry_actor::extend_with<host_api>::extend_with<
 
 /// The lease registry follows the inventory's hosts (to allocate them), and
 /// answers its leases about their hosts.
-using lease_registry_actor = registry_actor::extend_with<lease_api>::extend_with<
+using lease_registry_actor = owner_of<lease_snapshot>::extend_with<lease_api>::extend_with<
   clock_follower_actor>::extend_with<
   host_watcher_actor>::extend<caf::replies_to<lease_start_request>::with<atom::done>,
                               caf::replies_to<lease_reallocation>::with<lease_allocation>>;

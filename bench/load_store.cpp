@@ -20,6 +20,7 @@
 
 #include "actors/lease/lease_dates.hpp"
 #include "actors/lease/lease_document.hpp"
+#include "actors/lease/lease_json.hpp"
 #include "common/clock.hpp"
 #include "common/ids.hpp"
 #include "common/time_format.hpp"
@@ -75,41 +76,39 @@ std::string minute_text(sys_time t) {
 
 // A lease of one hour from `start` (to the minute) on `host`, as stewardd
 // would store it; `minutes_before_end` as [leases] minutes_before_end.
-json make_one_host_lease(const std::string& name, sys_time start, const std::string& host,
-                         const std::string& project, int minutes_before_end) {
+lease::lease make_one_host_lease(const std::string& name, sys_time start, const std::string& host,
+                                 const std::string& project, int minutes_before_end) {
   json body = {{"name", name},
                {"start_date", minute_text(start)},
                {"end_date", minute_text(start + std::chrono::hours{1})},
                {"reservations", {{{"resource_type", "physical:host"}, {"min", 1}, {"max", 1},
                                   {"hypervisor_properties", ""}, {"resource_properties", ""}}}}};
-  json doc;
+  lease::lease l;
   std::vector<lease::host_reservation> wanted;
-  if (auto r = lease::make_lease(body, now(), minutes_before_end, project, "bench", doc, wanted))
+  if (auto r = lease::make_lease(body, now(), minutes_before_end, project, "bench", l, wanted))
     throw std::runtime_error(r->message);
-  doc["reservations"][0]["hosts"] = {{{"id", host}, {"hypervisor_hostname", host}}};
-  return doc;
+  l.reservations[0].hosts = {{host, host}};
+  return l;
 }
 
 // Lease i: one host of a hundred, one hour each, back to back from 2031.
 json make_lease_doc(std::size_t i, const std::vector<std::string>& projects) {
   auto start = *timefmt::parse("2031-01-01 00:00", "%Y-%m-%d %H:%M")
                + std::chrono::hours{static_cast<long>(i / 100)};
-  return make_one_host_lease("bench-" + std::to_string(i), start,
-                             "bench-host-" + std::to_string(i % 100), projects[i % projects.size()],
-                             60);
+  return lease::to_stored(make_one_host_lease("bench-" + std::to_string(i), start,
+                                             "bench-host-" + std::to_string(i % 100),
+                                             projects[i % projects.size()], 60));
 }
 
 // A lease whose start falls due at `due` (to the microsecond: the API takes
 // minutes, but a timer does not care), on a host no other lease holds, so that
 // nothing but its timer decides when it starts. No before-end event.
 json make_timer_lease_doc(std::size_t i, sys_time due, const std::vector<std::string>& projects) {
-  auto doc = make_one_host_lease("timer-" + std::to_string(i), due,
-                                 "timer-host-" + std::to_string(i), projects[i % projects.size()], 0);
-  doc["start_date"] = lease::show_date(due);
-  for (auto& e : doc["events"])
-    if (e["event_type"] == "start_lease")
-      e["time"] = lease::show_date(due);
-  return doc;
+  auto l = make_one_host_lease("timer-" + std::to_string(i), due,
+                               "timer-host-" + std::to_string(i), projects[i % projects.size()], 0);
+  l.start = due;
+  lease::find_event(l, lease::event_type::start_lease)->time = due;
+  return lease::to_stored(l);
 }
 
 // Instance i of the embedded workload's catalog, on compute-1..4.

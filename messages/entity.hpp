@@ -1,21 +1,28 @@
 #pragma once
-// An entity's public document as its registry keeps it for lists: one
-// immutable copy shared between the entity actor and its registry.
+// An entity's value as its registry keeps it for lists: one immutable copy
+// shared between the entity actor and its registry. Most kinds are still
+// their API document (JSON); a typed kind shares its C++ value.
 #include <cstdint>
 #include <memory>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "messages/lease.hpp"
+
 namespace steward {
 
 using document = std::shared_ptr<const nlohmann::json>;
 
-struct entity_snapshot {
+template <class Value>
+struct snapshot_of {
   std::string id;
   std::string project;
-  document doc;
-  int64_t version = 0;  // of the stored document; 0 before the first write
+  std::shared_ptr<const Value> doc;
+  int64_t version = 0;  // of the stored row; 0 before the first write
 };
+
+using entity_snapshot = snapshot_of<nlohmann::json>;
+using lease_snapshot = snapshot_of<lease::lease>;
 
 } // namespace steward

@@ -58,7 +58,13 @@ struct stream_subscription;
 struct committed_events;
 struct inbound_notification;
 struct commit_ack;
-struct entity_snapshot;
+template <class Value>
+struct snapshot_of;
+using entity_snapshot = snapshot_of<nlohmann::json>;
+namespace lease {
+struct lease;
+}
+using lease_snapshot = snapshot_of<lease::lease>;
 struct catalog_snapshot;
 struct world_view;
 struct world_change;
@@ -132,6 +138,7 @@ struct notification;
   X(steward::inbound_notification)                                             \
   X(steward::commit_ack)                                                       \
   X(steward::entity_snapshot)                                                  \
+  X(steward::lease_snapshot)                                                   \
   X(steward::catalog_snapshot)                                                 \
   X(steward::world_view)                                                       \
   X(steward::world_change)                                                     \

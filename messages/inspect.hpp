@@ -110,6 +110,67 @@ typename Inspector::result_type inspect(Inspector& f, document_map_field& x) {
   }
 }
 
+/// A time, as nanoseconds since the epoch.
+struct time_field {
+  sys_time& value;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, time_field& x) {
+  int64_t ns = x.value.time_since_epoch().count();
+  if constexpr (Inspector::reads_state) {
+    return f(ns);
+  } else {
+    return f(ns, caf::meta::load_callback([&]() -> caf::error {
+               x.value = sys_time{sys_time::duration{ns}};
+               return caf::none;
+             }));
+  }
+}
+
+/// A time that may be absent.
+struct optional_time_field {
+  std::optional<sys_time>& value;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, optional_time_field& x) {
+  bool present = x.value.has_value();
+  int64_t ns = present ? x.value->time_since_epoch().count() : 0;
+  if constexpr (Inspector::reads_state) {
+    return f(present, ns);
+  } else {
+    return f(present, ns, caf::meta::load_callback([&]() -> caf::error {
+               if (present)
+                 x.value = sys_time{sys_time::duration{ns}};
+               else
+                 x.value.reset();
+               return caf::none;
+             }));
+  }
+}
+
+/// A shared immutable value of a typed entity; absent for none.
+template <class Value>
+struct shared_value_field {
+  std::shared_ptr<const Value>& value;
+};
+
+template <class Inspector, class Value>
+typename Inspector::result_type inspect(Inspector& f, shared_value_field<Value>& x) {
+  bool present = x.value != nullptr;
+  if constexpr (Inspector::reads_state) {
+    auto copy = present ? *x.value : Value{};
+    return f(present, copy);
+  } else {
+    auto fresh = std::make_shared<Value>();
+    return f(present, *fresh, caf::meta::load_callback([&, fresh]() -> caf::error {
+               x.value = present ? std::shared_ptr<const Value>{fresh} : nullptr;
+               return caf::none;
+             }));
+  }
+}
+
 /// A text shared between answers (a cached presentation); "" for none.
 struct shared_text_field {
   std::shared_ptr<const std::string>& value;
@@ -295,6 +356,48 @@ typename Inspector::result_type inspect(Inspector& f, entity_snapshot& x) {
            document_field{x.doc}, x.version);
 }
 
+namespace lease {
+
+inline std::string to_string(event_type x) { return name_of(x); }
+inline std::string to_string(event_status x) { return name_of(x); }
+inline std::string to_string(reservation_status x) { return name_of(x); }
+inline std::string to_string(lease_status x) { return name_of(x); }
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, lease_event& x) {
+  return f(caf::meta::type_name("steward::lease::lease_event"), x.id, x.type,
+           time_field{x.time}, x.status, time_field{x.created_at},
+           optional_time_field{x.updated_at});
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, reserved_host& x) {
+  return f(caf::meta::type_name("steward::lease::reserved_host"), x.id, x.hypervisor_hostname);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, reservation& x) {
+  return f(caf::meta::type_name("steward::lease::reservation"), x.id, x.min, x.max,
+           x.hypervisor_properties, x.resource_properties, x.before_end, x.status, x.hosts,
+           time_field{x.created_at}, optional_time_field{x.updated_at});
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, lease& x) {
+  return f(caf::meta::type_name("steward::lease::lease"), x.id, x.name, x.project_id, x.user_id,
+           time_field{x.start}, time_field{x.end}, optional_time_field{x.before_end}, x.status,
+           x.reservations, x.events, time_field{x.created_at},
+           optional_time_field{x.updated_at});
+}
+
+} // namespace lease
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, lease_snapshot& x) {
+  return f(caf::meta::type_name("steward::lease_snapshot"), x.id, x.project,
+           shared_value_field<lease::lease>{x.doc}, x.version);
+}
+
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, world_view& x) {
   return f(caf::meta::type_name("steward::world_view"), document_map_field{x.hosts},
@@ -332,13 +435,13 @@ typename Inspector::result_type inspect(Inspector& f, lease_start_request& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, lease_reallocation& x) {
-  return f(caf::meta::type_name("steward::lease_reallocation"), x.lease_id, json_field{x.lease});
+  return f(caf::meta::type_name("steward::lease_reallocation"), x.lease_id, x.lease);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, lease_allocation& x) {
   return f(caf::meta::type_name("steward::lease_allocation"), optional_refusal_field{x.refused},
-           json_field{x.lease});
+           x.lease);
 }
 
 template <class Inspector>

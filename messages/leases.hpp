@@ -4,9 +4,8 @@
 #include <optional>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
 #include "common/refusal.hpp"
+#include "messages/lease.hpp"
 
 namespace steward {
 
@@ -20,14 +19,14 @@ struct lease_start_request {
 /// window, or others found.
 struct lease_reallocation {
   std::string lease_id;
-  nlohmann::json lease;  // the lease with its new dates
+  lease::lease lease;  // the lease with its new dates
 };
 
 /// The lease with the hosts it holds over its new window, or why none could
 /// be found.
 struct lease_allocation {
   std::optional<refusal> refused;
-  nlohmann::json lease;
+  lease::lease lease;
 };
 
 } // namespace steward

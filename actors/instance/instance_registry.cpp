@@ -175,7 +175,8 @@ instance_registry(registry_ptr self, const actor_services* svc, catalog::catalog
   self->state.svc = svc;
   self->state.cat = std::move(cat);
   start_registry(
-    self, self->state.instances, "instance-registry", "instances", std::move(recovered), "uuid",
+    self, self->state.instances, "instance-registry", "instances", std::move(recovered),
+    document_rows("uuid"),
     [=](json doc, int64_t version) { spawn_instance(self, std::move(doc), version, true); },
     [=](const std::string& id) { forget(self, id); });
   if (svc->ready)

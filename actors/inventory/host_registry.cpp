@@ -99,7 +99,7 @@ host_registry(registry_ptr self, const actor_services* svc,
               std::vector<store::entity_record> recovered) {
   self->state.svc = svc;
   start_registry(
-    self, self->state.hosts, "host-registry", "hosts", std::move(recovered), "id",
+    self, self->state.hosts, "host-registry", "hosts", std::move(recovered), document_rows("id"),
     [=](json doc, int64_t version) { spawn_host(self, std::move(doc), version, true); },
     [=](const std::string& id) { forget(self, id); });
   if (svc->ready)

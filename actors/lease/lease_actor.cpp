@@ -16,7 +16,7 @@ using nlohmann::json;
 constexpr auto instance_query_timeout = std::chrono::seconds{30};
 const std::vector<hosted_instance> no_instances;
 
-const json& doc_of(lease_ptr self) { return *self->state.doc; }
+const lease& doc_of(lease_ptr self) { return *self->state.doc; }
 
 void arm(lease_ptr self) {
   auto gen = ++self->state.timer_generation;
@@ -24,8 +24,8 @@ void arm(lease_ptr self) {
     arm_timer(self, due->time, gen);
 }
 
-api_reply lease_reply(const json& doc, int status) {
-  return api_reply::ok({{"lease", doc}}, status);
+api_reply lease_reply(const lease& l, int status) {
+  return api_reply::ok({{"lease", present(l)}}, status);
 }
 
 api_reply stored_failure(const commit_ack& ack) {
@@ -34,7 +34,7 @@ api_reply stored_failure(const commit_ack& ack) {
 
 // An event could not run now: the same timer tries again a little later.
 void retry_later(lease_ptr self, const std::string& why) {
-  retry_timer_later(self, "lease", text_field(doc_of(self), "id") + ": event postponed: " + why);
+  retry_timer_later(self, "lease", doc_of(self).id + ": event postponed: " + why);
 }
 
 // The instances now on `hostnames`, from the instance registry; the lease
@@ -61,18 +61,19 @@ void command_each(change& c, const std::vector<hosted_instance>& instances,
 }
 
 // Completes the event in one transaction with its compute commands.
-void finish_event(lease_ptr self, const std::string& type,
+void finish_event(lease_ptr self, event_type type,
                   const std::vector<hosted_instance>& instances, const std::string& command) {
   auto next = doc_of(self);
   complete_event(next, type, now());
   change c{*self->state.svc};
-  command_each(c, instances, command, text_field(next, "name"));
-  auto project = text_field(next, "project_id");
-  c.emit_document("lease.event." + type, project, lease_kind.publisher);
-  if (type == "before_end_lease")
-    c.emit_document("lease.event.before_end_lease.stop", project, lease_kind.publisher);
-  LOG_INFO("lease", text_field(next, "id") << ": " << type << " done, "
-                                           << instances.size() << " instance command(s)");
+  command_each(c, instances, command, next.name);
+  auto shown = present(next);
+  auto event = std::string{"lease.event."} + name_of(type);
+  c.emit({event, next.project_id, lease_kind.publisher, shown});
+  if (type == event_type::before_end_lease)
+    c.emit({event + ".stop", next.project_id, lease_kind.publisher, std::move(shown)});
+  LOG_INFO("lease", next.id << ": " << name_of(type) << " done, " << instances.size()
+                            << " instance command(s)");
   // The event's notification carries the lease as it now is; Blazar sends
   // no lease.update with it.
   store_document(
@@ -86,7 +87,7 @@ void finish_event(lease_ptr self, const std::string& type,
 
 void run_event(lease_ptr self, const due_event& due) {
   auto failed = [=](const std::string& why) { retry_later(self, why); };
-  if (due.type == "start_lease") {
+  if (due.type == event_type::start_lease) {
     // The registry answers once no earlier lease still holds the hosts,
     // which may take as long as that lease lasts: meanwhile this lease goes
     // on answering (an update, a delete). An answer that comes after the
@@ -94,11 +95,11 @@ void run_event(lease_ptr self, const due_event& due) {
     // the new timer asks again.
     auto generation = self->state.timer_generation;
     self->request(self->state.leases(), caf::infinite,
-                  lease_start_request{text_field(doc_of(self), "id")})
+                  lease_start_request{doc_of(self).id})
       .then(
         [=](atom::done) {
           if (generation == self->state.timer_generation)
-            finish_event(self, "start_lease", no_instances, "");
+            finish_event(self, event_type::start_lease, no_instances, "");
         },
         [=](caf::error& e) {
           if (generation == self->state.timer_generation)
@@ -106,7 +107,7 @@ void run_event(lease_ptr self, const due_event& due) {
         });
     return;
   }
-  bool before_end = due.type == "before_end_lease";
+  bool before_end = due.type == event_type::before_end_lease;
   auto hosts = lease_hostnames(doc_of(self), before_end, self->state.svc->leases.default_before_end);
   auto command = before_end ? "compute.instance.snapshot" : "compute.instance.delete";
   ask_instances(
@@ -118,7 +119,7 @@ void run_event(lease_ptr self, const due_event& due) {
 }
 
 // Stores `next` and answers with it (202, as the seed answers updates).
-void store_update(lease_ptr self, json next, caf::typed_response_promise<api_reply> rp,
+void store_update(lease_ptr self, lease next, caf::typed_response_promise<api_reply> rp,
                   bool reallocated) {
   store_document(self, lease_kind, change{*self->state.svc}, std::move(next), arm,
                  [=](commit_ack& ack) mutable {
@@ -128,9 +129,8 @@ void store_update(lease_ptr self, json next, caf::typed_response_promise<api_rep
                    }
                    if (reallocated) // the registry booked the new dates: undo
                      self->send(self->state.registry, atom::changed_v,
-                                entity_snapshot{text_field(doc_of(self), "id"),
-                                                text_field(doc_of(self), "project_id"),
-                                                self->state.doc, self->state.version});
+                                lease_snapshot{doc_of(self).id, doc_of(self).project_id,
+                                               self->state.doc, self->state.version});
                    rp.deliver(stored_failure(ack));
                  });
 }
@@ -145,13 +145,12 @@ caf::result<api_reply> update(lease_ptr self, const json& body) {
   if (next == doc_of(self))
     return lease_reply(next, 202);
   auto rp = self->make_response_promise<api_reply>();
-  if (next["start_date"] == doc_of(self)["start_date"]
-      && next["end_date"] == doc_of(self)["end_date"]) {
+  if (next.start == doc_of(self).start && next.end == doc_of(self).end) {
     store_update(self, std::move(next), rp, false);
     return rp;
   }
   // New dates: the registry checks the hosts over the new window.
-  auto id = text_field(next, "id");
+  auto id = next.id;
   self->request(self->state.leases(), caf::infinite, lease_reallocation{id, std::move(next)})
     .await(
       [=](lease_allocation& r) mutable {
@@ -173,7 +172,7 @@ caf::result<api_reply> remove(lease_ptr self) {
   auto finish = [=](const std::vector<hosted_instance>& instances) mutable {
     // An active lease ends with its deletion: its hosts are emptied too.
     change c{*self->state.svc};
-    command_each(c, instances, "compute.instance.delete", text_field(doc_of(self), "name"));
+    command_each(c, instances, "compute.instance.delete", doc_of(self).name);
     remove_document(self, lease_kind, std::move(c), [=](commit_ack& ack) mutable {
       rp.deliver(ack.ok ? api_reply::ok(nullptr, 204) : stored_failure(ack));
     });
@@ -193,17 +192,17 @@ caf::result<api_reply> remove(lease_ptr self) {
 } // namespace
 
 lease_actor_type::behavior_type
-lease_actor(lease_ptr self, const actor_services* svc, entity_owner_actor registry, document doc,
-            int64_t version, bool stored) {
-  self->state.init(svc, std::move(registry), std::move(doc), version, stored);
-  log_failures(self, "lease", text_field(*self->state.doc, "id"));
+lease_actor(lease_ptr self, const actor_services* svc, owner_of<lease_snapshot> registry,
+            std::shared_ptr<const lease> value, int64_t version, bool stored) {
+  self->state.init(svc, std::move(registry), std::move(value), version, stored);
+  log_failures(self, "lease", self->state.doc->id);
   if (stored)
     arm(self);
   return guarded_behavior<lease_actor_type::behavior_type>(
     "lease",
     [=](atom::create) -> caf::result<api_reply> {
       return store_created(self, lease_kind, arm,
-                           [](const json& doc) { return lease_reply(doc, 202); });
+                           [](const lease& l) { return lease_reply(l, 202); });
     },
     [=](lease_update& r) { return update(self, r.body); },
     [=](lease_delete&) { return remove(self); },

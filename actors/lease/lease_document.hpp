@@ -1,37 +1,35 @@
 #pragma once
-// A lease as Blazar shows it: its reservations, its three events and their
-// statuses, built from a create request. No actors here.
+// A lease from Blazar's requests: built from a create body, changed by an
+// update body, each checked as Blazar checks it. No actors here.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "actors/lease/lease_dates.hpp"
 #include "actors/lease/reservation.hpp"
+#include "messages/lease.hpp"
 
 namespace steward::lease {
 
-/// Builds the lease document (status PENDING, events UNDONE, reservations
-/// pending) from a create body; `reservations` gets the parsed host
-/// reservations for allocation.
+/// Builds the lease (status PENDING, events UNDONE, reservations pending,
+/// no hosts yet) from a create body; `reservations` gets the parsed host
+/// reservations for allocation, in the order of the lease's reservations.
 std::optional<refusal> make_lease(const nlohmann::json& body, sys_time now,
-                                        int minutes_before_end, const std::string& project_id,
-                                        const std::string& user_id, nlohmann::json& doc,
-                                        std::vector<host_reservation>& reservations);
+                                  int minutes_before_end, const std::string& project_id,
+                                  const std::string& user_id, lease& out,
+                                  std::vector<host_reservation>& reservations);
 
 /// Applies an update body (REFERENCE.md's rules): a rename always; new dates
 /// only for a lease that has not ended, the start only before it started;
 /// `end_date: "now"` ends a started lease at once; without an explicit
 /// before_end_date the before-end event keeps its distance from the end.
 /// On refusal the lease is unchanged.
-std::optional<refusal> update_lease(nlohmann::json& lease, const nlohmann::json& body,
-                                          sys_time now);
+std::optional<refusal> update_lease(lease& l, const nlohmann::json& body, sys_time now);
 
-/// The stable status from the start and end events (REFERENCE.md): UNDONE,
-/// UNDONE -> PENDING; DONE, UNDONE -> ACTIVE; DONE, DONE -> TERMINATED; else ERROR.
-std::string stable_status(const nlohmann::json& lease);
-
-/// The event of a type, or nullptr.
-const nlohmann::json* find_event(const nlohmann::json& lease, const std::string& event_type);
+/// A time as a lease records when something happened: to the second, as
+/// Blazar shows it.
+sys_time stamp(sys_time now);
 
 } // namespace steward::lease

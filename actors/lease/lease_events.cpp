@@ -1,98 +1,73 @@
 #include "actors/lease/lease_events.hpp"
 
-#include <algorithm>
 #include <set>
 
 #include "actors/lease/lease_document.hpp"
-#include "common/json_fields.hpp"
-#include "common/time_format.hpp"
 
 namespace steward::lease {
 
-using nlohmann::json;
-
-namespace {
-
-// At equal times: before_end, end, start, so that back-to-back leases free a
-// host before the next one takes it.
-int rank(const std::string& type) {
-  if (type == "before_end_lease")
-    return 0;
-  if (type == "end_lease")
-    return 1;
-  return 2;
-}
-
-bool undone(const json& event) {
-  return text_field(event, "status") == "UNDONE";
-}
-
-} // namespace
-
-std::optional<due_event> next_event(const json& lease) {
-  if (auto start = find_event(lease, "start_lease"); start && undone(*start))
-    return due_event{"start_lease", lease_time((*start)["time"])};
+std::optional<due_event> next_event(const lease& l) {
+  if (auto start = find_event(l, event_type::start_lease);
+      start && start->status == event_status::undone)
+    return due_event{event_type::start_lease, start->time};
+  // At equal times the order of event_type (before_end, end, start), so that
+  // back-to-back leases free a host before the next one takes it.
   std::optional<due_event> next;
-  for (auto& e : lease.value("events", json::array())) {
-    if (!undone(e))
+  for (auto& e : l.events) {
+    if (e.status != event_status::undone)
       continue;
-    due_event candidate{text_field(e, "event_type"), lease_time(e["time"])};
-    if (!next || candidate.time < next->time
-        || (candidate.time == next->time && rank(candidate.type) < rank(next->type)))
-      next = candidate;
+    if (!next || e.time < next->time || (e.time == next->time && e.type < next->type))
+      next = due_event{e.type, e.time};
   }
   return next;
 }
 
-void complete_event(json& lease, const std::string& event_type, sys_time now) {
-  auto stamp = timefmt::sql(now);
-  for (auto& e : lease["events"])
-    if (text_field(e, "event_type") == event_type) {
-      e["status"] = "DONE";
-      e["updated_at"] = stamp;
+void complete_event(lease& l, event_type type, sys_time now) {
+  auto at = stamp(now);
+  for (auto& e : l.events)
+    if (e.type == type) {
+      e.status = event_status::done;
+      e.updated_at = at;
     }
-  const char* reservation_status = event_type == "start_lease" ? "active"
-                                   : event_type == "end_lease" ? "deleted"
-                                                               : nullptr;
-  if (reservation_status)
-    for (auto& r : lease["reservations"]) {
-      r["status"] = reservation_status;
-      r["updated_at"] = stamp;
+  std::optional<reservation_status> status;
+  if (type == event_type::start_lease)
+    status = reservation_status::active;
+  else if (type == event_type::end_lease)
+    status = reservation_status::deleted;
+  if (status)
+    for (auto& r : l.reservations) {
+      r.status = *status;
+      r.updated_at = at;
     }
-  lease["status"] = stable_status(lease);
-  lease["updated_at"] = stamp;
+  l.status = stable_status(l);
+  l.updated_at = at;
 }
 
-bool is_active(const json& lease) {
-  return stable_status(lease) == "ACTIVE";
+bool is_active(const lease& l) {
+  return stable_status(l) == lease_status::active;
 }
 
-std::vector<std::string> lease_hostnames(const json& lease, bool snapshot_only,
+std::vector<std::string> lease_hostnames(const lease& l, bool snapshot_only,
                                          const std::string& default_action) {
   std::set<std::string> names;
-  for (auto& r : lease.value("reservations", json::array())) {
-    auto action = text_field(r, "before_end");
-    if (action == "default")
-      action = default_action;
+  for (auto& r : l.reservations) {
+    auto action = r.before_end == "default" ? default_action : r.before_end;
     if (snapshot_only && action != "snapshot")
       continue;
-    for (auto& h : r.value("hosts", json::array()))
-      names.insert(text_field(h, "hypervisor_hostname"));
+    for (auto& h : r.hosts)
+      names.insert(h.hypervisor_hostname);
   }
   return {names.begin(), names.end()};
 }
 
-std::vector<std::pair<std::string, allocation>> allocations_of(const json& lease) {
+std::vector<std::pair<std::string, allocation>> allocations_of(const lease& l) {
   std::vector<std::pair<std::string, allocation>> out;
-  auto end = find_event(lease, "end_lease");
-  if (end && text_field(*end, "status") == "DONE")
+  auto end = find_event(l, event_type::end_lease);
+  if (end && end->status == event_status::done)
     return out;
-  auto start = lease_time(lease["start_date"]);
-  auto finish = lease_time(lease["end_date"]);
-  auto id = text_field(lease, "id");
-  for (auto& r : lease.value("reservations", json::array()))
-    for (auto& h : r.value("hosts", json::array()))
-      out.push_back({text_field(h, "id"), allocation{id, text_field(r, "id"), start, finish}});
+  for (auto& r : l.reservations)
+    for (auto& h : r.hosts)
+      out.push_back({h.id, allocation{l.id, r.id, l.start, l.end}});
   return out;
 }
 

@@ -25,35 +25,40 @@ const char* const no_hosts = "Not enough hosts available";
 const char* const hosts_loading
   = "Steward is still loading the inventory's hosts; try again in a moment";
 
-entity_actor spawn_lease(registry_ptr self, json doc, int64_t version, bool stored) {
-  return spawn_entity(self, self->state.leases, lease_actor, lease_kind, std::move(doc), version,
-                      stored);
+lease_actor_type spawn_lease(registry_ptr self, lease l, int64_t version, bool stored) {
+  return caf::actor_cast<lease_actor_type>(
+    spawn_entity(self, self->state.leases, lease_actor, lease_kind, std::move(l), version, stored));
 }
 
-void book_lease(allocation_book& book, const json& lease) {
-  for (auto& [host, a] : allocations_of(lease))
+void book_lease(allocation_book& book, const lease& l) {
+  for (auto& [host, a] : allocations_of(l))
     book.add(host, a);
+}
+
+// A stored row read back into a lease (of any schema version).
+std::optional<lease> stored_leases(const store::entity_record& r) {
+  return from_stored(json::parse(r.document, nullptr, false));
 }
 
 api_reply not_found(const std::string& id) {
   return api_reply::fail(404, "Lease " + id + " could not be found");
 }
 
-json host_refs(const lease_registry_state& st, const std::vector<std::string>& ids) {
-  json out = json::array();
+std::vector<reserved_host> host_refs(const lease_registry_state& st,
+                                     const std::vector<std::string>& ids) {
+  std::vector<reserved_host> out;
   for (auto& id : ids) {
     auto h = st.hosts.find(id);
-    out.push_back({{"id", id},
-                   {"hypervisor_hostname",
-                    h == st.hosts.end() ? "" : text_field(*h->second, "hypervisor_hostname")}});
+    out.push_back(
+      {id, h == st.hosts.end() ? "" : text_field(*h->second, "hypervisor_hostname")});
   }
   return out;
 }
 
-std::vector<std::string> host_ids(const json& reservation) {
+std::vector<std::string> host_ids(const reservation& r) {
   std::vector<std::string> out;
-  for (auto& h : reservation.value("hosts", json::array()))
-    out.push_back(text_field(h, "id"));
+  for (auto& h : r.hosts)
+    out.push_back(h.id);
   return out;
 }
 
@@ -85,10 +90,10 @@ std::optional<refusal> lease_project(const access::caller& who, const json& body
 
 // Chooses the hosts of every reservation of a new lease and books them, or
 // books nothing and says no.
-bool allocate_new(lease_registry_state& st, json& doc, const std::vector<host_reservation>& wanted) {
-  auto id = text_field(doc, "id");
-  auto start = lease_time(doc["start_date"]);
-  auto end = lease_time(doc["end_date"]);
+bool allocate_new(lease_registry_state& st, lease& l, const std::vector<host_reservation>& wanted) {
+  auto& id = l.id;
+  auto start = l.start;
+  auto end = l.end;
   auto candidates = enrolled_hosts(st);
   for (std::size_t i = 0; i < wanted.size(); ++i) {
     auto chosen = st.book.choose(candidates, wanted[i], start, end);
@@ -96,10 +101,10 @@ bool allocate_new(lease_registry_state& st, json& doc, const std::vector<host_re
       st.book.remove_lease(id);
       return false;
     }
-    auto& r = doc["reservations"][i];
-    r["hosts"] = host_refs(st, *chosen);
+    auto& r = l.reservations[i];
+    r.hosts = host_refs(st, *chosen);
     for (auto& host : *chosen)
-      st.book.add(host, allocation{id, text_field(r, "id"), start, end});
+      st.book.add(host, allocation{id, r.id, start, end});
   }
   return true;
 }
@@ -107,37 +112,37 @@ bool allocate_new(lease_registry_state& st, json& doc, const std::vector<host_re
 // The lease `next` moves to new dates: each reservation keeps its hosts
 // where they are free over the new window; a lease that has not started may
 // take others that fit its filters. Books the result, or restores the book.
-lease_allocation reallocate(lease_registry_state& st, const std::string& id, json next) {
+lease_allocation reallocate(lease_registry_state& st, const std::string& id, lease next) {
   auto current = st.leases.snapshot(id);
   if (!current)
-    return {refusal{404, "Lease " + id + " could not be found"}, nullptr};
-  auto start = lease_time(next["start_date"]);
-  auto end = lease_time(next["end_date"]);
-  auto started = find_event(next, "start_lease")
-                 && text_field(*find_event(next, "start_lease"), "status") == "DONE";
+    return {refusal{404, "Lease " + id + " could not be found"}, {}};
+  auto start = next.start;
+  auto end = next.end;
+  auto start_event = find_event(next, event_type::start_lease);
+  auto started = start_event && start_event->status == event_status::done;
   auto candidates = enrolled_hosts(st);
   st.book.remove_lease(id);
   auto give_up = [&] {
     st.book.remove_lease(id);
     book_lease(st.book, *current->doc);
-    return lease_allocation{refusal{409, no_hosts}, nullptr};
+    return lease_allocation{refusal{409, no_hosts}, {}};
   };
-  for (auto& r : next["reservations"]) {
+  for (auto& r : next.reservations) {
     auto hosts = host_ids(r);
     bool free = std::all_of(hosts.begin(), hosts.end(),
                             [&](const std::string& h) { return st.book.is_free(h, start, end); });
     if (!free) {
-      host_reservation wanted;
-      if (started || parse_reservation(r, wanted))
+      auto wanted = wanted_by(r);
+      if (started || !wanted)
         return give_up();
-      auto chosen = st.book.choose(candidates, wanted, start, end);
+      auto chosen = st.book.choose(candidates, *wanted, start, end);
       if (!chosen)
         return give_up();
       hosts = *chosen;
-      r["hosts"] = host_refs(st, hosts);
+      r.hosts = host_refs(st, hosts);
     }
     for (auto& h : hosts)
-      st.book.add(h, allocation{id, text_field(r, "id"), start, end});
+      st.book.add(h, allocation{id, r.id, start, end});
   }
   return {std::nullopt, std::move(next)};
 }
@@ -147,7 +152,7 @@ bool held_back(const lease_registry_state& st, const std::string& id) {
   auto snap = st.leases.snapshot(id);
   if (!snap)
     return false;
-  auto start = lease_time((*snap->doc)["start_date"]);
+  auto start = snap->doc->start;
   for (auto& [host, mine] : allocations_of(*snap->doc)) {
     for (auto& other : st.book.on_host(host))
       if (other.lease_id != id && other.end <= start)
@@ -169,7 +174,7 @@ void release_starts(lease_registry_state& st) {
 }
 
 // The lease's allocations follow its stored document.
-void rebook(lease_registry_state& st, const entity_snapshot& snap) {
+void rebook(lease_registry_state& st, const lease_snapshot& snap) {
   st.shown.forget(snap.id);
   st.book.remove_lease(snap.id);
   book_lease(st.book, *snap.doc);
@@ -184,16 +189,16 @@ void forget(lease_registry_state& st, const std::string& id) {
 }
 
 json list_leases(const lease_registry_state& st, const access::caller& who) {
-  std::vector<const json*> docs;
+  std::vector<const lease*> leases;
   for (auto& [id, snap] : st.leases.snapshots())
     if (access::can_see_project(who, snap.project))
-      docs.push_back(snap.doc.get());
-  std::sort(docs.begin(), docs.end(), [](const json* a, const json* b) {
-    return std::tie((*a)["created_at"], (*a)["id"]) < std::tie((*b)["created_at"], (*b)["id"]);
+      leases.push_back(snap.doc.get());
+  std::sort(leases.begin(), leases.end(), [](const lease* a, const lease* b) {
+    return std::tie(a->created_at, a->id) < std::tie(b->created_at, b->id);
   });
   json out = json::array();
-  for (auto d : docs)
-    out.push_back(*d);
+  for (auto l : leases)
+    out.push_back(present(*l));
   return {{"leases", std::move(out)}};
 }
 
@@ -203,14 +208,14 @@ caf::result<api_reply> create_lease(registry_ptr self, const request_context& ct
   std::string project;
   if (auto r = lease_project(ctx.who, body, project))
     return api_reply::fail(r->status, r->message);
-  json doc;
+  lease l;
   std::vector<host_reservation> wanted;
   if (auto r = make_lease(body, now(), st.svc->leases.minutes_before_end, project,
-                          ctx.who.user_id, doc, wanted))
+                          ctx.who.user_id, l, wanted))
     return api_reply::fail(r->status, r->message);
-  if (!allocate_new(st, doc, wanted))
+  if (!allocate_new(st, l, wanted))
     return api_reply::fail(409, no_hosts);
-  auto a = spawn_lease(self, std::move(doc), 0, false);
+  auto a = spawn_lease(self, std::move(l), 0, false);
   return self->delegate(a, atom::create_v);
 }
 
@@ -241,7 +246,7 @@ api_reply show_lease(lease_registry_state& st, const request_context& ctx,
   if (!snap || !access::can_see_project(ctx.who, snap->project))
     return not_found(id);
   api_reply r;
-  r.text = st.shown.get(id, "", [&] { return "{\"lease\":" + snap->doc->dump() + "}"; });
+  r.text = st.shown.get(id, "", [&] { return "{\"lease\":" + present(*snap->doc).dump() + "}"; });
   return r;
 }
 
@@ -262,13 +267,13 @@ lease_registry(registry_ptr self, const actor_services* svc,
                std::vector<store::entity_record> recovered) {
   self->state.svc = svc;
   start_registry(
-    self, self->state.leases, "lease-registry", "leases", std::move(recovered), "id",
-    [=](json doc, int64_t version) {
-      // Its allocations follow its stored document (at recovery, and again
+    self, self->state.leases, "lease-registry", "leases", std::move(recovered), stored_leases,
+    [=](lease l, int64_t version) {
+      // Its allocations follow its stored value (at recovery, and again
       // when it is restarted after a failure).
-      self->state.book.remove_lease(doc["id"].get<std::string>());
-      book_lease(self->state.book, doc);
-      spawn_lease(self, std::move(doc), version, true);
+      self->state.book.remove_lease(l.id);
+      book_lease(self->state.book, l);
+      spawn_lease(self, std::move(l), version, true);
     },
     [=](const std::string& id) { forget(self->state, id); });
   self->send(svc->hosts, atom::inventory_v, caf::actor_cast<host_watcher_actor>(self));
@@ -306,11 +311,11 @@ lease_registry(registry_ptr self, const actor_services* svc,
     [=](host_property_update& r) { return serve_hosts(self, r); },
     [=](lease_reallocation& r) -> caf::result<lease_allocation> {
       if (!self->state.hosts_known)
-        return lease_allocation{refusal{503, hosts_loading}, nullptr};
+        return lease_allocation{refusal{503, hosts_loading}, {}};
       return reallocate(self->state, r.lease_id, std::move(r.lease));
     },
     [=](lease_start_request& r) { return gate_start(self, r.lease_id); },
-    [=](atom::changed, entity_snapshot& snap) {
+    [=](atom::changed, lease_snapshot& snap) {
       self->state.leases.update(snap);
       rebook(self->state, snap);
     },

@@ -26,7 +26,7 @@ namespace steward::lease {
 struct lease_registry_state {
   static inline const char* name = "lease-registry";
   const actor_services* svc = nullptr;
-  entity_table leases;
+  entity_table_of<lease> leases;
   allocation_book book;
   std::map<std::string, document> hosts;   // inventory host id -> document
   bool hosts_known = false;                // every inventory host was heard of

@@ -81,4 +81,21 @@ std::optional<refusal> parse_reservation(const json& r, host_reservation& out) {
   return std::nullopt;
 }
 
+std::optional<host_reservation> wanted_by(const reservation& r) {
+  host_reservation out;
+  out.min = r.min;
+  out.max = r.max;
+  out.hypervisor_properties = r.hypervisor_properties;
+  out.resource_properties = r.resource_properties;
+  out.before_end = r.before_end;
+  std::string why;
+  auto hypervisor = host_filter::parse(r.hypervisor_properties, why);
+  auto resource = host_filter::parse(r.resource_properties, why);
+  if (!hypervisor || !resource)
+    return std::nullopt;
+  out.hypervisor_filter = *hypervisor;
+  out.resource_filter = *resource;
+  return out;
+}
+
 } // namespace steward::lease

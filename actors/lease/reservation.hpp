@@ -7,6 +7,7 @@
 
 #include "actors/lease/host_filter.hpp"
 #include "actors/lease/lease_dates.hpp"
+#include "messages/lease.hpp"
 
 namespace steward::lease {
 
@@ -22,5 +23,9 @@ struct host_reservation {
 
 /// Reads one element of a lease's `reservations`.
 std::optional<refusal> parse_reservation(const nlohmann::json& r, host_reservation& out);
+
+/// What a reservation of a lease asked for, to choose its hosts again;
+/// nothing when its stored filters no longer parse.
+std::optional<host_reservation> wanted_by(const reservation& r);
 
 } // namespace steward::lease

@@ -206,7 +206,7 @@ maintenance_registry(registry_ptr self, const actor_services* svc,
   }
   start_registry(
     self, self->state.sessions, "maintenance-registry", "maintenance sessions",
-    std::move(recovered), "session_id",
+    std::move(recovered), document_rows("session_id"),
     [=](json doc, int64_t version) { spawn_session(self, std::move(doc), version, true); },
     [=](const std::string& id) { self->state.sessions.erase(id); });
   self->send(svc->hosts, atom::inventory_v, caf::actor_cast<host_watcher_actor>(self));

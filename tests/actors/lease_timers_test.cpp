@@ -139,3 +139,32 @@ TEST_F(lease_timers, an_event_that_could_not_be_stored_is_tried_again) {
   EXPECT_EQ(event_status(id, "start_lease"), "DONE");
   EXPECT_EQ(stored_events("lease.event.start_lease"), 2u) << "the failed write, then the good one";
 }
+
+TEST_F(lease_timers, a_lease_stored_before_rows_had_a_version_recovers_and_runs) {
+  auto id = create_lease("a", "01:00", "02:00");
+  auto shown = lease(id);
+  stop();
+  // As an older Steward stored it: the lease as Blazar shows it.
+  auto& row = stored.rows.at({"lease", id});
+  ASSERT_EQ(json::parse(row.document)["schema"], 1);
+  row.document = shown.dump();
+  start();
+  EXPECT_EQ(lease(id), shown) << "read back field for field";
+  advance(1h);
+  EXPECT_EQ(event_status(id, "start_lease"), "DONE");
+  EXPECT_EQ(json::parse(stored.rows.at({"lease", id}).document)["schema"], 1)
+    << "its next write is of the current version";
+}
+
+TEST_F(lease_timers, a_row_of_a_later_version_is_skipped_and_kept) {
+  auto id = create_lease("a", "01:00", "02:00");
+  stop();
+  auto& row = stored.rows.at({"lease", id});
+  auto later = json::parse(row.document);
+  later["schema"] = 2;
+  row.document = later.dump();
+  start();
+  EXPECT_TRUE(lease(id).is_null()) << "not guessed at";
+  advance(3h);
+  EXPECT_EQ(stored.rows.at({"lease", id}).document, later.dump()) << "nor overwritten";
+}

@@ -130,7 +130,38 @@ void replies(serialization& t) {
   EXPECT_FALSE(t.round_trip(api_reply::ok(nullptr, 204)).text) << "no text stays none";
 }
 
+// A lease with every field set, each optional time both ways.
+lease::lease sample_lease() {
+  using namespace std::chrono;
+  sys_time t0{seconds{1900000000}};
+  lease::lease l;
+  l.id = "l-1";
+  l.name = "ünïcode";
+  l.project_id = "p-1";
+  l.user_id = "alice";
+  l.start = t0 + hours{1};
+  l.end = t0 + hours{3};
+  l.before_end = t0 + hours{2};
+  l.status = lease::lease_status::active;
+  l.reservations = {{"r-1", 1, 2, "[\"==\", \"$vcpus\", \"8\"]", "", "snapshot",
+                     lease::reservation_status::active, {{"h-1", "compute-1"}}, t0,
+                     t0 + nanoseconds{123456789}}};
+  l.events = {{"e-1", lease::event_type::start_lease, l.start, lease::event_status::done, t0,
+               l.start},
+              {"e-2", lease::event_type::end_lease, l.end, lease::event_status::undone, t0,
+               std::nullopt}};
+  l.created_at = t0;
+  return l;
+}
+
 void entities_events_and_the_world(serialization& t) {
+  auto l = sample_lease();
+  auto leased = t.round_trip(lease_snapshot{"l-1", "p-1", std::make_shared<const lease::lease>(l), 3});
+  ASSERT_TRUE(leased.doc);
+  EXPECT_TRUE(*leased.doc == l);
+  EXPECT_EQ(leased.version, 3);
+  EXPECT_FALSE(t.round_trip(lease_snapshot{"l-2", "", nullptr, 0}).doc) << "no lease stays none";
+
   auto snap = t.round_trip(entity_snapshot{"h-1", "", doc({{"id", "h-1"}, {"vcpus", 16}}), 7});
   ASSERT_TRUE(snap.doc);
   EXPECT_EQ((*snap.doc)["vcpus"], 16);
@@ -190,11 +221,14 @@ void requests_between_kinds(serialization& t) {
   ASSERT_TRUE(changed.host);
 
   t.round_trip(lease_start_request{"l-1"});
-  t.round_trip(lease_reallocation{"l-1", {{"start_date", "2030-01-01 01:00"}}});
-  EXPECT_EQ(t.round_trip(lease_allocation{refusal{409, "Not enough hosts available"}, nullptr})
+  auto l = sample_lease();
+  EXPECT_TRUE(t.round_trip(lease_reallocation{"l-1", l}).lease == l);
+  EXPECT_EQ(t.round_trip(lease_allocation{refusal{409, "Not enough hosts available"}, {}})
               .refused->message,
             "Not enough hosts available");
-  EXPECT_FALSE(t.round_trip(lease_allocation{std::nullopt, {{"id", "l-1"}}}).refused);
+  auto allocated = t.round_trip(lease_allocation{std::nullopt, l});
+  EXPECT_FALSE(allocated.refused);
+  EXPECT_TRUE(allocated.lease == l) << "every field, to the nanosecond";
 
   t.round_trip(instances_on_hosts{{"c-1", "c-2"}});
   auto hosted = t.round_trip(hosted_instances{{{"i-1", "default", "c-1", "web-1"}}});

@@ -15,6 +15,7 @@
 #include "actors/instance/instance_document.hpp"
 #include "actors/inventory/host_document.hpp"
 #include "actors/lease/lease_document.hpp"
+#include "actors/lease/lease_json.hpp"
 #include "actors/maintenance/session_document.hpp"
 #include "common/json_limits.hpp"
 #include "http/types.hpp"
@@ -91,8 +92,8 @@ const json& running_instance() {
   return checked(doc, ok, "instance");
 }
 
-const json& pending_lease() {
-  static json doc;
+const lease::lease& pending_lease() {
+  static lease::lease doc;
   static std::vector<lease::host_reservation> reservations;
   static bool ok = !lease::make_lease(
     {{"name", "l1"}, {"start_date", "2027-01-01 10:00"}, {"end_date", "2027-01-02 10:00"},
@@ -158,14 +159,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     bool changed = false;
     (void)inventory::update_host(doc, body, fixed_now, changed);
   } else if (what == "lease") {
-    json doc;
+    lease::lease doc;
     std::vector<lease::host_reservation> reservations;
     if (!lease::make_lease(body, fixed_now, 60, "pa", "alice", doc, reservations))
-      (void)lease::stable_status(doc);
+      (void)lease::from_stored(lease::to_stored(doc));
   } else if (what == "lease-update") {
     auto doc = pending_lease();
     if (!lease::update_lease(doc, body, fixed_now))
-      (void)lease::stable_status(doc);
+      (void)lease::present(doc);
+  } else if (what == "lease-row") {
+    // A stored row of any shape: read back, or refused, never a crash.
+    if (auto l = lease::from_stored(body))
+      (void)lease::present(*l);
   } else if (what == "instance") {
     json doc;
     if (!instance::make_instance(body, known_catalog(), project_admin(), fixed_now, doc))
