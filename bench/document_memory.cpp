@@ -1,9 +1,11 @@
-// What a stored document costs in memory once parsed, against its text: the
-// part of stewardd's memory per idle entity that is its document.
+// What a stored row costs in memory once read, against its text: the part of
+// stewardd's memory per idle entity that is its value.
 //   bench-document-memory DB KIND     (KIND: lease, instance, host, ...)
-// Parses every document of KIND in the store and prints one JSON object: the
-// documents, their average text size, and the heap each parsed tree takes
-// (glibc's allocated bytes before and after, over the count).
+// Parses every row of KIND in the store and prints one JSON object: the
+// rows, their average text size, the heap each parsed JSON tree takes, and
+// the heap of what stewardd holds per entity ("held_bytes": the typed value
+// of a typed kind, a lease; the tree of the others), each from glibc's
+// allocated bytes before and after, over the count.
 #include <malloc.h>
 #include <sqlite3.h>
 
@@ -12,6 +14,8 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "actors/lease/lease_json.hpp"
 
 using nlohmann::json;
 
@@ -47,10 +51,22 @@ int main(int argc, char** argv) {
     trees.push_back(json::parse(t));
   auto after = mallinfo2().uordblks;
   auto n = static_cast<double>(texts.size());
+  auto tree_bytes = static_cast<double>(after - before) / n;
+  auto held_bytes = tree_bytes;
+  if (std::string{argv[2]} == "lease") {
+    auto start = mallinfo2().uordblks;
+    std::vector<steward::lease::lease> leases;
+    leases.reserve(trees.size());  // the values themselves count too
+    for (auto& t : trees)
+      if (auto l = steward::lease::from_stored(t))
+        leases.push_back(std::move(*l));
+    held_bytes = static_cast<double>(mallinfo2().uordblks - start) / n;
+  }
   std::cout << json{{"kind", argv[2]},
                     {"documents", texts.size()},
                     {"text_bytes", text_bytes / n},
-                    {"tree_bytes", static_cast<double>(after - before) / n}}
+                    {"tree_bytes", tree_bytes},
+                    {"held_bytes", held_bytes}}
                  .dump()
             << std::endl;
 }

@@ -100,7 +100,7 @@ for n in $sizes; do
   trees=""
   for kind in lease instance; do
     m=$("$bin/bench/bench-document-memory" "$dir/steward.db" "$kind")
-    trees+="$kind $(json_field text_bytes <<<"$m" | cut -d. -f1) B as text, $(json_field tree_bytes <<<"$m" | cut -d. -f1) B parsed; "
+    trees+="$kind $(json_field text_bytes <<<"$m" | cut -d. -f1) B as text, $(json_field held_bytes <<<"$m" | cut -d. -f1) B held; "
   done
   lease=$(sqlite3 "$dir/steward.db" "select id from entities where kind='lease' limit 1")
   page="/api/instances/?project_name=shop&state=Online&o=-hostname&page_size=20"
