@@ -80,9 +80,4 @@ std::string show_date(sys_time t) {
   return timefmt::iso_micro(t);
 }
 
-sys_time lease_time(const nlohmann::json& value) {
-  auto t = value.is_string() ? timefmt::parse_iso(value.get<std::string>()) : std::nullopt;
-  return t ? *t : sys_time{};
-}
-
 } // namespace steward::lease

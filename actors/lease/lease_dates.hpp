@@ -36,7 +36,5 @@ std::optional<refusal> parse_window(const nlohmann::json& body, sys_time now,
 
 /// "2017-02-24T20:00:00.000000", as Blazar answers dates.
 std::string show_date(sys_time t);
-/// A date as show_date wrote it (the epoch when it is not one).
-sys_time lease_time(const nlohmann::json& value);
 
 } // namespace steward::lease

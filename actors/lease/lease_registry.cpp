@@ -36,7 +36,7 @@ void book_lease(allocation_book& book, const lease& l) {
 }
 
 // A stored row read back into a lease (of any schema version).
-std::optional<lease> stored_leases(const store::entity_record& r) {
+std::optional<lease> read_lease_row(const store::entity_record& r) {
   return from_stored(json::parse(r.document, nullptr, false));
 }
 
@@ -267,7 +267,7 @@ lease_registry(registry_ptr self, const actor_services* svc,
                std::vector<store::entity_record> recovered) {
   self->state.svc = svc;
   start_registry(
-    self, self->state.leases, "lease-registry", "leases", std::move(recovered), stored_leases,
+    self, self->state.leases, "lease-registry", "leases", std::move(recovered), read_lease_row,
     [=](lease l, int64_t version) {
       // Its allocations follow its stored value (at recovery, and again
       // when it is restarted after a failure).
