@@ -44,6 +44,16 @@ bool can_see_customer_project(const caller& who, const std::string& project_id,
          || (!customer_id.empty() && owns_customer(who, customer_id));
 }
 
+bool can_see_through_projects(const caller& who, const std::string& customer_id,
+                              const std::vector<std::string>& projects) {
+  if (owns_customer(who, customer_id))
+    return true;
+  for (auto& p : projects)
+    if (can_see_project(who, p))
+      return true;
+  return false;
+}
+
 bool is_self(const caller& who, const std::string& user_id) {
   return who.staff || (!user_id.empty() && who.user_id == user_id);
 }
@@ -53,6 +63,8 @@ std::string sole_project(const caller& who) {
 }
 
 bool is_staff(const caller& who) { return who.staff; }
+
+bool acts_for_no_project(const caller& who) { return who.staff && who.projects.empty(); }
 
 bool can_see_event(const caller& who, const std::string& project_id) {
   if (who.staff)

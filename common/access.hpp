@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace steward::access {
 
@@ -28,6 +29,10 @@ bool owns_customer(const caller& who, const std::string& customer_id);
 /// Staff, a role in the project, or the owner of the project's customer.
 bool can_see_customer_project(const caller& who, const std::string& project_id,
                               const std::string& customer_id);
+/// Staff, the owner of the customer, or a role in one of `projects` (what
+/// belongs to a customer, or to a project group, is seen by its projects).
+bool can_see_through_projects(const caller& who, const std::string& customer_id,
+                              const std::vector<std::string>& projects);
 /// Staff, or the user `user_id` itself (what belongs to one user: SSH keys).
 bool is_self(const caller& who, const std::string& user_id);
 /// The one project the caller has a role in, "" when it has none or several
@@ -35,6 +40,9 @@ bool is_self(const caller& who, const std::string& user_id);
 std::string sole_project(const caller& who);
 /// Operator-only things (hosts, maintenance administration, the clock).
 bool is_staff(const caller& who);
+/// Staff with no role in any project: what it creates belongs to no project
+/// (an operator's own lease).
+bool acts_for_no_project(const caller& who);
 /// Whether an event of `project_id` ("" = operator-only) may reach `who`.
 bool can_see_event(const caller& who, const std::string& project_id);
 

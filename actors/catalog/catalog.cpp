@@ -308,25 +308,22 @@ bool catalog::can_see_project(const access::caller& who, const std::string& id) 
 bool catalog::can_see_customer(const access::caller& who, const std::string& id) const {
   if (!find_customer(id))
     return false;
-  if (access::owns_customer(who, id))
-    return true;
-  for (auto& [pid, role] : who.projects)
-    if (auto p = find_project(pid); p && p->customer == id)
-      return true;
-  return false;
+  std::vector<std::string> of_customer;
+  for (auto& [pid, p] : projects_)
+    if (p.customer == id)
+      of_customer.push_back(pid);
+  return access::can_see_through_projects(who, id, of_customer);
 }
 
 bool catalog::can_see_project_group(const access::caller& who, const std::string& id) const {
   auto g = find_project_group(id);
   if (!g)
     return false;
-  if (access::owns_customer(who, g->customer))
-    return true;
-  for (auto& [pid, role] : who.projects)
-    if (auto p = find_project(pid);
-        p && std::find(p->project_groups.begin(), p->project_groups.end(), id) != p->project_groups.end())
-      return true;
-  return false;
+  std::vector<std::string> in_group;
+  for (auto& [pid, p] : projects_)
+    if (std::find(p.project_groups.begin(), p.project_groups.end(), id) != p.project_groups.end())
+      in_group.push_back(pid);
+  return access::can_see_through_projects(who, g->customer, in_group);
 }
 
 bool catalog::can_see_cloud(const access::caller& who, const std::string& id) const {

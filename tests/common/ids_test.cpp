@@ -68,3 +68,20 @@ TEST(access, customers_keys_and_the_sole_project) {
   EXPECT_EQ(access::sole_project(two), "");
   EXPECT_EQ(access::sole_project(staff), "");
 }
+
+TEST(access, what_a_customer_or_a_group_owns_is_seen_through_its_projects) {
+  access::caller member{"m", false, {{"p1", access::role::member}}, {}};
+  access::caller owner{"o", false, {}, {"c1"}};
+  access::caller staff{"s", true, {}, {}};
+  access::caller staff_in_project{"sp", true, {{"p1", access::role::admin}}, {}};
+  EXPECT_TRUE(access::can_see_through_projects(member, "c9", {"p0", "p1"}));
+  EXPECT_FALSE(access::can_see_through_projects(member, "c9", {"p0", "p2"}));
+  EXPECT_FALSE(access::can_see_through_projects(member, "c9", {})) << "a customer of no project";
+  EXPECT_TRUE(access::can_see_through_projects(owner, "c1", {})) << "its owner";
+  EXPECT_FALSE(access::can_see_through_projects(owner, "c2", {"p1"}));
+  EXPECT_FALSE(access::can_see_through_projects(owner, "", {})) << "no customer has no owner";
+  EXPECT_TRUE(access::can_see_through_projects(staff, "", {}));
+  EXPECT_TRUE(access::acts_for_no_project(staff));
+  EXPECT_FALSE(access::acts_for_no_project(staff_in_project));
+  EXPECT_FALSE(access::acts_for_no_project(owner)) << "not staff";
+}
