@@ -2,6 +2,7 @@
 // What a registry knows of its entities: the actor of each, and the latest
 // snapshot of each document (lists are answered from these, without asking
 // every entity).
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -14,20 +15,38 @@
 
 #include "actors/entity_kind.hpp"
 #include "actors/interfaces.hpp"
+#include "common/clock.hpp"
 #include "common/json_fields.hpp"
 #include "common/log.hpp"
 
 namespace steward {
 
+/// A registry's entities. Each is active (its actor runs) or passive: only
+/// its snapshot is kept, and its actor starts for its first message or when
+/// its wake time comes (an idle entity costs no actor, no mailbox, no timer).
+/// Recovered entities start passive; a new one starts active.
 template <class Value>
 class entity_table_of {
 public:
   using snapshot_type = snapshot_of<Value>;
+  /// Starts the actor of a passive entity from its snapshot (the registry's
+  /// spawn, which calls `started`).
+  using starter = std::function<void(const snapshot_type&)>;
 
-  void add(const std::string& id, entity_actor a, snapshot_type snap) {
+  void set_starter(starter s) { start_ = std::move(s); }
+
+  /// A passive entity, woken at `wake` if it has one.
+  void add(snapshot_type snap, std::optional<sys_time> wake) {
+    auto id = snap.id;
+    snapshots_[id] = std::move(snap);
+    if (wake)
+      wakes_by_id_[id] = wakes_.emplace(*wake, id);
+  }
+  /// The actor of entity `id` runs now.
+  void started(const std::string& id, entity_actor a) {
+    forget_wake(id);
     ids_by_addr_[a.address()] = id;
     actors_[id] = std::move(a);
-    snapshots_[id] = std::move(snap);
   }
   void update(snapshot_type snap) {
     if (!restarts_.empty())
@@ -36,12 +55,13 @@ public:
       snapshots_[snap.id] = std::move(snap);
   }
   void erase(const std::string& id) {
+    forget_wake(id);
+    snapshots_.erase(id);
     auto i = actors_.find(id);
     if (i == actors_.end())
       return;
     ids_by_addr_.erase(i->second.address());
     actors_.erase(i);
-    snapshots_.erase(id);
   }
   /// The id of the entity whose actor is `addr`, "" when none.
   std::string id_of(const caf::actor_addr& addr) const {
@@ -52,16 +72,27 @@ public:
   /// counting this restart.
   int count_restart(const std::string& id) { return ++restarts_[id]; }
 
-  const entity_actor* find(const std::string& id) const {
+  /// The actor of entity `id`, started if the entity is passive; nullptr
+  /// when there is no such entity.
+  const entity_actor* actor(const std::string& id) {
+    if (auto i = actors_.find(id); i != actors_.end())
+      return &i->second;
+    auto snap = snapshots_.find(id);
+    if (snap == snapshots_.end() || !start_)
+      return nullptr;
+    start_(snap->second);
     auto i = actors_.find(id);
     return i == actors_.end() ? nullptr : &i->second;
   }
+  bool active(const std::string& id) const { return actors_.count(id) > 0; }
   const snapshot_type* snapshot(const std::string& id) const {
     auto i = snapshots_.find(id);
     return i == snapshots_.end() ? nullptr : &i->second;
   }
   const std::map<std::string, snapshot_type>& snapshots() const { return snapshots_; }
-  std::size_t size() const { return actors_.size(); }
+  /// Entities, active or passive.
+  std::size_t size() const { return snapshots_.size(); }
+  std::size_t active_count() const { return actors_.size(); }
 
   template <class F>
   void for_each_actor(F f) const {
@@ -69,11 +100,40 @@ public:
       f(a);
   }
 
+  /// Takes the passive entities whose wake time is not after `t`.
+  std::vector<std::string> take_due(sys_time t) {
+    std::vector<std::string> out;
+    while (!wakes_.empty() && wakes_.begin()->first <= t) {
+      out.push_back(wakes_.begin()->second);
+      wakes_by_id_.erase(wakes_.begin()->second);
+      wakes_.erase(wakes_.begin());
+    }
+    return out;
+  }
+  std::optional<sys_time> next_wake() const {
+    if (wakes_.empty())
+      return std::nullopt;
+    return wakes_.begin()->first;
+  }
+  /// When the registry's wake-up message is due (none: none is pending).
+  std::optional<sys_time> wake_armed;
+
 private:
+  void forget_wake(const std::string& id) {
+    if (auto w = wakes_by_id_.find(id); w != wakes_by_id_.end()) {
+      wakes_.erase(w->second);
+      wakes_by_id_.erase(w);
+    }
+  }
+
+  using wake_list = std::multimap<sys_time, std::string>;
   std::unordered_map<std::string, entity_actor> actors_;
   std::unordered_map<caf::actor_addr, std::string> ids_by_addr_;
   std::map<std::string, snapshot_type> snapshots_;
   std::unordered_map<std::string, int> restarts_;  // of entities that failed
+  wake_list wakes_;  // passive entities with a due time
+  std::unordered_map<std::string, wake_list::iterator> wakes_by_id_;
+  starter start_;
 };
 
 /// The table of a kind whose value is its API document.
@@ -109,31 +169,77 @@ private:
   std::vector<Watcher> list_;
 };
 
-/// Spawns an entity actor from `doc`, linked to the registry (so that it ends
-/// with it, even with a timer pending) and monitored (so that the registry
-/// forgets it when it ends), and records it in `table`.
+/// Starts the actor of an entity from its snapshot, linked to the registry
+/// (so that it ends with it, even with a timer pending) and monitored (so
+/// that the registry hears when it ends). The actor shares the snapshot's
+/// value. `stored`: the value is on disk (false for a new entity).
+template <class Self, class Impl, class Value>
+entity_actor start_entity(Self* self, entity_table_of<Value>& table, Impl impl,
+                          const snapshot_of<Value>& snap, bool stored) {
+  auto a = self->template spawn<caf::linked>(
+    impl, self->state.svc, caf::actor_cast<owner_of<snapshot_of<Value>>>(self), snap.doc,
+    snap.version, stored);
+  self->monitor(a);
+  table.started(snap.id, a);
+  return a;
+}
+
+/// A new entity: recorded in `table` from `doc` and started.
 template <class Self, class Impl, class Value>
 entity_actor spawn_entity(Self* self, entity_table_of<Value>& table, Impl impl,
-                          const entity_kind& k, Value doc, int64_t version, bool stored) {
+                          const entity_kind& k, Value doc) {
   auto id = entity_id(k, doc);
-  auto project = entity_project(k, doc);
-  // One copy of the value, shared by the actor and the registry's snapshot.
-  auto shared = std::make_shared<const Value>(std::move(doc));
-  auto a = self->template spawn<caf::linked>(
-    impl, self->state.svc, caf::actor_cast<owner_of<snapshot_of<Value>>>(self), shared, version,
-    stored);
-  self->monitor(a);
-  table.add(id, a, snapshot_of<Value>{id, project, std::move(shared), stored ? version : 0});
-  return a;
+  snapshot_of<Value> snap{id, entity_project(k, doc), std::make_shared<const Value>(std::move(doc)),
+                          0};
+  table.add(snap, std::nullopt);
+  return start_entity(self, table, impl, snap, false);
+}
+
+/// Arms the registry's wake-up (`atom::wake`) for the earliest wake time of
+/// its passive entities, unless one as early is pending.
+template <class Self, class Value>
+void arm_wake(Self* self, entity_table_of<Value>& table) {
+  auto next = table.next_wake();
+  if (!next || (table.wake_armed && *table.wake_armed <= *next))
+    return;
+  table.wake_armed = *next;
+  auto delay = *next - now();
+  if (delay <= sys_time::duration::zero())
+    self->send(self, atom::wake_v);
+  else
+    self->delayed_send(self, delay, atom::wake_v);
+}
+
+/// A stored entity, recorded passive in `table`: its actor starts for its
+/// first message, or at `wake`.
+template <class Self, class Value>
+void add_passive(Self* self, entity_table_of<Value>& table, const entity_kind& k, Value doc,
+                 int64_t version, std::optional<sys_time> wake) {
+  auto id = entity_id(k, doc);
+  table.add({id, entity_project(k, doc), std::make_shared<const Value>(std::move(doc)), version},
+            wake);
+  if (wake)
+    arm_wake(self, table);
+}
+
+/// The registry's wake-up: starts every passive entity whose time came (its
+/// actor arms its own timer, due at once) and arms the next wake-up.
+template <class Self, class Value>
+void wake_due(Self* self, entity_table_of<Value>& table) {
+  table.wake_armed.reset();
+  for (auto& id : table.take_due(now()))
+    table.actor(id);
+  arm_wake(self, table);
 }
 
 /// The test clock jumped: every entity of `table` re-arms its timers (the
 /// entities of a kind with dated timers are clock followers).
 template <class Self, class Value>
-void fan_out_clock_jump(Self* self, const entity_table_of<Value>& table) {
+void fan_out_clock_jump(Self* self, entity_table_of<Value>& table) {
   table.for_each_actor([=](const entity_actor& a) {
     self->send(caf::actor_cast<clock_follower_actor>(a), atom::clock_jump_v);
   });
+  wake_due(self, table);  // passive entities whose time the jump passed
 }
 
 /// An entity that fails in a row this often stays down until the next start.

@@ -49,6 +49,10 @@ using owner_of = caf::typed_actor<caf::reacts_to<atom::changed, Snapshot>,
 /// The owner of entities whose value is their API document.
 using entity_owner_actor = owner_of<entity_snapshot>;
 
+/// Keeps idle entities passive (no actor) and wakes them at their time
+/// (a delayed message to itself).
+using waking_actor = caf::typed_actor<caf::reacts_to<atom::wake>>;
+
 // -- entities ------------------------------------------------------------------
 
 /// What every entity actor (one host, one lease, ...) understands: its
@@ -125,7 +129,7 @@ using instance_watcher_actor = caf::typed_actor<
 /// catalog actor keeps, tells its watchers of every instance, and tells an
 /// ending lease which instances run on its hosts.
 using instance_registry_actor = registry_actor::extend_with<instance_api>::extend_with<
-  notification_actor>::extend<
+  notification_actor>::extend_with<waking_actor>::extend<
   caf::reacts_to<atom::catalog, catalog_snapshot>,
   caf::reacts_to<atom::workload, instance_watcher_actor>,
   caf::replies_to<instances_on_hosts>::with<hosted_instances>>;
@@ -134,19 +138,21 @@ using instance_registry_actor = registry_actor::extend_with<instance_api>::exten
 /// hears of every host from then on; the requests of other kinds go through
 /// it to their host.
 using host_registry_actor = registry_actor::extend_with<host_api>::extend_with<
-  notification_actor>::extend_with<
+  notification_actor>::extend_with<waking_actor>::extend_with<
   clock_follower_actor>::extend<caf::reacts_to<atom::inventory, host_watcher_actor>>::
   extend_with<host_requests>;
 
 /// The lease registry follows the inventory's hosts (to allocate them), and
 /// answers its leases about their hosts.
 using lease_registry_actor = owner_of<lease_snapshot>::extend_with<lease_api>::extend_with<
+  waking_actor>::extend_with<
   clock_follower_actor>::extend_with<
   host_watcher_actor>::extend<caf::replies_to<lease_start_request>::with<atom::done>,
                               caf::replies_to<lease_reallocation>::with<lease_allocation>>;
 
 /// The maintenance registry follows hosts and instances (its sessions' view).
 using maintenance_registry_actor = registry_actor::extend_with<maintenance_api>::extend_with<
+  waking_actor>::extend_with<
   clock_follower_actor>::
   extend_with<host_watcher_actor>::extend_with<instance_watcher_actor>;
 

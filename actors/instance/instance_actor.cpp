@@ -16,12 +16,6 @@ using nlohmann::json;
 
 const json& doc_of(instance_ptr self) { return *self->state.doc; }
 
-bool is_scheduled(state s) {
-  return s == state::provisioning_scheduled || s == state::starting_scheduled
-         || s == state::stopping_scheduled || s == state::deletion_scheduled
-         || s == state::resizing_scheduled;
-}
-
 // A scheduled transition begins at once, on the instance's own timer, so that
 // the API answer ("... was scheduled") comes first and a restart resumes it.
 void arm(instance_ptr self) {

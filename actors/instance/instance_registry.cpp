@@ -33,14 +33,28 @@ instance_actor_type as_instance(const entity_actor& a) {
   return caf::actor_cast<instance_actor_type>(a);  // every entity of this table is an instance
 }
 
-entity_actor spawn_instance(registry_ptr self, json doc, int64_t version, bool stored) {
-  auto id = text_field(doc, "uuid");
-  auto a = spawn_entity(self, self->state.instances, instance_actor, instance_kind, std::move(doc),
-                        version, stored);
+// The registry lists the instance from now on, and its watchers know it.
+void known(registry_ptr self, const std::string& id) {
   auto& snap = *self->state.instances.snapshot(id);
   list_entry(self->state, snap);
   self->state.watchers.changed(self, snap);
+}
+
+// A new instance, started.
+entity_actor spawn_instance(registry_ptr self, json doc) {
+  auto id = text_field(doc, "uuid");
+  auto a = spawn_entity(self, self->state.instances, instance_actor, instance_kind, std::move(doc));
+  known(self, id);
   return a;
+}
+
+// A stored instance waits passive until a request or a notification; one
+// with a scheduled transition starts at once, to begin it.
+void add_stored_instance(registry_ptr self, json doc, int64_t version) {
+  auto id = text_field(doc, "uuid");
+  auto wake = is_scheduled(state_of(doc)) ? std::optional<sys_time>{now()} : std::nullopt;
+  add_passive(self, self->state.instances, instance_kind, std::move(doc), version, wake);
+  known(self, id);
 }
 
 void forget(registry_ptr self, const std::string& id) {
@@ -123,27 +137,28 @@ hosted_instances instances_on(const instance_registry_state& st, const instances
   return out;
 }
 
-// The instance `id` if the caller may see it (404 otherwise, as Waldur
-// hides what one may not see) and, unless `read_only`, act on it (403).
-std::variant<instance_actor_type, api_reply>
-reachable(const instance_registry_state& st, const request_context& ctx, const std::string& id,
-          bool read_only) {
-  auto a = st.instances.find(id);
+// Why the caller may not reach instance `id`: 404 when it may not see it
+// (as Waldur hides what one may not see), 403 when, unless `read_only`, it
+// may not act on it; nothing when it may.
+std::optional<api_reply> refusal_for(const instance_registry_state& st, const request_context& ctx,
+                                     const std::string& id, bool read_only) {
   auto snap = st.instances.snapshot(id);
-  if (!a || !snap || !can_see(ctx.who, *snap->doc, *st.cat))
+  if (!snap || !can_see(ctx.who, *snap->doc, *st.cat))
     return not_found();
   if (!read_only && !can_operate(ctx.who, *snap->doc))
     return forbidden();
-  return as_instance(*a);
+  return std::nullopt;
 }
 
 // Hands a request about one instance to it.
 template <class Request>
 caf::result<api_reply> to_instance(registry_ptr self, Request& r, bool read_only = false) {
-  auto found = reachable(self->state, r.ctx, r.id, read_only);
-  if (auto* refusal = std::get_if<api_reply>(&found))
-    return std::move(*refusal);
-  return self->delegate(std::get<instance_actor_type>(found), std::move(r));
+  if (auto refused = refusal_for(self->state, r.ctx, r.id, read_only))
+    return std::move(*refused);
+  auto a = self->state.instances.actor(r.id);
+  if (!a)
+    return not_found();
+  return self->delegate(as_instance(*a), std::move(r));
 }
 
 caf::result<api_reply> create_instance(registry_ptr self, instance_create& r) {
@@ -151,7 +166,7 @@ caf::result<api_reply> create_instance(registry_ptr self, instance_create& r) {
   json doc;
   if (auto refusal = make_instance(r.body, *st.cat, r.ctx.who, now(), doc))
     return refused(*refusal);
-  auto a = spawn_instance(self, std::move(doc), 0, false);
+  auto a = spawn_instance(self, std::move(doc));
   auto rp = self->make_response_promise<api_reply>();
   auto base = r.ctx.base_url;
   self->request(as_instance(a), caf::infinite, atom::create_v)
@@ -174,10 +189,13 @@ instance_registry(registry_ptr self, const actor_services* svc, catalog::catalog
                   std::vector<store::entity_record> recovered) {
   self->state.svc = svc;
   self->state.cat = std::move(cat);
+  self->state.instances.set_starter([=](const entity_snapshot& snap) {
+    start_entity(self, self->state.instances, instance_actor, snap, true);
+  });
   start_registry(
     self, self->state.instances, "instance-registry", "instances", std::move(recovered),
     document_rows("uuid"),
-    [=](json doc, int64_t version) { spawn_instance(self, std::move(doc), version, true); },
+    [=](json doc, int64_t version) { add_stored_instance(self, std::move(doc), version); },
     [=](const std::string& id) { forget(self, id); });
   if (svc->ready)
     svc->ready->set("instance", true);
@@ -187,9 +205,8 @@ instance_registry(registry_ptr self, const actor_services* svc, catalog::catalog
     [=](instance_create& r) { return create_instance(self, r); },
     [=](instance_show& r) -> caf::result<api_reply> {
       auto& st = self->state;
-      auto found = reachable(st, r.ctx, r.id, true);
-      if (auto* refusal = std::get_if<api_reply>(&found))
-        return std::move(*refusal);
+      if (auto refused = refusal_for(st, r.ctx, r.id, true))
+        return std::move(*refused);
       api_reply reply;
       reply.text = shown(st, r.id, *st.instances.snapshot(r.id)->doc, r.ctx.base_url);
       return reply;
@@ -200,12 +217,12 @@ instance_registry(registry_ptr self, const actor_services* svc, catalog::catalog
     [=](instance_restart& r) { return to_instance(self, r); },
     [=](instance_delete& r) { return to_instance(self, r); },
     [=](instance_resize& r) -> caf::result<api_reply> {
-      auto found = reachable(self->state, r.ctx, r.id, false);
-      if (auto* refusal = std::get_if<api_reply>(&found))
-        return std::move(*refusal);
-      if (auto refusal = resolve_resize(self->state, r.body, *self->state.instances.snapshot(r.id)->doc))
-        return *refusal;
-      return self->delegate(std::get<instance_actor_type>(found), std::move(r));
+      if (auto refused = refusal_for(self->state, r.ctx, r.id, false))
+        return std::move(*refused);
+      if (auto refused
+          = resolve_resize(self->state, r.body, *self->state.instances.snapshot(r.id)->doc))
+        return *refused;
+      return to_instance(self, r);
     },
     [=](atom::notify, bus::notification& note) -> caf::result<atom::done> {
       auto& data = bus::object_data(note.payload);
@@ -215,14 +232,14 @@ instance_registry(registry_ptr self, const actor_services* svc, catalog::catalog
       if (auto why = check_nova_instance(data); !why.empty())
         return caf::make_error(caf::sec::invalid_argument, note.event_type + ": " + why);
       auto id = text_field(data, "uuid");
-      if (auto a = self->state.instances.find(id))
+      if (auto a = self->state.instances.actor(id))
         return self->delegate(as_instance(*a), atom::notify_v, std::move(note));
       // Unknown to Steward: taken into the inventory unless it is gone.
       if (note.event_type == "instance.delete.end" || note.event_type == "instance.usage"
           || text_field(data, "state") == "deleted")
         return atom::done_v;
       LOG_INFO("instance-registry", "learned instance " << id << " from " << note.event_type);
-      auto a = spawn_instance(self, learned_instance(data, *self->state.cat, now()), 0, false);
+      auto a = spawn_instance(self, learned_instance(data, *self->state.cat, now()));
       return self->delegate(as_instance(a), atom::notify_v, std::move(note));
     },
     [=](instances_on_hosts& q) -> caf::result<hosted_instances> {
@@ -239,10 +256,11 @@ instance_registry(registry_ptr self, const actor_services* svc, catalog::catalog
       auto& st = self->state;
       st.watchers.changed(self, snap);
       st.instances.update(snap);
-      if (st.instances.find(snap.id))
+      if (st.instances.snapshot(snap.id))
         list_entry(st, snap);
     },
     [=](atom::removed, const std::string& id) { forget(self, id); },
+    [=](atom::wake) { wake_due(self, self->state.instances); },
     [=](atom::workload, instance_watcher_actor& w) {
       self->state.watchers.subscribe(self, std::move(w), self->state.instances);
     });

@@ -40,6 +40,12 @@ const state all_states[] = {
 
 } // namespace
 
+bool is_scheduled(state s) {
+  return s == state::provisioning_scheduled || s == state::starting_scheduled
+         || s == state::stopping_scheduled || s == state::deletion_scheduled
+         || s == state::resizing_scheduled;
+}
+
 std::optional<state> next(state from, transition t) {
   if (t == transition::set_erred)
     return state::erred;

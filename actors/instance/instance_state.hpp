@@ -41,6 +41,8 @@ enum class transition {
 /// The state a transition leads to from `from`, or nothing when the
 /// transition is not allowed there.
 std::optional<state> next(state from, transition t);
+/// A transition waits to begin (the instance's timer begins it at once).
+bool is_scheduled(state s);
 /// "Online", "Provisioning Scheduled", ...
 const char* display_name(state s);
 /// The symbol as a one-character string, "+".

@@ -14,14 +14,29 @@ namespace {
 using registry_ptr = host_registry_actor::stateful_pointer<host_registry_state>;
 using nlohmann::json;
 
-entity_actor spawn_host(registry_ptr self, json doc, int64_t version, bool stored) {
-  auto id = doc["id"].get<std::string>();
-  self->state.id_by_name[doc["hypervisor_hostname"].get<std::string>()] = id;
-  auto a = spawn_entity(self, self->state.hosts, host_actor, host_kind, std::move(doc), version,
-                        stored);
-  // Watchers know a host as soon as the inventory lists it.
-  self->state.watchers.changed(self, *self->state.hosts.snapshot(id));
+// The inventory lists the host from now on: by name too, and its watchers
+// know it.
+void listed(registry_ptr self, const std::string& id) {
+  auto& snap = *self->state.hosts.snapshot(id);
+  self->state.id_by_name[text_field(*snap.doc, "hypervisor_hostname")] = id;
+  self->state.watchers.changed(self, snap);
+}
+
+// A new host, started.
+entity_actor spawn_host(registry_ptr self, json doc) {
+  auto id = text_field(doc, "id");
+  auto a = spawn_entity(self, self->state.hosts, host_actor, host_kind, std::move(doc));
+  listed(self, id);
   return a;
+}
+
+// A stored host waits passive until a request, a notification or the time
+// it re-enables itself.
+void add_stored_host(registry_ptr self, json doc, int64_t version) {
+  auto id = text_field(doc, "id");
+  auto wake = enable_deadline(doc);
+  add_passive(self, self->state.hosts, host_kind, std::move(doc), version, wake);
+  listed(self, id);
 }
 
 void forget(registry_ptr self, const std::string& id) {
@@ -39,18 +54,18 @@ host_actor_type as_host(const entity_actor& a) {
 // Hands another kind's request (enrolment, a maintenance mark) to its host.
 template <class Request>
 caf::result<host_change_outcome> to_host(registry_ptr self, Request& r) {
-  auto a = self->state.hosts.find(r.host_id);
+  auto a = self->state.hosts.actor(r.host_id);
   if (!a)
     return host_change_outcome{refusal{404, "Host " + r.host_id + " could not be found"}, nullptr};
   return self->delegate(as_host(*a), std::move(r));
 }
 
 // By id, or by hypervisor_hostname as the OpenStack clients look hosts up.
-const entity_actor* find_host(const host_registry_state& st, const std::string& key) {
-  if (auto a = st.hosts.find(key))
+const entity_actor* find_host(host_registry_state& st, const std::string& key) {
+  if (auto a = st.hosts.actor(key))
     return a;
   auto i = st.id_by_name.find(key);
-  return i == st.id_by_name.end() ? nullptr : st.hosts.find(i->second);
+  return i == st.id_by_name.end() ? nullptr : st.hosts.actor(i->second);
 }
 
 api_reply operators_only() {
@@ -98,9 +113,12 @@ host_registry_actor::behavior_type
 host_registry(registry_ptr self, const actor_services* svc,
               std::vector<store::entity_record> recovered) {
   self->state.svc = svc;
+  self->state.hosts.set_starter([=](const entity_snapshot& snap) {
+    start_entity(self, self->state.hosts, host_actor, snap, true);
+  });
   start_registry(
     self, self->state.hosts, "host-registry", "hosts", std::move(recovered), document_rows("id"),
-    [=](json doc, int64_t version) { spawn_host(self, std::move(doc), version, true); },
+    [=](json doc, int64_t version) { add_stored_host(self, std::move(doc), version); },
     [=](const std::string& id) { forget(self, id); });
   if (svc->ready)
     svc->ready->set("host", true);
@@ -121,7 +139,7 @@ host_registry(registry_ptr self, const actor_services* svc,
       auto name = doc["hypervisor_hostname"].get<std::string>();
       if (self->state.id_by_name.count(name))
         return api_reply::fail(409, "Host " + name + " already exists");
-      auto a = spawn_host(self, std::move(doc), 0, false);
+      auto a = spawn_host(self, std::move(doc));
       return self->delegate(a, atom::create_v);
     },
     [=](host_show& r) { return api_to_host(self, r); },
@@ -142,7 +160,7 @@ host_registry(registry_ptr self, const actor_services* svc,
         if (note.event_type == "service.delete")
           return atom::done_v;
         LOG_INFO("host-registry", "learned host " << name << " from " << note.event_type);
-        auto learned = spawn_host(self, learned_host(name, now()), 0, false);
+        auto learned = spawn_host(self, learned_host(name, now()));
         return self->delegate(as_host(learned), atom::notify_v, std::move(note));
       }
       return self->delegate(as_host(*a), atom::notify_v, std::move(note));
@@ -155,7 +173,8 @@ host_registry(registry_ptr self, const actor_services* svc,
     [=](atom::inventory, host_watcher_actor& w) {
       self->state.watchers.subscribe(self, std::move(w), self->state.hosts);
     },
-    [=](atom::clock_jump) { fan_out_clock_jump(self, self->state.hosts); });
+    [=](atom::clock_jump) { fan_out_clock_jump(self, self->state.hosts); },
+    [=](atom::wake) { wake_due(self, self->state.hosts); });
 }
 
 } // namespace steward::inventory

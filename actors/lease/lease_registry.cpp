@@ -25,9 +25,16 @@ const char* const no_hosts = "Not enough hosts available";
 const char* const hosts_loading
   = "Steward is still loading the inventory's hosts; try again in a moment";
 
-lease_actor_type spawn_lease(registry_ptr self, lease l, int64_t version, bool stored) {
+lease_actor_type spawn_lease(registry_ptr self, lease l) {
   return caf::actor_cast<lease_actor_type>(
-    spawn_entity(self, self->state.leases, lease_actor, lease_kind, std::move(l), version, stored));
+    spawn_entity(self, self->state.leases, lease_actor, lease_kind, std::move(l)));
+}
+
+// A stored lease waits passive until a request or its next event.
+void add_stored_lease(registry_ptr self, lease l, int64_t version) {
+  auto due = next_event(l);
+  add_passive(self, self->state.leases, lease_kind, std::move(l), version,
+              due ? std::optional<sys_time>{due->time} : std::nullopt);
 }
 
 void book_lease(allocation_book& book, const lease& l) {
@@ -215,7 +222,7 @@ caf::result<api_reply> create_lease(registry_ptr self, const request_context& ct
     return api_reply::fail(r->status, r->message);
   if (!allocate_new(st, l, wanted))
     return api_reply::fail(409, no_hosts);
-  auto a = spawn_lease(self, std::move(l), 0, false);
+  auto a = spawn_lease(self, std::move(l));
   return self->delegate(a, atom::create_v);
 }
 
@@ -231,11 +238,13 @@ caf::result<atom::done> gate_start(registry_ptr self, const std::string& id) {
 }
 
 // The lease `id` if the caller may see it.
-std::optional<lease_actor_type> visible_lease(const lease_registry_state& st,
+std::optional<lease_actor_type> visible_lease(lease_registry_state& st,
                                              const request_context& ctx, const std::string& id) {
-  auto a = st.leases.find(id);
   auto snap = st.leases.snapshot(id);
-  if (!a || !snap || !access::can_see_project(ctx.who, snap->project))
+  if (!snap || !access::can_see_project(ctx.who, snap->project))
+    return std::nullopt;
+  auto a = st.leases.actor(id);
+  if (!a)
     return std::nullopt;
   return caf::actor_cast<lease_actor_type>(*a);
 }
@@ -266,6 +275,9 @@ lease_registry_actor::behavior_type
 lease_registry(registry_ptr self, const actor_services* svc,
                std::vector<store::entity_record> recovered) {
   self->state.svc = svc;
+  self->state.leases.set_starter([=](const lease_snapshot& snap) {
+    start_entity(self, self->state.leases, lease_actor, snap, true);
+  });
   start_registry(
     self, self->state.leases, "lease-registry", "leases", std::move(recovered), read_lease_row,
     [=](lease l, int64_t version) {
@@ -273,7 +285,7 @@ lease_registry(registry_ptr self, const actor_services* svc,
       // when it is restarted after a failure).
       self->state.book.remove_lease(l.id);
       book_lease(self->state.book, l);
-      spawn_lease(self, std::move(l), version, true);
+      add_stored_lease(self, std::move(l), version);
     },
     [=](const std::string& id) { forget(self->state, id); });
   self->send(svc->hosts, atom::inventory_v, caf::actor_cast<host_watcher_actor>(self));
@@ -321,6 +333,7 @@ lease_registry(registry_ptr self, const actor_services* svc,
     },
     [=](atom::removed, const std::string& id) { forget(self->state, id); },
     [=](atom::clock_jump) { fan_out_clock_jump(self, self->state.leases); },
+    [=](atom::wake) { wake_due(self, self->state.leases); },
     [=](atom::inventory, entity_snapshot& host) {
       auto& st = self->state;
       st.last_host_number = std::max(st.last_host_number, [&] {

@@ -22,12 +22,25 @@ session_actor as_session(const entity_actor& a) {
   return caf::actor_cast<session_actor>(a);
 }
 
-entity_actor spawn_session(registry_ptr self, json doc, int64_t version, bool stored) {
-  auto a = spawn_entity(self, self->state.sessions, session_actor_impl, session_kind,
-                        std::move(doc), version, stored);
+// A started session works on the view, once it is complete.
+void give_view(registry_ptr self, const entity_actor& a) {
   if (self->state.synced())
     self->send(as_session(a), atom::workload_v, self->state.world);
+}
+
+// A new session, started.
+entity_actor spawn_session(registry_ptr self, json doc) {
+  auto a = spawn_entity(self, self->state.sessions, session_actor_impl, session_kind,
+                        std::move(doc));
+  give_view(self, a);
   return a;
+}
+
+// A stored session waits passive until a request; a running one starts at
+// once (it follows the view, and may owe its hosts their marks).
+void add_stored_session(registry_ptr self, json doc, int64_t version) {
+  auto wake = is_running(doc) ? std::optional<sys_time>{now()} : std::nullopt;
+  add_passive(self, self->state.sessions, session_kind, std::move(doc), version, wake);
 }
 
 // Every running session hears of a change to the view.
@@ -37,7 +50,7 @@ void tell_sessions(registry_ptr self, world_change c) {
     return;
   for (auto& [id, snap] : self->state.sessions.snapshots())
     if (is_running(*snap.doc))
-      if (auto a = self->state.sessions.find(id))
+      if (auto a = self->state.sessions.actor(id))
         self->send(as_session(*a), atom::workload_v, c);
 }
 
@@ -77,7 +90,7 @@ caf::result<api_reply> create_session(registry_ptr self, maintenance_create& r) 
   if (auto refused = make_session(r.body, st.world, busy, now(), st.svc->maintenance,
                                   r.ctx.base_url, doc))
     return api_reply::fail(refused->status, refused->message);
-  auto a = spawn_session(self, std::move(doc), 0, false);
+  auto a = spawn_session(self, std::move(doc));
   return self->delegate(as_session(a), atom::create_v);
 }
 
@@ -121,7 +134,7 @@ template <class Request, class... Project>
 caf::result<api_reply> to_session(registry_ptr self, Request& r, const Project&... project) {
   if (auto refused = refuse_caller(r.ctx, project...))
     return *refused;
-  auto a = self->state.sessions.find(r.id);
+  auto a = self->state.sessions.actor(r.id);
   if (!a)
     return no_session(r.id);
   return self->delegate(as_session(*a), std::move(r));
@@ -204,10 +217,13 @@ maintenance_registry(registry_ptr self, const actor_services* svc,
                                                   : self->state.world.instance_constraints;
     table[r.id] = std::make_shared<const json>(std::move(doc));
   }
+  self->state.sessions.set_starter([=](const entity_snapshot& snap) {
+    give_view(self, start_entity(self, self->state.sessions, session_actor_impl, snap, true));
+  });
   start_registry(
     self, self->state.sessions, "maintenance-registry", "maintenance sessions",
     std::move(recovered), document_rows("session_id"),
-    [=](json doc, int64_t version) { spawn_session(self, std::move(doc), version, true); },
+    [=](json doc, int64_t version) { add_stored_session(self, std::move(doc), version); },
     [=](const std::string& id) { self->state.sessions.erase(id); });
   self->send(svc->hosts, atom::inventory_v, caf::actor_cast<host_watcher_actor>(self));
   self->send(svc->instances, atom::workload_v, caf::actor_cast<instance_watcher_actor>(self));
@@ -249,6 +265,7 @@ maintenance_registry(registry_ptr self, const actor_services* svc,
     [=](atom::changed, entity_snapshot& snap) { self->state.sessions.update(std::move(snap)); },
     [=](atom::removed, const std::string& id) { self->state.sessions.erase(id); },
     [=](atom::clock_jump) { fan_out_clock_jump(self, self->state.sessions); },
+    [=](atom::wake) { wake_due(self, self->state.sessions); },
     [=](atom::inventory, entity_snapshot& host) {
       tell_sessions(self, {"host", host.id, std::move(host.doc)});
     },

@@ -133,19 +133,21 @@ struct keeper_state {
   int downs = 0;
 };
 
-using keeper_actor = registry_actor::extend_with<api_of<show, fail, end, throw_late, find, gone_list,
-                                                          down_count>>;
+using keeper_actor = registry_actor::extend_with<waking_actor>::extend_with<
+  api_of<show, fail, end, throw_late, find, gone_list, down_count>>;
 
-// A registry of mortals.
+// A registry of mortals: the stored ones passive until asked, as recovered.
 keeper_actor::behavior_type keeper(keeper_actor::stateful_pointer<keeper_state> self) {
+  self->state.table.set_starter([=](const entity_snapshot& snap) {
+    start_entity(self, self->state.table, mortal, snap, true);
+  });
   auto spawn = [=](json doc, int64_t version) {
-    spawn_entity(self, self->state.table, mortal, mortal_kind, std::move(doc), version, true);
+    add_passive(self, self->state.table, mortal_kind, std::move(doc), version, std::nullopt);
   };
   spawn(json{{"id", "stored"}, {"project", ""}, {"n", 1}}, 4);
   spawn(json{{"id", "ends"}, {"project", ""}}, 1);
   spawn(json{{"id", "throws"}, {"project", ""}}, 2);
-  spawn_entity(self, self->state.table, mortal, mortal_kind, json{{"id", "new"}, {"project", ""}},
-               0, false);
+  spawn_entity(self, self->state.table, mortal, mortal_kind, json{{"id", "new"}, {"project", ""}});
   stop_only_on_shutdown(self);
   self->set_down_handler([=](const caf::down_msg& msg) {
     ++self->state.downs;
@@ -155,7 +157,7 @@ keeper_actor::behavior_type keeper(keeper_actor::stateful_pointer<keeper_state> 
   });
   // Hands a request to the mortal it names.
   auto to_mortal = [=](auto& r) -> caf::result<api_reply> {
-    auto a = self->state.table.find(r.id);
+    auto a = self->state.table.actor(r.id);
     if (!a)
       return api_reply::fail(404, r.id);
     return self->delegate(caf::actor_cast<mortal_actor>(*a), std::move(r));
@@ -166,7 +168,7 @@ keeper_actor::behavior_type keeper(keeper_actor::stateful_pointer<keeper_state> 
     [=](end& r) { return to_mortal(r); },
     [=](throw_late& r) { return to_mortal(r); },
     [=](find& r) -> caf::result<api_reply> {
-      if (!self->state.table.find(r.id))
+      if (!self->state.table.snapshot(r.id))
         return api_reply::fail(404, r.id);
       return api_reply::ok(r.id);
     },
@@ -174,6 +176,7 @@ keeper_actor::behavior_type keeper(keeper_actor::stateful_pointer<keeper_state> 
     [=](down_count&) -> caf::result<api_reply> { return api_reply::ok(self->state.downs); },
     [](atom::changed, entity_snapshot&) {},
     [](atom::removed, const std::string&) {},
+    [=](atom::wake) { wake_due(self, self->state.table); },
   };
 }
 

@@ -56,3 +56,20 @@ TEST_F(host_timers, a_clock_jump_enables_a_host_at_once) {
   jump(6h);
   EXPECT_EQ(status_of("c-1"), "enabled");
 }
+
+TEST_F(host_timers, a_recovered_host_wakes_to_enable_itself) {
+  create_disabled_until("c-1", 2h);
+  stop();
+  start();
+  // Read from the store: asking the host would start its actor.
+  auto stored_status = [&] {
+    for (auto& [key, row] : stored.rows)
+      if (key.first == "host")
+        return nlohmann::json::parse(row.document).value("status", "");
+    return std::string{};
+  };
+  advance(2h - 1s);
+  EXPECT_EQ(stored_status(), "disabled");
+  advance(1s);
+  EXPECT_EQ(stored_status(), "enabled") << "woken by its registry at its time";
+}

@@ -168,3 +168,43 @@ TEST_F(lease_timers, a_row_of_a_later_version_is_skipped_and_kept) {
   advance(3h);
   EXPECT_EQ(stored.rows.at({"lease", id}).document, later.dump()) << "nor overwritten";
 }
+
+TEST_F(lease_timers, a_recovered_lease_has_no_actor_until_it_is_asked_or_due) {
+  auto first = create_lease("a", "01:00", "02:00");
+  auto second = create_lease("b", "03:00", "04:00");
+  stop();
+  start();
+  auto idle = sys.registry().running();
+  EXPECT_EQ(lease(second)["name"], "b") << "shown from the registry's value";
+  EXPECT_EQ(sys.registry().running(), idle) << "a read starts no actor";
+  advance(1h);
+  EXPECT_EQ(event_status(first, "start_lease"), "DONE") << "woken at its time";
+  EXPECT_EQ(sys.registry().running(), idle + 1);
+  EXPECT_EQ(event_status(second, "start_lease"), "UNDONE");
+  EXPECT_EQ(as_operator(leases, lease_update{{}, second, {{"name", "renamed"}}}).status, 202);
+  EXPECT_EQ(sys.registry().running(), idle + 2) << "a change starts it";
+  EXPECT_EQ(lease(second)["name"], "renamed");
+  advance(2h);
+  EXPECT_EQ(event_status(second, "start_lease"), "DONE") << "then it keeps its own timer";
+}
+
+TEST_F(lease_timers, a_clock_jump_wakes_a_recovered_lease_whose_time_it_passed) {
+  auto id = create_lease("a", "05:00", "06:00");
+  stop();
+  start();
+  jump(5h);
+  EXPECT_EQ(event_status(id, "start_lease"), "DONE");
+  EXPECT_EQ(event_status(id, "end_lease"), "UNDONE");
+  jump(1h);
+  EXPECT_EQ(event_status(id, "end_lease"), "DONE");
+}
+
+TEST_F(lease_timers, a_recovered_lease_is_deleted_without_waiting_for_its_time) {
+  auto id = create_lease("a", "05:00", "06:00");
+  stop();
+  start();
+  EXPECT_EQ(as_operator(leases, lease_delete{{}, id}).status, 204);
+  EXPECT_TRUE(lease(id).is_null());
+  advance(6h);
+  EXPECT_EQ(stored_events("lease.event.start_lease"), 0u) << "its wake-up woke nothing";
+}
