@@ -16,7 +16,6 @@ namespace steward {
 /// it): `Value` is the entity's value, its API document or its typed value.
 template <class Value>
 struct entity_core_of {
-  using value_type = Value;
   const actor_services* svc = nullptr;
   owner_of<snapshot_of<Value>> registry;
   std::shared_ptr<const Value> doc;
