@@ -211,15 +211,16 @@ void arm_wake(Self* self, entity_table_of<Value>& table) {
 }
 
 /// A stored entity, recorded passive in `table`: its actor starts for its
-/// first message, or at `wake`.
+/// first message, or at `wake`. Returns its id.
 template <class Self, class Value>
-void add_passive(Self* self, entity_table_of<Value>& table, const entity_kind& k, Value doc,
-                 int64_t version, std::optional<sys_time> wake) {
+std::string add_passive(Self* self, entity_table_of<Value>& table, const entity_kind& k,
+                        Value doc, int64_t version, std::optional<sys_time> wake) {
   auto id = entity_id(k, doc);
   table.add({id, entity_project(k, doc), std::make_shared<const Value>(std::move(doc)), version},
             wake);
   if (wake)
     arm_wake(self, table);
+  return id;
 }
 
 /// The registry's wake-up: starts every passive entity whose time came (its

@@ -51,10 +51,9 @@ entity_actor spawn_instance(registry_ptr self, json doc) {
 // A stored instance waits passive until a request or a notification; one
 // with a scheduled transition starts at once, to begin it.
 void add_stored_instance(registry_ptr self, json doc, int64_t version) {
-  auto id = text_field(doc, "uuid");
   auto wake = is_scheduled(state_of(doc)) ? std::optional<sys_time>{now()} : std::nullopt;
-  add_passive(self, self->state.instances, instance_kind, std::move(doc), version, wake);
-  known(self, id);
+  known(self, add_passive(self, self->state.instances, instance_kind, std::move(doc), version,
+                          wake));
 }
 
 void forget(registry_ptr self, const std::string& id) {

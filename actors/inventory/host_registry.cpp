@@ -33,10 +33,8 @@ entity_actor spawn_host(registry_ptr self, json doc) {
 // A stored host waits passive until a request, a notification or the time
 // it re-enables itself.
 void add_stored_host(registry_ptr self, json doc, int64_t version) {
-  auto id = text_field(doc, "id");
   auto wake = enable_deadline(doc);
-  add_passive(self, self->state.hosts, host_kind, std::move(doc), version, wake);
-  listed(self, id);
+  listed(self, add_passive(self, self->state.hosts, host_kind, std::move(doc), version, wake));
 }
 
 void forget(registry_ptr self, const std::string& id) {
