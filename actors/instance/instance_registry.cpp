@@ -149,15 +149,21 @@ std::optional<api_reply> refusal_for(const instance_registry_state& st, const re
   return std::nullopt;
 }
 
-// Hands a request about one instance to it.
+// Hands a request the caller may make to the instance it names.
 template <class Request>
-caf::result<api_reply> to_instance(registry_ptr self, Request& r, bool read_only = false) {
-  if (auto refused = refusal_for(self->state, r.ctx, r.id, read_only))
-    return std::move(*refused);
+caf::result<api_reply> hand_to_instance(registry_ptr self, Request& r) {
   auto a = self->state.instances.actor(r.id);
   if (!a)
     return not_found();
   return self->delegate(as_instance(*a), std::move(r));
+}
+
+// Hands a request about one instance to it, if the caller may make it.
+template <class Request>
+caf::result<api_reply> to_instance(registry_ptr self, Request& r, bool read_only = false) {
+  if (auto refused = refusal_for(self->state, r.ctx, r.id, read_only))
+    return std::move(*refused);
+  return hand_to_instance(self, r);
 }
 
 caf::result<api_reply> create_instance(registry_ptr self, instance_create& r) {
@@ -221,7 +227,7 @@ instance_registry(registry_ptr self, const actor_services* svc, catalog::catalog
       if (auto refused
           = resolve_resize(self->state, r.body, *self->state.instances.snapshot(r.id)->doc))
         return *refused;
-      return to_instance(self, r);
+      return hand_to_instance(self, r);
     },
     [=](atom::notify, bus::notification& note) -> caf::result<atom::done> {
       auto& data = bus::object_data(note.payload);
