@@ -84,7 +84,6 @@ public:
     auto i = actors_.find(id);
     return i == actors_.end() ? nullptr : &i->second;
   }
-  bool active(const std::string& id) const { return actors_.count(id) > 0; }
   const snapshot_type* snapshot(const std::string& id) const {
     auto i = snapshots_.find(id);
     return i == snapshots_.end() ? nullptr : &i->second;
@@ -92,7 +91,6 @@ public:
   const std::map<std::string, snapshot_type>& snapshots() const { return snapshots_; }
   /// Entities, active or passive.
   std::size_t size() const { return snapshots_.size(); }
-  std::size_t active_count() const { return actors_.size(); }
 
   template <class F>
   void for_each_actor(F f) const {
