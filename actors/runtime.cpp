@@ -19,6 +19,8 @@
 #include "actors/inventory/host_registry.hpp"
 #include "actors/lease/lease_registry.hpp"
 #include "actors/maintenance/maintenance_registry.hpp"
+#include "actors/registry_proxy.hpp"
+#include "actors/registry_supervisor.hpp"
 #include "actors/store_actor.hpp"
 #include "common/log.hpp"
 #include "store/store.hpp"
@@ -93,30 +95,6 @@ caf::behavior api_gateway(caf::event_based_actor* self, api_registries registrie
   });
 }
 
-// Watches the registries: one that dies (every handler is guarded, so this
-// is a failure outside them) is logged with its reason and makes /readyz
-// answer 503, since the routes of its kind can no longer be served.
-caf::behavior registry_supervisor(caf::event_based_actor* self,
-                                  std::map<std::string, caf::actor> registries,
-                                  readiness* ready) {
-  std::map<caf::actor_addr, std::string> kinds;
-  for (auto& [kind, registry] : registries) {
-    self->monitor(registry);
-    kinds[registry.address()] = kind;
-  }
-  self->set_down_handler([=](const caf::down_msg& msg) {
-    if (msg.reason == caf::exit_reason::user_shutdown)
-      return;
-    auto i = kinds.find(msg.source);
-    auto kind = i == kinds.end() ? std::string{"?"} : i->second;
-    log::write(log::level::error, "runtime",
-               "the " + kind + " registry died (" + to_string(msg.reason)
-                 + "); its routes answer 503 until stewardd is restarted");
-    ready->set(kind, false);
-  });
-  return {[](atom::done) {}};  // nothing to answer: it only watches
-}
-
 } // namespace
 
 struct runtime::impl {
@@ -128,10 +106,9 @@ struct runtime::impl {
   event_hub_actor hub;
   ingest_actor ingest;
   caf::actor gateway;
-  std::map<std::string, caf::actor> registries;  // by kind, to watch and to stop
   std::vector<clock_follower_actor> clock_followers;  // registries with dated timers
-  caf::actor supervisor;
   readiness ready;
+  std::unique_ptr<registry_supervisor> supervisor;
   bool stopped = false;
 
   impl(runtime_options o, store::store& d)
@@ -151,31 +128,58 @@ struct runtime::impl {
     svc.ready = &ready;
     svc.leases = lease_settings{opts.minutes_before_end, opts.default_before_end};
     svc.maintenance = opts.maintenance;
-    // Kinds that ask others start after them (the services name them).
-    svc.hosts = sys.spawn(inventory::host_registry, &svc, db.load_kind("host"));
-    registries["host"] = caf::actor_cast<caf::actor>(svc.hosts);
-    auto [cat, cat_version] = catalog::recover(db.load_kind("catalog"));
-    auto instances = sys.spawn(instance::instance_registry, &svc, cat, db.load_kind("instance"));
+    // Every other actor holds a registry's proxy, which outlives restarts.
+    auto hosts = sys.spawn(registry_proxy<host_registry_actor>);
+    auto instances = sys.spawn(registry_proxy<instance_registry_actor>);
+    auto leases = sys.spawn(registry_proxy<lease_registry_actor>);
+    auto sessions = sys.spawn(registry_proxy<maintenance_registry_actor>);
+    auto cat = sys.spawn(registry_proxy<catalog_actor_type>);
+    svc.hosts = hosts;
     svc.instances = instances;
-    registries["instance"] = caf::actor_cast<caf::actor>(instances);
-    auto leases = sys.spawn(lease::lease_registry, &svc, db.load_kind("lease"));
-    registries["lease"] = caf::actor_cast<caf::actor>(leases);
-    auto constraints = db.load_kind("instance_constraint");
-    for (auto& c : db.load_kind("group_constraint"))
-      constraints.push_back(std::move(c));
-    auto sessions = sys.spawn(maintenance::maintenance_registry, &svc,
-                              db.load_kind("maintenance_session"), std::move(constraints));
-    registries["maintenance"] = caf::actor_cast<caf::actor>(sessions);
-    auto cat_actor = sys.spawn(catalog::catalog_actor, &svc, instances, cat, cat_version);
-    registries["catalog"] = caf::actor_cast<caf::actor>(cat_actor);
-    clock_followers = {svc.hosts, leases, sessions};
-    std::vector<ingest_route> routes = {{"service.", svc.hosts},
-                                        {"instance.", instances},
-                                        {"catalog.", cat_actor}};
+    supervisor = std::make_unique<registry_supervisor>(sys, svc.store, ready);
+    // In start order: a kind after those it asks; dependents are the kinds
+    // that follow its state (their registries subscribe to it).
+    supervisor->start({
+      {"host", caf::actor_cast<caf::actor>(hosts),
+       [this] { return untyped(sys.spawn(inventory::host_registry, &svc, db.load_kind("host"))); },
+       {"lease", "maintenance"}},
+      {"instance", caf::actor_cast<caf::actor>(instances),
+       [this] {
+         auto cat = catalog::recover(db.load_kind("catalog")).first;
+         return untyped(
+           sys.spawn(instance::instance_registry, &svc, std::move(cat), db.load_kind("instance")));
+       },
+       {"maintenance"}},
+      {"lease", caf::actor_cast<caf::actor>(leases),
+       [this] { return untyped(sys.spawn(lease::lease_registry, &svc, db.load_kind("lease"))); },
+       {}},
+      {"maintenance", caf::actor_cast<caf::actor>(sessions),
+       [this] {
+         auto constraints = db.load_kind("instance_constraint");
+         for (auto& c : db.load_kind("group_constraint"))
+           constraints.push_back(std::move(c));
+         return untyped(sys.spawn(maintenance::maintenance_registry, &svc,
+                                  db.load_kind("maintenance_session"), std::move(constraints)));
+       },
+       {}},
+      {"catalog", caf::actor_cast<caf::actor>(cat),
+       [this] {
+         auto [stored, version] = catalog::recover(db.load_kind("catalog"));
+         return untyped(sys.spawn(catalog::catalog_actor, &svc, svc.instances, stored, version));
+       },
+       {}},
+    });
+    clock_followers = {hosts, leases, sessions};
+    std::vector<ingest_route> routes = {{"service.", hosts}, {"instance.", instances},
+                                        {"catalog.", cat}};
     ingest = sys.spawn(steward::ingest, std::move(routes), db.processed_ids(100000));
-    gateway = sys.spawn(api_gateway, api_registries{leases, instances, cat_actor, sessions, svc.hosts},
+    gateway = sys.spawn(api_gateway, api_registries{leases, instances, cat, sessions, hosts},
                         opts.request_timeout);
-    supervisor = sys.spawn(registry_supervisor, registries, &ready);
+  }
+
+  template <class Handle>
+  static caf::actor untyped(const Handle& h) {
+    return caf::actor_cast<caf::actor>(h);
   }
 };
 
@@ -189,6 +193,14 @@ runtime::~runtime() {
 
 void runtime::ask(api_request_body request, std::function<void(api_reply)> done) {
   caf::anon_send(impl_->gateway, api_request{std::move(request), std::move(done)});
+}
+
+void runtime::fail_registry(const std::string& kind) {
+  impl_->supervisor->fail(kind);
+}
+
+std::size_t runtime::registry_restarts() const {
+  return impl_->supervisor->restarts();
 }
 
 bool runtime::wait_until_ready(std::chrono::milliseconds limit) const {
@@ -236,12 +248,13 @@ void runtime::shutdown() {
       writers.push_back(handle.address());
       self->send_exit(handle, caf::exit_reason::user_shutdown);
     };
-    for (auto& [kind, registry] : impl_->registries)
-      stop(registry);
+    // No restart from here on; then the registries, their proxies and the
+    // rest.
+    for (auto& a : impl_->supervisor->stop())
+      stop(a);
     stop(impl_->ingest);
     stop(impl_->hub);
     stop(impl_->gateway);
-    stop(impl_->supervisor);
     for (std::size_t i = 0; i < writers.size(); ++i)
       self->receive([](const caf::down_msg&) {});
   }

@@ -47,6 +47,12 @@ public:
   /// The kinds whose registry cannot serve yet (still recovering, or dead);
   /// empty when every one can.
   std::vector<std::string> not_ready() const;
+  /// How many times a registry died and was started again from the store
+  /// (with the registries that follow its state).
+  std::size_t registry_restarts() const;
+  /// Ends the registry of `kind` ("lease", "host", ...) as a crash would,
+  /// for tests of its restart.
+  void fail_registry(const std::string& kind);
   /// Adds an SSE client to the event hub.
   void subscribe(stream_subscription sub);
   /// Hands a bus notification to the ingest (the bus's inbound handler).

@@ -159,3 +159,59 @@ TEST(runtime, processed_ids_survive_a_restart) {
   w.notify(n);
   EXPECT_EQ(w.db->events_after(0, 100).size(), before);
 }
+
+namespace {
+
+// A lease of one host over the same hour tomorrow: every such lease wants
+// the same window.
+lease_create tomorrows_lease(const std::string& name) {
+  auto day = now() + std::chrono::hours{24};
+  auto minute = [](sys_time t) { return timefmt::sql(t).substr(0, 16); };
+  return lease_create{{},
+                      {{"name", name},
+                       {"start_date", minute(day)},
+                       {"end_date", minute(day + std::chrono::hours{1})},
+                       {"reservations",
+                        {{{"resource_type", "physical:host"}, {"min", 1}, {"max", 1},
+                          {"hypervisor_properties", ""}, {"resource_properties", ""}}}},
+                       {"events", json::array()}}};
+}
+
+} // namespace
+
+TEST(runtime, a_dead_registry_is_restarted_with_what_it_stored) {
+  test::temp_dir dir;
+  world w{dir};
+  ASSERT_TRUE(w.actors->wait_until_ready(test::patience));
+  for (auto name : {"c-1", "c-2"})
+    ASSERT_EQ(w.ask(host_create{{}, {{"hypervisor_hostname", name}, {"vcpus", 8}}}).status, 201);
+  ASSERT_EQ(w.ask(reservable_host_enroll{{}, {{"name", "c-1"}}}).status, 202);
+  auto first = w.ask(tomorrows_lease("first"));
+  ASSERT_EQ(first.status, 202) << first.error;
+  auto first_id = first.body["lease"]["id"].get<std::string>();
+
+  // The host registry dies: it comes back from the store, and so does the
+  // lease registry that follows its hosts.
+  w.actors->fail_registry("host");
+  ASSERT_TRUE(test::eventually([&] { return w.actors->registry_restarts() == 1; }));
+  ASSERT_TRUE(w.actors->wait_until_ready(test::patience));
+  EXPECT_EQ(w.ask(host_show{{}, "c-1"}).status, 200);
+  EXPECT_EQ(w.ask(lease_show{{}, first_id}).status, 200);
+  // The new lease registry knows every host (c-2 enrols) and every booking
+  // (c-1 is taken in that window).
+  ASSERT_EQ(w.ask(reservable_host_enroll{{}, {{"name", "c-2"}}}).status, 202);
+  EXPECT_EQ(w.ask(tomorrows_lease("second")).status, 202);
+  EXPECT_EQ(w.ask(tomorrows_lease("third")).status, 409) << "both hosts are booked";
+
+  // The lease registry alone dies: its leases and bookings come back.
+  w.actors->fail_registry("lease");
+  ASSERT_TRUE(test::eventually([&] { return w.actors->registry_restarts() == 2; }));
+  ASSERT_TRUE(w.actors->wait_until_ready(test::patience));
+  EXPECT_EQ(w.ask(lease_show{{}, first_id}).status, 200);
+  EXPECT_EQ(w.ask(tomorrows_lease("fourth")).status, 409);
+
+  // Notifications reach the new host registry.
+  w.notify(service_update("c-1", true));
+  EXPECT_EQ(w.ask(host_show{{}, "c-1"}).body["host"]["status"], "disabled");
+  EXPECT_TRUE(w.actors->not_ready().empty());
+}

@@ -1,0 +1,202 @@
+#include "actors/registry_supervisor.hpp"
+
+#include <algorithm>
+
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/scoped_actor.hpp>
+#include <caf/send.hpp>
+
+#include "common/log.hpp"
+#include "messages/records.hpp"
+
+namespace steward {
+
+namespace {
+
+using std::chrono::steady_clock;
+
+// Deaths in a row within this window back off, doubling from the second.
+constexpr auto death_window = std::chrono::minutes{1};
+constexpr auto first_back_off = std::chrono::milliseconds{500};
+constexpr auto longest_back_off = std::chrono::milliseconds{30000};
+
+std::string kinds_text(const std::vector<std::string>& kinds) {
+  std::string out;
+  for (auto& k : kinds)
+    out += (out.empty() ? "" : ", ") + k;
+  return out;
+}
+
+} // namespace
+
+registry_supervisor::registry_supervisor(caf::actor_system& sys, store_actor store,
+                                         readiness& ready)
+  : sys_{sys}, store_{std::move(store)}, ready_{ready} {
+}
+
+registry_supervisor::~registry_supervisor() {
+  stop();
+}
+
+void registry_supervisor::start(std::vector<supervised_registry> registries) {
+  watcher_ = sys_.spawn([this](caf::event_based_actor* self) -> caf::behavior {
+    self->set_down_handler([this](const caf::down_msg& msg) {
+      // A registry stopped on purpose (a shutdown, or a restart of what it
+      // depends on) is not a death.
+      if (msg.reason != caf::exit_reason::user_shutdown)
+        died(msg.source, msg.reason);
+    });
+    return {[self](atom::registry, caf::actor& registry) { self->monitor(registry); }};
+  });
+  for (auto& r : registries) {
+    slots_.push_back(slot{std::move(r), {}, {}});
+    auto& s = slots_.back();
+    serve(s, s.registry.start());
+  }
+  thread_ = std::thread{[this] { run(); }};
+}
+
+void registry_supervisor::serve(slot& s, caf::actor registry) {
+  {
+    std::lock_guard<std::mutex> l{m_};
+    s.serving = registry;
+  }
+  caf::anon_send(watcher_, atom::registry_v, registry);
+  caf::anon_send(s.registry.proxy, atom::registry_v, std::move(registry));
+}
+
+void registry_supervisor::fail(const std::string& kind) {
+  std::lock_guard<std::mutex> l{m_};
+  for (auto& s : slots_)
+    if (s.registry.kind == kind && s.serving)
+      caf::anon_send_exit(s.serving, caf::exit_reason::kill);
+}
+
+std::size_t registry_supervisor::restarts() const {
+  std::lock_guard<std::mutex> l{m_};
+  return restarts_;
+}
+
+bool registry_supervisor::stopping() const {
+  std::lock_guard<std::mutex> l{m_};
+  return stopping_;
+}
+
+std::vector<caf::actor> registry_supervisor::stop() {
+  {
+    std::lock_guard<std::mutex> l{m_};
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable())
+    thread_.join();
+  std::vector<caf::actor> out;
+  std::lock_guard<std::mutex> l{m_};
+  for (auto& s : slots_) {
+    if (s.serving)
+      out.push_back(std::exchange(s.serving, caf::actor{}));
+    if (s.registry.proxy)
+      out.push_back(std::exchange(s.registry.proxy, caf::actor{}));
+  }
+  if (watcher_)
+    out.push_back(std::exchange(watcher_, caf::actor{}));
+  return out;
+}
+
+void registry_supervisor::died(caf::actor_addr who, caf::error reason) {
+  {
+    std::lock_guard<std::mutex> l{m_};
+    deaths_.push_back({std::move(who), std::move(reason)});
+  }
+  wake_.notify_all();
+}
+
+void registry_supervisor::run() {
+  for (;;) {
+    death d;
+    std::size_t index = slots_.size();
+    {
+      std::unique_lock<std::mutex> l{m_};
+      wake_.wait(l, [this] { return stopping_ || !deaths_.empty(); });
+      if (stopping_)
+        return;
+      d = std::move(deaths_.front());
+      deaths_.pop_front();
+      for (std::size_t i = 0; i < slots_.size(); ++i)
+        if (slots_[i].serving && slots_[i].serving.address() == d.who)
+          index = i;
+    }
+    if (index < slots_.size())  // else already replaced
+      restart(index, d.reason);
+  }
+}
+
+std::chrono::milliseconds registry_supervisor::back_off(slot& s) {
+  auto now = steady_clock::now();
+  while (!s.deaths.empty() && now - s.deaths.front() > death_window)
+    s.deaths.pop_front();
+  s.deaths.push_back(now);
+  if (s.deaths.size() < 2)
+    return std::chrono::milliseconds{0};
+  auto delay = first_back_off * (1 << std::min<std::size_t>(s.deaths.size() - 2, 6));
+  return std::min(delay, longest_back_off);
+}
+
+void registry_supervisor::restart(std::size_t index, const caf::error& reason) {
+  auto& dead = slots_[index];
+  // It and its dependents, in start order.
+  std::vector<std::size_t> again{index};
+  for (std::size_t i = index + 1; i < slots_.size(); ++i)
+    if (std::count(dead.registry.dependents.begin(), dead.registry.dependents.end(),
+                   slots_[i].registry.kind))
+      again.push_back(i);
+  std::vector<std::string> kinds;
+  for (auto i : again)
+    kinds.push_back(slots_[i].registry.kind);
+  auto delay = back_off(dead);
+  log::write(log::level::error, "supervisor",
+             "the " + dead.registry.kind + " registry died (" + to_string(reason)
+               + "); restarting " + kinds_text(kinds) + " from the store"
+               + (delay.count() ? " in " + std::to_string(delay.count()) + " ms" : ""));
+  // Its routes answer 503 (/readyz says why) and its proxy keeps what comes.
+  for (auto i : again) {
+    ready_.set(slots_[i].registry.kind, false);
+    caf::anon_send(slots_[i].registry.proxy, atom::registry_v, caf::actor{});
+  }
+  caf::scoped_actor self{sys_};
+  for (std::size_t n = 1; n < again.size(); ++n) {
+    caf::actor dependent;
+    {
+      std::lock_guard<std::mutex> l{m_};
+      dependent = std::exchange(slots_[again[n]].serving, caf::actor{});
+    }
+    if (!dependent)
+      continue;
+    self->monitor(dependent);
+    self->send_exit(dependent, caf::exit_reason::user_shutdown);
+    self->receive([](const caf::down_msg&) {});
+  }
+  {
+    std::lock_guard<std::mutex> l{m_};
+    dead.serving = caf::actor{};
+  }
+  // Writes its entities sent before they ended are stored before the rows
+  // are read back (the store commits in order).
+  self->request(store_, std::chrono::seconds{60}, store::write_batch{})
+    .receive([](const commit_ack&) {}, [](const caf::error&) {});
+  {
+    std::unique_lock<std::mutex> l{m_};
+    if (wake_.wait_for(l, delay, [this] { return stopping_; }))
+      return;
+  }
+  for (auto i : again) {
+    if (stopping())
+      return;
+    serve(slots_[i], slots_[i].registry.start());
+  }
+  std::lock_guard<std::mutex> l{m_};
+  ++restarts_;
+}
+
+} // namespace steward
