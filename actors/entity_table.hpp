@@ -2,6 +2,7 @@
 // What a registry knows of its entities: the actor of each, and the latest
 // snapshot of each document (lists are answered from these, without asking
 // every entity).
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <optional>
@@ -144,13 +145,20 @@ template <class Watcher, class Atom>
 class entity_watchers {
 public:
   /// Sends `w` every entity of `table` and then `done`, and from then on
-  /// every change.
+  /// every change, until it goes down (a restarted watcher subscribes
+  /// again as a new actor).
   template <class Self>
   void subscribe(Self* self, Watcher w, const entity_table& table) {
     for (auto& [id, snap] : table.snapshots())
       self->send(w, Atom{}, snap);
     self->send(w, Atom{}, atom::done_v);
+    self->monitor(w);
     list_.push_back(std::move(w));
+  }
+  void forget(const caf::actor_addr& watcher) {
+    list_.erase(std::remove_if(list_.begin(), list_.end(),
+                               [&](const Watcher& w) { return w.address() == watcher; }),
+                list_.end());
   }
   template <class Self>
   void changed(Self* self, const entity_snapshot& snap) const {
@@ -331,14 +339,21 @@ void stop_only_on_shutdown(Self* self) {
 /// What every registry does as it starts: spawns its entities from the
 /// stored rows (read by `read`, spawned by `respawn(value, version)`), ends
 /// only on shutdown, and when one of its entities goes down, restarts it
-/// (entity_down) or, once it is gone for good, calls `forget(id)`.
-template <class Self, class Value, class Read, class Respawn, class Forget>
+/// (entity_down) or, once it is gone for good, calls `forget(id)`; any other
+/// actor it monitors (a watcher) that goes down is handed to `gone(addr)`.
+template <class Self, class Value, class Read, class Respawn, class Forget,
+          class Gone = void (*)(const caf::actor_addr&)>
 void start_registry(Self* self, entity_table_of<Value>& table, const char* component,
                     const char* plural, std::vector<store::entity_record> recovered, Read read,
-                    Respawn respawn, Forget forget) {
+                    Respawn respawn, Forget forget,
+                    Gone gone = [](const caf::actor_addr&) {}) {
   recover_entities(component, plural, std::move(recovered), read, respawn);
   stop_only_on_shutdown(self);
   self->set_down_handler([=, &table](const caf::down_msg& msg) {
+    if (table.id_of(msg.source).empty()) {
+      gone(msg.source);
+      return;
+    }
     auto id = entity_down(table, msg, component, respawn);
     if (!id.empty())
       forget(id);

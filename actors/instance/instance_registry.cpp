@@ -201,7 +201,8 @@ instance_registry(registry_ptr self, const actor_services* svc, catalog::catalog
     self, self->state.instances, "instance-registry", "instances", std::move(recovered),
     document_rows("uuid"),
     [=](json doc, int64_t version) { add_stored_instance(self, std::move(doc), version); },
-    [=](const std::string& id) { forget(self, id); });
+    [=](const std::string& id) { forget(self, id); },
+    [=](const caf::actor_addr& watcher) { self->state.watchers.forget(watcher); });
   if (svc->ready)
     svc->ready->set("instance", true);
   return guarded_behavior<instance_registry_actor::behavior_type>(

@@ -117,7 +117,8 @@ host_registry(registry_ptr self, const actor_services* svc,
   start_registry(
     self, self->state.hosts, "host-registry", "hosts", std::move(recovered), document_rows("id"),
     [=](json doc, int64_t version) { add_stored_host(self, std::move(doc), version); },
-    [=](const std::string& id) { forget(self, id); });
+    [=](const std::string& id) { forget(self, id); },
+    [=](const caf::actor_addr& watcher) { self->state.watchers.forget(watcher); });
   if (svc->ready)
     svc->ready->set("host", true);
   return guarded_behavior<host_registry_actor::behavior_type>(
