@@ -125,9 +125,9 @@ void remove_document(Self* self, const entity_kind& k, change c, Then then) {
 /// consumed in the same transaction. Answered only once stored: a failed
 /// write leaves the notification unanswered, so the ingest does not
 /// acknowledge it and the broker delivers it again.
-template <class Self, class Rearm>
+template <class Self, class Value, class Rearm>
 caf::result<atom::done> apply_notification(Self* self, const entity_kind& k,
-                                           const bus::notification& note, nlohmann::json next,
+                                           const bus::notification& note, Value next,
                                            bool gone, Rearm rearm) {
   auto rp = self->template make_response_promise<atom::done>();
   auto answer = [=](commit_ack& ack) mutable {

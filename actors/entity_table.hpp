@@ -147,8 +147,8 @@ public:
   /// Sends `w` every entity of `table` and then `done`, and from then on
   /// every change, until it goes down (a restarted watcher subscribes
   /// again as a new actor).
-  template <class Self>
-  void subscribe(Self* self, Watcher w, const entity_table& table) {
+  template <class Self, class Table>
+  void subscribe(Self* self, Watcher w, const Table& table) {
     for (auto& [id, snap] : table.snapshots())
       self->send(w, Atom{}, snap);
     self->send(w, Atom{}, atom::done_v);
@@ -160,8 +160,8 @@ public:
                                [&](const Watcher& w) { return w.address() == watcher; }),
                 list_.end());
   }
-  template <class Self>
-  void changed(Self* self, const entity_snapshot& snap) const {
+  template <class Self, class Snapshot>
+  void changed(Self* self, const Snapshot& snap) const {
     for (auto& w : list_)
       self->send(w, Atom{}, snap);
   }

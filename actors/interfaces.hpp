@@ -118,9 +118,9 @@ using host_watcher_actor = caf::typed_actor<
   caf::reacts_to<atom::inventory, atom::done>>;
 
 /// Whoever follows the instances (the maintenance registry): it hears of
-/// every instance document as stored, and of every instance removed.
+/// every instance as stored, and of every instance removed.
 using instance_watcher_actor = caf::typed_actor<
-  caf::reacts_to<atom::workload, entity_snapshot>,
+  caf::reacts_to<atom::workload, instance_snapshot>,
   caf::reacts_to<atom::workload, atom::removed, std::string>,
   // Every instance known at subscription time was sent.
   caf::reacts_to<atom::workload, atom::done>>;
@@ -128,7 +128,7 @@ using instance_watcher_actor = caf::typed_actor<
 /// The instance registry takes instance notifications, reads the catalog the
 /// catalog actor keeps, tells its watchers of every instance, and tells an
 /// ending lease which instances run on its hosts.
-using instance_registry_actor = registry_actor::extend_with<instance_api>::extend_with<
+using instance_registry_actor = owner_of<instance_snapshot>::extend_with<instance_api>::extend_with<
   notification_actor>::extend_with<waking_actor>::extend<
   caf::reacts_to<atom::catalog, catalog_snapshot>,
   caf::reacts_to<atom::workload, instance_watcher_actor>,

@@ -1,13 +1,14 @@
 #pragma once
 // An entity's value as its registry keeps it for lists: one immutable copy
-// shared between the entity actor and its registry. Most kinds are still
-// their API document (JSON); a typed kind shares its C++ value.
+// shared between the entity actor and its registry. A typed kind (lease,
+// instance) shares its C++ value; the others are still their API document.
 #include <cstdint>
 #include <memory>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "messages/instance.hpp"
 #include "messages/lease.hpp"
 
 namespace steward {
@@ -24,5 +25,6 @@ struct snapshot_of {
 
 using entity_snapshot = snapshot_of<nlohmann::json>;
 using lease_snapshot = snapshot_of<lease::lease>;
+using instance_snapshot = snapshot_of<instance::instance>;
 
 } // namespace steward

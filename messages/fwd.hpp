@@ -65,6 +65,10 @@ namespace lease {
 struct lease;
 }
 using lease_snapshot = snapshot_of<lease::lease>;
+namespace instance {
+struct instance;
+}
+using instance_snapshot = snapshot_of<instance::instance>;
 struct catalog_snapshot;
 struct world_view;
 struct world_change;
@@ -139,6 +143,7 @@ struct notification;
   X(steward::commit_ack)                                                       \
   X(steward::entity_snapshot)                                                  \
   X(steward::lease_snapshot)                                                   \
+  X(steward::instance_snapshot)                                                \
   X(steward::catalog_snapshot)                                                 \
   X(steward::world_view)                                                       \
   X(steward::world_change)                                                     \

@@ -150,6 +150,30 @@ typename Inspector::result_type inspect(Inspector& f, optional_time_field& x) {
   }
 }
 
+/// A value that may be absent.
+template <class T>
+struct optional_field {
+  std::optional<T>& value;
+};
+
+template <class Inspector, class T>
+typename Inspector::result_type inspect(Inspector& f, optional_field<T>& x) {
+  bool present = x.value.has_value();
+  if constexpr (Inspector::reads_state) {
+    auto copy = present ? *x.value : T{};
+    return f(present, copy);
+  } else {
+    auto fresh = std::make_shared<T>();
+    return f(present, *fresh, caf::meta::load_callback([&, fresh]() -> caf::error {
+               if (present)
+                 x.value = std::move(*fresh);
+               else
+                 x.value.reset();
+               return caf::none;
+             }));
+  }
+}
+
 /// A shared immutable value of a typed entity; absent for none.
 template <class Value>
 struct shared_value_field {
@@ -166,6 +190,30 @@ typename Inspector::result_type inspect(Inspector& f, shared_value_field<Value>&
     auto fresh = std::make_shared<Value>();
     return f(present, *fresh, caf::meta::load_callback([&, fresh]() -> caf::error {
                x.value = present ? std::shared_ptr<const Value>{fresh} : nullptr;
+               return caf::none;
+             }));
+  }
+}
+
+/// Shared immutable values of a typed kind by id (a world view's instances).
+template <class Value>
+struct shared_value_map_field {
+  std::map<std::string, std::shared_ptr<const Value>>& value;
+};
+
+template <class Inspector, class Value>
+typename Inspector::result_type inspect(Inspector& f, shared_value_map_field<Value>& x) {
+  std::vector<std::pair<std::string, Value>> items;
+  if constexpr (Inspector::reads_state) {
+    for (auto& [id, v] : x.value)
+      if (v)
+        items.emplace_back(id, *v);
+    return f(items);
+  } else {
+    return f(items, caf::meta::load_callback([&]() -> caf::error {
+               x.value.clear();
+               for (auto& [id, v] : items)
+                 x.value[id] = std::make_shared<const Value>(std::move(v));
                return caf::none;
              }));
   }
@@ -398,16 +446,58 @@ typename Inspector::result_type inspect(Inspector& f, lease_snapshot& x) {
            shared_value_field<lease::lease>{x.doc}, x.version);
 }
 
+namespace instance {
+
+inline std::string to_string(state x) { return std::string(1, static_cast<char>(x)); }
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, security_group_copy& x) {
+  return f(caf::meta::type_name("steward::instance::security_group_copy"), x.uuid, x.name,
+           x.description, x.rules);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, flavor_spec& x) {
+  return f(caf::meta::type_name("steward::instance::flavor_spec"), x.flavorid, x.name, x.vcpus,
+           x.memory_mb, x.root_gb);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, pending_resize& x) {
+  return f(caf::meta::type_name("steward::instance::pending_resize"),
+           optional_field<flavor_spec>{x.flavor}, optional_field<int64_t>{x.data_volume_size});
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, instance& x) {
+  return f(caf::meta::type_name("steward::instance::instance"), x.uuid, x.hostname,
+           x.description, time_field{x.created}, optional_time_field{x.start_time}, x.project,
+           x.image_template, x.cloud, x.cloud_name, x.flavor, x.flavor_name, x.cores, x.ram,
+           x.system_volume_size, x.data_volume_size, x.key, x.key_name, x.key_fingerprint,
+           x.security_groups, x.internal_ips, x.external_ips, x.current,
+           optional_field<std::string>{x.host}, optional_field<std::string>{x.request_id},
+           x.restart_pending, optional_field<pending_resize>{x.resize});
+}
+
+} // namespace instance
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, instance_snapshot& x) {
+  return f(caf::meta::type_name("steward::instance_snapshot"), x.id, x.project,
+           shared_value_field<instance::instance>{x.doc}, x.version);
+}
+
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, world_view& x) {
   return f(caf::meta::type_name("steward::world_view"), document_map_field{x.hosts},
-           document_map_field{x.instances}, document_map_field{x.instance_constraints},
-           document_map_field{x.group_constraints});
+           shared_value_map_field<instance::instance>{x.instances},
+           document_map_field{x.instance_constraints}, document_map_field{x.group_constraints});
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, world_change& x) {
-  return f(caf::meta::type_name("steward::world_change"), x.kind, x.id, document_field{x.doc});
+  return f(caf::meta::type_name("steward::world_change"), x.kind, x.id, document_field{x.doc},
+           shared_value_field<instance::instance>{x.instance});
 }
 
 template <class Inspector>

@@ -1,7 +1,7 @@
 #pragma once
 // What a maintenance session sees of the cloud: every host and instance of
-// the inventory and every instance constraint, as immutable shared
-// documents, and one change to that view.
+// the inventory and every instance constraint, as immutable shared values
+// (instances typed, the others their documents), and one change to that view.
 #include <map>
 #include <string>
 
@@ -9,30 +9,38 @@
 
 namespace steward {
 
+using instance_ptr = std::shared_ptr<const instance::instance>;
+
 struct world_view {
   std::map<std::string, document> hosts;              // inventory id -> host
-  std::map<std::string, document> instances;          // uuid -> instance
+  std::map<std::string, instance_ptr> instances;      // uuid -> instance
   std::map<std::string, document> instance_constraints; // instance uuid -> constraint
   std::map<std::string, document> group_constraints;    // group id -> constraint
 };
 
-/// One entity of the view changed (`doc` set) or went away (`doc` null).
+/// One entity of the view changed (its value set) or went away (none).
 struct world_change {
   std::string kind;  // "host", "instance", "instance_constraint", "group_constraint"
   std::string id;
-  document doc;
+  document doc;           // of a host or a constraint
+  instance_ptr instance;  // of an instance
 };
 
 /// Applies a change to a view.
 inline void apply(world_view& w, const world_change& c) {
-  auto& table = c.kind == "host"                  ? w.hosts
-                : c.kind == "instance"            ? w.instances
-                : c.kind == "instance_constraint" ? w.instance_constraints
-                                                  : w.group_constraints;
-  if (c.doc)
-    table[c.id] = c.doc;
+  auto put = [&](auto& table, const auto& value) {
+    if (value)
+      table[c.id] = value;
+    else
+      table.erase(c.id);
+  };
+  if (c.kind == "instance")
+    put(w.instances, c.instance);
   else
-    table.erase(c.id);
+    put(c.kind == "host"                  ? w.hosts
+        : c.kind == "instance_constraint" ? w.instance_constraints
+                                          : w.group_constraints,
+        c.doc);
 }
 
 } // namespace steward

@@ -14,87 +14,90 @@ namespace {
 using instance_ptr = instance_actor_type::stateful_pointer<instance_state>;
 using nlohmann::json;
 
-const json& doc_of(instance_ptr self) { return *self->state.doc; }
+const instance& value_of(instance_ptr self) { return *self->state.doc; }
 
 // A scheduled transition begins at once, on the instance's own timer, so that
 // the API answer ("... was scheduled") comes first and a restart resumes it.
 void arm(instance_ptr self) {
   auto gen = ++self->state.timer_generation;
-  if (is_scheduled(state_of(doc_of(self))))
+  if (is_scheduled(value_of(self).current))
     arm_timer(self, now(), gen);
 }
 
-void set_state(json& doc, transition t) {
-  auto to = next(state_of(doc), t);
-  doc["state"] = symbol(to ? *to : state::erred);
+void set_state(instance& i, transition t) {
+  auto to = next(i.current, t);
+  i.current = to ? *to : state::erred;
 }
 
 // Stores `next`, then runs `then(ack)`. `extra(change, next)` runs first: it
 // may add a compute command and change `next` accordingly.
 template <class Extra, class Then>
-void commit(instance_ptr self, json next, Extra extra, Then then) {
+void commit(instance_ptr self, instance next, Extra extra, Then then) {
   change c{*self->state.svc};
   extra(c, next);
   store_document(self, instance_kind, std::move(c), std::move(next), arm, std::move(then));
 }
 
-auto no_command = [](change&, json&) {};
+auto no_command = [](change&, instance&) {};
 
-json flavor_payload(const json& doc) {
-  return {{"flavorid", text_field(doc, "flavor")},
-          {"name", text_field(doc, "flavor_name")},
-          {"vcpus", int_field(doc, "cores")},
-          {"memory_mb", int_field(doc, "ram")},
-          {"root_gb", int_field(doc, "system_volume_size") / 1024}};
+json flavor_payload(const flavor_spec& f) {
+  return {{"flavorid", f.flavorid},
+          {"name", f.name},
+          {"vcpus", f.vcpus},
+          {"memory_mb", f.memory_mb},
+          {"root_gb", f.root_gb}};
 }
 
-// The compute command that begins the scheduled transition of `doc`.
-void begin_command(change& c, json& doc) {
-  auto cloud = text_field(doc, "cloud_name");
-  json p = {{"instance_uuid", doc["uuid"]}};
+flavor_spec current_flavor(const instance& i) {
+  return {i.flavor, i.flavor_name, i.cores, i.ram, i.system_volume_size / 1024};
+}
+
+// The compute command that begins the scheduled transition of `i`.
+void begin_command(change& c, instance& i) {
+  json p = {{"instance_uuid", i.uuid}};
   std::string type;
-  switch (state_of(doc)) {
+  switch (i.current) {
     case state::provisioning_scheduled: {
       json groups = json::array();
-      for (auto& g : doc["security_groups"])
-        groups.push_back(g["name"]);
-      p["display_name"] = doc["hostname"];
-      p["project_id"] = doc["project"];
-      p["flavor"] = flavor_payload(doc);
-      p["image_uuid"] = doc["template"];
-      p["key_name"] = doc["key_name"];
+      for (auto& g : i.security_groups)
+        groups.push_back(g.name);
+      p["display_name"] = i.hostname;
+      p["project_id"] = i.project;
+      p["flavor"] = flavor_payload(current_flavor(i));
+      p["image_uuid"] = i.image_template;
+      p["key_name"] = i.key_name;
       p["security_groups"] = groups;
-      p["data_volume_gb"] = int_field(doc, "data_volume_size") / 1024;
+      p["data_volume_gb"] = i.data_volume_size / 1024;
       type = "compute.instance.create";
-      set_state(doc, transition::begin_provisioning);
+      set_state(i, transition::begin_provisioning);
       break;
     }
     case state::starting_scheduled:
       type = "compute.instance.start";
-      set_state(doc, transition::begin_starting);
+      set_state(i, transition::begin_starting);
       break;
     case state::stopping_scheduled:
       type = "compute.instance.stop";
-      set_state(doc, transition::begin_stopping);
+      set_state(i, transition::begin_stopping);
       break;
     case state::deletion_scheduled:
       type = "compute.instance.delete";
-      set_state(doc, transition::begin_deleting);
+      set_state(i, transition::begin_deleting);
       break;
     case state::resizing_scheduled: {
-      auto& want = doc["pending_resize"];
-      if (want.contains("flavor"))
-        p["flavor"] = want["flavor"];
+      auto want = i.resize.value_or(pending_resize{});
+      if (want.flavor)
+        p["flavor"] = flavor_payload(*want.flavor);
       else
-        p["data_volume_gb"] = int_field(want, "data_volume_size") / 1024;
+        p["data_volume_gb"] = want.data_volume_size.value_or(0) / 1024;
       type = "compute.instance.resize";
-      set_state(doc, transition::begin_resizing);
+      set_state(i, transition::begin_resizing);
       break;
     }
     default:
       return;
   }
-  doc["request_id"] = c.command(cloud, type, std::move(p));
+  i.request_id = c.command(i.cloud_name, type, std::move(p));
 }
 
 api_reply scheduled(const std::string& what) {
@@ -122,11 +125,11 @@ api_reply stored_failure(const commit_ack& ack) {
 
 // An API command that schedules `t`; answers 202 once stored.
 caf::result<api_reply> schedule(instance_ptr self, const std::string& operation, transition t,
-                                json next) {
-  auto to = steward::instance::next(state_of(next), t);
+                                instance next) {
+  auto to = steward::instance::next(next.current, t);
   if (!to)
-    return not_allowed(operation, state_of(next));
-  next["state"] = symbol(*to);
+    return not_allowed(operation, next.current);
+  next.current = *to;
   auto rp = self->make_response_promise<api_reply>();
   commit(self, std::move(next), no_command, [=](commit_ack& ack) mutable {
     rp.deliver(ack.ok ? scheduled(operation == "delete" ? "destroy" : operation)
@@ -135,63 +138,65 @@ caf::result<api_reply> schedule(instance_ptr self, const std::string& operation,
   return rp;
 }
 
-void apply_flavor(json& doc, const json& data) {
+// A flavor changed outside Steward (Nova's flavor payload).
+void apply_flavor(instance& i, const json& data) {
   auto f = data.find("flavor");
   if (f == data.end() || !f->is_object())
     return;
   auto& fd = bus::object_data(*f);
-  doc["flavor"] = text_field(fd, "flavorid", text_field(doc, "flavor"));
-  doc["flavor_name"] = text_field(fd, "name", text_field(doc, "flavor_name"));
-  doc["cores"] = int_field(fd, "vcpus", int_field(doc, "cores"));
-  doc["ram"] = int_field(fd, "memory_mb", int_field(doc, "ram"));
+  i.flavor = text_field(fd, "flavorid", i.flavor);
+  i.flavor_name = text_field(fd, "name", i.flavor_name);
+  i.cores = int_field(fd, "vcpus", i.cores);
+  i.ram = int_field(fd, "memory_mb", i.ram);
 }
 
-// Applies an outcome notification to `doc`; returns false when it changes
-// nothing worth storing.
-// `doc` starts as a copy of `before`.
-bool apply_outcome(json& doc, const json& before, const bus::notification& note, bool& gone) {
+// Applies an outcome notification to `i`, a copy of `before`; returns false
+// when it changes nothing worth storing.
+bool apply_outcome(instance& i, const instance& before, const bus::notification& note,
+                   bool& gone) {
   auto& data = bus::object_data(note.payload);
   auto& type = note.event_type;
-  auto s = state_of(doc);
-  if (data.contains("host") && data["host"].is_string() && !data["host"].get<std::string>().empty())
-    doc["host"] = data["host"];
+  auto s = i.current;
+  if (auto h = data.find("host"); h != data.end() && h->is_string() && !h->get_ref<const std::string&>().empty())
+    i.host = h->get<std::string>();
   auto ends_with = [&](const char* suffix) {
     std::string x = suffix;
     return type.size() >= x.size() && type.compare(type.size() - x.size(), x.size(), x) == 0;
   };
   if (ends_with(".error") || type == "instance.live_migration_abort.end") {
     if (type != "instance.live_migration_abort.end" && type != "instance.snapshot.error")
-      set_state(doc, transition::set_erred);
+      set_state(i, transition::set_erred);
   } else if (type == "instance.create.end" && s == state::provisioning) {
-    set_state(doc, transition::set_online);
-    doc["start_time"] = timefmt::iso_micro(now());
-    if (doc["internal_ips"].empty())
-      for (auto& ip : data.value("ip_addresses", json::array()))
-        doc["internal_ips"].push_back(text_field(bus::object_data(ip), "address"));
+    set_state(i, transition::set_online);
+    i.start_time = now();
+    if (i.internal_ips.empty())
+      if (auto ips = data.find("ip_addresses"); ips != data.end() && ips->is_array())
+        for (auto& ip : *ips)
+          i.internal_ips.push_back(text_field(bus::object_data(ip), "address"));
   } else if (type == "instance.power_on.end" && s == state::starting) {
-    set_state(doc, transition::set_online);
-    doc["start_time"] = timefmt::iso_micro(now());
+    set_state(i, transition::set_online);
+    i.start_time = now();
   } else if (type == "instance.power_off.end" && s == state::stopping) {
-    set_state(doc, transition::set_offline);
-    doc["start_time"] = nullptr;
-    if (bool_field(doc, "restart_pending")) {
-      doc.erase("restart_pending");
-      set_state(doc, transition::schedule_starting);
+    set_state(i, transition::set_offline);
+    i.start_time.reset();
+    if (i.restart_pending) {
+      i.restart_pending = false;
+      set_state(i, transition::schedule_starting);
     }
   } else if (type == "instance.resize_confirm.end" && s == state::resizing) {
-    auto want = doc.value("pending_resize", json::object());
-    if (want.contains("data_volume_size"))
-      doc["data_volume_size"] = want["data_volume_size"];
-    if (want.contains("flavor")) {
-      auto& f = want["flavor"];
-      doc["flavor"] = f["flavorid"];
-      doc["flavor_name"] = f["name"];
-      doc["cores"] = f["vcpus"];
-      doc["ram"] = f["memory_mb"];
-      doc["system_volume_size"] = int_field(f, "root_gb") * 1024;
+    auto want = i.resize.value_or(pending_resize{});
+    if (want.data_volume_size)
+      i.data_volume_size = *want.data_volume_size;
+    if (want.flavor) {
+      auto& f = *want.flavor;
+      i.flavor = f.flavorid;
+      i.flavor_name = f.name;
+      i.cores = f.vcpus;
+      i.ram = f.memory_mb;
+      i.system_volume_size = f.root_gb * 1024;
     }
-    doc.erase("pending_resize");
-    set_state(doc, transition::set_resized);
+    i.resize.reset();
+    set_state(i, transition::set_resized);
   } else if (type == "instance.delete.end") {
     gone = true;
   } else if (type == "instance.update" && !is_scheduled(s) && s != state::provisioning
@@ -200,34 +205,34 @@ bool apply_outcome(json& doc, const json& before, const bus::notification& note,
     // A change made outside Steward.
     auto vm = text_field(data, "state");
     if (vm == "active")
-      doc["state"] = symbol(state::online);
+      i.current = state::online;
     else if (vm == "stopped")
-      doc["state"] = symbol(state::offline);
+      i.current = state::offline;
     else if (vm == "error")
-      doc["state"] = symbol(state::erred);
+      i.current = state::erred;
     else if (vm == "deleted")
       gone = true;
-    apply_flavor(doc, data);
+    apply_flavor(i, data);
   }
-  return gone || doc != before;
+  return gone || i != before;
 }
 
 } // namespace
 
 instance_actor_type::behavior_type
-instance_actor(instance_ptr self, const actor_services* svc, entity_owner_actor registry, document doc,
-               int64_t version, bool stored) {
-  self->state.init(svc, std::move(registry), std::move(doc), version, stored);
-  log_failures(self, "instance", text_field(*self->state.doc, "uuid"));
+instance_actor(instance_ptr self, const actor_services* svc, owner_of<instance_snapshot> registry,
+               std::shared_ptr<const instance> value, int64_t version, bool stored) {
+  self->state.init(svc, std::move(registry), std::move(value), version, stored);
+  log_failures(self, "instance", value_of(self).uuid);
   if (stored)
     arm(self);
   return guarded_behavior<instance_actor_type::behavior_type>(
     "instance",
     // The registry shows instances (it has the catalog for the names): the
-    // actor answers its creation with the stored document.
+    // actor answers its creation with an empty body, the registry fills it.
     [=](atom::create) -> caf::result<api_reply> {
       return store_created(self, instance_kind, arm,
-                           [](const json& doc) { return api_reply::ok(doc, 201); });
+                           [](const instance&) { return api_reply::ok(nullptr, 201); });
     },
     [=](instance_usage& r) -> caf::result<api_reply> {
       json out;
@@ -240,28 +245,28 @@ instance_actor(instance_ptr self, const actor_services* svc, entity_owner_actor 
       return api_reply::ok(std::move(out));
     },
     [=](instance_start&) {
-      return schedule(self, "start", transition::schedule_starting, *self->state.doc);
+      return schedule(self, "start", transition::schedule_starting, value_of(self));
     },
     [=](instance_stop&) {
-      return schedule(self, "stop", transition::schedule_stopping, *self->state.doc);
+      return schedule(self, "stop", transition::schedule_stopping, value_of(self));
     },
     [=](instance_restart&) {
       // A restart is a stop followed by a start, each through the FSM.
-      auto current = *self->state.doc;
-      current["restart_pending"] = true;
-      return schedule(self, "restart", transition::schedule_stopping, current);
+      auto current = value_of(self);
+      current.restart_pending = true;
+      return schedule(self, "restart", transition::schedule_stopping, std::move(current));
     },
     [=](instance_delete&) -> caf::result<api_reply> {
-      if (state_of(*self->state.doc) != state::offline)
+      if (value_of(self).current != state::offline)
         return must_be_offline();
-      return schedule(self, "delete", transition::schedule_deletion, *self->state.doc);
+      return schedule(self, "delete", transition::schedule_deletion, value_of(self));
     },
     [=](instance_resize& r) -> caf::result<api_reply> {
-      if (state_of(*self->state.doc) != state::offline)
+      if (value_of(self).current != state::offline)
         return must_be_offline();
-      auto current = *self->state.doc;
-      current["pending_resize"] = std::move(r.body);
-      return schedule(self, "resize", transition::schedule_resizing, current);
+      auto current = value_of(self);
+      current.resize = resize_of(r.body);  // checked by the registry
+      return schedule(self, "resize", transition::schedule_resizing, std::move(current));
     },
     [=](atom::notify, bus::notification& note) -> caf::result<atom::done> {
       auto& st = self->state;
@@ -273,21 +278,21 @@ instance_actor(instance_ptr self, const actor_services* svc, entity_owner_actor 
           st.samples.pop_front();
         return atom::done_v;
       }
-      auto next = *st.doc;
+      auto next = value_of(self);
       bool gone = false;
-      if (!apply_outcome(next, *st.doc, note, gone) && st.stored)
+      if (!apply_outcome(next, value_of(self), note, gone) && st.stored)
         return atom::done_v;
       return apply_notification(self, instance_kind, note, std::move(next), gone, arm);
     },
     [=](atom::timer, uint64_t generation) {
       auto& st = self->state;
-      if (generation != st.timer_generation || !is_scheduled(state_of(*st.doc)))
+      if (generation != st.timer_generation || !is_scheduled(value_of(self).current))
         return;
-      commit(self, *st.doc, begin_command, [=](commit_ack& ack) {
+      commit(self, value_of(self), begin_command, [=](commit_ack& ack) {
         if (ack.ok)
           return;
         retry_timer_later(self, "instance",
-                          text_field(*self->state.doc, "uuid") + ": could not begin: " + ack.error);
+                          value_of(self).uuid + ": could not begin: " + ack.error);
       });
     });
 }

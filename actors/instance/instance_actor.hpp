@@ -8,19 +8,36 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/instance/instance_document.hpp"
+#include "actors/instance/instance_json.hpp"
 #include "actors/entity_support.hpp"
 
 namespace steward::instance {
 
 inline const entity_kind instance_kind{"instance", "uuid", "steward.instances"};
 
-struct instance_state : entity_core {
+// What the registry and entity skeletons need of an instance (entity_kind.hpp).
+inline std::string entity_id(const entity_kind&, const instance& i) { return i.uuid; }
+inline std::string entity_project(const entity_kind&, const instance& i) { return i.project; }
+inline nlohmann::json presented(const instance& i) { return to_document(i); }
+/// The instance's stored row, and with `event_type` the event that carries
+/// its document.
+inline void stage(change& c, const entity_kind& k, const instance& i, int64_t version,
+                  const std::string& event_type) {
+  auto doc = to_document(i);
+  if (!event_type.empty())
+    c.emit({event_type, i.project, k.publisher, doc});
+  doc["schema"] = stored_schema;  // the row is the document and its version
+  c.upsert(k.kind, i.uuid, i.project, doc, version);
+}
+
+struct instance_state : entity_core_of<instance> {
   static inline const char* name = "instance";
   std::deque<usage_sample> samples;  // kept in memory only, newest last
 };
 
 instance_actor_type::behavior_type
 instance_actor(instance_actor_type::stateful_pointer<instance_state> self, const actor_services* svc,
-               entity_owner_actor registry, document doc, int64_t version, bool stored);
+               owner_of<instance_snapshot> registry, std::shared_ptr<const instance> value,
+               int64_t version, bool stored);
 
 } // namespace steward::instance

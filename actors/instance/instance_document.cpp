@@ -85,16 +85,16 @@ std::vector<std::string> ip_list(const json& body, const std::string& field, jso
   return out;
 }
 
-json security_group_entry(const cat::security_group& g) {
-  return {{"uuid", g.uuid}, {"name", g.name}, {"description", g.description}, {"rules", g.rules}};
+security_group_copy copy_of(const cat::security_group& g) {
+  return {g.uuid, g.name, g.description, g.rules.dump()};
 }
 
-void describe_flavor(json& doc, const cat::flavor& f) {
-  doc["flavor"] = f.uuid;
-  doc["flavor_name"] = f.name;
-  doc["cores"] = f.cores;
-  doc["ram"] = f.ram;
-  doc["system_volume_size"] = f.disk;
+void describe_flavor(instance& i, const cat::flavor& f) {
+  i.flavor = f.uuid;
+  i.flavor_name = f.name;
+  i.cores = f.cores;
+  i.ram = f.ram;
+  i.system_volume_size = f.disk;
 }
 
 std::optional<long long> integer_param(const std::multimap<std::string, std::string>& q,
@@ -114,13 +114,8 @@ std::optional<long long> integer_param(const std::multimap<std::string, std::str
 
 } // namespace
 
-state state_of(const json& doc) {
-  auto s = parse_state(text_field(doc, "state", "e"));
-  return s ? *s : state::erred;
-}
-
 std::optional<refusal> make_instance(const json& body, const cat::catalog& c,
-                                     const access::caller& who, sys_time now, json& doc) {
+                                     const access::caller& who, sys_time now, instance& out) {
   if (!body.is_object())
     return refusal{400, {{"non_field_errors", {"Invalid data. Expected a dictionary."}}}};
   json errors = json::object();
@@ -177,7 +172,7 @@ std::optional<refusal> make_instance(const json& body, const cat::catalog& c,
       key = nullptr;
     }
   }
-  json groups = json::array();
+  std::vector<security_group_copy> groups;
   if (auto sg = body.find("security_groups"); sg != body.end() && !sg->is_null()) {
     if (!sg->is_array()) {
       add_error(errors, "security_groups", "Expected a list of items.");
@@ -191,7 +186,7 @@ std::optional<refusal> make_instance(const json& body, const cat::catalog& c,
         else if (f && g->cloud != f->cloud)
           add_error(errors, "security_groups", "Security group " + g->name + " belongs to another cloud.");
         else
-          groups.push_back(security_group_entry(*g));
+          groups.push_back(copy_of(*g));
       }
     }
   }
@@ -207,27 +202,24 @@ std::optional<refusal> make_instance(const json& body, const cat::catalog& c,
   }
   if (!errors.empty())
     return refusal{400, errors};
-  doc = json::object();
-  doc["uuid"] = random_hex(16);
-  doc["hostname"] = hostname;
-  doc["description"] = description;
-  doc["created"] = timefmt::iso_micro(now);
-  doc["start_time"] = nullptr;
-  doc["project"] = *project;
-  doc["template"] = t->uuid;
-  doc["cloud"] = f->cloud;
-  doc["cloud_name"] = c.find_cloud(f->cloud)->name; // commands are routed by it
-  describe_flavor(doc, *f);
-  doc["key"] = key->uuid;
-  doc["key_name"] = key->name;
-  doc["key_fingerprint"] = key->fingerprint;
-  doc["security_groups"] = groups;
-  doc["internal_ips"] = internal;
-  doc["external_ips"] = external;
-  doc["data_volume_size"] = data_volume;
-  doc["state"] = symbol(state::provisioning_scheduled);
-  doc["host"] = nullptr;
-  doc["agreed_sla"] = nullptr;
+  out = instance{};
+  out.uuid = random_hex(16);
+  out.hostname = hostname;
+  out.description = description;
+  out.created = now;
+  out.project = *project;
+  out.image_template = t->uuid;
+  out.cloud = f->cloud;
+  out.cloud_name = c.find_cloud(f->cloud)->name;
+  describe_flavor(out, *f);
+  out.key = key->uuid;
+  out.key_name = key->name;
+  out.key_fingerprint = key->fingerprint;
+  out.security_groups = std::move(groups);
+  out.internal_ips = std::move(internal);
+  out.external_ips = std::move(external);
+  out.data_volume_size = data_volume;
+  out.current = state::provisioning_scheduled;
   return std::nullopt;
 }
 
@@ -282,63 +274,57 @@ std::string check_nova_instance(const json& data) {
   return "";
 }
 
-json learned_instance(const json& data, const cat::catalog& c, sys_time now) {
-  json doc = json::object();
-  doc["uuid"] = text_field(data, "uuid");
-  doc["hostname"] = text_field(data, "display_name");
-  doc["description"] = "";
-  doc["created"] = timefmt::iso_micro(now);
-  doc["start_time"] = nullptr;
-  doc["project"] = text_field(data, "tenant_id");
-  doc["template"] = text_field(data, "image_uuid");
+instance learned_instance(const json& data, const cat::catalog& c, sys_time now) {
+  instance i;
+  i.uuid = text_field(data, "uuid");
+  i.hostname = text_field(data, "display_name");
+  i.created = now;
+  i.project = text_field(data, "tenant_id");
+  i.image_template = text_field(data, "image_uuid");
   auto cl = c.find_cloud_by_name(text_field(data, "cloud"));
-  doc["cloud"] = cl ? cl->uuid : "";
-  doc["cloud_name"] = text_field(data, "cloud");
+  i.cloud = cl ? cl->uuid : "";
+  i.cloud_name = text_field(data, "cloud");
   auto fl = data.find("flavor");
   auto fdata = fl != data.end() && fl->is_object() ? fl->value("nova_object.data", json::object())
                                                    : json::object();
   auto f = c.find_flavor(text_field(fdata, "flavorid"));
   if (f) {
-    describe_flavor(doc, *f);
+    describe_flavor(i, *f);
   } else {
-    doc["flavor"] = text_field(fdata, "flavorid");
-    doc["flavor_name"] = text_field(fdata, "name");
-    doc["cores"] = int_field(fdata, "vcpus");
-    doc["ram"] = int_field(fdata, "memory_mb");
-    doc["system_volume_size"] = int_field(fdata, "root_gb") * 1024;
+    i.flavor = text_field(fdata, "flavorid");
+    i.flavor_name = text_field(fdata, "name");
+    i.cores = int_field(fdata, "vcpus");
+    i.ram = int_field(fdata, "memory_mb");
+    i.system_volume_size = int_field(fdata, "root_gb") * 1024;
   }
   auto key = c.find_key(text_field(data, "key_name"));
-  doc["key"] = key ? key->uuid : "";
-  doc["key_name"] = text_field(data, "key_name");
-  doc["key_fingerprint"] = key ? key->fingerprint : "";
-  doc["security_groups"] = json::array();
-  doc["internal_ips"] = json::array();
-  doc["external_ips"] = json::array();
-  doc["data_volume_size"] = int_field(data, "data_volume_gb") * 1024;
+  i.key = key ? key->uuid : "";
+  i.key_name = text_field(data, "key_name");
+  i.key_fingerprint = key ? key->fingerprint : "";
+  i.data_volume_size = int_field(data, "data_volume_gb") * 1024;
   auto vm = text_field(data, "state");
-  doc["state"] = symbol(vm == "active"    ? state::online
-                        : vm == "stopped" ? state::offline
-                        : vm == "error"   ? state::erred
-                                          : state::provisioning);
-  doc["host"] = text_field(data, "host");
-  doc["agreed_sla"] = nullptr;
-  return doc;
+  i.current = vm == "active"    ? state::online
+              : vm == "stopped" ? state::offline
+              : vm == "error"   ? state::erred
+                                : state::provisioning;
+  i.host = text_field(data, "host");
+  return i;
 }
 
 namespace {
 
 // The instance's cloud: by id, or by name for an instance learned before the
 // catalog named its cloud.
-const cat::cloud* cloud_of(const json& doc, const cat::catalog& c) {
-  if (auto cl = c.find_cloud(text_field(doc, "cloud")))
+const cat::cloud* cloud_of(const instance& i, const cat::catalog& c) {
+  if (auto cl = c.find_cloud(i.cloud))
     return cl;
-  return c.find_cloud_by_name(text_field(doc, "cloud_name"));
+  return c.find_cloud_by_name(i.cloud_name);
 }
 
 } // namespace
 
-std::optional<refusal> parse_resize(const json& body, const json& doc, const cat::catalog& c,
-                                    resize_request& out) {
+std::optional<refusal> parse_resize(const json& body, const instance& current,
+                                    const cat::catalog& c, pending_resize& out) {
   if (!body.is_object())
     return refusal{400, {{"non_field_errors", {"Invalid data. Expected a dictionary."}}}};
   bool has_flavor = body.contains("flavor") && !body["flavor"].is_null();
@@ -351,31 +337,51 @@ std::optional<refusal> parse_resize(const json& body, const json& doc, const cat
     auto f = id ? c.find_flavor(*id) : nullptr;
     if (!f)
       return refusal{400, {{"flavor", no_object}}};
-    auto cl = cloud_of(doc, c);
+    auto cl = cloud_of(current, c);
     if (!cl || f->cloud != cl->uuid)
       return refusal{400, {{"flavor", "New flavor is not within the same cloud"}}};
-    out.flavor = f->uuid;
+    out.flavor = flavor_spec{f->uuid, f->name, f->cores, f->ram, f->disk / 1024};
     return std::nullopt;
   }
   auto& d = body["disk_size"];
   if (!d.is_number_integer())
     return refusal{400, {{"disk_size", "A valid integer is required."}}};
-  if (d.get<int64_t>() <= int_field(doc, "data_volume_size"))
+  if (d.get<int64_t>() <= current.data_volume_size)
     return refusal{400, {{"disk_size", "Disk size must be strictly greater than the current one"}}};
-  out.data_volume = d.get<int64_t>();
+  out.data_volume_size = d.get<int64_t>();
   return std::nullopt;
 }
 
-listed describe(const json& doc, const cat::catalog& c) {
+json resize_body(const pending_resize& r) {
+  if (r.flavor)
+    return {{"flavor",
+             {{"flavorid", r.flavor->flavorid}, {"name", r.flavor->name},
+              {"vcpus", r.flavor->vcpus}, {"memory_mb", r.flavor->memory_mb},
+              {"root_gb", r.flavor->root_gb}}}};
+  return {{"data_volume_size", r.data_volume_size.value_or(0)}};
+}
+
+pending_resize resize_of(const json& body) {
+  pending_resize r;
+  if (auto f = body.find("flavor"); f != body.end() && f->is_object())
+    r.flavor = flavor_spec{text_field(*f, "flavorid"), text_field(*f, "name"),
+                           int_field(*f, "vcpus"), int_field(*f, "memory_mb"),
+                           int_field(*f, "root_gb")};
+  else
+    r.data_volume_size = int_field(body, "data_volume_size");
+  return r;
+}
+
+listed describe(const instance& i, const cat::catalog& c) {
   listed out;
-  out.doc = &doc;
-  out.hostname = text_field(doc, "hostname");
-  out.state = text_field(doc, "state");
-  out.project = text_field(doc, "project");
-  out.current = state_of(doc);
-  if (auto t = c.find_template(text_field(doc, "template")))
+  out.value = &i;
+  out.hostname = i.hostname;
+  out.state = symbol(i.current);
+  out.project = i.project;
+  out.current = i.current;
+  if (auto t = c.find_template(i.image_template))
     out.template_name = t->name;
-  if (auto p = c.find_project(text_field(doc, "project"))) {
+  if (auto p = c.find_project(i.project)) {
     out.project_name = p->name;
     if (auto cu = c.find_customer(p->customer))
       out.customer_name = cu->name;
@@ -388,16 +394,19 @@ listed describe(const json& doc, const cat::catalog& c) {
   return out;
 }
 
-json render(const json& doc, const cat::catalog& c, const std::string& base) {
+json render(const instance& i, const cat::catalog& c, const std::string& base) {
   auto url = [&](cat::kind k, const std::string& id) {
     return id.empty() ? json(nullptr) : json(cat::object_url(base, k, id));
   };
-  auto project_id = text_field(doc, "project");
+  auto& project_id = i.project;
   auto p = c.find_project(project_id);
   auto customer_id = p ? p->customer : "";
   auto cu = c.find_customer(customer_id);
-  auto t = c.find_template(text_field(doc, "template"));
-  auto cl = cloud_of(doc, c);
+  auto t = c.find_template(i.image_template);
+  auto cl = cloud_of(i, c);
+  auto time_or_null = [](const std::optional<sys_time>& t) {
+    return t ? json(timefmt::iso_micro(*t)) : json(nullptr);
+  };
   json groups = json::array();
   if (p)
     for (auto& g : p->project_groups)
@@ -405,20 +414,20 @@ json render(const json& doc, const cat::catalog& c, const std::string& base) {
         groups.push_back({{"url", cat::object_url(base, cat::kind::project_group, g)},
                           {"name", pg->name}, {"uuid", g}});
   json security = json::array();
-  for (auto& g : doc["security_groups"])
-    security.push_back({{"url", cat::object_url(base, cat::kind::security_group, g["uuid"])},
-                        {"name", g["name"]}, {"rules", g["rules"]},
-                        {"description", g["description"]}});
-  return {{"url", base + "/api/instances/" + text_field(doc, "uuid") + "/"},
-          {"uuid", doc["uuid"]},
-          {"hostname", doc["hostname"]},
-          {"description", doc["description"]},
-          {"start_time", doc["start_time"]},
-          {"template", url(cat::kind::image_template, text_field(doc, "template"))},
+  for (auto& g : i.security_groups)
+    security.push_back({{"url", cat::object_url(base, cat::kind::security_group, g.uuid)},
+                        {"name", g.name}, {"rules", json::parse(g.rules, nullptr, false)},
+                        {"description", g.description}});
+  return {{"url", base + "/api/instances/" + i.uuid + "/"},
+          {"uuid", i.uuid},
+          {"hostname", i.hostname},
+          {"description", i.description},
+          {"start_time", time_or_null(i.start_time)},
+          {"template", url(cat::kind::image_template, i.image_template)},
           {"template_name", t ? t->name : ""},
           {"template_os", t ? t->os : ""},
           {"cloud", url(cat::kind::cloud, cl ? cl->uuid : "")},
-          {"cloud_name", cl ? cl->name : text_field(doc, "cloud_name")},
+          {"cloud_name", cl ? cl->name : i.cloud_name},
           {"cloud_uuid", cl ? cl->uuid : ""},
           {"project", url(cat::kind::project, project_id)},
           {"project_name", p ? p->name : ""},
@@ -426,21 +435,21 @@ json render(const json& doc, const cat::catalog& c, const std::string& base) {
           {"customer", url(cat::kind::customer, customer_id)},
           {"customer_name", cu ? cu->name : ""},
           {"customer_abbreviation", cu ? cu->abbreviation : ""},
-          {"key_name", doc["key_name"]},
-          {"key_fingerprint", doc["key_fingerprint"]},
+          {"key_name", i.key_name},
+          {"key_fingerprint", i.key_fingerprint},
           {"project_groups", groups},
           {"security_groups", security},
-          {"external_ips", doc["external_ips"]},
-          {"internal_ips", doc["internal_ips"]},
-          {"state", display_name(state_of(doc))},
+          {"external_ips", i.external_ips},
+          {"internal_ips", i.internal_ips},
+          {"state", display_name(i.current)},
           {"backups", json::array()},
           {"backup_schedules", json::array()},
           {"instance_licenses", json::array()},
-          {"agreed_sla", doc["agreed_sla"]},
-          {"system_volume_size", doc["system_volume_size"]},
-          {"data_volume_size", doc["data_volume_size"]},
-          {"cores", doc["cores"]},
-          {"ram", doc["ram"]}};
+          {"agreed_sla", nullptr},
+          {"system_volume_size", i.system_volume_size},
+          {"data_volume_size", i.data_volume_size},
+          {"cores", i.cores},
+          {"ram", i.ram}};
 }
 
 namespace {
@@ -455,16 +464,16 @@ bool can_see_project_of(const access::caller& who, const std::string& project,
 
 } // namespace
 
-bool can_see(const access::caller& who, const json& doc, const cat::catalog& c) {
-  return can_see_project_of(who, text_field(doc, "project"), c);
+bool can_see(const access::caller& who, const instance& i, const cat::catalog& c) {
+  return can_see_project_of(who, i.project, c);
 }
 
 bool can_see(const access::caller& who, const listed& item, const cat::catalog& c) {
   return can_see_project_of(who, item.project, c);
 }
 
-bool can_operate(const access::caller& who, const json& doc) {
-  return access::has_project_role(who, text_field(doc, "project"), access::role::admin);
+bool can_operate(const access::caller& who, const instance& i) {
+  return access::has_project_role(who, i.project, access::role::admin);
 }
 
 // Chosen once per list rather than per comparison.
@@ -546,11 +555,7 @@ bool contains_ignoring_case(const std::string& text, const std::string& needle) 
 }
 
 const std::string& uuid_of(const listed& item) {
-  static const std::string none;
-  if (item.uuid)
-    return *item.uuid;
-  auto u = item.doc->find("uuid");
-  return u != item.doc->end() && u->is_string() ? u->get_ref<const std::string&>() : none;
+  return item.uuid ? *item.uuid : item.value->uuid;
 }
 
 } // namespace

@@ -1,6 +1,6 @@
 #pragma once
-// An instance as the instances API knows it: the stored document, its
-// validation on create and resize, how it is shown, and how lists are
+// An instance as the instances API knows it: its validation on create and
+// resize, how it is shown (with the catalog's names), and how lists are
 // filtered, ordered and paginated. No actors here.
 #include <cstdint>
 #include <deque>
@@ -25,10 +25,9 @@ struct refusal {
 };
 
 /// Validates a create body against the catalog and the caller's roles.
-/// On success fills `doc` (state provisioning scheduled) and returns nothing.
+/// On success fills `out` (state provisioning scheduled) and returns nothing.
 std::optional<refusal> make_instance(const nlohmann::json& body, const catalog::catalog& cat,
-                                     const access::caller& who, sys_time now,
-                                     nlohmann::json& doc);
+                                     const access::caller& who, sys_time now, instance& out);
 
 /// The API's limit on a hostname; a Nova display name is held to it too.
 constexpr std::size_t max_hostname = 80;
@@ -41,46 +40,44 @@ constexpr int64_t max_count = 1000000000;
 std::string check_nova_instance(const nlohmann::json& nova_data);
 
 /// An instance reported by the compute layer that Steward did not know.
-nlohmann::json learned_instance(const nlohmann::json& nova_data, const catalog::catalog& cat,
-                                sys_time now);
+instance learned_instance(const nlohmann::json& nova_data, const catalog::catalog& cat,
+                          sys_time now);
 
-/// What a resize asks for: a new flavor or a larger data volume.
-struct resize_request {
-  std::optional<std::string> flavor;    // flavor uuid
-  std::optional<int64_t> data_volume;   // MiB
-};
-std::optional<refusal> parse_resize(const nlohmann::json& body, const nlohmann::json& doc,
-                                    const catalog::catalog& cat, resize_request& out);
+/// A resize body checked against the catalog: a flavor of the instance's
+/// cloud, or a data volume larger than the current one.
+std::optional<refusal> parse_resize(const nlohmann::json& body, const instance& current,
+                                    const catalog::catalog& cat, pending_resize& out);
+/// The resize as the registry hands it on to the instance (the request's
+/// body, made explicit), and back.
+nlohmann::json resize_body(const pending_resize& r);
+pending_resize resize_of(const nlohmann::json& body);
 
 /// The instance as the API shows it, with URLs under `base`. Names of the
 /// project, customer, groups and template come from the catalog as it is now.
-nlohmann::json render(const nlohmann::json& doc, const catalog::catalog& cat,
-                      const std::string& base);
+nlohmann::json render(const instance& i, const catalog::catalog& cat, const std::string& base);
 
 /// What lists filter and order by, looked up in the catalog once per
 /// instance change (the registry keeps one per instance).
 struct listed {
-  const nlohmann::json* doc;
-  const std::string* uuid = nullptr;  // the index's key; the document's otherwise
+  const instance* value;
+  const std::string* uuid = nullptr;  // the index's key; the instance's otherwise
   std::string project;  // its id
   std::string hostname, state, customer_name, project_name, template_name;
   std::vector<std::string> project_group_names;
   std::string project_group_name;  // the first of them, for ordering
   enum state current = state::erred;  // the state field, parsed
 };
-listed describe(const nlohmann::json& doc, const catalog::catalog& cat);
-
-state state_of(const nlohmann::json& doc);
+listed describe(const instance& i, const catalog::catalog& cat);
 
 // -- lists -------------------------------------------------------------------
 
 /// Who may see an instance: staff, the owner of its project's customer, any
 /// role in its project.
-bool can_see(const access::caller& who, const nlohmann::json& doc, const catalog::catalog& cat);
+bool can_see(const access::caller& who, const instance& i, const catalog::catalog& cat);
 /// The same for a listed instance (no copy of its project id).
 bool can_see(const access::caller& who, const listed& item, const catalog::catalog& cat);
 /// Who may create and operate: staff and project administrators.
-bool can_operate(const access::caller& who, const nlohmann::json& doc);
+bool can_operate(const access::caller& who, const instance& i);
 
 /// A text field of a listed instance.
 using listed_field = std::string listed::*;

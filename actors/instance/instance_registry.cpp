@@ -18,15 +18,15 @@ namespace {
 using registry_ptr = instance_registry_actor::stateful_pointer<instance_registry_state>;
 using nlohmann::json;
 
-void list_entry(instance_registry_state& st, const entity_snapshot& snap) {
+void list_entry(instance_registry_state& st, const instance_snapshot& snap) {
   st.listing.put(snap.id, describe(*snap.doc, *st.cat));
   st.shown.forget(snap.id);
 }
 
 // The instance as shown, rendered once until it or the catalog changes.
 const shown_cache::text_ptr& shown(instance_registry_state& st, const std::string& id,
-                                   const json& doc, const std::string& base) {
-  return st.shown.get(id, base, [&] { return render(doc, *st.cat, base).dump(); });
+                                   const instance& value, const std::string& base) {
+  return st.shown.get(id, base, [&] { return render(value, *st.cat, base).dump(); });
 }
 
 instance_actor_type as_instance(const entity_actor& a) {
@@ -41,19 +41,25 @@ void known(registry_ptr self, const std::string& id) {
 }
 
 // A new instance, started.
-entity_actor spawn_instance(registry_ptr self, json doc) {
-  auto id = text_field(doc, "uuid");
-  auto a = spawn_entity(self, self->state.instances, instance_actor, instance_kind, std::move(doc));
+entity_actor spawn_instance(registry_ptr self, instance value) {
+  auto id = value.uuid;
+  auto a = spawn_entity(self, self->state.instances, instance_actor, instance_kind,
+                        std::move(value));
   known(self, id);
   return a;
 }
 
 // A stored instance waits passive until a request or a notification; one
 // with a scheduled transition starts at once, to begin it.
-void add_stored_instance(registry_ptr self, json doc, int64_t version) {
-  auto wake = is_scheduled(state_of(doc)) ? std::optional<sys_time>{now()} : std::nullopt;
-  known(self, add_passive(self, self->state.instances, instance_kind, std::move(doc), version,
+void add_stored_instance(registry_ptr self, instance value, int64_t version) {
+  auto wake = is_scheduled(value.current) ? std::optional<sys_time>{now()} : std::nullopt;
+  known(self, add_passive(self, self->state.instances, instance_kind, std::move(value), version,
                           wake));
+}
+
+// A stored row read back into an instance (of any schema version).
+std::optional<instance> read_instance_row(const store::entity_record& r) {
+  return from_stored(json::parse(r.document, nullptr, false));
 }
 
 void forget(registry_ptr self, const std::string& id) {
@@ -91,7 +97,7 @@ api_reply list_instances(instance_registry_state& st, const instance_list& reque
   for (auto* item : page.items) {
     if (out.size() > 1)
       out += ',';
-    out += *shown(st, *item->uuid, *item->doc, base_url);
+    out += *shown(st, *item->uuid, *item->value, base_url);
   }
   out += ']';
   api_reply reply;
@@ -106,17 +112,11 @@ api_reply list_instances(instance_registry_state& st, const instance_list& reque
 // instance: {"flavor": {flavorid, name, vcpus, memory_mb, root_gb}} or
 // {"data_volume_size": MiB}.
 std::optional<api_reply> resolve_resize(const instance_registry_state& st, json& body,
-                                        const json& doc) {
-  resize_request want;
-  if (auto r = parse_resize(body, doc, *st.cat, want))
+                                        const instance& current) {
+  pending_resize want;
+  if (auto r = parse_resize(body, current, *st.cat, want))
     return refused(*r);
-  if (want.flavor) {
-    auto f = st.cat->find_flavor(*want.flavor);
-    body = {{"flavor", {{"flavorid", f->uuid}, {"name", f->name}, {"vcpus", f->cores},
-                            {"memory_mb", f->ram}, {"root_gb", f->disk / 1024}}}};
-  } else {
-    body = {{"data_volume_size", *want.data_volume}};
-  }
+  body = resize_body(want);
   return std::nullopt;
 }
 
@@ -126,12 +126,12 @@ hosted_instances instances_on(const instance_registry_state& st, const instances
   std::set<std::string> wanted{q.hostnames.begin(), q.hostnames.end()};
   hosted_instances out;
   for (auto& [id, snap] : st.instances.snapshots()) {
-    auto& doc = *snap.doc;
-    auto s = state_of(doc);
-    auto host = text_field(doc, "host");
-    if (!wanted.count(host) || s == state::deleting || s == state::deletion_scheduled)
+    auto& i = *snap.doc;
+    auto host = i.host.value_or("");
+    if (!wanted.count(host) || i.current == state::deleting
+        || i.current == state::deletion_scheduled)
       continue;
-    out.instances.push_back({id, text_field(doc, "cloud_name"), host, text_field(doc, "hostname")});
+    out.instances.push_back({id, i.cloud_name, host, i.hostname});
   }
   return out;
 }
@@ -168,17 +168,19 @@ caf::result<api_reply> to_instance(registry_ptr self, Request& r, bool read_only
 
 caf::result<api_reply> create_instance(registry_ptr self, instance_create& r) {
   auto& st = self->state;
-  json doc;
-  if (auto refusal = make_instance(r.body, *st.cat, r.ctx.who, now(), doc))
+  instance value;
+  if (auto refusal = make_instance(r.body, *st.cat, r.ctx.who, now(), value))
     return refused(*refusal);
-  auto a = spawn_instance(self, std::move(doc));
+  auto id = value.uuid;
+  auto a = spawn_instance(self, std::move(value));
+  auto created = st.instances.snapshot(id)->doc;
   auto rp = self->make_response_promise<api_reply>();
   auto base = r.ctx.base_url;
   self->request(as_instance(a), caf::infinite, atom::create_v)
     .then(
       [=](api_reply& reply) mutable {
         if (reply.status == 201)
-          reply.body = render(reply.body, *self->state.cat, base);
+          reply.body = render(*created, *self->state.cat, base);
         rp.deliver(std::move(reply));
       },
       [=](caf::error& e) mutable {
@@ -194,13 +196,15 @@ instance_registry(registry_ptr self, const actor_services* svc, catalog::catalog
                   std::vector<store::entity_record> recovered) {
   self->state.svc = svc;
   self->state.cat = std::move(cat);
-  self->state.instances.set_starter([=](const entity_snapshot& snap) {
+  self->state.instances.set_starter([=](const instance_snapshot& snap) {
     start_entity(self, self->state.instances, instance_actor, snap, true);
   });
   start_registry(
     self, self->state.instances, "instance-registry", "instances", std::move(recovered),
-    document_rows("uuid"),
-    [=](json doc, int64_t version) { add_stored_instance(self, std::move(doc), version); },
+    read_instance_row,
+    [=](instance value, int64_t version) {
+      add_stored_instance(self, std::move(value), version);
+    },
     [=](const std::string& id) { forget(self, id); },
     [=](const caf::actor_addr& watcher) { self->state.watchers.forget(watcher); });
   if (svc->ready)
@@ -258,7 +262,7 @@ instance_registry(registry_ptr self, const actor_services* svc, catalog::catalog
       for (auto& [id, s] : st.instances.snapshots()) // names may have changed
         list_entry(st, s);
     },
-    [=](atom::changed, entity_snapshot& snap) {
+    [=](atom::changed, instance_snapshot& snap) {
       auto& st = self->state;
       st.watchers.changed(self, snap);
       st.instances.update(snap);

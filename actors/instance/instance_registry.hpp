@@ -18,7 +18,7 @@ namespace steward::instance {
 struct instance_registry_state {
   static inline const char* name = "instance-registry";
   const actor_services* svc = nullptr;
-  entity_table instances;
+  entity_table_of<instance> instances;
   catalog::catalog_ptr cat;
   entity_watchers<instance_watcher_actor, atom::workload> watchers;
   // What lists filter and order on, per instance, kept as instances and the

@@ -1,26 +1,13 @@
 #pragma once
-// The instance state machine of the instances API: a state is stored as one
-// character and shown by name; transitions are the only way to change it.
+// The instance state machine of the instances API: a state (messages/instance.hpp)
+// is stored as one character and shown by name; transitions are the only way
+// to change it.
 #include <optional>
 #include <string>
 
-namespace steward::instance {
+#include "messages/instance.hpp"
 
-enum class state : char {
-  provisioning_scheduled = 'p',
-  provisioning = 'P',
-  online = '+',
-  offline = '-',
-  starting_scheduled = 'a',
-  starting = 'A',
-  stopping_scheduled = 'o',
-  stopping = 'O',
-  erred = 'e',
-  deletion_scheduled = 'd',
-  deleting = 'D',
-  resizing_scheduled = 'r',
-  resizing = 'R',
-};
+namespace steward::instance {
 
 enum class transition {
   begin_provisioning,   // p -> P

@@ -86,10 +86,10 @@ std::optional<refusal> make_instance_constraint(const json& body, const std::str
   auto instance = world.instances.find(id);
   if (instance == world.instances.end())
     return refusal{404, "Instance " + id + " is not in the inventory"};
-  if (text_field(*instance->second, "project") != text_field(out, "project_id"))
+  if (instance->second->project != text_field(out, "project_id"))
     return bad("Instance " + id + " does not belong to project " + text_field(out, "project_id"));
   if (out["instance_name"].is_null())
-    out["instance_name"] = text_field(*instance->second, "hostname");
+    out["instance_name"] = instance->second->hostname;
   return std::nullopt;
 }
 

@@ -182,7 +182,8 @@ caf::result<api_reply> store_constraint(registry_ptr self, const constraint_plac
       rp.deliver(api_reply::fail(500, "The change could not be stored: " + ack.error));
       return;
     }
-    tell_sessions(self, {kind, id, removing ? document{} : std::make_shared<const json>(doc)});
+    tell_sessions(self,
+                  {kind, id, removing ? document{} : std::make_shared<const json>(doc), nullptr});
     rp.deliver(removing ? api_reply::ok(nullptr, 204) : api_reply::ok(doc));
   });
   return rp;
@@ -267,20 +268,20 @@ maintenance_registry(registry_ptr self, const actor_services* svc,
     [=](atom::clock_jump) { fan_out_clock_jump(self, self->state.sessions); },
     [=](atom::wake) { wake_due(self, self->state.sessions); },
     [=](atom::inventory, entity_snapshot& host) {
-      tell_sessions(self, {"host", host.id, std::move(host.doc)});
+      tell_sessions(self, {"host", host.id, std::move(host.doc), nullptr});
     },
     [=](atom::inventory, atom::removed, const std::string& id) {
-      tell_sessions(self, {"host", id, nullptr});
+      tell_sessions(self, {"host", id, nullptr, nullptr});
     },
     [=](atom::inventory, atom::done) {
       self->state.hosts_synced = true;
       on_synced(self);
     },
-    [=](atom::workload, entity_snapshot& instance) {
-      tell_sessions(self, {"instance", instance.id, std::move(instance.doc)});
+    [=](atom::workload, instance_snapshot& instance) {
+      tell_sessions(self, {"instance", instance.id, nullptr, std::move(instance.doc)});
     },
     [=](atom::workload, atom::removed, const std::string& id) {
-      tell_sessions(self, {"instance", id, nullptr});
+      tell_sessions(self, {"instance", id, nullptr, nullptr});
     },
     [=](atom::workload, atom::done) {
       self->state.instances_synced = true;

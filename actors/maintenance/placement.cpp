@@ -20,14 +20,13 @@ struct load {
   int group_members = 0;
 };
 
-void add(load& l, const json& instance) {
-  l.vcpus += int_field(instance, "cores");
-  l.ram += int_field(instance, "ram");
-  l.disk_gb += (int_field(instance, "system_volume_size") + int_field(instance, "data_volume_size"))
-               / 1024.0;
+void add(load& l, const instance::instance& i) {
+  l.vcpus += i.cores;
+  l.ram += i.ram;
+  l.disk_gb += (i.system_volume_size + i.data_volume_size) / 1024.0;
 }
 
-const json* doc_of(const world_view& w, const std::string& uuid) {
+const instance::instance* value_of(const world_view& w, const std::string& uuid) {
   auto i = w.instances.find(uuid);
   return i == w.instances.end() ? nullptr : i->second.get();
 }
@@ -41,7 +40,7 @@ std::string group_of(const world_view& world, const std::string& instance) {
 
 std::optional<std::string> choose_target(const world_view& world, const std::string& instance,
                                          const json& session, double cpu_ratio) {
-  auto* moving = doc_of(world, instance);
+  auto* moving = value_of(world, instance);
   if (!moving)
     return std::nullopt;
   auto group = group_of(world, instance);
@@ -52,14 +51,14 @@ std::optional<std::string> choose_target(const world_view& world, const std::str
   // Where every instance is, or is going.
   std::map<std::string, load> loads;
   auto moves = session.value("moves", json::object());
-  for (auto& [uuid, doc] : world.instances) {
+  for (auto& [uuid, other] : world.instances) {
     if (uuid == instance)
       continue;
-    auto where = text_field(*doc, "host");
+    auto where = other->host.value_or("");
     if (auto m = moves.find(uuid); m != moves.end() && text_field(*m, "status") == "moving")
       where = text_field(*m, "target");
     auto& l = loads[where];
-    add(l, *doc);
+    add(l, *other);
     if (!group.empty() && group_of(world, uuid) == group)
       ++l.group_members;
   }
@@ -68,7 +67,7 @@ std::optional<std::string> choose_target(const world_view& world, const std::str
 
   auto emptied = text_field(session, "host");
   auto maintained = session.value("maintained", json::array());
-  auto cloud = text_field(*moving, "cloud_name");
+  auto cloud = moving->cloud_name;
   struct candidate {
     bool maintained;
     double free_ram;

@@ -26,9 +26,9 @@ const json* host_named(const world_view& w, const std::string& name) {
 // uuid -> project of the instances on `host`.
 std::map<std::string, std::string> instances_on(const world_view& w, const std::string& host) {
   std::map<std::string, std::string> out;
-  for (auto& [uuid, doc] : w.instances)
-    if (text_field(*doc, "host") == host)
-      out[uuid] = text_field(*doc, "project");
+  for (auto& [uuid, i] : w.instances)
+    if (i->host == host)
+      out[uuid] = i->project;
   return out;
 }
 
@@ -248,20 +248,20 @@ bool progress_moves(json& s, const world_view& w, sys_time now,
     if (status == "done")
       continue;
     auto i = w.instances.find(uuid);
-    if (i == w.instances.end() || text_field(*i->second, "host") != host) {
+    if (i == w.instances.end() || i->second->host != host) {
       // Gone from the host (moved, or removed by its project).
       if (i != w.instances.end() && status == "moving" && text_field(move, "action") == "MIGRATE")
-        fx.commands.push_back({text_field(*i->second, "cloud_name"),
+        fx.commands.push_back({i->second->cloud_name,
                                "compute.instance.migrate_confirm", {{"instance_uuid", uuid}}});
       instance_done(s, uuid, move, fx);
       changed = true;
       continue;
     }
-    auto& doc = *i->second;
+    auto& moving = *i->second;
     if (status == "moving") {
       // Erred since the move began (an instance that was erred before may
       // still move).
-      if (instance::state_of(doc) == instance::state::erred && !bool_field(move, "was_erred")) {
+      if (moving.current == instance::state::erred && !bool_field(move, "was_erred")) {
         fail(s, "moving instance " + uuid + " failed", w, now, fx);
         return true;
       }
@@ -288,12 +288,12 @@ bool progress_moves(json& s, const world_view& w, sys_time now,
       return true;
     }
     bool live = text_field(move, "action") == "LIVE_MIGRATE";
-    fx.commands.push_back({text_field(doc, "cloud_name"),
+    fx.commands.push_back({moving.cloud_name,
                            live ? "compute.instance.live_migrate" : "compute.instance.migrate",
                            {{"instance_uuid", uuid}, {"target_host", *target}}});
     move["status"] = "moving";
     move["target"] = *target;
-    move["was_erred"] = instance::state_of(doc) == instance::state::erred;
+    move["was_erred"] = moving.current == instance::state::erred;
     move["deadline"] = show_time(now + std::chrono::seconds{std::max<int64_t>(1, int_field(s, "move_seconds", 600))});
     changed = true;
   }

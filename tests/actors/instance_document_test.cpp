@@ -48,15 +48,17 @@ json good_body() {
 }
 
 // A listed instance with the names a catalog would give it.
-listed item_with(json& doc, const std::string& hostname, const std::string& state,
+listed item_with(steward::instance::instance& value, const std::string& hostname, const std::string& state,
                  const std::string& customer, const std::string& project,
                  const std::string& group, const std::string& templ) {
-  doc = {{"uuid", hostname + "-id"}, {"hostname", hostname}, {"state", state}};
+  value.uuid = hostname + "-id";
+  value.hostname = hostname;
+  value.current = parse_state(state).value_or(state::erred);
   listed l;
-  l.doc = &doc;
+  l.value = &value;
   l.hostname = hostname;
   l.state = state;
-  l.current = state_of(doc);
+  l.current = value.current;
   l.customer_name = customer;
   l.project_name = project;
   l.template_name = templ;
@@ -71,13 +73,13 @@ listed item_with(json& doc, const std::string& hostname, const std::string& stat
 
 TEST(instance_document, a_valid_create) {
   auto c = make_catalog();
-  json doc;
+  steward::instance::instance doc;
   auto r = make_instance(good_body(), c, alice(), now(), doc);
   ASSERT_FALSE(r) << r->body.dump();
-  EXPECT_EQ(doc["state"], "p");
-  EXPECT_EQ(doc["cores"], 1);
-  EXPECT_EQ(doc["internal_ips"].size(), 2u);
-  EXPECT_EQ(doc["external_ips"][0], "131.107.140.29");
+  EXPECT_EQ(doc.current, state::provisioning_scheduled);
+  EXPECT_EQ(doc.cores, 1);
+  EXPECT_EQ(doc.internal_ips.size(), 2u);
+  EXPECT_EQ(doc.external_ips[0], "131.107.140.29");
   auto shown = render(doc, c, "http://h");
   EXPECT_EQ(shown["customer_name"], "Acme");
   EXPECT_EQ(shown["project_name"], "Web");
@@ -86,7 +88,7 @@ TEST(instance_document, a_valid_create) {
   EXPECT_EQ(shown["project"], "http://h/api/projects/p1/");
   EXPECT_EQ(shown["project_groups"][0]["url"], "http://h/api/project-groups/pg1/");
   EXPECT_EQ(shown["security_groups"][0]["name"], "http");
-  EXPECT_EQ(shown["url"], "http://h/api/instances/" + doc["uuid"].get<std::string>() + "/");
+  EXPECT_EQ(shown["url"], "http://h/api/instances/" + doc.uuid + "/");
   for (auto field : {"url", "uuid", "hostname", "description", "start_time", "template",
                      "template_name", "template_os", "cloud", "cloud_name", "cloud_uuid",
                      "project", "project_name", "project_uuid", "customer", "customer_name",
@@ -122,20 +124,20 @@ TEST(instance_document, every_create_field_is_validated) {
       body.erase(b.field);
     else
       body[b.field] = b.value;
-    json doc;
+    steward::instance::instance doc;
     auto r = make_instance(body, c, alice(), now(), doc);
     ASSERT_TRUE(r) << b.field << " = " << b.value.dump();
     EXPECT_EQ(r->status, 400);
     auto key = b.field == "external ips" ? std::string{"external ips"} : b.field;
     EXPECT_TRUE(r->body.contains(key)) << b.field << ": " << r->body.dump();
   }
-  json doc;
+  steward::instance::instance doc;
   EXPECT_EQ(make_instance(json::array(), c, alice(), now(), doc)->status, 400);
 }
 
 TEST(instance_document, only_admins_and_staff_create) {
   auto c = make_catalog();
-  json doc;
+  steward::instance::instance doc;
   access::caller manager{"alice", false, {{"p1", access::role::manager}}, {}};
   auto r = make_instance(good_body(), c, manager, now(), doc);
   ASSERT_TRUE(r);
@@ -149,7 +151,7 @@ TEST(instance_document, only_admins_and_staff_create) {
 }
 
 TEST(instance_document, filters_including_deprecated_names) {
-  json doc;
+  steward::instance::instance doc;
   auto d = item_with(doc, "Web-Server", "+", "Acme Corp", "Shop", "Retail", "CentOS 7");
   auto q = [](std::multimap<std::string, std::string> params) {
     list_query out;
@@ -174,7 +176,7 @@ TEST(instance_document, filters_including_deprecated_names) {
 }
 
 TEST(instance_document, ordering_by_every_field_and_alias) {
-  json da, db, dc;
+  steward::instance::instance da, db, dc;
   std::vector<listed> items = {item_with(db, "b", "-", "Zed", "P2", "G1", "T3"),
                                item_with(da, "a", "+", "Yak", "P3", "G3", "T1"),
                                item_with(dc, "c", "p", "Xen", "P1", "G2", "T2")};
@@ -244,19 +246,23 @@ TEST(instance_document, pagination_edges) {
 
 TEST(instance_document, resize_rules) {
   auto c = make_catalog();
-  json doc;
+  steward::instance::instance doc;
   ASSERT_FALSE(make_instance(good_body(), c, alice(), now(), doc));
-  resize_request want;
+  pending_resize want;
   EXPECT_FALSE(parse_resize({{"flavor", "http://h/api/flavors/f2/"}}, doc, c, want));
-  EXPECT_EQ(want.flavor, "f2");
+  ASSERT_TRUE(want.flavor);
+  EXPECT_EQ(want.flavor->flavorid, "f2");
+  EXPECT_EQ(resize_of(resize_body(want)), want) << "handed on to the instance unchanged";
   auto other = parse_resize({{"flavor", "http://h/api/flavors/f9/"}}, doc, c, want);
   ASSERT_TRUE(other);
   EXPECT_TRUE(other->body.contains("flavor"));
   auto smaller = parse_resize({{"disk_size", 100}}, doc, c, want);
   ASSERT_TRUE(smaller);
   EXPECT_EQ(smaller->body["disk_size"], "Disk size must be strictly greater than the current one");
+  want = {};
   EXPECT_FALSE(parse_resize({{"disk_size", 40960}}, doc, c, want));
-  EXPECT_EQ(want.data_volume, 40960);
+  EXPECT_EQ(want.data_volume_size, 40960);
+  EXPECT_EQ(resize_of(resize_body(want)), want);
   EXPECT_TRUE(parse_resize(json::object(), doc, c, want));
   EXPECT_TRUE(parse_resize({{"disk_size", 40960}, {"flavor", "x"}}, doc, c, want));
   EXPECT_TRUE(parse_resize({{"disk_size", "big"}}, doc, c, want));

@@ -26,19 +26,22 @@ const std::vector<std::string> templates = {"CentOS 7", "Debian 12", "Ubuntu"};
 
 // The instances' documents live here, as the registry's snapshots do.
 struct world {
-  std::map<std::string, json> docs;
+  std::map<std::string, steward::instance::instance> docs;
 
   listed make(const std::string& id, std::mt19937& rng) {
     auto& p = projects[rng() % projects.size()];
     auto& doc = docs[id];
     // Few distinct hostnames, so that ties are broken by uuid.
-    doc = {{"uuid", id}, {"hostname", "host-" + std::to_string(rng() % 50)},
-           {"state", states[rng() % states.size()]}, {"project", p.id}};
+    doc.uuid = id;
+    doc.hostname = "host-" + std::to_string(rng() % 50);
+    auto symbol = states[rng() % states.size()];
+    doc.current = parse_state(symbol).value_or(state::erred);
+    doc.project = p.id;
     listed l;
-    l.doc = &doc;
-    l.hostname = doc["hostname"];
-    l.state = doc["state"];
-    l.current = state_of(doc);
+    l.value = &doc;
+    l.hostname = doc.hostname;
+    l.state = symbol;
+    l.current = doc.current;
     l.project = p.id;
     l.project_name = p.name;
     l.customer_name = p.customer;
@@ -72,7 +75,7 @@ struct reference {
 std::vector<std::string> uuids(const instance_index::page& p) {
   std::vector<std::string> out;
   for (auto* item : p.items)
-    out.push_back(item->doc->at("uuid"));
+    out.push_back(item->value->uuid);
   return out;
 }
 

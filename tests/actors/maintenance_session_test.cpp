@@ -8,6 +8,7 @@
 #include "actors/maintenance/session_document.hpp"
 #include "actors/maintenance/workflow.hpp"
 #include "common/time_format.hpp"
+#include "tests/actors/typed_instance.hpp"
 
 using namespace steward;
 using namespace steward::maintenance;
@@ -39,10 +40,10 @@ world_view world() {
   world_view w;
   for (auto name : {"compute-1", "compute-2", "compute-3"})
     w.hosts["id-" + std::string{name}] = doc(host_doc(name));
-  w.instances["a1"] = doc(instance_doc("a1", "compute-1", "pa"));
-  w.instances["b1"] = doc(instance_doc("b1", "compute-1", "pb"));
-  w.instances["a2"] = doc(instance_doc("a2", "compute-2", "pa"));
-  w.instances["c1"] = doc(instance_doc("c1", "compute-3", "pc"));
+  w.instances["a1"] = test::typed_instance(instance_doc("a1", "compute-1", "pa"));
+  w.instances["b1"] = test::typed_instance(instance_doc("b1", "compute-1", "pb"));
+  w.instances["a2"] = test::typed_instance(instance_doc("a2", "compute-2", "pa"));
+  w.instances["c1"] = test::typed_instance(instance_doc("c1", "compute-3", "pc"));
   return w;
 }
 

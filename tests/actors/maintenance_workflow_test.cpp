@@ -12,6 +12,7 @@
 #include "actors/maintenance/workflow.hpp"
 #include "common/json_fields.hpp"
 #include "common/time_format.hpp"
+#include "tests/actors/typed_instance.hpp"
 
 using namespace steward;
 using namespace steward::maintenance;
@@ -77,13 +78,13 @@ struct bench {
   }
   void instance(const std::string& uuid, const std::string& on, const std::string& project,
                 int cores = 2, int ram = 4096, int system_mib = 10240) {
-    w.instances[uuid] = doc({{"uuid", uuid}, {"host", on}, {"project", project},
+    w.instances[uuid] = test::typed_instance({{"uuid", uuid}, {"host", on}, {"project", project},
                              {"cloud_name", "default"}, {"cores", cores}, {"ram", ram},
                              {"system_volume_size", system_mib}, {"data_volume_size", 0},
                              {"state", instance::symbol(instance::state::online)}});
   }
   void constraint(const std::string& uuid, json fields) {
-    json c = {{"instance_id", uuid}, {"project_id", json(w.instances.at(uuid)->at("project"))},
+    json c = {{"instance_id", uuid}, {"project_id", w.instances.at(uuid)->project},
               {"group_id", nullptr}, {"migration_type", "MIGRATE"}, {"lead_time", 0}};
     c.update(fields);
     w.instance_constraints[uuid] = doc(c);
@@ -101,12 +102,12 @@ struct bench {
     w.hosts["id-" + name] = doc(d);
   }
   std::string host_of(const std::string& uuid) const {
-    return w.instances.at(uuid)->at("host").get<std::string>();
+    return w.instances.at(uuid)->host.value_or("");
   }
   void edit_instance(const std::string& uuid, const std::string& key, json value) {
-    auto d = *w.instances.at(uuid);
+    auto d = instance::to_document(*w.instances.at(uuid));
     d[key] = std::move(value);
-    w.instances[uuid] = doc(d);
+    w.instances[uuid] = test::typed_instance(d);
   }
   void move(const std::string& uuid, const std::string& to) { edit_instance(uuid, "host", to); }
 
@@ -1039,8 +1040,8 @@ TEST(maintenance_workflow, a_whole_run_over_every_host) {
     EXPECT_EQ((*h)["in_maintenance"], false) << id;
   }
   EXPECT_EQ(b.w.instances.size(), 7u);
-  for (auto& [uuid, doc] : b.w.instances)
-    EXPECT_EQ((*doc)["state"], instance::symbol(instance::state::online)) << uuid;
+  for (auto& [uuid, i] : b.w.instances)
+    EXPECT_EQ(i->current, instance::state::online) << uuid;
   // Each host disabled and enabled exactly once.
   std::map<std::string, int> disabled, enabled;
   int done_notices = 0, migrations = 0, confirms = 0;

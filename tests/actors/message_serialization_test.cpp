@@ -16,6 +16,7 @@
 #include <caf/deep_to_string.hpp>
 
 #include "actors/interfaces.hpp"
+#include "tests/actors/typed_instance.hpp"
 
 using namespace steward;
 using nlohmann::json;
@@ -155,6 +156,18 @@ lease::lease sample_lease() {
 }
 
 void entities_events_and_the_world(serialization& t) {
+  auto i = test::every_field_instance();
+  auto held = t.round_trip(instance_snapshot{"i-1", "p-1", std::make_shared<const instance::instance>(i), 5});
+  ASSERT_TRUE(held.doc);
+  EXPECT_TRUE(*held.doc == i);
+  instance::instance bare;  // every optional absent
+  bare.uuid = "i-2";
+  auto plain = t.round_trip(instance_snapshot{"i-2", "", std::make_shared<const instance::instance>(bare), 1});
+  ASSERT_TRUE(plain.doc);
+  EXPECT_TRUE(*plain.doc == bare);
+  EXPECT_FALSE(plain.doc->host);
+  EXPECT_FALSE(plain.doc->resize);
+
   auto l = sample_lease();
   auto leased = t.round_trip(lease_snapshot{"l-1", "p-1", std::make_shared<const lease::lease>(l), 3});
   ASSERT_TRUE(leased.doc);
@@ -175,13 +188,19 @@ void entities_events_and_the_world(serialization& t) {
 
   world_view w;
   w.hosts["h-1"] = doc({{"hypervisor_hostname", "c-1"}});
-  w.instances["i-1"] = doc({{"host", "c-1"}});
+  w.instances["i-1"] = test::typed_instance({{"uuid", "i-1"}, {"host", "c-1"}});
   w.group_constraints["g-1"] = doc({{"max_impacted_members", 1}});
   auto view = t.round_trip(w);
   EXPECT_EQ((*view.hosts.at("h-1"))["hypervisor_hostname"], "c-1");
   EXPECT_EQ(view.instance_constraints.size(), 0u);
-  t.round_trip(world_change{"instance", "i-1", doc({{"host", "c-2"}})});
-  EXPECT_FALSE(t.round_trip(world_change{"instance", "i-1", nullptr}).doc) << "a removal";
+  EXPECT_EQ(view.instances.at("i-1")->host, "c-1");
+  auto moved = t.round_trip(
+    world_change{"instance", "i-1", nullptr, test::typed_instance({{"uuid", "i-1"}, {"host", "c-2"}})});
+  ASSERT_TRUE(moved.instance);
+  EXPECT_EQ(moved.instance->host, "c-2");
+  EXPECT_FALSE(t.round_trip(world_change{"instance", "i-1", nullptr, nullptr}).instance)
+    << "a removal";
+  t.round_trip(world_change{"host", "h-1", doc({{"hypervisor_hostname", "c-1"}}), nullptr});
 }
 
 void store_and_bus_records(serialization& t) {

@@ -13,6 +13,7 @@
 
 #include "actors/catalog/catalog.hpp"
 #include "actors/instance/instance_document.hpp"
+#include "actors/instance/instance_json.hpp"
 #include "actors/inventory/host_document.hpp"
 #include "actors/lease/lease_document.hpp"
 #include "actors/lease/lease_json.hpp"
@@ -76,15 +77,15 @@ world_view world() {
     auto h = host_doc(name);
     w.hosts[h["id"].get<std::string>()] = std::make_shared<const json>(h);
   }
-  w.instances["a1"] = std::make_shared<const json>(json{
+  w.instances["a1"] = std::make_shared<const instance::instance>(*instance::from_document({
     {"uuid", "a1"}, {"host", "compute-1"}, {"project", "pa"}, {"cloud_name", "default"},
     {"cores", 2}, {"ram", 4096}, {"system_volume_size", 10240}, {"data_volume_size", 0},
-    {"hostname", "vm-a1"}, {"state", "OK"}});
+    {"hostname", "vm-a1"}, {"state", "OK"}}));
   return w;
 }
 
-const json& running_instance() {
-  static json doc;
+const instance::instance& running_instance() {
+  static instance::instance doc;
   static bool ok = !instance::make_instance(
     {{"hostname", "vm-1"}, {"project", base + "/api/projects/pa/"},
      {"flavor", base + "/api/flavors/fl1/"}, {"template", base + "/api/iaas-templates/tp1/"},
@@ -171,13 +172,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // A stored row of any shape: read back, or refused, never a crash.
     if (auto l = lease::from_stored(body))
       (void)lease::present(*l);
+  } else if (what == "instance-row") {
+    // A stored row of any shape: read back, or refused, never a crash.
+    if (auto i = instance::from_stored(body)) {
+      (void)instance::render(*i, known_catalog(), base);
+      (void)instance::to_stored(*i);
+    }
   } else if (what == "instance") {
-    json doc;
+    instance::instance doc;
     if (!instance::make_instance(body, known_catalog(), project_admin(), fixed_now, doc))
       (void)instance::render(doc, known_catalog(), base);
   } else if (what == "resize") {
-    instance::resize_request r;
-    (void)instance::parse_resize(body, running_instance(), known_catalog(), r);
+    instance::pending_resize r;
+    if (!instance::parse_resize(body, running_instance(), known_catalog(), r))
+      (void)instance::resize_of(instance::resize_body(r));
   } else if (what == "session") {
     json doc;
     if (!maintenance::make_session(body, world(), {"compute-2"}, fixed_now, {}, base, doc))

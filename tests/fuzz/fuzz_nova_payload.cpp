@@ -10,6 +10,7 @@
 
 #include "actors/catalog/catalog.hpp"
 #include "actors/instance/instance_document.hpp"
+#include "actors/instance/instance_json.hpp"
 #include "actors/inventory/host_document.hpp"
 #include "bus/oslo.hpp"
 #include "common/json_fields.hpp"
@@ -75,9 +76,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!instance::check_nova_instance(nova).empty())
       return 0;
     const auto& cat = known_catalog();
-    auto doc = instance::learned_instance(nova, cat, now);
-    (void)instance::render(doc, cat, "http://steward.example:8080");
-    auto item = instance::describe(doc, cat);
+    auto learned = instance::learned_instance(nova, cat, now);
+    (void)instance::render(learned, cat, "http://steward.example:8080");
+    (void)instance::from_stored(instance::to_stored(learned));
+    auto item = instance::describe(learned, cat);
     instance::list_query q;
     (void)instance::matches(item, q);
   } else if (note->event_type == "catalog.update") {
