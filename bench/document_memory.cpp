@@ -4,8 +4,9 @@
 // Parses every row of KIND in the store and prints one JSON object: the
 // rows, their average text size, the heap each parsed JSON tree takes, and
 // the heap of what stewardd holds per entity ("held_bytes": the typed value
-// of a typed kind, a lease; the tree of the others), each from glibc's
-// allocated bytes before and after, over the count.
+// of a typed kind, a lease or an instance; the tree of the others), each
+// from glibc's allocated bytes (mmap'd blocks too) before and after, over
+// the count.
 #include <malloc.h>
 #include <sqlite3.h>
 
@@ -15,9 +16,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include "actors/instance/instance_json.hpp"
 #include "actors/lease/lease_json.hpp"
 
 using nlohmann::json;
+
+// Allocated bytes: from the arenas and, for large blocks (a vector of 100k
+// values), from mmap.
+std::size_t heap_bytes() {
+  auto m = mallinfo2();
+  return m.uordblks + m.hblkhd;
+}
 
 int main(int argc, char** argv) {
   if (argc != 3) {
@@ -46,22 +55,28 @@ int main(int argc, char** argv) {
   }
   std::vector<json> trees;
   trees.reserve(texts.size());
-  auto before = mallinfo2().uordblks;
+  auto before = heap_bytes();
   for (auto& t : texts)
     trees.push_back(json::parse(t));
-  auto after = mallinfo2().uordblks;
+  auto after = heap_bytes();
   auto n = static_cast<double>(texts.size());
   auto tree_bytes = static_cast<double>(after - before) / n;
   auto held_bytes = tree_bytes;
-  if (std::string{argv[2]} == "lease") {
-    auto start = mallinfo2().uordblks;
-    std::vector<steward::lease::lease> leases;
-    leases.reserve(trees.size());  // the values themselves count too
+  // The typed values themselves count too (hence the reserve).
+  auto typed = [&](auto read, auto& values) {
+    auto start = heap_bytes();
+    values.reserve(trees.size());
     for (auto& t : trees)
-      if (auto l = steward::lease::from_stored(t))
-        leases.push_back(std::move(*l));
-    held_bytes = static_cast<double>(mallinfo2().uordblks - start) / n;
-  }
+      if (auto v = read(t))
+        values.push_back(std::move(*v));
+    held_bytes = static_cast<double>(heap_bytes() - start) / n;
+  };
+  std::vector<steward::lease::lease> leases;
+  std::vector<steward::instance::instance> instances;
+  if (std::string{argv[2]} == "lease")
+    typed([](const json& t) { return steward::lease::from_stored(t); }, leases);
+  if (std::string{argv[2]} == "instance")
+    typed([](const json& t) { return steward::instance::from_stored(t); }, instances);
   std::cout << json{{"kind", argv[2]},
                     {"documents", texts.size()},
                     {"text_bytes", text_bytes / n},

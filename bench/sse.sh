@@ -25,7 +25,14 @@ seconds=${seconds:-10}
 url=http://127.0.0.1:$port
 
 # Each create takes one host for an hour of its own: four reservable hosts
-# are plenty. Already enrolled (409) is fine.
+# are plenty. The simulated cloud reports its hosts once stewardd is up:
+# wait until the inventory lists them. Already enrolled (409) is fine.
+for h in compute-1 compute-2 compute-3 compute-4; do
+  for _ in $(seq 600); do
+    curl -sf -H "X-Auth-Token: $token" "$url/v1/inventory/hosts/$h" >/dev/null && break
+    sleep 0.05
+  done
+done
 for h in compute-1 compute-2 compute-3 compute-4; do
   code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "X-Auth-Token: $token" \
     -H 'Content-Type: application/json' -d "{\"name\": \"$h\"}" "$url/v1/os-hosts")
