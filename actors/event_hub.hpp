@@ -7,6 +7,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/interfaces.hpp"
+#include "common/event_stream.hpp"
 #include "store/store.hpp"
 
 namespace steward {
@@ -25,6 +26,14 @@ struct event_hub_state {
   store::store* db = nullptr;
   uint64_t next_subscriber = 0;
   std::unordered_map<uint64_t, event_subscriber> subscribers;
+
+  // However the hub ends (a shutdown, a crash its supervisor restarts it
+  // from), its clients' streams end too: they reconnect with Last-Event-ID
+  // rather than wait for events that no hub sends them.
+  ~event_hub_state() {
+    for (auto& [id, sub] : subscribers)
+      sub.stream->finish();
+  }
 };
 
 /// Events read from the store per catch-up page, and buffered per catching-up

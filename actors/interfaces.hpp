@@ -171,4 +171,8 @@ using event_hub_actor = caf::typed_actor<
 /// Routes bus notifications to registries, drops duplicates, acks.
 using ingest_actor = caf::typed_actor<caf::reacts_to<inbound_notification>>;
 
+/// Where the HTTP routes' requests enter the actors: hands each to the
+/// registry of its family and the reply to the route's callback.
+using gateway_actor = caf::typed_actor<caf::reacts_to<api_request>>;
+
 } // namespace steward

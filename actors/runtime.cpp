@@ -19,8 +19,8 @@
 #include "actors/inventory/host_registry.hpp"
 #include "actors/lease/lease_registry.hpp"
 #include "actors/maintenance/maintenance_registry.hpp"
-#include "actors/registry_proxy.hpp"
-#include "actors/registry_supervisor.hpp"
+#include "actors/proxy.hpp"
+#include "actors/supervisor.hpp"
 #include "actors/store_actor.hpp"
 #include "common/log.hpp"
 #include "store/store.hpp"
@@ -76,9 +76,9 @@ struct api_registries {
 // Where HTTP routes' requests enter the actors: one long-lived actor that
 // sends each to its registry and hands the reply (504 on timeout) to the
 // route's callback, instead of an actor spawned per request.
-caf::behavior api_gateway(caf::event_based_actor* self, api_registries registries,
-                          std::chrono::seconds timeout) {
-  return guarded_behavior<caf::behavior>("gateway", [=](api_request& r) {
+gateway_actor::behavior_type api_gateway(gateway_actor::pointer self, api_registries registries,
+                                         std::chrono::seconds timeout) {
+  return guarded_behavior<gateway_actor::behavior_type>("gateway", [=](api_request& r) {
     auto done = std::move(r.done);
     std::visit(
       [&](auto& family) {
@@ -103,12 +103,12 @@ struct runtime::impl {
   std::unique_ptr<caf::actor_system_config> cfg;
   caf::actor_system sys;
   actor_services svc;
-  event_hub_actor hub;
+  event_hub_actor hub;      // these three are proxies: they outlive restarts
   ingest_actor ingest;
-  caf::actor gateway;
+  gateway_actor gateway;
   std::vector<clock_follower_actor> clock_followers;  // registries with dated timers
   readiness ready;
-  std::unique_ptr<registry_supervisor> supervisor;
+  std::unique_ptr<actor_supervisor> supervisor;
   bool stopped = false;
 
   impl(runtime_options o, store::store& d)
@@ -117,26 +117,30 @@ struct runtime::impl {
     svc.notification_exchange = opts.notification_exchange;
     svc.notification_topic = opts.notification_topic;
     svc.command_exchange = opts.command_exchange;
-    hub = sys.spawn(event_hub, &db);
+    svc.ready = &ready;
+    svc.leases = lease_settings{opts.minutes_before_end, opts.default_before_end};
+    svc.maintenance = opts.maintenance;
+    // Every other actor, and this runtime, holds a supervised actor's proxy,
+    // which outlives restarts.
+    auto hosts = sys.spawn(stable_proxy<host_registry_actor>);
+    auto instances = sys.spawn(stable_proxy<instance_registry_actor>);
+    auto leases = sys.spawn(stable_proxy<lease_registry_actor>);
+    auto sessions = sys.spawn(stable_proxy<maintenance_registry_actor>);
+    auto cat = sys.spawn(stable_proxy<catalog_actor_type>);
+    auto hub_proxy = sys.spawn(stable_proxy<event_hub_actor>);
+    auto ingest_proxy = sys.spawn(stable_proxy<ingest_actor>);
+    auto gateway_proxy = sys.spawn(stable_proxy<gateway_actor>);
+    hub = hub_proxy;
+    ingest = ingest_proxy;
+    gateway = gateway_proxy;
     // Committed events reach the hub in commit order (one writer thread).
     db.on_commit([hub = hub](const store::commit_result& r) {
       if (!r.events.empty())
         caf::anon_send(hub, atom::committed_v, committed_events{r.events});
     });
-    for (auto kind : {"host", "instance", "lease", "maintenance", "catalog"})
-      ready.expect(kind);
-    svc.ready = &ready;
-    svc.leases = lease_settings{opts.minutes_before_end, opts.default_before_end};
-    svc.maintenance = opts.maintenance;
-    // Every other actor holds a registry's proxy, which outlives restarts.
-    auto hosts = sys.spawn(registry_proxy<host_registry_actor>);
-    auto instances = sys.spawn(registry_proxy<instance_registry_actor>);
-    auto leases = sys.spawn(registry_proxy<lease_registry_actor>);
-    auto sessions = sys.spawn(registry_proxy<maintenance_registry_actor>);
-    auto cat = sys.spawn(registry_proxy<catalog_actor_type>);
     svc.hosts = hosts;
     svc.instances = instances;
-    supervisor = std::make_unique<registry_supervisor>(sys, svc.store, ready);
+    supervisor = std::make_unique<actor_supervisor>(sys, svc.store, ready);
     // In start order: a kind after those it asks; dependents are the kinds
     // that follow its state (their registries subscribe to it).
     supervisor->start({
@@ -168,13 +172,28 @@ struct runtime::impl {
          return untyped(sys.spawn(catalog::catalog_actor, &svc, svc.instances, stored, version));
        },
        {}},
+      // Stateless but for what they read at start (the ingest: the ids of
+      // processed messages); a restarted hub ends its clients' streams, which
+      // resume with Last-Event-ID.
+      {"events", caf::actor_cast<caf::actor>(hub_proxy),
+       [this] { return untyped(sys.spawn(event_hub, &db)); }, {}, false},
+      {"ingest", caf::actor_cast<caf::actor>(ingest_proxy),
+       [this, hosts, instances, cat] {
+         std::vector<ingest_route> routes = {
+           {"service.", hosts}, {"instance.", instances}, {"catalog.", cat}};
+         return untyped(
+           sys.spawn(steward::ingest, std::move(routes), db.processed_ids(100000)));
+       },
+       {}, false},
+      {"gateway", caf::actor_cast<caf::actor>(gateway_proxy),
+       [this, hosts, instances, cat, leases, sessions] {
+         return untyped(sys.spawn(api_gateway,
+                                  api_registries{leases, instances, cat, sessions, hosts},
+                                  opts.request_timeout));
+       },
+       {}, false},
     });
     clock_followers = {hosts, leases, sessions};
-    std::vector<ingest_route> routes = {{"service.", hosts}, {"instance.", instances},
-                                        {"catalog.", cat}};
-    ingest = sys.spawn(steward::ingest, std::move(routes), db.processed_ids(100000));
-    gateway = sys.spawn(api_gateway, api_registries{leases, instances, cat, sessions, hosts},
-                        opts.request_timeout);
   }
 
   template <class Handle>
@@ -195,11 +214,11 @@ void runtime::ask(api_request_body request, std::function<void(api_reply)> done)
   caf::anon_send(impl_->gateway, api_request{std::move(request), std::move(done)});
 }
 
-void runtime::fail_registry(const std::string& kind) {
+void runtime::fail_actor(const std::string& kind) {
   impl_->supervisor->fail(kind);
 }
 
-std::size_t runtime::registry_restarts() const {
+std::size_t runtime::restarts() const {
   return impl_->supervisor->restarts();
 }
 
@@ -248,13 +267,9 @@ void runtime::shutdown() {
       writers.push_back(handle.address());
       self->send_exit(handle, caf::exit_reason::user_shutdown);
     };
-    // No restart from here on; then the registries, their proxies and the
-    // rest.
+    // No restart from here on; then every supervised actor and its proxy.
     for (auto& a : impl_->supervisor->stop())
       stop(a);
-    stop(impl_->ingest);
-    stop(impl_->hub);
-    stop(impl_->gateway);
     for (std::size_t i = 0; i < writers.size(); ++i)
       self->receive([](const caf::down_msg&) {});
   }

@@ -44,15 +44,16 @@ public:
   void ask(api_request_body request, std::function<void(api_reply)> done);
   /// Waits until every registry can serve (or `limit` passed; false then).
   bool wait_until_ready(std::chrono::milliseconds limit) const;
-  /// The kinds whose registry cannot serve yet (still recovering, or dead);
-  /// empty when every one can.
+  /// The kinds whose actor cannot serve yet (a registry still recovering,
+  /// an actor being restarted); empty when every one can.
   std::vector<std::string> not_ready() const;
-  /// How many times a registry died and was started again from the store
-  /// (with the registries that follow its state).
-  std::size_t registry_restarts() const;
-  /// Ends the registry of `kind` ("lease", "host", ...) as a crash would,
-  /// for tests of its restart.
-  void fail_registry(const std::string& kind);
+  /// How many times a supervised actor died and was started again (a
+  /// registry from the store, with the registries that follow its state).
+  std::size_t restarts() const;
+  /// Ends the supervised actor of `kind` (a registry: "lease", "host", ...;
+  /// "gateway", "ingest", "events") as a crash would, for tests of its
+  /// restart.
+  void fail_actor(const std::string& kind);
   /// Adds an SSE client to the event hub.
   void subscribe(stream_subscription sub);
   /// Hands a bus notification to the ingest (the bus's inbound handler).

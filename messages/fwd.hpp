@@ -179,7 +179,7 @@ CAF_ADD_ATOM(steward, steward::atom, wake, "wake")
 CAF_ADD_ATOM(steward, steward::atom, catalog, "catalog")
 CAF_ADD_ATOM(steward, steward::atom, inventory, "inventory")
 CAF_ADD_ATOM(steward, steward::atom, workload, "workload")
-CAF_ADD_ATOM(steward, steward::atom, registry, "registry")
+CAF_ADD_ATOM(steward, steward::atom, serving, "serving")
 CAF_END_TYPE_ID_BLOCK(steward)
 
 // Local by nature: a reply callback, a stream or an acknowledgement of this

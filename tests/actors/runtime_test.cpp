@@ -8,6 +8,7 @@
 #include "actors/runtime.hpp"
 #include "store/store.hpp"
 #include "bus/oslo.hpp"
+#include "common/event_stream.hpp"
 #include "common/time_format.hpp"
 #include "tests/support/support.hpp"
 
@@ -192,8 +193,8 @@ TEST(runtime, a_dead_registry_is_restarted_with_what_it_stored) {
 
   // The host registry dies: it comes back from the store, and so does the
   // lease registry that follows its hosts.
-  w.actors->fail_registry("host");
-  ASSERT_TRUE(test::eventually([&] { return w.actors->registry_restarts() == 1; }));
+  w.actors->fail_actor("host");
+  ASSERT_TRUE(test::eventually([&] { return w.actors->restarts() == 1; }));
   ASSERT_TRUE(w.actors->wait_until_ready(test::patience));
   EXPECT_EQ(w.ask(host_show{{}, "c-1"}).status, 200);
   EXPECT_EQ(w.ask(lease_show{{}, first_id}).status, 200);
@@ -204,8 +205,8 @@ TEST(runtime, a_dead_registry_is_restarted_with_what_it_stored) {
   EXPECT_EQ(w.ask(tomorrows_lease("third")).status, 409) << "both hosts are booked";
 
   // The lease registry alone dies: its leases and bookings come back.
-  w.actors->fail_registry("lease");
-  ASSERT_TRUE(test::eventually([&] { return w.actors->registry_restarts() == 2; }));
+  w.actors->fail_actor("lease");
+  ASSERT_TRUE(test::eventually([&] { return w.actors->restarts() == 2; }));
   ASSERT_TRUE(w.actors->wait_until_ready(test::patience));
   EXPECT_EQ(w.ask(lease_show{{}, first_id}).status, 200);
   EXPECT_EQ(w.ask(tomorrows_lease("fourth")).status, 409);
@@ -214,4 +215,44 @@ TEST(runtime, a_dead_registry_is_restarted_with_what_it_stored) {
   w.notify(service_update("c-1", true));
   EXPECT_EQ(w.ask(host_show{{}, "c-1"}).body["host"]["status"], "disabled");
   EXPECT_TRUE(w.actors->not_ready().empty());
+}
+
+// The gateway, the ingest and the event hub are restarted too: requests,
+// notifications and streams go on through the new ones.
+TEST(runtime, the_gateway_ingest_and_event_hub_are_restarted) {
+  test::temp_dir dir;
+  world w{dir};
+  ASSERT_TRUE(w.actors->wait_until_ready(test::patience));
+  event_filter everything;
+  everything.who.staff = true;  // hosts' events have no project: staff's
+  auto stream = std::make_shared<event_stream>(100);
+  w.actors->subscribe({everything, stream});
+  ASSERT_EQ(w.ask(host_create{{}, {{"hypervisor_hostname", "c-1"}}}).status, 201);
+  ASSERT_TRUE(test::eventually([&] {
+    std::string text;
+    stream->drain(text);
+    return text.find("host.create") != std::string::npos;
+  })) << "the stream works before";
+
+  w.actors->fail_actor("events");
+  ASSERT_TRUE(test::eventually([&] { return w.actors->restarts() == 1; }));
+  ASSERT_TRUE(test::eventually([&] { return stream->closed(); }))
+    << "a client of the hub that died is told its stream ended";
+  auto again = std::make_shared<event_stream>(100);
+  w.actors->subscribe({everything, again});
+
+  w.actors->fail_actor("gateway");
+  ASSERT_TRUE(test::eventually([&] { return w.actors->restarts() == 2; }));
+  ASSERT_EQ(w.ask(host_create{{}, {{"hypervisor_hostname", "c-2"}}}).status, 201);
+  ASSERT_TRUE(test::eventually([&] {
+    std::string text;
+    again->drain(text);
+    return text.find("c-2") != std::string::npos;
+  })) << "the new hub streams what was stored after";
+
+  w.actors->fail_actor("ingest");
+  ASSERT_TRUE(test::eventually([&] { return w.actors->restarts() == 3; }));
+  w.notify(service_update("c-1", true));
+  EXPECT_EQ(w.ask(host_show{{}, "c-1"}).body["host"]["status"], "disabled");
+  ASSERT_TRUE(w.actors->wait_until_ready(test::patience));
 }

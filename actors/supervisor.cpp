@@ -1,4 +1,4 @@
-#include "actors/registry_supervisor.hpp"
+#include "actors/supervisor.hpp"
 
 #include <algorithm>
 
@@ -30,60 +30,64 @@ std::string kinds_text(const std::vector<std::string>& kinds) {
 
 } // namespace
 
-registry_supervisor::registry_supervisor(caf::actor_system& sys, store_actor store,
+actor_supervisor::actor_supervisor(caf::actor_system& sys, store_actor store,
                                          readiness& ready)
   : sys_{sys}, store_{std::move(store)}, ready_{ready} {
 }
 
-registry_supervisor::~registry_supervisor() {
+actor_supervisor::~actor_supervisor() {
   stop();
 }
 
-void registry_supervisor::start(std::vector<supervised_registry> registries) {
+void actor_supervisor::start(std::vector<supervised_actor> actors) {
   watcher_ = sys_.spawn([this](caf::event_based_actor* self) -> caf::behavior {
     self->set_down_handler([this](const caf::down_msg& msg) {
-      // A registry stopped on purpose (a shutdown, or a restart of what it
+      // An actor stopped on purpose (a shutdown, or a restart of what it
       // depends on) is not a death.
       if (msg.reason != caf::exit_reason::user_shutdown)
         died(msg.source, msg.reason);
     });
-    return {[self](atom::registry, caf::actor& registry) { self->monitor(registry); }};
+    return {[self](atom::serving, caf::actor& a) { self->monitor(a); }};
   });
-  for (auto& r : registries) {
-    slots_.push_back(slot{std::move(r), {}, {}});
+  for (auto& a : actors)
+    ready_.expect(a.kind);
+  for (auto& a : actors) {
+    slots_.push_back(slot{std::move(a), {}, {}});
     auto& s = slots_.back();
-    serve(s, s.registry.start());
+    serve(s, s.actor.start());
   }
   thread_ = std::thread{[this] { run(); }};
 }
 
-void registry_supervisor::serve(slot& s, caf::actor registry) {
+void actor_supervisor::serve(slot& s, caf::actor a) {
   {
     std::lock_guard<std::mutex> l{m_};
-    s.serving = registry;
+    s.serving = a;
   }
-  caf::anon_send(watcher_, atom::registry_v, registry);
-  caf::anon_send(s.registry.proxy, atom::registry_v, std::move(registry));
+  caf::anon_send(watcher_, atom::serving_v, a);
+  caf::anon_send(s.actor.proxy, atom::serving_v, std::move(a));
+  if (!s.actor.says_when_ready)
+    ready_.set(s.actor.kind, true);
 }
 
-void registry_supervisor::fail(const std::string& kind) {
+void actor_supervisor::fail(const std::string& kind) {
   std::lock_guard<std::mutex> l{m_};
   for (auto& s : slots_)
-    if (s.registry.kind == kind && s.serving)
+    if (s.actor.kind == kind && s.serving)
       caf::anon_send_exit(s.serving, caf::exit_reason::kill);
 }
 
-std::size_t registry_supervisor::restarts() const {
+std::size_t actor_supervisor::restarts() const {
   std::lock_guard<std::mutex> l{m_};
   return restarts_;
 }
 
-bool registry_supervisor::stopping() const {
+bool actor_supervisor::stopping() const {
   std::lock_guard<std::mutex> l{m_};
   return stopping_;
 }
 
-std::vector<caf::actor> registry_supervisor::stop() {
+std::vector<caf::actor> actor_supervisor::stop() {
   {
     std::lock_guard<std::mutex> l{m_};
     stopping_ = true;
@@ -96,15 +100,15 @@ std::vector<caf::actor> registry_supervisor::stop() {
   for (auto& s : slots_) {
     if (s.serving)
       out.push_back(std::exchange(s.serving, caf::actor{}));
-    if (s.registry.proxy)
-      out.push_back(std::exchange(s.registry.proxy, caf::actor{}));
+    if (s.actor.proxy)
+      out.push_back(std::exchange(s.actor.proxy, caf::actor{}));
   }
   if (watcher_)
     out.push_back(std::exchange(watcher_, caf::actor{}));
   return out;
 }
 
-void registry_supervisor::died(caf::actor_addr who, caf::error reason) {
+void actor_supervisor::died(caf::actor_addr who, caf::error reason) {
   {
     std::lock_guard<std::mutex> l{m_};
     deaths_.push_back({std::move(who), std::move(reason)});
@@ -112,7 +116,7 @@ void registry_supervisor::died(caf::actor_addr who, caf::error reason) {
   wake_.notify_all();
 }
 
-void registry_supervisor::run() {
+void actor_supervisor::run() {
   for (;;) {
     death d;
     std::size_t index = slots_.size();
@@ -132,7 +136,7 @@ void registry_supervisor::run() {
   }
 }
 
-std::chrono::milliseconds registry_supervisor::back_off(slot& s) {
+std::chrono::milliseconds actor_supervisor::back_off(slot& s) {
   auto now = steady_clock::now();
   while (!s.deaths.empty() && now - s.deaths.front() > death_window)
     s.deaths.pop_front();
@@ -143,26 +147,26 @@ std::chrono::milliseconds registry_supervisor::back_off(slot& s) {
   return std::min(delay, longest_back_off);
 }
 
-void registry_supervisor::restart(std::size_t index, const caf::error& reason) {
+void actor_supervisor::restart(std::size_t index, const caf::error& reason) {
   auto& dead = slots_[index];
   // It and its dependents, in start order.
   std::vector<std::size_t> again{index};
   for (std::size_t i = index + 1; i < slots_.size(); ++i)
-    if (std::count(dead.registry.dependents.begin(), dead.registry.dependents.end(),
-                   slots_[i].registry.kind))
+    if (std::count(dead.actor.dependents.begin(), dead.actor.dependents.end(),
+                   slots_[i].actor.kind))
       again.push_back(i);
   std::vector<std::string> kinds;
   for (auto i : again)
-    kinds.push_back(slots_[i].registry.kind);
+    kinds.push_back(slots_[i].actor.kind);
   auto delay = back_off(dead);
   log::write(log::level::error, "supervisor",
-             "the " + dead.registry.kind + " registry died (" + to_string(reason)
-               + "); restarting " + kinds_text(kinds) + " from the store"
+             "the " + dead.actor.kind + " actor died (" + to_string(reason) + "); restarting "
+               + kinds_text(kinds)
                + (delay.count() ? " in " + std::to_string(delay.count()) + " ms" : ""));
   // Its routes answer 503 (/readyz says why) and its proxy keeps what comes.
   for (auto i : again) {
-    ready_.set(slots_[i].registry.kind, false);
-    caf::anon_send(slots_[i].registry.proxy, atom::registry_v, caf::actor{});
+    ready_.set(slots_[i].actor.kind, false);
+    caf::anon_send(slots_[i].actor.proxy, atom::serving_v, caf::actor{});
   }
   caf::scoped_actor self{sys_};
   for (std::size_t n = 1; n < again.size(); ++n) {
@@ -193,7 +197,7 @@ void registry_supervisor::restart(std::size_t index, const caf::error& reason) {
   for (auto i : again) {
     if (stopping())
       return;
-    serve(slots_[i], slots_[i].registry.start());
+    serve(slots_[i], slots_[i].actor.start());
   }
   std::lock_guard<std::mutex> l{m_};
   ++restarts_;

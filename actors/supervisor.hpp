@@ -1,11 +1,12 @@
 #pragma once
-// Keeps the registries serving. A registry that dies (every handler is
-// guarded, so this is a failure outside them) is logged with its reason and
-// started again from the store, with the registries built on its state (the
+// Keeps the long-lived actors serving: the registries, the gateway, the
+// ingest and the event hub. One that dies (every handler is guarded, so
+// this is a failure outside them) is logged with its reason and started
+// again, a registry from the store, with the actors built on its state (the
 // lease registry follows the hosts; maintenance follows hosts and
-// instances), rest-for-one as Erlang's supervisors say. Others reach a
-// registry through its proxy (registry_proxy.hpp), which keeps their
-// messages while it restarts.
+// instances), rest-for-one as Erlang's supervisors say. Others reach each
+// through its proxy (proxy.hpp), which keeps their messages while it
+// restarts.
 //
 // Restarts run on the supervisor's own thread: reading a kind back from the
 // store blocks, which an actor must not.
@@ -29,35 +30,36 @@
 
 namespace steward {
 
-struct supervised_registry {
+struct supervised_actor {
   std::string kind;                     // as /readyz names it
   caf::actor proxy;                     // what every other actor holds
-  std::function<caf::actor()> start;    // reads its rows and spawns it (blocks)
+  std::function<caf::actor()> start;    // reads what it needs and spawns it (blocks)
   std::vector<std::string> dependents;  // kinds built on its state
+  bool says_when_ready = true;          // else ready as soon as it is spawned
 };
 
-class registry_supervisor {
+class actor_supervisor {
 public:
-  registry_supervisor(caf::actor_system& sys, store_actor store, readiness& ready);
-  ~registry_supervisor();
-  registry_supervisor(const registry_supervisor&) = delete;
-  registry_supervisor& operator=(const registry_supervisor&) = delete;
+  actor_supervisor(caf::actor_system& sys, store_actor store, readiness& ready);
+  ~actor_supervisor();
+  actor_supervisor(const actor_supervisor&) = delete;
+  actor_supervisor& operator=(const actor_supervisor&) = delete;
 
-  /// Starts every registry, in the order given (a kind before its
+  /// Starts every actor, in the order given (a kind before its
   /// dependents), on the caller's thread, and watches them.
-  void start(std::vector<supervised_registry> registries);
-  /// Ends the registry of `kind` as a crash would (for tests).
+  void start(std::vector<supervised_actor> actors);
+  /// Ends the actor of `kind` as a crash would (for tests).
   void fail(const std::string& kind);
-  /// How many restarts (of a registry with its dependents) were done.
+  /// How many restarts (of an actor with its dependents) were done.
   std::size_t restarts() const;
   /// Restarts no more (waits for one under way) and returns every actor it
-  /// kept: the registries serving, their proxies and its watcher, for the
-  /// caller to stop in its own shutdown order.
+  /// kept: those serving, their proxies and its watcher, for the caller to
+  /// stop in its own shutdown order.
   std::vector<caf::actor> stop();
 
 private:
   struct slot {
-    supervised_registry registry;
+    supervised_actor actor;
     caf::actor serving;
     std::deque<std::chrono::steady_clock::time_point> deaths;  // the last minute's
   };
@@ -70,7 +72,7 @@ private:
   void run();
   void restart(std::size_t index, const caf::error& reason);
   std::chrono::milliseconds back_off(slot& s);
-  void serve(slot& s, caf::actor registry);
+  void serve(slot& s, caf::actor a);
   bool stopping() const;
 
   caf::actor_system& sys_;
