@@ -187,6 +187,15 @@ daemon::daemon(const config::settings& cfg) : parts_{std::make_unique<parts>()} 
                                               "the API opens anyway");
 
   p.messaging = make_bus(cfg, *p.db);
+  // An embedded cloud listens before the outbox sends anything: the commands
+  // of events run at recovery (a lease that ended while Steward was down
+  // deletes its instances) are in the outbox already, and the in-process bus
+  // hands a command only to those listening when it is sent.
+  try {
+    p.cloud = make_simulated_cloud(cfg, *p.messaging);
+  } catch (const std::exception& e) {
+    throw std::runtime_error(std::string{"[simulator] "} + e.what());
+  }
   p.db->on_commit([bus = p.messaging.get()](const store::commit_result& r) {
     if (r.outbox_written)
       bus->outbox_changed();
@@ -195,11 +204,6 @@ daemon::daemon(const config::settings& cfg) : parts_{std::make_unique<parts>()} 
     actors->deliver(std::move(msg), std::move(ack));
   });
   p.messaging->outbox_changed(); // whatever a previous run left unsent
-  try {
-    p.cloud = make_simulated_cloud(cfg, *p.messaging);
-  } catch (const std::exception& e) {
-    throw std::runtime_error(std::string{"[simulator] "} + e.what());
-  }
   if (p.cloud)
     p.cloud->start(); // it reports its whole state first: Steward learns the cloud
   // Asked in any case: an external compute layer tells again what it
