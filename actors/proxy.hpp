@@ -6,6 +6,8 @@
 // message on to the actor serving now (delegated: the reply goes straight
 // back to the sender); while there is none, because it is being restarted,
 // it keeps the messages for the next one.
+#include <string>
+
 #include <caf/actor.hpp>
 #include <caf/actor_cast.hpp>
 #include <caf/replies_to.hpp>
@@ -25,6 +27,9 @@ using proxy_of = typename Handle::template extend<caf::reacts_to<atom::serving, 
 template <class Handle>
 struct proxy_state {
   static inline const char* name = "proxy";
+  std::string kind;  // of the actor it stands for, as /readyz names it (and
+                     // an argument: CAF 0.17 binds an empty argument list
+                     // through a null pointer, which UBSan reports)
   Handle serving;
 };
 
@@ -56,11 +61,13 @@ proxy_behavior(Self* self, caf::detail::type_list<Signatures...>) {
 
 } // namespace detail
 
-/// The proxy of an actor of type `Handle`; it keeps messages until it is
-/// told which actor serves.
+/// The proxy of the actor of `kind`, of type `Handle`; it keeps messages
+/// until it is told which actor serves.
 template <class Handle>
 typename proxy_of<Handle>::behavior_type
-stable_proxy(typename proxy_of<Handle>::template stateful_pointer<proxy_state<Handle>> self) {
+stable_proxy(typename proxy_of<Handle>::template stateful_pointer<proxy_state<Handle>> self,
+             std::string kind) {
+  self->state.kind = std::move(kind);
   return detail::proxy_behavior<Handle>(self, typename Handle::signatures{});
 }
 

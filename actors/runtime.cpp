@@ -122,14 +122,14 @@ struct runtime::impl {
     svc.maintenance = opts.maintenance;
     // Every other actor, and this runtime, holds a supervised actor's proxy,
     // which outlives restarts.
-    auto hosts = sys.spawn(stable_proxy<host_registry_actor>);
-    auto instances = sys.spawn(stable_proxy<instance_registry_actor>);
-    auto leases = sys.spawn(stable_proxy<lease_registry_actor>);
-    auto sessions = sys.spawn(stable_proxy<maintenance_registry_actor>);
-    auto cat = sys.spawn(stable_proxy<catalog_actor_type>);
-    auto hub_proxy = sys.spawn(stable_proxy<event_hub_actor>);
-    auto ingest_proxy = sys.spawn(stable_proxy<ingest_actor>);
-    auto gateway_proxy = sys.spawn(stable_proxy<gateway_actor>);
+    auto hosts = sys.spawn(stable_proxy<host_registry_actor>, "host");
+    auto instances = sys.spawn(stable_proxy<instance_registry_actor>, "instance");
+    auto leases = sys.spawn(stable_proxy<lease_registry_actor>, "lease");
+    auto sessions = sys.spawn(stable_proxy<maintenance_registry_actor>, "maintenance");
+    auto cat = sys.spawn(stable_proxy<catalog_actor_type>, "catalog");
+    auto hub_proxy = sys.spawn(stable_proxy<event_hub_actor>, "events");
+    auto ingest_proxy = sys.spawn(stable_proxy<ingest_actor>, "ingest");
+    auto gateway_proxy = sys.spawn(stable_proxy<gateway_actor>, "gateway");
     hub = hub_proxy;
     ingest = ingest_proxy;
     gateway = gateway_proxy;

@@ -40,15 +40,18 @@ actor_supervisor::~actor_supervisor() {
 }
 
 void actor_supervisor::start(std::vector<supervised_actor> actors) {
-  watcher_ = sys_.spawn([this](caf::event_based_actor* self) -> caf::behavior {
-    self->set_down_handler([this](const caf::down_msg& msg) {
+  // (The supervisor goes to the watcher as an argument: CAF 0.17 binds an
+  // empty argument list through a null pointer, which UBSan reports.)
+  auto watch = [](caf::event_based_actor* self, actor_supervisor* sup) -> caf::behavior {
+    self->set_down_handler([sup](const caf::down_msg& msg) {
       // An actor stopped on purpose (a shutdown, or a restart of what it
       // depends on) is not a death.
       if (msg.reason != caf::exit_reason::user_shutdown)
-        died(msg.source, msg.reason);
+        sup->died(msg.source, msg.reason);
     });
     return {[self](atom::serving, caf::actor& a) { self->monitor(a); }};
-  });
+  };
+  watcher_ = sys_.spawn(watch, this);
   for (auto& a : actors)
     ready_.expect(a.kind);
   for (auto& a : actors) {
