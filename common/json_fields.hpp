@@ -3,9 +3,12 @@
 // type: the fallback then, never an exception. (nlohmann's value() throws
 // when the key is there but holds null, which notifications often do.)
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
+
+#include "common/time_format.hpp"
 
 namespace steward {
 
@@ -46,6 +49,17 @@ inline bool bool_field(const nlohmann::json& obj, const char* key, bool fallback
     return fallback;
   auto i = obj.find(key);
   return i != obj.end() && i->is_boolean() ? i->get<bool>() : fallback;
+}
+
+/// An ISO 8601 text (timefmt::parse_iso) as a time; none when it is missing,
+/// null, not text or not a time.
+inline std::optional<sys_time> iso_time_field(const nlohmann::json& obj, const char* key) {
+  if (!obj.is_object())
+    return std::nullopt;
+  auto i = obj.find(key);
+  if (i == obj.end() || !i->is_string())
+    return std::nullopt;
+  return timefmt::parse_iso(i->get<std::string>());
 }
 
 } // namespace steward

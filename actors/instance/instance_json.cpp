@@ -38,13 +38,6 @@ std::vector<std::string> texts(const json& doc, const char* key) {
   return out;
 }
 
-std::optional<sys_time> time_of(const json& doc, const char* key) {
-  auto i = doc.find(key);
-  if (i == doc.end() || !i->is_string())
-    return std::nullopt;
-  return timefmt::parse_iso(i->get<std::string>());
-}
-
 std::optional<std::string> text_or_none(const json& doc, const char* key) {
   auto i = doc.find(key);
   if (i == doc.end() || !i->is_string())
@@ -110,8 +103,8 @@ std::optional<instance> from_document(const json& doc) {
   i.uuid = uuid->get<std::string>();
   i.hostname = text_field(doc, "hostname");
   i.description = text_field(doc, "description");
-  i.created = time_of(doc, "created").value_or(sys_time{});
-  i.start_time = time_of(doc, "start_time");
+  i.created = iso_time_field(doc, "created").value_or(sys_time{});
+  i.start_time = iso_time_field(doc, "start_time");
   i.project = text_field(doc, "project");
   i.image_template = text_field(doc, "template");
   i.cloud = text_field(doc, "cloud");

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "common/ids.hpp"
+#include "common/json_fields.hpp"
 #include "common/time_format.hpp"
 
 namespace steward::inventory {
@@ -230,10 +231,7 @@ bool apply_service_status(json& doc, const json& data, sys_time now) {
 std::optional<sys_time> enable_deadline(const json& doc) {
   if (doc.value("status", "") != "disabled")
     return std::nullopt;
-  auto until = doc.find("disabled_until");
-  if (until == doc.end() || !until->is_string())
-    return std::nullopt;
-  return timefmt::parse_iso(until->get<std::string>());
+  return iso_time_field(doc, "disabled_until");
 }
 
 void enable(json& doc, sys_time now) {

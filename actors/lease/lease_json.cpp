@@ -51,16 +51,9 @@ json show_reservation(const reservation& r, const std::string& lease_id) {
 
 // -- reading either form -------------------------------------------------------
 
-std::optional<sys_time> time_of(const json& row, const char* key) {
-  auto i = row.find(key);
-  if (i == row.end() || !i->is_string())
-    return std::nullopt;
-  return timefmt::parse_iso(i->get<std::string>());
-}
-
 // A required time: false when it is missing or not a time.
 bool read_time(const json& row, const char* key, sys_time& out) {
-  auto t = time_of(row, key);
+  auto t = iso_time_field(row, key);
   if (t)
     out = *t;
   return t.has_value();
@@ -113,8 +106,8 @@ std::optional<lease> read_lease(const json& row, const form& f) {
   if (!read_time(row, f.start, l.start) || !read_time(row, f.end, l.end)
       || !read_time(row, "created_at", l.created_at))
     return std::nullopt;
-  l.before_end = time_of(row, f.before_end);
-  l.updated_at = time_of(row, "updated_at");
+  l.before_end = iso_time_field(row, f.before_end);
+  l.updated_at = iso_time_field(row, "updated_at");
   for (auto& r : row.value("reservations", json::array())) {
     reservation out;
     out.id = text_field(r, "id");
@@ -126,7 +119,7 @@ std::optional<lease> read_lease(const json& row, const form& f) {
     if (!read_enum(r, "status", reservation_statuses, out.status)
         || !read_time(r, "created_at", out.created_at))
       return std::nullopt;
-    out.updated_at = time_of(r, "updated_at");
+    out.updated_at = iso_time_field(r, "updated_at");
     out.hosts = read_hosts(r.value("hosts", json::array()));
     l.reservations.push_back(std::move(out));
   }
@@ -137,7 +130,7 @@ std::optional<lease> read_lease(const json& row, const form& f) {
         || !read_enum(e, "status", event_statuses, out.status) || !read_time(e, "time", out.time)
         || !read_time(e, "created_at", out.created_at))
       return std::nullopt;
-    out.updated_at = time_of(e, "updated_at");
+    out.updated_at = iso_time_field(e, "updated_at");
     l.events.push_back(std::move(out));
   }
   if (!find_event(l, event_type::start_lease) || !find_event(l, event_type::end_lease))
