@@ -40,14 +40,6 @@ void commit(instance_ptr self, instance next, Extra extra, Then then) {
 
 auto no_command = [](change&, instance&) {};
 
-json flavor_payload(const flavor_spec& f) {
-  return {{"flavorid", f.flavorid},
-          {"name", f.name},
-          {"vcpus", f.vcpus},
-          {"memory_mb", f.memory_mb},
-          {"root_gb", f.root_gb}};
-}
-
 flavor_spec current_flavor(const instance& i) {
   return {i.flavor, i.flavor_name, i.cores, i.ram, i.system_volume_size / 1024};
 }
@@ -63,7 +55,7 @@ void begin_command(change& c, instance& i) {
         groups.push_back(g.name);
       p["display_name"] = i.hostname;
       p["project_id"] = i.project;
-      p["flavor"] = flavor_payload(current_flavor(i));
+      p["flavor"] = flavor_document(current_flavor(i));
       p["image_uuid"] = i.image_template;
       p["key_name"] = i.key_name;
       p["security_groups"] = groups;
@@ -87,7 +79,7 @@ void begin_command(change& c, instance& i) {
     case state::resizing_scheduled: {
       auto want = i.resize.value_or(pending_resize{});
       if (want.flavor)
-        p["flavor"] = flavor_payload(*want.flavor);
+        p["flavor"] = flavor_document(*want.flavor);
       else
         p["data_volume_gb"] = want.data_volume_size.value_or(0) / 1024;
       type = "compute.instance.resize";

@@ -1,4 +1,5 @@
 #include "actors/instance/instance_document.hpp"
+#include "actors/instance/instance_json.hpp"
 
 #include <algorithm>
 #include <arpa/inet.h>
@@ -354,19 +355,14 @@ std::optional<refusal> parse_resize(const json& body, const instance& current,
 
 json resize_body(const pending_resize& r) {
   if (r.flavor)
-    return {{"flavor",
-             {{"flavorid", r.flavor->flavorid}, {"name", r.flavor->name},
-              {"vcpus", r.flavor->vcpus}, {"memory_mb", r.flavor->memory_mb},
-              {"root_gb", r.flavor->root_gb}}}};
+    return {{"flavor", flavor_document(*r.flavor)}};
   return {{"data_volume_size", r.data_volume_size.value_or(0)}};
 }
 
 pending_resize resize_of(const json& body) {
   pending_resize r;
   if (auto f = body.find("flavor"); f != body.end() && f->is_object())
-    r.flavor = flavor_spec{text_field(*f, "flavorid"), text_field(*f, "name"),
-                           int_field(*f, "vcpus"), int_field(*f, "memory_mb"),
-                           int_field(*f, "root_gb")};
+    r.flavor = read_flavor(*f);
   else
     r.data_volume_size = int_field(body, "data_volume_size");
   return r;

@@ -18,16 +18,6 @@ json optional_text(const std::optional<std::string>& s) {
   return s ? json(*s) : json(nullptr);
 }
 
-json flavor_document(const flavor_spec& f) {
-  return {{"flavorid", f.flavorid}, {"name", f.name}, {"vcpus", f.vcpus},
-          {"memory_mb", f.memory_mb}, {"root_gb", f.root_gb}};
-}
-
-flavor_spec read_flavor(const json& f) {
-  return {text_field(f, "flavorid"), text_field(f, "name"), int_field(f, "vcpus"),
-          int_field(f, "memory_mb"), int_field(f, "root_gb")};
-}
-
 std::vector<std::string> texts(const json& doc, const char* key) {
   std::vector<std::string> out;
   auto i = doc.find(key);
@@ -46,6 +36,16 @@ std::optional<std::string> text_or_none(const json& doc, const char* key) {
 }
 
 } // namespace
+
+json flavor_document(const flavor_spec& f) {
+  return {{"flavorid", f.flavorid}, {"name", f.name}, {"vcpus", f.vcpus},
+          {"memory_mb", f.memory_mb}, {"root_gb", f.root_gb}};
+}
+
+flavor_spec read_flavor(const json& f) {
+  return {text_field(f, "flavorid"), text_field(f, "name"), int_field(f, "vcpus"),
+          int_field(f, "memory_mb"), int_field(f, "root_gb")};
+}
 
 json to_document(const instance& i) {
   json groups = json::array();

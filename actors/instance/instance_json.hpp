@@ -10,6 +10,11 @@
 
 namespace steward::instance {
 
+/// A flavor as Nova's flavor payload names it (`flavorid`, `name`, `vcpus`,
+/// `memory_mb`, `root_gb`): in the document, a resize and compute commands.
+nlohmann::json flavor_document(const flavor_spec& f);
+flavor_spec read_flavor(const nlohmann::json& f);
+
 /// The instance as its events carry it (instance.create, .update, .delete),
 /// field for field the document Steward stored before instances were typed.
 nlohmann::json to_document(const instance& i);
