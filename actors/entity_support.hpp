@@ -47,6 +47,20 @@ inline void stage(change& c, const entity_kind& k, const nlohmann::json& doc, in
     c.emit_document(event_type, project, k.publisher);
 }
 
+/// Puts a typed entity into `c`: its row, the document its events carry
+/// marked with the row's `schema` version, and with `event_type` the event
+/// (the document is made once for both).
+template <class Value>
+void stage_typed(change& c, const entity_kind& k, const Value& value, int64_t version,
+                 const std::string& event_type, int schema) {
+  auto doc = presented(value);
+  auto project = entity_project(k, value);
+  if (!event_type.empty())
+    c.emit({event_type, project, k.publisher, doc});
+  doc["schema"] = schema;
+  c.upsert(k.kind, entity_id(k, value), project, doc, version);
+}
+
 /// Whether a stored document goes out as `<kind>.create` / `<kind>.update`,
 /// or only with the events the change already carries (a lease's
 /// `lease.event.start_lease` is its whole news, as in Blazar).

@@ -109,10 +109,10 @@ using maintenance_api
            project_maintenance_reply, constraint_show, constraint_put, constraint_delete>;
 using host_api = api_of<host_list, host_create, host_show, host_update, host_delete>;
 
-/// Whoever follows the inventory's hosts (the lease registry): it hears of
-/// every host document as stored, and of every host removed.
+/// Whoever follows the inventory's hosts (the lease and maintenance
+/// registries): it hears of every host as stored, and of every host removed.
 using host_watcher_actor = caf::typed_actor<
-  caf::reacts_to<atom::inventory, entity_snapshot>,
+  caf::reacts_to<atom::inventory, host_snapshot>,
   caf::reacts_to<atom::inventory, atom::removed, std::string>,
   // Every host known at subscription time was sent.
   caf::reacts_to<atom::inventory, atom::done>>;
@@ -137,7 +137,7 @@ using instance_registry_actor = owner_of<instance_snapshot>::extend_with<instanc
 /// The host registry takes service notifications; a watcher that subscribes
 /// hears of every host from then on; the requests of other kinds go through
 /// it to their host.
-using host_registry_actor = registry_actor::extend_with<host_api>::extend_with<
+using host_registry_actor = owner_of<host_snapshot>::extend_with<host_api>::extend_with<
   notification_actor>::extend_with<waking_actor>::extend_with<
   clock_follower_actor>::extend<caf::reacts_to<atom::inventory, host_watcher_actor>>::
   extend_with<host_requests>;

@@ -43,4 +43,9 @@ steward_clock& global_clock();
 
 inline sys_time now() { return global_clock().now(); }
 
+/// `t` without its fraction: what a date shown in whole seconds reads back as.
+inline sys_time whole_seconds(sys_time t) {
+  return std::chrono::floor<std::chrono::seconds>(t);
+}
+
 } // namespace steward

@@ -62,4 +62,17 @@ inline std::optional<sys_time> iso_time_field(const nlohmann::json& obj, const c
   return timefmt::parse_iso(i->get<std::string>());
 }
 
+/// Which version of its form a stored row is: it names its version in
+/// "schema", or none when written before rows had one.
+enum class row_version { unversioned, current, other };
+inline row_version stored_version(const nlohmann::json& row, int current) {
+  if (!row.is_object())
+    return row_version::other;
+  auto schema = row.find("schema");
+  if (schema == row.end())
+    return row_version::unversioned;
+  return schema->is_number_integer() && schema->get<int64_t>() == current ? row_version::current
+                                                                           : row_version::other;
+}
+
 } // namespace steward

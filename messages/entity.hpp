@@ -1,13 +1,14 @@
 #pragma once
 // An entity's value as its registry keeps it for lists: one immutable copy
 // shared between the entity actor and its registry. A typed kind (lease,
-// instance) shares its C++ value; the others are still their API document.
+// instance, host) shares its C++ value; the others are still their API document.
 #include <cstdint>
 #include <memory>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "messages/host.hpp"
 #include "messages/instance.hpp"
 #include "messages/lease.hpp"
 
@@ -26,5 +27,6 @@ struct snapshot_of {
 using entity_snapshot = snapshot_of<nlohmann::json>;
 using lease_snapshot = snapshot_of<lease::lease>;
 using instance_snapshot = snapshot_of<instance::instance>;
+using host_snapshot = snapshot_of<inventory::host>;
 
 } // namespace steward

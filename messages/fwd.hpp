@@ -69,6 +69,10 @@ namespace instance {
 struct instance;
 }
 using instance_snapshot = snapshot_of<instance::instance>;
+namespace inventory {
+struct host;
+}
+using host_snapshot = snapshot_of<inventory::host>;
 struct catalog_snapshot;
 struct world_view;
 struct world_change;
@@ -144,6 +148,7 @@ struct notification;
   X(steward::entity_snapshot)                                                  \
   X(steward::lease_snapshot)                                                   \
   X(steward::instance_snapshot)                                                \
+  X(steward::host_snapshot)                                                    \
   X(steward::catalog_snapshot)                                                 \
   X(steward::world_view)                                                       \
   X(steward::world_change)                                                     \

@@ -487,23 +487,90 @@ typename Inspector::result_type inspect(Inspector& f, instance_snapshot& x) {
            shared_value_field<instance::instance>{x.doc}, x.version);
 }
 
+namespace inventory {
+
+inline std::string to_string(capability::type x) { return std::string(1, static_cast<char>(x)); }
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, capability& x) {
+  return f(caf::meta::type_name("steward::inventory::capability"), x.kind, x.value);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, enrollment& x) {
+  return f(caf::meta::type_name("steward::inventory::enrollment"), x.number,
+           time_field{x.created_at}, optional_time_field{x.updated_at});
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, host& x) {
+  return f(caf::meta::type_name("steward::inventory::host"), x.id, x.hypervisor_hostname,
+           x.service_name, x.cloud, x.hypervisor_type, x.hypervisor_version, x.vcpus,
+           x.memory_mb, x.local_gb, x.cpu_info, x.enabled, x.up, x.disabled_reason,
+           optional_time_field{x.disabled_until}, x.extra, time_field{x.created_at},
+           optional_time_field{x.updated_at}, optional_field<enrollment>{x.enrolled},
+           x.maintenance_session);
+}
+
+/// Capabilities to merge: each name with a value, or none to remove it.
+struct capability_changes_field {
+  capability_changes& value;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, capability_changes_field& x) {
+  // As two lists: the values set, the names removed.
+  capabilities set;
+  std::vector<std::string> removed;
+  if constexpr (Inspector::reads_state) {
+    for (auto& [name, value] : x.value)
+      if (value)
+        set.emplace(name, *value);
+      else
+        removed.push_back(name);
+    return f(set, removed);
+  } else {
+    return f(set, removed, caf::meta::load_callback([&]() -> caf::error {
+               x.value.clear();
+               for (auto& [name, value] : set)
+                 x.value[name] = value;
+               for (auto& name : removed)
+                 x.value[name] = std::nullopt;
+               return caf::none;
+             }));
+  }
+}
+
+} // namespace inventory
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, host_snapshot& x) {
+  return f(caf::meta::type_name("steward::host_snapshot"), x.id, x.project,
+           shared_value_field<inventory::host>{x.doc}, x.version);
+}
+
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, world_view& x) {
-  return f(caf::meta::type_name("steward::world_view"), document_map_field{x.hosts},
+  return f(caf::meta::type_name("steward::world_view"),
+           shared_value_map_field<inventory::host>{x.hosts},
            shared_value_map_field<instance::instance>{x.instances},
            document_map_field{x.instance_constraints}, document_map_field{x.group_constraints});
 }
 
+inline std::string to_string(world_part x) { return std::string(1, static_cast<char>(x)); }
+
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, world_change& x) {
-  return f(caf::meta::type_name("steward::world_change"), x.kind, x.id, document_field{x.doc},
-           shared_value_field<instance::instance>{x.instance});
+  return f(caf::meta::type_name("steward::world_change"), x.part, x.id, document_field{x.doc},
+           shared_value_field<instance::instance>{x.instance},
+           shared_value_field<inventory::host>{x.host});
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, host_enrollment& x) {
-  return f(caf::meta::type_name("steward::host_enrollment"), x.host_id, json_field{x.enrolled},
-           json_field{x.extra});
+  return f(caf::meta::type_name("steward::host_enrollment"), x.host_id,
+           optional_field<inventory::enrollment>{x.enrolled},
+           inventory::capability_changes_field{x.extra});
 }
 
 template <class Inspector>
@@ -515,7 +582,7 @@ typename Inspector::result_type inspect(Inspector& f, host_maintenance_mark& x) 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, host_change_outcome& x) {
   return f(caf::meta::type_name("steward::host_change_outcome"),
-           optional_refusal_field{x.refused}, document_field{x.host});
+           optional_refusal_field{x.refused}, shared_value_field<inventory::host>{x.host});
 }
 
 template <class Inspector>

@@ -19,15 +19,9 @@ inline const entity_kind instance_kind{"instance", "uuid", "steward.instances"};
 inline std::string entity_id(const entity_kind&, const instance& i) { return i.uuid; }
 inline std::string entity_project(const entity_kind&, const instance& i) { return i.project; }
 inline nlohmann::json presented(const instance& i) { return to_document(i); }
-/// The instance's stored row, and with `event_type` the event that carries
-/// its document.
 inline void stage(change& c, const entity_kind& k, const instance& i, int64_t version,
                   const std::string& event_type) {
-  auto doc = to_document(i);
-  if (!event_type.empty())
-    c.emit({event_type, i.project, k.publisher, doc});
-  doc["schema"] = stored_schema;  // the row is the document and its version
-  c.upsert(k.kind, i.uuid, i.project, doc, version);
+  stage_typed(c, k, i, version, event_type, stored_schema);
 }
 
 struct instance_state : entity_core_of<instance> {

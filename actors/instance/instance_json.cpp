@@ -149,11 +149,8 @@ json to_stored(const instance& i) {
 }
 
 std::optional<instance> from_stored(const json& row) {
-  if (!row.is_object())
-    return std::nullopt;
-  auto schema = row.find("schema");
-  if (schema != row.end()
-      && !(schema->is_number_integer() && schema->get<int>() == stored_schema))
+  // A row without a version is the same document.
+  if (stored_version(row, stored_schema) == row_version::other)
     return std::nullopt;
   return from_document(row);
 }

@@ -10,10 +10,9 @@ namespace steward::inventory {
 
 namespace {
 
-using host_ptr = host_actor_type::stateful_pointer<host_state>;
-using nlohmann::json;
+using self_ptr = host_actor_type::stateful_pointer<host_state>;
 
-void arm(host_ptr self) {
+void arm(self_ptr self) {
   auto gen = ++self->state.timer_generation;
   if (auto due = enable_deadline(*self->state.doc))
     arm_timer(self, *due, gen);
@@ -21,7 +20,7 @@ void arm(host_ptr self) {
 
 // Stores `next`, then runs `then(ack)`.
 template <class Then>
-void commit(host_ptr self, json next, Then then) {
+void commit(self_ptr self, host next, Then then) {
   store_document(self, host_kind, change{*self->state.svc}, std::move(next), arm, std::move(then));
 }
 
@@ -29,12 +28,12 @@ api_reply stored_failure(const commit_ack& ack) {
   return steward::stored_failure(host_kind, ack);
 }
 
-api_reply host_reply(host_ptr self, int status = 200) {
-  return api_reply::ok({{"host", *self->state.doc}}, status);
+api_reply host_reply(self_ptr self, int status = 200) {
+  return api_reply::ok({{"host", to_document(*self->state.doc)}}, status);
 }
 
 // Stores `next` and answers with it.
-caf::result<api_reply> store_and_show(host_ptr self, json next) {
+caf::result<api_reply> store_and_show(self_ptr self, host next) {
   auto rp = self->make_response_promise<api_reply>();
   commit(self, std::move(next), [=](commit_ack& ack) mutable {
     rp.deliver(ack.ok ? host_reply(self) : stored_failure(ack));
@@ -44,7 +43,7 @@ caf::result<api_reply> store_and_show(host_ptr self, json next) {
 
 // Stores `next` for another kind's request and answers with the host as
 // stored.
-caf::result<host_change_outcome> store_for_request(host_ptr self, json next) {
+caf::result<host_change_outcome> store_for_request(self_ptr self, host next) {
   if (next == *self->state.doc)
     return host_change_outcome{std::nullopt, self->state.doc};
   auto rp = self->make_response_promise<host_change_outcome>();
@@ -60,15 +59,15 @@ caf::result<host_change_outcome> store_for_request(host_ptr self, json next) {
 } // namespace
 
 host_actor_type::behavior_type
-host_actor(host_ptr self, const actor_services* svc, entity_owner_actor registry, document doc,
-           int64_t version, bool stored) {
-  self->state.init(svc, std::move(registry), std::move(doc), version, stored);
-  log_failures(self, "host", text_field(*self->state.doc, "id"));
+host_actor(self_ptr self, const actor_services* svc, owner_of<host_snapshot> registry,
+           host_ptr value, int64_t version, bool stored) {
+  self->state.init(svc, std::move(registry), std::move(value), version, stored);
+  log_failures(self, "host", self->state.doc->id);
   arm(self);
   return guarded_behavior<host_actor_type::behavior_type>(
     "host",
     [=](atom::create) -> caf::result<api_reply> {
-      return store_created(self, host_kind, arm, [=](const json&) { return host_reply(self, 201); });
+      return store_created(self, host_kind, arm, [=](const host&) { return host_reply(self, 201); });
     },
     // A response promise takes over the answer: make one only when the
     // answer waits for the store.
@@ -87,9 +86,9 @@ host_actor(host_ptr self, const actor_services* svc, entity_owner_actor registry
       auto& st = self->state;
       // Leases hold reservable hosts: /v1/os-hosts withdraws one only
       // while no lease does, and the inventory must not go around that.
-      if (auto e = st.doc->find("enrolled"); e != st.doc->end() && e->is_object())
-        return api_reply::fail(409, "Host " + text_field(*st.doc, "hypervisor_hostname")
-                                      + " is reservable (/v1/os-hosts/" + text_field(*e, "id")
+      if (st.doc->enrolled)
+        return api_reply::fail(409, "Host " + st.doc->hypervisor_hostname
+                                      + " is reservable (/v1/os-hosts/" + st.doc->enrolled->number
                                       + "); withdraw it there first, which is refused "
                                         "while a lease holds it");
       auto rp = self->make_response_promise<api_reply>();
@@ -100,19 +99,15 @@ host_actor(host_ptr self, const actor_services* svc, entity_owner_actor registry
     },
     [=](host_enrollment& e) -> caf::result<host_change_outcome> {
       auto next = *self->state.doc;
-      if (!e.extra.is_null()) {
-        bool changed = false;
-        auto err = update_host(next, {{"extra", std::move(e.extra)}}, now(), changed);
-        if (!err.empty())
-          return host_change_outcome{refusal{400, err}, nullptr};
-      }
-      next["enrolled"] = std::move(e.enrolled);
+      merge_capabilities(next, e.extra, now());
+      next.enrolled = std::move(e.enrolled);
       return store_for_request(self, std::move(next));
     },
     [=](host_maintenance_mark& m) -> caf::result<host_change_outcome> {
+      if (m.in_maintenance && m.session_id.empty())
+        return host_change_outcome{refusal{400, "A maintenance mark names its session"}, nullptr};
       auto next = *self->state.doc;
-      next["in_maintenance"] = m.in_maintenance;
-      next["maintenance_session"] = m.in_maintenance ? json(m.session_id) : json();
+      next.maintenance_session = m.in_maintenance ? m.session_id : std::string{};
       return store_for_request(self, std::move(next));
     },
     [=](atom::notify, bus::notification& note) -> caf::result<atom::done> {
@@ -134,13 +129,11 @@ host_actor(host_ptr self, const actor_services* svc, entity_owner_actor registry
         return arm(self); // fired early (the clock was moved): wait on
       auto next = *st.doc;
       enable(next, now());
-      LOG_INFO("host", next["hypervisor_hostname"].get<std::string>()
-                         << " re-enabled: its disabled_until passed");
+      LOG_INFO("host", next.hypervisor_hostname << " re-enabled: its disabled_until passed");
       commit(self, std::move(next), [=](commit_ack& ack) {
         if (!ack.ok)
           retry_timer_later(self, "host",
-                            text_field(*self->state.doc, "hypervisor_hostname")
-                              + ": re-enabling could not be stored: " + ack.error);
+                            self->state.doc->hypervisor_hostname + ": re-enabling could not be stored: " + ack.error);
       });
     },
     [=](atom::clock_jump) { arm(self); });

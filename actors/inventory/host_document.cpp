@@ -1,10 +1,9 @@
 #include "actors/inventory/host_document.hpp"
 
 #include <cctype>
-#include <set>
 
+#include "actors/inventory/host_json.hpp"
 #include "common/ids.hpp"
-#include "common/json_fields.hpp"
 #include "common/time_format.hpp"
 
 namespace steward::inventory {
@@ -40,93 +39,100 @@ std::string check_text(const json& v, const std::string& field, std::size_t max)
   return "";
 }
 
+int64_t* count_of(host& h, const std::string& key) {
+  if (key == "vcpus")
+    return &h.vcpus;
+  if (key == "memory_mb")
+    return &h.memory_mb;
+  if (key == "local_gb")
+    return &h.local_gb;
+  if (key == "hypervisor_version")
+    return &h.hypervisor_version;
+  return nullptr;
+}
+
+std::string* text_of(host& h, const std::string& key) {
+  if (key == "hypervisor_type")
+    return &h.hypervisor_type;
+  if (key == "cloud")
+    return &h.cloud;
+  if (key == "disabled_reason")
+    return &h.disabled_reason;
+  return nullptr;
+}
+
 // Applies one field of a create or update body; "" or the error.
-std::string apply_field(json& doc, const std::string& key, const json& v) {
-  static const std::set<std::string> counts = {"vcpus", "memory_mb", "local_gb",
-                                               "hypervisor_version"};
-  if (counts.count(key)) {
+std::string apply_field(host& h, const std::string& key, const json& v) {
+  if (auto count = count_of(h, key)) {
     auto err = check_count(v, key);
     if (err.empty())
-      doc[key] = v;
+      *count = v.get<int64_t>();
     return err;
   }
-  if (key == "hypervisor_type" || key == "cloud" || key == "disabled_reason") {
+  if (auto text = text_of(h, key)) {
     auto err = check_text(v, key, 255);
     if (err.empty())
-      doc[key] = v;
+      *text = v.get<std::string>();
     return err;
   }
   if (key == "cpu_info") {
     if (!v.is_string() && !v.is_object())
       return "Field 'cpu_info' must be a string or an object";
-    doc[key] = v.is_string() ? v.get<std::string>() : v.dump();
+    h.cpu_info = v.is_string() ? v.get<std::string>() : v.dump();
     return "";
   }
   if (key == "status") {
     if (v != "enabled" && v != "disabled")
       return "Field 'status' must be 'enabled' or 'disabled'";
-    doc[key] = v;
+    h.enabled = v == "enabled";
     return "";
   }
   if (key == "disabled_until") {
     if (v.is_null()) {
-      doc[key] = nullptr;
+      h.disabled_until.reset();
       return "";
     }
     auto t = v.is_string() ? timefmt::parse_iso(v.get<std::string>()) : std::nullopt;
     if (!t)
       return "Field 'disabled_until' must be an ISO 8601 date (2030-01-02T10:00:00) or null";
-    doc[key] = timefmt::iso_micro(*t);
+    h.disabled_until = t;
     return "";
   }
   if (key == "extra") {
     if (!v.is_object())
       return "Field 'extra' must be an object of capabilities";
-    for (auto& [cap, value] : v.items()) {
-      if (cap.empty() || cap.size() > 64)
-        return "Capability name '" + cap + "' must have 1 to 64 characters";
-      if (value.is_null())
-        doc["extra"].erase(cap);
-      else if (value.is_string() || value.is_number() || value.is_boolean())
-        doc["extra"][cap] = value;
-      else
-        return "Capability '" + cap + "' must be a string, a number or a boolean";
+    for (auto& [name, value] : v.items()) {
+      if (name.empty() || name.size() > 64)
+        return "Capability name '" + name + "' must have 1 to 64 characters";
+      if (value.is_null()) {
+        h.extra.erase(name);
+        continue;
+      }
+      auto c = read_capability(value);
+      if (!c)
+        return "Capability '" + name + "' must be a string, a number or a boolean";
+      h.extra[name] = std::move(*c);
     }
     return "";
   }
   return "Unknown field '" + key + "'";
 }
 
-std::string check_consistency(const json& doc) {
-  if (doc["status"] == "enabled" && !doc["disabled_until"].is_null())
+std::string check_consistency(const host& h) {
+  if (h.enabled && h.disabled_until)
     return "Field 'disabled_until' needs status 'disabled'";
   return "";
 }
 
-json skeleton(const std::string& name, sys_time now) {
-  auto stamp = timefmt::sql(now);
-  return json{{"id", make_uuid()},
-              {"hypervisor_hostname", name},
-              {"service_name", name},
-              {"cloud", "default"},
-              {"hypervisor_type", "QEMU"},
-              {"hypervisor_version", 0},
-              {"vcpus", 0},
-              {"memory_mb", 0},
-              {"local_gb", 0},
-              {"cpu_info", ""},
-              {"status", "enabled"},
-              {"state", "up"},
-              {"disabled_reason", ""},
-              {"disabled_until", nullptr},
-              {"extra", json::object()},
-              {"created_at", stamp},
-              {"updated_at", nullptr}};
+// An enabled host has no reason nor deadline to be disabled.
+void clear_disabling(host& h) {
+  h.disabled_reason.clear();
+  h.disabled_until.reset();
 }
 
 } // namespace
 
-std::string make_host(const json& body, sys_time now, json& out) {
+std::string make_host(const json& body, sys_time now, host& out) {
   if (!body.is_object())
     return "The request body must be a JSON object";
   auto name = body.find("hypervisor_hostname");
@@ -134,7 +140,7 @@ std::string make_host(const json& body, sys_time now, json& out) {
     return "Missing parameter hypervisor_hostname";
   if (!name->is_string() || !valid_hostname(name->get<std::string>()))
     return "Field 'hypervisor_hostname' must be 1 to 255 letters, digits, '.', '-' or '_'";
-  out = skeleton(name->get<std::string>(), now);
+  out = learned_host(name->get<std::string>(), now);
   for (auto& [key, value] : body.items()) {
     if (key == "hypervisor_hostname")
       continue;
@@ -145,16 +151,21 @@ std::string make_host(const json& body, sys_time now, json& out) {
   return check_consistency(out);
 }
 
-json learned_host(const std::string& name, sys_time now) {
-  return skeleton(name, now);
+host learned_host(const std::string& name, sys_time now) {
+  host h;
+  h.id = make_uuid();
+  h.hypervisor_hostname = name;
+  h.service_name = name;
+  h.created_at = whole_seconds(now);
+  return h;
 }
 
-std::string update_host(json& doc, const json& body, sys_time now, bool& changed) {
+std::string update_host(host& h, const json& body, sys_time now, bool& changed) {
   if (!body.is_object())
     return "The request body must be a JSON object";
   if (body.empty())
     return "No data to update";
-  auto next = doc;
+  auto next = h;
   for (auto& [key, value] : body.items()) {
     if (key == "id" || key == "hypervisor_hostname" || key == "service_name"
         || key == "created_at" || key == "updated_at" || key == "state")
@@ -163,24 +174,35 @@ std::string update_host(json& doc, const json& body, sys_time now, bool& changed
     if (!err.empty())
       return err;
   }
-  if (next["status"] == "enabled") {
-    next["disabled_reason"] = "";
-    next["disabled_until"] = nullptr;
-  }
+  if (next.enabled)
+    clear_disabling(next);
   auto err = check_consistency(next);
   if (!err.empty())
     return err;
-  changed = next != doc;
+  changed = next != h;
   if (changed) {
-    next["updated_at"] = timefmt::sql(now);
-    doc = std::move(next);
+    next.updated_at = whole_seconds(now);
+    h = std::move(next);
   }
   return "";
 }
 
+bool merge_capabilities(host& h, const capability_changes& changes, sys_time now) {
+  auto before = h.extra;
+  for (auto& [name, value] : changes)
+    if (value)
+      h.extra[name] = *value;
+    else
+      h.extra.erase(name);
+  if (h.extra == before)
+    return false;
+  h.updated_at = whole_seconds(now);
+  return true;
+}
+
 std::string check_nova_service(const json& data) {
-  auto host = data.find("host");
-  if (host == data.end() || !host->is_string() || !valid_hostname(host->get<std::string>()))
+  auto name = data.find("host");
+  if (name == data.end() || !name->is_string() || !valid_hostname(name->get<std::string>()))
     return "Field 'host' must be 1 to 255 letters, digits, '.', '-' or '_'";
   auto given = [&](const char* key) {
     auto v = data.find(key);
@@ -200,45 +222,42 @@ std::string check_nova_service(const json& data) {
   return "";
 }
 
-bool apply_service_status(json& doc, const json& data, sys_time now) {
-  auto next = doc;
+bool apply_service_status(host& h, const json& data, sys_time now) {
+  auto next = h;
   // The compute contract's extension: a compute layer that knows the host's
   // capacity reports it with the service status.
   for (auto key : {"vcpus", "memory_mb", "local_gb", "hypervisor_version"})
     if (auto v = data.find(key); v != data.end() && v->is_number_integer() && v->get<long long>() >= 0)
-      next[key] = *v;
+      *count_of(next, key) = v->get<int64_t>();
   for (auto key : {"cloud", "hypervisor_type"})
     if (auto v = data.find(key); v != data.end() && v->is_string() && !v->get<std::string>().empty())
-      next[key] = *v;
+      *text_of(next, key) = v->get<std::string>();
   if (auto d = data.find("disabled"); d != data.end() && d->is_boolean()) {
-    next["status"] = d->get<bool>() ? "disabled" : "enabled";
-    if (!d->get<bool>()) {
-      next["disabled_reason"] = "";
-      next["disabled_until"] = nullptr;
-    }
+    next.enabled = !d->get<bool>();
+    if (next.enabled)
+      clear_disabling(next);
   }
   if (auto r = data.find("disabled_reason"); r != data.end())
-    next["disabled_reason"] = r->is_string() ? r->get<std::string>() : "";
+    next.disabled_reason = r->is_string() ? r->get<std::string>() : "";
   if (auto f = data.find("forced_down"); f != data.end() && f->is_boolean())
-    next["state"] = f->get<bool>() ? "down" : "up";
-  if (next == doc)
+    next.up = !f->get<bool>();
+  if (next == h)
     return false;
-  next["updated_at"] = timefmt::sql(now);
-  doc = std::move(next);
+  next.updated_at = whole_seconds(now);
+  h = std::move(next);
   return true;
 }
 
-std::optional<sys_time> enable_deadline(const json& doc) {
-  if (doc.value("status", "") != "disabled")
+std::optional<sys_time> enable_deadline(const host& h) {
+  if (h.enabled)
     return std::nullopt;
-  return iso_time_field(doc, "disabled_until");
+  return h.disabled_until;
 }
 
-void enable(json& doc, sys_time now) {
-  doc["status"] = "enabled";
-  doc["disabled_reason"] = "";
-  doc["disabled_until"] = nullptr;
-  doc["updated_at"] = timefmt::sql(now);
+void enable(host& h, sys_time now) {
+  h.enabled = true;
+  clear_disabling(h);
+  h.updated_at = whole_seconds(now);
 }
 
 } // namespace steward::inventory

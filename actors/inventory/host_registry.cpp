@@ -3,6 +3,7 @@
 #include "actors/guard.hpp"
 #include "actors/inventory/host_actor.hpp"
 #include "actors/inventory/host_document.hpp"
+#include "actors/inventory/host_json.hpp"
 #include "bus/oslo.hpp"
 #include "common/json_fields.hpp"
 #include "common/log.hpp"
@@ -18,29 +19,33 @@ using nlohmann::json;
 // know it.
 void listed(registry_ptr self, const std::string& id) {
   auto& snap = *self->state.hosts.snapshot(id);
-  self->state.id_by_name[text_field(*snap.doc, "hypervisor_hostname")] = id;
+  self->state.id_by_name[snap.doc->hypervisor_hostname] = id;
   self->state.watchers.changed(self, snap);
 }
 
 // A new host, started.
-entity_actor spawn_host(registry_ptr self, json doc) {
-  auto id = text_field(doc, "id");
-  auto a = spawn_entity(self, self->state.hosts, host_actor, host_kind, std::move(doc));
+entity_actor spawn_host(registry_ptr self, host value) {
+  auto id = value.id;
+  auto a = spawn_entity(self, self->state.hosts, host_actor, host_kind, std::move(value));
   listed(self, id);
   return a;
 }
 
 // A stored host waits passive until a request, a notification or the time
 // it re-enables itself.
-void add_stored_host(registry_ptr self, json doc, int64_t version) {
-  auto wake = enable_deadline(doc);
-  listed(self, add_passive(self, self->state.hosts, host_kind, std::move(doc), version, wake));
+void add_stored_host(registry_ptr self, host value, int64_t version) {
+  auto wake = enable_deadline(value);
+  listed(self, add_passive(self, self->state.hosts, host_kind, std::move(value), version, wake));
+}
+
+std::optional<host> read_host_row(const store::entity_record& r) {
+  return from_stored(json::parse(r.document, nullptr, false));
 }
 
 void forget(registry_ptr self, const std::string& id) {
   auto& st = self->state;
   if (auto snap = st.hosts.snapshot(id))
-    st.id_by_name.erase((*snap->doc)["hypervisor_hostname"].get<std::string>());
+    st.id_by_name.erase(snap->doc->hypervisor_hostname);
   st.hosts.erase(id);
   st.watchers.removed(self, id);
 }
@@ -81,27 +86,29 @@ caf::result<api_reply> api_to_host(registry_ptr self, Request& r) {
   return self->delegate(as_host(*a), std::move(r));
 }
 
-bool matches(const json& doc, const std::multimap<std::string, std::string>& query) {
+// The list's filters: ?cloud=, ?status=, ?state=, ?hypervisor_hostname=.
+bool matches(const host& h, const std::multimap<std::string, std::string>& query) {
   for (auto& [key, value] : query) {
-    if (key != "cloud" && key != "status" && key != "state" && key != "hypervisor_hostname")
-      continue;
-    if (doc.value(key, "") != value)
+    if ((key == "cloud" && h.cloud != value)
+        || (key == "status" && (h.enabled ? "enabled" : "disabled") != value)
+        || (key == "state" && (h.up ? "up" : "down") != value)
+        || (key == "hypervisor_hostname" && h.hypervisor_hostname != value))
       return false;
   }
   return true;
 }
 
 api_reply list_hosts(const host_registry_state& st, const query_params& query) {
-  std::vector<const json*> docs;
+  std::vector<const host*> hosts;
   for (auto& [id, snap] : st.hosts.snapshots())
     if (matches(*snap.doc, query))
-      docs.push_back(snap.doc.get());
-  std::sort(docs.begin(), docs.end(), [](const json* a, const json* b) {
-    return (*a)["hypervisor_hostname"] < (*b)["hypervisor_hostname"];
+      hosts.push_back(snap.doc.get());
+  std::sort(hosts.begin(), hosts.end(), [](const host* a, const host* b) {
+    return a->hypervisor_hostname < b->hypervisor_hostname;
   });
   json out = json::array();
-  for (auto d : docs)
-    out.push_back(*d);
+  for (auto h : hosts)
+    out.push_back(to_document(*h));
   return api_reply::ok({{"hosts", std::move(out)}});
 }
 
@@ -111,12 +118,12 @@ host_registry_actor::behavior_type
 host_registry(registry_ptr self, const actor_services* svc,
               std::vector<store::entity_record> recovered) {
   self->state.svc = svc;
-  self->state.hosts.set_starter([=](const entity_snapshot& snap) {
+  self->state.hosts.set_starter([=](const host_snapshot& snap) {
     start_entity(self, self->state.hosts, host_actor, snap, true);
   });
   start_registry(
-    self, self->state.hosts, "host-registry", "hosts", std::move(recovered), document_rows("id"),
-    [=](json doc, int64_t version) { add_stored_host(self, std::move(doc), version); },
+    self, self->state.hosts, "host-registry", "hosts", std::move(recovered), read_host_row,
+    [=](host value, int64_t version) { add_stored_host(self, std::move(value), version); },
     [=](const std::string& id) { forget(self, id); },
     [=](const caf::actor_addr& watcher) { self->state.watchers.forget(watcher); });
   if (svc->ready)
@@ -131,14 +138,13 @@ host_registry(registry_ptr self, const actor_services* svc,
     [=](host_create& r) -> caf::result<api_reply> {
       if (!access::is_staff(r.ctx.who))
         return operators_only();
-      json doc;
-      auto err = make_host(r.body, now(), doc);
+      host made;
+      auto err = make_host(r.body, now(), made);
       if (!err.empty())
         return api_reply::fail(400, err);
-      auto name = doc["hypervisor_hostname"].get<std::string>();
-      if (self->state.id_by_name.count(name))
-        return api_reply::fail(409, "Host " + name + " already exists");
-      auto a = spawn_host(self, std::move(doc));
+      if (self->state.id_by_name.count(made.hypervisor_hostname))
+        return api_reply::fail(409, "Host " + made.hypervisor_hostname + " already exists");
+      auto a = spawn_host(self, std::move(made));
       return self->delegate(a, atom::create_v);
     },
     [=](host_show& r) { return api_to_host(self, r); },
@@ -164,7 +170,7 @@ host_registry(registry_ptr self, const actor_services* svc,
       }
       return self->delegate(as_host(*a), atom::notify_v, std::move(note));
     },
-    [=](atom::changed, entity_snapshot& snap) {
+    [=](atom::changed, host_snapshot& snap) {
       self->state.watchers.changed(self, snap);
       self->state.hosts.update(std::move(snap));
     },

@@ -14,7 +14,7 @@ namespace steward::inventory {
 struct host_registry_state {
   static inline const char* name = "host-registry";
   const actor_services* svc = nullptr;
-  entity_table hosts;
+  entity_table_of<host> hosts;
   std::unordered_map<std::string, std::string> id_by_name; // hypervisor_hostname -> id
   entity_watchers<host_watcher_actor, atom::inventory> watchers;
 };

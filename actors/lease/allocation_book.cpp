@@ -2,15 +2,12 @@
 
 #include <algorithm>
 
-#include "common/json_fields.hpp"
-
 namespace steward::lease {
 
-using nlohmann::json;
+using inventory::host;
 
-bool allocatable(const json& host) {
-  return text_field(host, "status", "enabled") == "enabled"
-         && text_field(host, "state", "up") == "up" && !bool_field(host, "in_maintenance");
+bool allocatable(const host& h) {
+  return h.enabled && h.up && !inventory::in_maintenance(h);
 }
 
 bool allocation_book::is_free(const std::string& host, sys_time start, sys_time end,
@@ -30,23 +27,23 @@ bool allocation_book::is_free(const std::string& host, sys_time start, sys_time 
 }
 
 std::optional<std::vector<std::string>>
-allocation_book::choose(const std::vector<const json*>& hosts, const host_reservation& r,
+allocation_book::choose(const std::vector<const host*>& hosts, const host_reservation& r,
                         sys_time start, sys_time end, const std::string& ignore_lease) const {
-  std::vector<const json*> candidates;
+  std::vector<const host*> candidates;
   for (auto* h : hosts)
     if (allocatable(*h) && r.hypervisor_filter.matches(*h) && r.resource_filter.matches(*h)
-        && is_free(text_field(*h, "id"), start, end, ignore_lease))
+        && is_free(h->id, start, end, ignore_lease))
       candidates.push_back(h);
   if (candidates.size() < static_cast<std::size_t>(r.min))
     return std::nullopt;
-  std::sort(candidates.begin(), candidates.end(), [](const json* a, const json* b) {
-    return text_field(*a, "hypervisor_hostname") < text_field(*b, "hypervisor_hostname");
+  std::sort(candidates.begin(), candidates.end(), [](const host* a, const host* b) {
+    return a->hypervisor_hostname < b->hypervisor_hostname;
   });
   std::vector<std::string> chosen;
   for (auto* h : candidates) {
     if (chosen.size() == static_cast<std::size_t>(r.max))
       break;
-    chosen.push_back(text_field(*h, "id"));
+    chosen.push_back(h->id);
   }
   return chosen;
 }

@@ -10,8 +10,6 @@
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "actors/lease/reservation.hpp"
 #include "common/clock.hpp"
 
@@ -31,10 +29,10 @@ public:
   bool is_free(const std::string& host, sys_time start, sys_time end,
                const std::string& ignore_lease = "") const;
   /// Chooses up to `r.max` and at least `r.min` hosts among `hosts`
-  /// (inventory documents) for [start, end), in name order. Returns the host
+  /// (inventory hosts) for [start, end), in name order. Returns the host
   /// ids, or nothing when fewer than `r.min` qualify.
   std::optional<std::vector<std::string>>
-  choose(const std::vector<const nlohmann::json*>& hosts, const host_reservation& r, sys_time start,
+  choose(const std::vector<const inventory::host*>& hosts, const host_reservation& r, sys_time start,
          sys_time end, const std::string& ignore_lease = "") const;
   void add(const std::string& host, allocation a);
   void remove_lease(const std::string& lease_id);
@@ -54,6 +52,6 @@ private:
 };
 
 /// Whether an inventory host may be handed out at all.
-bool allocatable(const nlohmann::json& host);
+bool allocatable(const inventory::host& h);
 
 } // namespace steward::lease

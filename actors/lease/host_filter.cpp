@@ -3,6 +3,9 @@
 #include <cstdlib>
 #include <set>
 
+#include "actors/inventory/host_json.hpp"
+#include "common/time_format.hpp"
+
 namespace steward::lease {
 
 using nlohmann::json;
@@ -35,33 +38,61 @@ std::string check(const json& e) {
   return "";
 }
 
-// The host's value of `field`: its own column, or an extra capability.
-const json* lookup(const json& host, const std::string& field) {
-  if (auto i = host.find(field); i != host.end() && !i->is_object())
-    return &*i;
-  if (auto extra = host.find("extra"); extra != host.end() && extra->is_object())
-    if (auto i = extra->find(field); i != extra->end())
-      return &*i;
-  return nullptr;
+// The host's value of `field`: its own column, or an extra capability;
+// none when it has no such value (a date not set, no session).
+std::optional<inventory::capability> lookup(const inventory::host& h, const std::string& field) {
+  using inventory::capability;
+  auto text = [](const std::string& v) { return capability{capability::type::text, v}; };
+  auto number = [](int64_t v) { return capability{capability::type::number, std::to_string(v)}; };
+  if (field == "id")
+    return text(h.id);
+  if (field == "hypervisor_hostname")
+    return text(h.hypervisor_hostname);
+  if (field == "service_name")
+    return text(h.service_name);
+  if (field == "cloud")
+    return text(h.cloud);
+  if (field == "hypervisor_type")
+    return text(h.hypervisor_type);
+  if (field == "cpu_info")
+    return text(h.cpu_info);
+  if (field == "status")
+    return text(h.enabled ? "enabled" : "disabled");
+  if (field == "state")
+    return text(h.up ? "up" : "down");
+  if (field == "disabled_reason")
+    return text(h.disabled_reason);
+  if (field == "hypervisor_version")
+    return number(h.hypervisor_version);
+  if (field == "vcpus")
+    return number(h.vcpus);
+  if (field == "memory_mb")
+    return number(h.memory_mb);
+  if (field == "local_gb")
+    return number(h.local_gb);
+  if (field == "in_maintenance")
+    return capability{capability::type::boolean, inventory::in_maintenance(h) ? "true" : "false"};
+  if (field == "created_at")
+    return text(timefmt::sql(h.created_at));
+  if (field == "updated_at")
+    return h.updated_at ? text(timefmt::sql(*h.updated_at)) : std::optional<capability>{};
+  if (field == "disabled_until")
+    return h.disabled_until ? text(timefmt::iso_micro(*h.disabled_until))
+                            : std::optional<capability>{};
+  if (field == "maintenance_session")
+    return inventory::in_maintenance(h) ? text(h.maintenance_session)
+                                        : std::optional<capability>{};
+  if (auto i = h.extra.find(field); i != h.extra.end())
+    return i->second;
+  return std::nullopt;
 }
 
-std::string as_text(const json& v) {
-  if (v.is_string())
-    return v.get<std::string>();
-  if (v.is_boolean())
-    return v.get<bool>() ? "true" : "false";
-  return v.dump();
-}
-
-std::optional<double> as_number(const json& v) {
-  if (v.is_number())
-    return v.get<double>();
-  if (!v.is_string() || v.get<std::string>().empty())
+std::optional<double> as_number(const inventory::capability& v) {
+  if (v.kind == inventory::capability::type::boolean || v.value.empty())
     return std::nullopt;
-  const auto& s = v.get_ref<const std::string&>();
   char* end = nullptr;
-  double d = std::strtod(s.c_str(), &end);
-  if (end != s.c_str() + s.size())
+  double d = std::strtod(v.value.c_str(), &end);
+  if (end != v.value.c_str() + v.value.size())
     return std::nullopt;
   return d;
 }
@@ -81,7 +112,7 @@ bool compare(const std::string& op, const T& a, const T& b) {
   return a < b;
 }
 
-bool evaluate(const json& e, const json& host) {
+bool evaluate(const json& e, const inventory::host& host) {
   auto op = e[0].get<std::string>();
   if (op == "and") {
     for (std::size_t i = 1; i < e.size(); ++i)
@@ -90,12 +121,13 @@ bool evaluate(const json& e, const json& host) {
     return true;
   }
   auto actual = lookup(host, e[1].get<std::string>().substr(1));
-  if (!actual || actual->is_null())
+  if (!actual)
     return false;
-  auto a = as_number(*actual), b = as_number(e[2]);
+  auto wanted = *inventory::read_capability(e[2]);  // check() made it a scalar
+  auto a = as_number(*actual), b = as_number(wanted);
   if (a && b)
     return compare(op, *a, *b);
-  return compare(op, as_text(*actual), as_text(e[2]));
+  return compare(op, actual->value, wanted.value);
 }
 
 } // namespace
@@ -119,7 +151,7 @@ std::optional<host_filter> host_filter::parse(const std::string& text, std::stri
   return f;
 }
 
-bool host_filter::matches(const json& host) const {
+bool host_filter::matches(const inventory::host& host) const {
   return expr_.is_null() || evaluate(expr_, host);
 }
 

@@ -11,18 +11,20 @@
 
 #include <nlohmann/json.hpp>
 
+#include "messages/host.hpp"
+
 namespace steward::lease {
 
 class host_filter {
 public:
   /// Parses `text`; on a malformed filter returns nothing and says why.
   static std::optional<host_filter> parse(const std::string& text, std::string& error);
-  /// Whether an inventory host document passes the filter.
-  bool matches(const nlohmann::json& host) const;
+  /// Whether an inventory host passes the filter.
+  bool matches(const inventory::host& host) const;
   bool matches_everything() const { return expr_.is_null(); }
 
 private:
-  nlohmann::json expr_;  // null: every host
+  nlohmann::json expr_;  // the parsed condition; null: every host
 };
 
 } // namespace steward::lease

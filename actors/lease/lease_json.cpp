@@ -205,13 +205,14 @@ json to_stored(const lease& l) {
 }
 
 std::optional<lease> from_stored(const json& row) {
-  if (!row.is_object())
-    return std::nullopt;
-  auto schema = row.find("schema");
-  if (schema == row.end())
-    return read_lease(row, blazar_form);  // written before rows had a version
-  if (schema->is_number_integer() && schema->get<int>() == stored_schema)
-    return read_lease(row, stored_form);
+  switch (stored_version(row, stored_schema)) {
+    case row_version::unversioned:
+      return read_lease(row, blazar_form);
+    case row_version::current:
+      return read_lease(row, stored_form);
+    case row_version::other:
+      break;
+  }
   return std::nullopt;
 }
 

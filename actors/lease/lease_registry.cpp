@@ -57,7 +57,7 @@ std::vector<reserved_host> host_refs(const lease_registry_state& st,
   for (auto& id : ids) {
     auto h = st.hosts.find(id);
     out.push_back(
-      {id, h == st.hosts.end() ? "" : text_field(*h->second, "hypervisor_hostname")});
+      {id, h == st.hosts.end() ? "" : h->second->hypervisor_hostname});
   }
   return out;
 }
@@ -334,15 +334,9 @@ lease_registry(registry_ptr self, const actor_services* svc,
     [=](atom::removed, const std::string& id) { forget(self->state, id); },
     [=](atom::clock_jump) { fan_out_clock_jump(self, self->state.leases); },
     [=](atom::wake) { wake_due(self, self->state.leases); },
-    [=](atom::inventory, entity_snapshot& host) {
+    [=](atom::inventory, host_snapshot& host) {
       auto& st = self->state;
-      st.last_host_number = std::max(st.last_host_number, [&] {
-        try {
-          return std::stol(host_number(*host.doc));
-        } catch (const std::exception&) {
-          return 0L;
-        }
-      }());
+      st.last_host_number = std::max(st.last_host_number, number_of(*host.doc));
       st.hosts[host.id] = std::move(host.doc);
     },
     [=](atom::inventory, atom::removed, const std::string& id) { self->state.hosts.erase(id); },

@@ -28,7 +28,7 @@ struct lease_registry_state {
   const actor_services* svc = nullptr;
   entity_table_of<lease> leases;
   allocation_book book;
-  std::map<std::string, document> hosts;   // inventory host id -> document
+  std::map<std::string, host_ptr> hosts;   // inventory host id -> host
   bool hosts_known = false;                // every inventory host was heard of
   std::set<std::string> busy_hosts;        // an enrollment change is in flight
   long last_host_number = 0;

@@ -16,6 +16,7 @@ namespace steward::lease {
 namespace {
 
 using nlohmann::json;
+using inventory::host;
 
 constexpr auto host_registry_timeout = std::chrono::seconds{30};
 
@@ -27,33 +28,25 @@ api_reply not_found(const std::string& key) {
   return api_reply::fail(404, "Host " + key + " could not be found");
 }
 
-long number_of(const json& host) {
-  try {
-    return std::stol(host_number(host));
-  } catch (const std::exception&) {
-    return 0;
-  }
-}
-
-std::vector<const json*> enrolled_docs(const lease_registry_state& st) {
-  std::vector<const json*> out;
-  for (auto& [id, doc] : st.hosts)
-    if (is_enrolled(*doc))
-      out.push_back(doc.get());
+// The enrolled hosts by Blazar number.
+std::vector<const host*> enrolled_by_number(const lease_registry_state& st) {
+  std::vector<const host*> out;
+  for (auto& [id, h] : st.hosts)
+    if (h->enrolled)
+      out.push_back(h.get());
   std::sort(out.begin(), out.end(),
-            [](const json* a, const json* b) { return number_of(*a) < number_of(*b); });
+            [](const host* a, const host* b) { return number_of(*a) < number_of(*b); });
   return out;
 }
 
 // By Blazar number, inventory id or hypervisor hostname (as the clients look
 // hosts up); only enrolled hosts unless `any`.
-const json* find_host(const lease_registry_state& st, const std::string& key, bool any) {
-  for (auto& [id, doc] : st.hosts) {
-    if (!any && !is_enrolled(*doc))
+const host* find_host(const lease_registry_state& st, const std::string& key, bool any) {
+  for (auto& [id, h] : st.hosts) {
+    if (!any && !h->enrolled)
       continue;
-    if (id == key || text_field(*doc, "hypervisor_hostname") == key
-        || (is_enrolled(*doc) && host_number(*doc) == key))
-      return doc.get();
+    if (id == key || h->hypervisor_hostname == key || (h->enrolled && h->enrolled->number == key))
+      return h.get();
   }
   return nullptr;
 }
@@ -91,14 +84,14 @@ caf::result<api_reply> enroll(lease_registry_ptr self, const json& body) {
   auto name = text_field(body, "name");
   if (name.empty())
     return api_reply::fail(400, "Missing parameter name");
-  json capabilities;
+  inventory::capability_changes capabilities;
   if (auto r = read_capabilities(body, true, capabilities))
     return refused(*r);
-  auto host = find_host(st, name, true);
-  if (!host || text_field(*host, "hypervisor_hostname") != name)
+  auto found = find_host(st, name, true);
+  if (!found || found->hypervisor_hostname != name)
     return api_reply::fail(404, "Compute host " + name + " is not in the inventory");
-  auto id = text_field(*host, "id");
-  if (is_enrolled(*host))
+  auto id = found->id;
+  if (found->enrolled)
     return api_reply::fail(409, "Host " + name + " is already a reservable host");
   if (st.busy_hosts.count(id))
     return api_reply::fail(409, "Host " + name + " is being changed; try again");
@@ -107,32 +100,28 @@ caf::result<api_reply> enroll(lease_registry_ptr self, const json& body) {
 }
 
 caf::result<api_reply> update_capabilities(lease_registry_ptr self, const json& body,
-                                           const json& host) {
-  json capabilities;
+                                           const host& h) {
+  inventory::capability_changes capabilities;
   if (auto r = read_capabilities(body, false, capabilities))
     return refused(*r);
-  auto enrolled = host["enrolled"];
-  enrolled["updated_at"] = timefmt::sql(now());
-  return change_enrollment(self, {text_field(host, "id"), std::move(enrolled),
-                                 std::move(capabilities)},
-                           202);
+  auto enrolled = *h.enrolled;
+  enrolled.updated_at = whole_seconds(now());
+  return change_enrollment(self, {h.id, std::move(enrolled), std::move(capabilities)}, 202);
 }
 
-caf::result<api_reply> withdraw(lease_registry_ptr self, const json& host) {
-  auto id = text_field(host, "id");
-  auto name = text_field(host, "hypervisor_hostname");
-  if (self->state.book.reserved(id))
-    return api_reply::fail(409, "Cannot delete host " + name + ": it is reserved by a lease");
-  return change_enrollment(self, {id, nullptr, nullptr}, 204);
+caf::result<api_reply> withdraw(lease_registry_ptr self, const host& h) {
+  if (self->state.book.reserved(h.id))
+    return api_reply::fail(409, "Cannot delete host " + h.hypervisor_hostname
+                                  + ": it is reserved by a lease");
+  return change_enrollment(self, {h.id, std::nullopt, {}}, 204);
 }
 
 json list_allocations(const lease_registry_state& st, const std::string& lease_id,
                       const std::string& reservation_id) {
   bool filtered = !lease_id.empty() || !reservation_id.empty();
   json out = json::array();
-  for (auto* host : enrolled_docs(st)) {
-    auto shown = show_allocation(host_number(*host), st.book.on_host(text_field(*host, "id")),
-                                 lease_id, reservation_id);
+  for (auto* h : enrolled_by_number(st)) {
+    auto shown = show_allocation(host_number(*h), st.book.on_host(h->id), lease_id, reservation_id);
     if (!filtered || !shown["reservations"].empty())
       out.push_back(std::move(shown));
   }
@@ -143,11 +132,9 @@ json list_allocations(const lease_registry_state& st, const std::string& lease_i
 // values when `detail` is asked (blazarclient's host-property-list).
 json list_properties(const lease_registry_state& st, bool detail) {
   std::map<std::string, std::set<std::string>> values;
-  for (auto* host : enrolled_docs(st)) {
-    auto extra = host->value("extra", json::object());
-    for (auto& [key, value] : extra.items())
-      values[key].insert(value.is_string() ? value.get<std::string>() : value.dump());
-  }
+  for (auto* h : enrolled_by_number(st))
+    for (auto& [name, value] : h->extra)
+      values[name].insert(value.value);
   json out = json::array();
   for (auto& [key, seen] : values) {
     json p = {{"property", key}};
@@ -161,30 +148,30 @@ json list_properties(const lease_registry_state& st, bool detail) {
 }
 
 // The enrolled host `key` names, or why there is none to change now.
-std::variant<const json*, api_reply> enrolled_host(const lease_registry_state& st,
+std::variant<const host*, api_reply> enrolled_host(const lease_registry_state& st,
                                                    const std::string& key) {
-  auto host = find_host(st, key, false);
-  if (!host)
+  auto found = find_host(st, key, false);
+  if (!found)
     return not_found(key);
-  if (st.busy_hosts.count(text_field(*host, "id")))
+  if (st.busy_hosts.count(found->id))
     return api_reply::fail(409, "Host " + key + " is being changed; try again");
-  return host;
+  return found;
 }
 
 } // namespace
 
-std::vector<const json*> enrolled_hosts(const lease_registry_state& st) {
-  std::vector<const json*> out;
-  for (auto& [id, doc] : st.hosts)
-    if (is_enrolled(*doc) && !st.busy_hosts.count(id))
-      out.push_back(doc.get());
+std::vector<const host*> enrolled_hosts(const lease_registry_state& st) {
+  std::vector<const host*> out;
+  for (auto& [id, h] : st.hosts)
+    if (h->enrolled && !st.busy_hosts.count(id))
+      out.push_back(h.get());
   return out;
 }
 
 caf::result<api_reply> serve(lease_registry_ptr self, reservable_host_list&) {
   json out = json::array();
-  for (auto* host : enrolled_docs(self->state))
-    out.push_back(show_host(*host));
+  for (auto* h : enrolled_by_number(self->state))
+    out.push_back(show_host(*h));
   return api_reply::ok({{"hosts", std::move(out)}});
 }
 
@@ -196,21 +183,21 @@ caf::result<api_reply> serve(lease_registry_ptr self, reservable_host_show& r) {
   auto found = enrolled_host(self->state, r.id);
   if (auto* refused = std::get_if<api_reply>(&found))
     return std::move(*refused);
-  return api_reply::ok({{"host", show_host(*std::get<const json*>(found))}});
+  return api_reply::ok({{"host", show_host(*std::get<const host*>(found))}});
 }
 
 caf::result<api_reply> serve(lease_registry_ptr self, reservable_host_update& r) {
   auto found = enrolled_host(self->state, r.id);
   if (auto* refused = std::get_if<api_reply>(&found))
     return std::move(*refused);
-  return update_capabilities(self, r.body, *std::get<const json*>(found));
+  return update_capabilities(self, r.body, *std::get<const host*>(found));
 }
 
 caf::result<api_reply> serve(lease_registry_ptr self, reservable_host_withdraw& r) {
   auto found = enrolled_host(self->state, r.id);
   if (auto* refused = std::get_if<api_reply>(&found))
     return std::move(*refused);
-  return withdraw(self, *std::get<const json*>(found));
+  return withdraw(self, *std::get<const host*>(found));
 }
 
 caf::result<api_reply> serve(lease_registry_ptr self, host_allocation_list& r) {
@@ -221,11 +208,9 @@ caf::result<api_reply> serve(lease_registry_ptr self, host_allocation_show& r) {
   auto found = enrolled_host(self->state, r.id);
   if (auto* refused = std::get_if<api_reply>(&found))
     return std::move(*refused);
-  auto& host = *std::get<const json*>(found);
-  return api_reply::ok({{"allocation", show_allocation(host_number(host),
-                                                       self->state.book.on_host(
-                                                         text_field(host, "id")),
-                                                       "", "")}});
+  auto& h = *std::get<const host*>(found);
+  return api_reply::ok(
+    {{"allocation", show_allocation(host_number(h), self->state.book.on_host(h.id), "", "")}});
 }
 
 caf::result<api_reply> serve(lease_registry_ptr self, host_property_list& r) {

@@ -20,6 +20,6 @@ caf::result<api_reply> serve(lease_registry_ptr self, host_property_list& r);
 caf::result<api_reply> serve(lease_registry_ptr self, host_property_update& r);
 
 /// The enrolled hosts, as allocation candidates.
-std::vector<const nlohmann::json*> enrolled_hosts(const lease_registry_state& st);
+std::vector<const inventory::host*> enrolled_hosts(const lease_registry_state& st);
 
 } // namespace steward::lease

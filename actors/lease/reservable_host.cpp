@@ -2,7 +2,7 @@
 
 #include <set>
 
-#include "common/json_fields.hpp"
+#include "actors/inventory/host_json.hpp"
 #include "common/time_format.hpp"
 
 namespace steward::lease {
@@ -22,36 +22,46 @@ const std::set<std::string>& host_columns() {
 
 } // namespace
 
-bool is_enrolled(const json& host) {
-  auto e = host.find("enrolled");
-  return e != host.end() && e->is_object();
+std::string host_number(const inventory::host& h) {
+  return h.enrolled ? h.enrolled->number : "";
 }
 
-std::string host_number(const json& host) {
-  return is_enrolled(host) ? text_field(host["enrolled"], "id") : "";
+long number_of(const inventory::host& h) {
+  try {
+    return h.enrolled ? std::stol(h.enrolled->number) : 0;
+  } catch (const std::exception&) {
+    return 0;
+  }
 }
 
-json show_host(const json& host) {
+json show_host(const inventory::host& h) {
   json out = json::object();
   // Capabilities first, so that a host column always wins a name clash.
-  if (auto extra = host.find("extra"); extra != host.end() && extra->is_object())
-    for (auto& [key, value] : extra->items())
-      out[key] = value;
-  const json& enrolled = is_enrolled(host) ? host["enrolled"] : json::object();
-  out["id"] = text_field(enrolled, "id");
-  for (auto field : {"hypervisor_hostname", "hypervisor_type", "hypervisor_version", "vcpus",
-                     "cpu_info", "memory_mb", "local_gb", "service_name"})
-    out[field] = host.value(field, json());
-  out["reservable"] = allocatable(host);
+  for (auto& [name, value] : h.extra)
+    out[name] = inventory::capability_json(value);
+  out["id"] = host_number(h);
+  out["hypervisor_hostname"] = h.hypervisor_hostname;
+  out["hypervisor_type"] = h.hypervisor_type;
+  out["hypervisor_version"] = h.hypervisor_version;
+  out["vcpus"] = h.vcpus;
+  out["cpu_info"] = h.cpu_info;
+  out["memory_mb"] = h.memory_mb;
+  out["local_gb"] = h.local_gb;
+  out["service_name"] = h.service_name;
+  out["reservable"] = allocatable(h);
   // The seed shows a null status; whether the host can be leased is `reservable`.
   out["status"] = nullptr;
   out["trust_id"] = "";
-  out["created_at"] = enrolled.value("created_at", json());
-  out["updated_at"] = enrolled.value("updated_at", json());
+  auto date = [](const std::optional<sys_time>& t) {
+    return t ? json(timefmt::sql(*t)) : json(nullptr);
+  };
+  out["created_at"] = h.enrolled ? date(h.enrolled->created_at) : json(nullptr);
+  out["updated_at"] = h.enrolled ? date(h.enrolled->updated_at) : json(nullptr);
   return out;
 }
 
-std::optional<refusal> read_capabilities(const json& body, bool creating, json& capabilities) {
+std::optional<refusal> read_capabilities(const json& body, bool creating,
+                                         inventory::capability_changes& capabilities) {
   if (!body.is_object())
     return refusal{400, "The request body must be a JSON object"};
   const json* values = &body;
@@ -60,7 +70,7 @@ std::optional<refusal> read_capabilities(const json& body, bool creating, json& 
       return refusal{400, "Malformed parameter values"};
     values = &body["values"];
   }
-  capabilities = json::object();
+  capabilities.clear();
   for (auto& [key, value] : values->items()) {
     if (creating && key == "name")
       continue;
@@ -69,18 +79,19 @@ std::optional<refusal> read_capabilities(const json& body, bool creating, json& 
     if (key.empty() || key.size() > 64)
       return refusal{400, "Extra capability name '" + key
                                   + "' must have 1 to 64 characters"};
-    if (!value.is_string() && !value.is_number() && !value.is_boolean() && !value.is_null())
+    auto c = inventory::read_capability(value);
+    if (!c && !value.is_null())
       return refusal{400, "Extra capability " + key
                                   + " must be a string, a number or a boolean"};
-    capabilities[key] = value;
+    capabilities[key] = std::move(c);  // none (null) removes it
   }
   if (!creating && capabilities.empty())
     return refusal{400, "No data to update"};
   return std::nullopt;
 }
 
-json enrollment(const std::string& number, sys_time now) {
-  return {{"id", number}, {"created_at", timefmt::sql(now)}, {"updated_at", nullptr}};
+inventory::enrollment enrollment(const std::string& number, sys_time now) {
+  return {number, whole_seconds(now), std::nullopt};
 }
 
 json show_allocation(const std::string& host_number, const std::vector<allocation>& allocations,

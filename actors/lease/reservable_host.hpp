@@ -10,25 +10,27 @@
 
 #include "actors/lease/allocation_book.hpp"
 #include "actors/lease/lease_dates.hpp"
+#include "common/refusal.hpp"
+#include "messages/host.hpp"
 
 namespace steward::lease {
 
-/// Whether the inventory host is enrolled as a reservable host.
-bool is_enrolled(const nlohmann::json& host);
 /// Its Blazar id ("3"); "" when it is not enrolled.
-std::string host_number(const nlohmann::json& host);
+std::string host_number(const inventory::host& h);
+/// Its Blazar id as a number; 0 when it is not enrolled.
+long number_of(const inventory::host& h);
 /// The host as /v1/os-hosts shows it.
-nlohmann::json show_host(const nlohmann::json& host);
+nlohmann::json show_host(const inventory::host& h);
 
 /// Reads the extra capabilities of a create body (`name` aside) or of an
 /// update body (flat, as blazarclient sends it, or inside `values`, as the
 /// seed shows). Host columns cannot be set this way; an update must change
 /// something.
 std::optional<refusal> read_capabilities(const nlohmann::json& body, bool creating,
-                                               nlohmann::json& capabilities);
+                                         inventory::capability_changes& capabilities);
 
-/// The `enrolled` record of a host enrolled now under `number`.
-nlohmann::json enrollment(const std::string& number, sys_time now);
+/// The record of a host enrolled now under `number`.
+inventory::enrollment enrollment(const std::string& number, sys_time now);
 
 /// One host's allocations as /v1/os-hosts/allocations shows them, keeping
 /// only those of `lease_id` / `reservation_id` when given (non-empty).

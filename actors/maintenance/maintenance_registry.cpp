@@ -142,7 +142,8 @@ caf::result<api_reply> to_session(registry_ptr self, Request& r, const Project&.
 
 // Constraints: stored by the registry itself (they are data, not actors).
 struct constraint_place {
-  const char* kind;
+  const char* kind;  // in the store
+  world_part part;
   std::map<std::string, document>* table;
   std::string what;  // "Instance <id>"
 };
@@ -150,8 +151,10 @@ struct constraint_place {
 constraint_place place_of(maintenance_registry_state& st, constraint_scope scope,
                           const std::string& id) {
   if (scope == constraint_scope::group)
-    return {group_constraint_kind, &st.world.group_constraints, "Instance group " + id};
-  return {instance_constraint_kind, &st.world.instance_constraints, "Instance " + id};
+    return {group_constraint_kind, world_part::group_constraint, &st.world.group_constraints,
+            "Instance group " + id};
+  return {instance_constraint_kind, world_part::instance_constraint, &st.world.instance_constraints,
+          "Instance " + id};
 }
 
 // The constraint on `id` if the caller may see it (a caller that may not is
@@ -176,14 +179,14 @@ caf::result<api_reply> store_constraint(registry_ptr self, const constraint_plac
   else
     c.upsert(place.kind, id, text_field(doc, "project_id"), doc, 1);
   auto rp = self->make_response_promise<api_reply>();
-  auto kind = place.kind;
+  auto part = place.part;
   persist(self, st.svc->store, std::move(c), [=](commit_ack& ack) mutable {
     if (!ack.ok) {
       rp.deliver(api_reply::fail(500, "The change could not be stored: " + ack.error));
       return;
     }
-    tell_sessions(self,
-                  {kind, id, removing ? document{} : std::make_shared<const json>(doc), nullptr});
+    tell_sessions(self, {part, id, removing ? document{} : std::make_shared<const json>(doc),
+                         nullptr, nullptr});
     rp.deliver(removing ? api_reply::ok(nullptr, 204) : api_reply::ok(doc));
   });
   return rp;
@@ -267,21 +270,21 @@ maintenance_registry(registry_ptr self, const actor_services* svc,
     [=](atom::removed, const std::string& id) { self->state.sessions.erase(id); },
     [=](atom::clock_jump) { fan_out_clock_jump(self, self->state.sessions); },
     [=](atom::wake) { wake_due(self, self->state.sessions); },
-    [=](atom::inventory, entity_snapshot& host) {
-      tell_sessions(self, {"host", host.id, std::move(host.doc), nullptr});
+    [=](atom::inventory, host_snapshot& host) {
+      tell_sessions(self, {world_part::host, host.id, nullptr, nullptr, std::move(host.doc)});
     },
     [=](atom::inventory, atom::removed, const std::string& id) {
-      tell_sessions(self, {"host", id, nullptr, nullptr});
+      tell_sessions(self, {world_part::host, id, nullptr, nullptr, nullptr});
     },
     [=](atom::inventory, atom::done) {
       self->state.hosts_synced = true;
       on_synced(self);
     },
     [=](atom::workload, instance_snapshot& instance) {
-      tell_sessions(self, {"instance", instance.id, nullptr, std::move(instance.doc)});
+      tell_sessions(self, {world_part::instance, instance.id, nullptr, std::move(instance.doc), nullptr});
     },
     [=](atom::workload, atom::removed, const std::string& id) {
-      tell_sessions(self, {"instance", id, nullptr, nullptr});
+      tell_sessions(self, {world_part::instance, id, nullptr, nullptr, nullptr});
     },
     [=](atom::workload, atom::done) {
       self->state.instances_synced = true;

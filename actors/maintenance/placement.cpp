@@ -78,21 +78,18 @@ std::optional<std::string> choose_target(const world_view& world, const std::str
   auto our_reason = disable_reason(session);
   for (auto& [id, host] : world.hosts) {
     auto& h = *host;
-    auto name = text_field(h, "hypervisor_hostname");
+    auto& name = h.hypervisor_hostname;
     bool done = std::find(maintained.begin(), maintained.end(), name) != maintained.end();
     // A host this session maintained and gave back may not show it yet: its
     // own disabling and marking do not count against it.
-    auto reason = text_field(h, "disabled_reason");
-    auto holder = text_field(h, "maintenance_session");
-    bool disabled = text_field(h, "status", "enabled") != "enabled" && !(done && reason == our_reason);
-    bool held = bool_field(h, "in_maintenance") && !(done && holder == session_id);
-    if (name == emptied || disabled || held || text_field(h, "state", "up") != "up"
-        || (!cloud.empty() && text_field(h, "cloud", cloud) != cloud))
+    bool disabled = !h.enabled && !(done && h.disabled_reason == our_reason);
+    bool held = inventory::in_maintenance(h) && !(done && h.maintenance_session == session_id);
+    if (name == emptied || disabled || held || !h.up || (!cloud.empty() && h.cloud != cloud))
       continue;
     auto& l = loads[name];
-    double vcpus = int_field(h, "vcpus") * cpu_ratio;
-    double ram = int_field(h, "memory_mb");
-    double disk = int_field(h, "local_gb");
+    double vcpus = h.vcpus * cpu_ratio;
+    double ram = h.memory_mb;
+    double disk = h.local_gb;
     if (l.vcpus + need.vcpus > vcpus || l.ram + need.ram > ram || l.disk_gb + need.disk_gb > disk)
       continue;
     if (group_rules) {

@@ -40,10 +40,9 @@ void reconcile_marks(session_ptr self) {
   auto id = text_field(s, "session_id");
   auto held = is_running(s) ? text_field(s, "host") : "";
   for (auto& [host_id, host] : self->state.world.hosts) {
-    auto name = text_field(*host, "hypervisor_hostname");
-    bool marked = bool_field(*host, "in_maintenance")
-                  && text_field(*host, "maintenance_session") == id;
-    if (name == held && !bool_field(*host, "in_maintenance"))
+    auto& name = host->hypervisor_hostname;
+    bool marked = host->maintenance_session == id;
+    if (name == held && !inventory::in_maintenance(*host))
       mark_host(self, host_id, true);
     else if (name != held && marked)
       mark_host(self, host_id, false);

@@ -89,7 +89,7 @@ std::optional<refusal> make_session(const json& body, const world_view& world,
 
   std::set<std::string> known;
   for (auto& [id, host] : world.hosts)
-    known.insert(text_field(*host, "hypervisor_hostname"));
+    known.insert(host->hypervisor_hostname);
   std::vector<std::string> hosts;
   auto asked = body.value("hosts", json::array());
   if (!asked.is_array())

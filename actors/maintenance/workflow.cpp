@@ -16,9 +16,9 @@ namespace {
 
 const json host_actions = json::array({"MIGRATE", "LIVE_MIGRATE", "OWN_ACTION"});
 
-const json* host_named(const world_view& w, const std::string& name) {
+const inventory::host* host_named(const world_view& w, const std::string& name) {
   for (auto& [id, h] : w.hosts)
-    if (text_field(*h, "hypervisor_hostname") == name)
+    if (h->hypervisor_hostname == name)
       return h.get();
   return nullptr;
 }
@@ -96,8 +96,8 @@ void release_host(json& s, const world_view& w, effects& fx) {
   if (name.empty())
     return;
   if (auto h = host_named(w, name)) {
-    fx.commands.push_back({text_field(*h, "cloud"), "compute.host.enable", {{"host", name}}});
-    fx.marks.push_back({text_field(*h, "id"), false});
+    fx.commands.push_back({h->cloud, "compute.host.enable", {{"host", name}}});
+    fx.marks.push_back({h->id, false});
   }
   s["host"] = nullptr;
 }
@@ -153,9 +153,9 @@ void next_host(json& s, const world_view& w, sys_time now, effects& fx) {
   auto host = host_named(w, pick);
   s["host"] = pick;
   s["moves"] = json::object();
-  fx.commands.push_back({text_field(*host, "cloud"), "compute.host.disable",
+  fx.commands.push_back({host->cloud, "compute.host.disable",
                          {{"host", pick}, {"reason", disable_reason(s)}}});
-  fx.marks.push_back({text_field(*host, "id"), true});
+  fx.marks.push_back({host->id, true});
   auto on = instances_on(w, pick);
   if (on.empty())
     return start_host_maintenance(s, now, fx);

@@ -2,6 +2,7 @@
 
 #include "actors/lease/allocation_book.hpp"
 #include "common/time_format.hpp"
+#include "tests/actors/typed_host.hpp"
 
 using namespace steward;
 using namespace steward::lease;
@@ -11,10 +12,11 @@ namespace {
 
 sys_time at(const char* t) { return *timefmt::parse(t, "%Y-%m-%d %H:%M"); }
 
-json host(const std::string& id, const std::string& name, int vcpus, const char* status = "enabled",
-          const char* state = "up") {
-  return {{"id", id}, {"hypervisor_hostname", name}, {"vcpus", vcpus}, {"status", status},
-          {"state", state}, {"extra", {{"gpu", vcpus > 8 ? "true" : "false"}}}};
+inventory::host host(const std::string& id, const std::string& name, int vcpus,
+                     const char* status = "enabled", const char* state = "up") {
+  return *test::typed_host({{"id", id}, {"hypervisor_hostname", name}, {"vcpus", vcpus},
+                            {"status", status}, {"state", state},
+                            {"extra", {{"gpu", vcpus > 8 ? "true" : "false"}}}});
 }
 
 host_reservation wants(int min, int max, const std::string& filter = "") {
@@ -26,18 +28,18 @@ host_reservation wants(int min, int max, const std::string& filter = "") {
   return r;
 }
 
-const std::vector<json> host_docs = {host("h3", "compute-3", 16), host("h1", "compute-1", 8),
+const std::vector<inventory::host> host_docs = {host("h3", "compute-3", 16), host("h1", "compute-1", 8),
                                      host("h2", "compute-2", 16), host("h4", "compute-4", 16, "disabled"),
                                      host("h5", "compute-5", 16, "enabled", "down")};
 
-std::vector<const json*> pointers(const std::vector<json>& docs) {
-  std::vector<const json*> out;
+std::vector<const inventory::host*> pointers(const std::vector<inventory::host>& docs) {
+  std::vector<const inventory::host*> out;
   for (auto& d : docs)
     out.push_back(&d);
   return out;
 }
 
-const std::vector<const json*> hosts = pointers(host_docs);
+const std::vector<const inventory::host*> hosts = pointers(host_docs);
 
 } // namespace
 
@@ -54,7 +56,7 @@ TEST(allocation_book, chooses_up_to_max_in_name_order_never_unusable_hosts) {
   EXPECT_FALSE(book.choose(hosts, wants(4, 4), at("2030-01-01 10:00"), at("2030-01-02 10:00")))
     << "not enough hosts";
   auto maintained = host_docs;
-  maintained[0]["in_maintenance"] = true;
+  maintained[0].maintenance_session = "s-1";
   chosen = book.choose(pointers(maintained), wants(1, 5), at("2030-01-01 10:00"), at("2030-01-02 10:00"));
   EXPECT_EQ(*chosen, (std::vector<std::string>{"h1", "h2"})) << "a host in maintenance is never handed out";
 }

@@ -1,14 +1,16 @@
 #include <gtest/gtest.h>
 
 #include "actors/lease/host_filter.hpp"
+#include "tests/actors/typed_host.hpp"
 
 using namespace steward::lease;
 using nlohmann::json;
 
 namespace {
 
-const json host = {{"hypervisor_hostname", "compute-1"}, {"vcpus", 16}, {"memory_mb", 65536},
-                   {"hypervisor_type", "QEMU"}, {"extra", {{"gpu", "true"}, {"rack", "r7"}}}};
+const auto host = *steward::test::typed_host(
+  {{"id", "h-1"}, {"hypervisor_hostname", "compute-1"}, {"vcpus", 16}, {"memory_mb", 65536},
+   {"hypervisor_type", "QEMU"}, {"extra", {{"gpu", "true"}, {"rack", "r7"}}}});
 
 bool passes(const std::string& text) {
   std::string err;

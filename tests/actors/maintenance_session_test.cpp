@@ -8,6 +8,7 @@
 #include "actors/maintenance/session_document.hpp"
 #include "actors/maintenance/workflow.hpp"
 #include "common/time_format.hpp"
+#include "tests/actors/typed_host.hpp"
 #include "tests/actors/typed_instance.hpp"
 
 using namespace steward;
@@ -18,10 +19,6 @@ namespace {
 
 const sys_time now_ = *timefmt::parse("2030-02-21 14:50:00", "%Y-%m-%d %H:%M:%S");
 const std::string base = "http://steward:12347";
-
-document doc(json j) {
-  return std::make_shared<const json>(std::move(j));
-}
 
 json host_doc(const std::string& name) {
   return {{"id", "id-" + name}, {"hypervisor_hostname", name}, {"cloud", "default"},
@@ -39,7 +36,7 @@ json instance_doc(const std::string& uuid, const std::string& host, const std::s
 world_view world() {
   world_view w;
   for (auto name : {"compute-1", "compute-2", "compute-3"})
-    w.hosts["id-" + std::string{name}] = doc(host_doc(name));
+    w.hosts["id-" + std::string{name}] = test::typed_host(host_doc(name));
   w.instances["a1"] = test::typed_instance(instance_doc("a1", "compute-1", "pa"));
   w.instances["b1"] = test::typed_instance(instance_doc("b1", "compute-1", "pb"));
   w.instances["a2"] = test::typed_instance(instance_doc("a2", "compute-2", "pa"));

@@ -12,6 +12,7 @@
 #include "actors/maintenance/workflow.hpp"
 #include "common/json_fields.hpp"
 #include "common/time_format.hpp"
+#include "tests/actors/typed_host.hpp"
 #include "tests/actors/typed_instance.hpp"
 
 using namespace steward;
@@ -71,10 +72,10 @@ struct bench {
   std::vector<effects> history;
 
   void host(const std::string& name, int vcpus = 8, int ram = 16384, int disk = 200) {
-    w.hosts["id-" + name] = doc({{"id", "id-" + name}, {"hypervisor_hostname", name},
-                                 {"cloud", "default"}, {"vcpus", vcpus}, {"memory_mb", ram},
-                                 {"local_gb", disk}, {"status", "enabled"}, {"state", "up"},
-                                 {"in_maintenance", false}});
+    w.hosts["id-" + name] = test::typed_host(
+      {{"id", "id-" + name}, {"hypervisor_hostname", name}, {"cloud", "default"},
+       {"vcpus", vcpus}, {"memory_mb", ram}, {"local_gb", disk}, {"status", "enabled"},
+       {"state", "up"}, {"in_maintenance", false}});
   }
   void instance(const std::string& uuid, const std::string& on, const std::string& project,
                 int cores = 2, int ram = 4096, int system_mib = 10240) {
@@ -95,11 +96,20 @@ struct bench {
     g.update(fields);
     w.group_constraints[id] = doc(g);
   }
-  const json& host_doc(const std::string& name) const { return *w.hosts.at("id-" + name); }
+  // The host as the inventory shows it.
+  json host_doc(const std::string& name) const {
+    return inventory::to_document(*w.hosts.at("id-" + name));
+  }
   void edit_host(const std::string& name, const std::string& key, json value) {
     auto d = host_doc(name);
     d[key] = std::move(value);
-    w.hosts["id-" + name] = doc(d);
+    w.hosts["id-" + name] = test::typed_host(d);
+  }
+  // A maintenance session (`session`) holds the host.
+  void hold_host(const std::string& name, const std::string& session) {
+    auto h = *w.hosts.at("id-" + name);
+    h.maintenance_session = session;
+    w.hosts["id-" + name] = std::make_shared<const inventory::host>(h);
   }
   std::string host_of(const std::string& uuid) const {
     return w.instances.at(uuid)->host.value_or("");
@@ -136,10 +146,9 @@ struct bench {
       }
     }
     for (auto& m : fx.marks) {
-      auto d = *w.hosts.at(m.host_id);
-      d["in_maintenance"] = m.in_maintenance;
-      d["maintenance_session"] = m.in_maintenance ? s["session_id"] : json();
-      w.hosts[m.host_id] = doc(d);
+      auto h = *w.hosts.at(m.host_id);
+      h.maintenance_session = m.in_maintenance ? s["session_id"].get<std::string>() : "";
+      w.hosts[m.host_id] = std::make_shared<const inventory::host>(h);
     }
     history.push_back(fx);
     return fx;
@@ -771,7 +780,7 @@ TEST(maintenance_placement, never_an_unusable_host_or_the_one_emptied) {
   EXPECT_EQ(target(b, "x", emptying("compute-4")), "compute-1"); // tie with compute-3: by name
   b.edit_host("compute-1", "state", "down");
   EXPECT_EQ(target(b, "x", emptying("compute-4")), "compute-3");
-  b.edit_host("compute-3", "in_maintenance", true);
+  b.hold_host("compute-3", "another session");
   EXPECT_FALSE(target(b, "x", emptying("compute-4")));
   // Even maintained, a disabled host is not a target.
   EXPECT_FALSE(target(b, "x", emptying("compute-4", {"compute-2"})));
@@ -999,7 +1008,7 @@ void run_to_the_end(bench& b, std::vector<std::string>& problems) {
       if (c.type != "compute.instance.migrate" && c.type != "compute.instance.live_migrate")
         continue;
       auto to = c.payload["target_host"].get<std::string>();
-      auto& h = b.host_doc(to);
+      auto h = b.host_doc(to);
       if (bool_field(h, "in_maintenance") || text_field(h, "status") != "enabled"
           || to == b.held())
         problems.push_back(c.payload["instance_uuid"].get<std::string>() + " commanded onto "
@@ -1036,8 +1045,8 @@ TEST(maintenance_workflow, a_whole_run_over_every_host) {
             (std::set<std::string>{"compute-1", "compute-2", "compute-3", "compute-4"}));
   // Every host back in service; every instance still there, online.
   for (auto& [id, h] : b.w.hosts) {
-    EXPECT_EQ((*h)["status"], "enabled") << id;
-    EXPECT_EQ((*h)["in_maintenance"], false) << id;
+    EXPECT_TRUE(h->enabled) << id;
+    EXPECT_FALSE(inventory::in_maintenance(*h)) << id;
   }
   EXPECT_EQ(b.w.instances.size(), 7u);
   for (auto& [uuid, i] : b.w.instances)

@@ -16,6 +16,7 @@
 #include <caf/deep_to_string.hpp>
 
 #include "actors/interfaces.hpp"
+#include "tests/actors/typed_host.hpp"
 #include "tests/actors/typed_instance.hpp"
 
 using namespace steward;
@@ -175,7 +176,18 @@ void entities_events_and_the_world(serialization& t) {
   EXPECT_EQ(leased.version, 3);
   EXPECT_FALSE(t.round_trip(lease_snapshot{"l-2", "", nullptr, 0}).doc) << "no lease stays none";
 
-  auto snap = t.round_trip(entity_snapshot{"h-1", "", doc({{"id", "h-1"}, {"vcpus", 16}}), 7});
+  auto h = test::every_field_host();
+  auto hosted = t.round_trip(host_snapshot{h.id, "", std::make_shared<const inventory::host>(h), 4});
+  ASSERT_TRUE(hosted.doc);
+  EXPECT_TRUE(*hosted.doc == h);
+  inventory::host plain_host;  // every optional absent
+  plain_host.id = "h-2";
+  auto bare_host = t.round_trip(host_snapshot{"h-2", "", std::make_shared<const inventory::host>(plain_host), 1});
+  ASSERT_TRUE(bare_host.doc);
+  EXPECT_TRUE(*bare_host.doc == plain_host);
+  EXPECT_FALSE(t.round_trip(host_snapshot{"h-3", "", nullptr, 0}).doc);
+
+  auto snap = t.round_trip(entity_snapshot{"s-1", "", doc({{"id", "s-1"}, {"vcpus", 16}}), 7});
   ASSERT_TRUE(snap.doc);
   EXPECT_EQ((*snap.doc)["vcpus"], 16);
   EXPECT_EQ(snap.version, 7);
@@ -187,20 +199,24 @@ void entities_events_and_the_world(serialization& t) {
                                {2, "lease.create", "p-1", "2030-01-01T00:00:01.000000", "{}"}}});
 
   world_view w;
-  w.hosts["h-1"] = doc({{"hypervisor_hostname", "c-1"}});
+  w.hosts["h-1"] = test::typed_host({{"id", "h-1"}, {"hypervisor_hostname", "c-1"}});
   w.instances["i-1"] = test::typed_instance({{"uuid", "i-1"}, {"host", "c-1"}});
   w.group_constraints["g-1"] = doc({{"max_impacted_members", 1}});
   auto view = t.round_trip(w);
-  EXPECT_EQ((*view.hosts.at("h-1"))["hypervisor_hostname"], "c-1");
+  EXPECT_EQ(view.hosts.at("h-1")->hypervisor_hostname, "c-1");
   EXPECT_EQ(view.instance_constraints.size(), 0u);
   EXPECT_EQ(view.instances.at("i-1")->host, "c-1");
   auto moved = t.round_trip(
-    world_change{"instance", "i-1", nullptr, test::typed_instance({{"uuid", "i-1"}, {"host", "c-2"}})});
+    world_change{world_part::instance, "i-1", nullptr, test::typed_instance({{"uuid", "i-1"}, {"host", "c-2"}}), nullptr});
   ASSERT_TRUE(moved.instance);
   EXPECT_EQ(moved.instance->host, "c-2");
-  EXPECT_FALSE(t.round_trip(world_change{"instance", "i-1", nullptr, nullptr}).instance)
+  EXPECT_FALSE(t.round_trip(world_change{world_part::instance, "i-1", nullptr, nullptr, nullptr}).instance)
     << "a removal";
-  t.round_trip(world_change{"host", "h-1", doc({{"hypervisor_hostname", "c-1"}}), nullptr});
+  auto host_changed = t.round_trip(world_change{
+    world_part::host, "h-1", nullptr, nullptr, test::typed_host({{"id", "h-1"}, {"hypervisor_hostname", "c-1"}})});
+  ASSERT_TRUE(host_changed.host);
+  EXPECT_EQ(host_changed.host->hypervisor_hostname, "c-1");
+  t.round_trip(world_change{world_part::group_constraint, "g-1", doc({{"max_impacted_members", 1}}), nullptr, nullptr});
 }
 
 void store_and_bus_records(serialization& t) {
@@ -228,14 +244,22 @@ void store_and_bus_records(serialization& t) {
 }
 
 void requests_between_kinds(serialization& t) {
-  auto e = t.round_trip(host_enrollment{"h-1", {{"id", "1"}}, {{"gpu", "a100"}}});
-  EXPECT_EQ(e.extra["gpu"], "a100");
-  EXPECT_TRUE(t.round_trip(host_enrollment{"h-1", nullptr, nullptr}).enrolled.is_null());
+  using inventory::capability;
+  auto e = t.round_trip(host_enrollment{
+    "h-1", inventory::enrollment{"1", sys_time{std::chrono::seconds{1890000000}}, std::nullopt},
+    {{"gpu", capability{capability::type::text, "a100"}}, {"rack", std::nullopt}}});
+  ASSERT_TRUE(e.enrolled);
+  EXPECT_EQ(e.enrolled->number, "1");
+  ASSERT_TRUE(e.extra.at("gpu"));
+  EXPECT_EQ(e.extra.at("gpu")->value, "a100");
+  ASSERT_TRUE(e.extra.count("rack")) << "a removal stays a removal";
+  EXPECT_FALSE(e.extra.at("rack"));
+  EXPECT_FALSE(t.round_trip(host_enrollment{"h-1", std::nullopt, {}}).enrolled);
   t.round_trip(host_maintenance_mark{"h-1", "s-1", true});
   auto refused = t.round_trip(host_change_outcome{refusal{404, "Host h-1 could not be found"}, nullptr});
   ASSERT_TRUE(refused.refused);
   EXPECT_EQ(refused.refused->status, 404);
-  auto changed = t.round_trip(host_change_outcome{std::nullopt, doc({{"id", "h-1"}})});
+  auto changed = t.round_trip(host_change_outcome{std::nullopt, test::typed_host({{"id", "h-1"}})});
   EXPECT_FALSE(changed.refused);
   ASSERT_TRUE(changed.host);
 

@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 
 #include "actors/lease/reservable_host.hpp"
+#include "actors/inventory/host_json.hpp"
 #include "common/time_format.hpp"
+#include "tests/actors/typed_host.hpp"
 
 using namespace steward;
 using namespace steward::lease;
@@ -12,8 +14,8 @@ namespace {
 sys_time at(const char* t) { return *timefmt::parse(t, "%Y-%m-%d %H:%M"); }
 
 // An inventory host as the host registry holds it, enrolled as number "3".
-json inventory_host() {
-  return {{"id", "0b6c1f2e-host"},
+inventory::host inventory_host() {
+  auto h = *test::typed_host({{"id", "0b6c1f2e-host"},
           {"hypervisor_hostname", "compute-2"},
           {"hypervisor_type", "QEMU"},
           {"hypervisor_version", 4002000},
@@ -26,11 +28,13 @@ json inventory_host() {
           {"state", "up"},
           {"extra", {{"gpu", "true"}, {"rack", 7}, {"vcpus", "999"}, {"id", "fake"},
                      {"reservable", false}}},
-          {"enrolled", enrollment("3", at("2030-02-21 14:50"))}};
+          });
+  h.enrolled = enrollment("3", at("2030-02-21 14:50"));
+  return h;
 }
 
 std::string capability_refusal(const json& body, bool creating) {
-  json caps;
+  inventory::capability_changes caps;
   auto r = read_capabilities(body, creating, caps);
   if (!r)
     return "";
@@ -38,30 +42,35 @@ std::string capability_refusal(const json& body, bool creating) {
   return r->message;
 }
 
+// The changes read, as JSON (null: removed).
 json capabilities(const json& body, bool creating) {
-  json caps = json::array(); // not an object: read_capabilities must set it
+  inventory::capability_changes caps = {{"left over", std::nullopt}}; // read_capabilities must clear it
   auto r = read_capabilities(body, creating, caps);
   EXPECT_FALSE(r) << (r ? r->message : "");
-  return caps;
+  json out = json::object();
+  for (auto& [name, value] : caps)
+    out[name] = value ? inventory::capability_json(*value) : json(nullptr);
+  return out;
 }
 
 } // namespace
 
 TEST(reservable_host, enrollment_record) {
   auto e = enrollment("12", at("2030-02-21 14:50"));
-  EXPECT_EQ(e, (json{{"id", "12"}, {"created_at", "2030-02-21 14:50:00"}, {"updated_at", nullptr}}));
+  EXPECT_EQ(e.number, "12");
+  EXPECT_EQ(e.created_at, at("2030-02-21 14:50"));
+  EXPECT_FALSE(e.updated_at);
 }
 
 TEST(reservable_host, enrolled_and_number) {
   auto h = inventory_host();
-  EXPECT_TRUE(is_enrolled(h));
   EXPECT_EQ(host_number(h), "3");
-  h["enrolled"] = nullptr;
-  EXPECT_FALSE(is_enrolled(h));
+  EXPECT_EQ(number_of(h), 3);
+  h.enrolled.reset();
   EXPECT_EQ(host_number(h), "");
-  h.erase("enrolled");
-  EXPECT_FALSE(is_enrolled(h));
-  EXPECT_EQ(host_number(h), "");
+  EXPECT_EQ(number_of(h), 0);
+  EXPECT_EQ(show_host(h)["id"], "");
+  EXPECT_TRUE(show_host(h)["created_at"].is_null());
 }
 
 TEST(reservable_host, show_host_flattens_capabilities_host_columns_win) {
@@ -89,7 +98,7 @@ TEST(reservable_host, show_host_flattens_capabilities_host_columns_win) {
 
 TEST(reservable_host, show_host_dates_follow_the_enrollment) {
   auto h = inventory_host();
-  h["enrolled"]["updated_at"] = "2030-02-22 08:00:00";
+  h.enrolled->updated_at = at("2030-02-22 08:00");
   auto shown = show_host(h);
   EXPECT_EQ(shown["created_at"], "2030-02-21 14:50:00");
   EXPECT_EQ(shown["updated_at"], "2030-02-22 08:00:00");
@@ -97,26 +106,24 @@ TEST(reservable_host, show_host_dates_follow_the_enrollment) {
 
 TEST(reservable_host, show_host_without_capabilities) {
   auto h = inventory_host();
-  h.erase("extra");
+  h.extra.clear();
   auto shown = show_host(h);
   EXPECT_EQ(shown["id"], "3");
   EXPECT_FALSE(shown.contains("gpu"));
   EXPECT_EQ(shown["vcpus"], 16);
-  h["extra"] = nullptr;
-  EXPECT_EQ(show_host(h), shown);
 }
 
 TEST(reservable_host, unusable_hosts_are_not_reservable) {
   auto h = inventory_host();
-  h["status"] = "disabled";
+  h.enabled = false;
   EXPECT_EQ(show_host(h)["reservable"], false) << "disabled";
   h = inventory_host();
-  h["state"] = "down";
+  h.up = false;
   EXPECT_EQ(show_host(h)["reservable"], false) << "down";
   h = inventory_host();
-  h["in_maintenance"] = true;
+  h.maintenance_session = "s-1";
   EXPECT_EQ(show_host(h)["reservable"], false) << "in maintenance";
-  h["in_maintenance"] = false;
+  h.maintenance_session.clear();
   EXPECT_EQ(show_host(h)["reservable"], true);
 }
 

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "actors/lease/reservation.hpp"
+#include "tests/actors/typed_host.hpp"
 
 using namespace steward::lease;
 using nlohmann::json;
@@ -27,8 +28,10 @@ TEST(reservation, a_valid_host_reservation) {
   EXPECT_EQ(out.min, 1);
   EXPECT_EQ(out.max, 2) << "a number in a string is taken, as Blazar does";
   EXPECT_EQ(out.before_end, "snapshot");
-  EXPECT_TRUE(out.hypervisor_filter.matches({{"hypervisor_hostname", "compute"}}));
-  EXPECT_FALSE(out.hypervisor_filter.matches({{"hypervisor_hostname", "other"}}));
+  EXPECT_TRUE(out.hypervisor_filter.matches(
+    *steward::test::typed_host({{"id", "h-1"}, {"hypervisor_hostname", "compute"}})));
+  EXPECT_FALSE(out.hypervisor_filter.matches(
+    *steward::test::typed_host({{"id", "h-2"}, {"hypervisor_hostname", "other"}})));
   EXPECT_TRUE(out.resource_filter.matches_everything());
   auto plain = good();
   plain.erase("before_end");

@@ -15,8 +15,10 @@
 #include "actors/instance/instance_document.hpp"
 #include "actors/instance/instance_json.hpp"
 #include "actors/inventory/host_document.hpp"
+#include "actors/inventory/host_json.hpp"
 #include "actors/lease/lease_document.hpp"
 #include "actors/lease/lease_json.hpp"
+#include "actors/lease/reservable_host.hpp"
 #include "actors/maintenance/session_document.hpp"
 #include "common/json_limits.hpp"
 #include "http/types.hpp"
@@ -64,18 +66,18 @@ access::caller project_admin() {
   return who;
 }
 
-json host_doc(const std::string& name) {
-  json doc;
+inventory::host host_doc(const std::string& name) {
+  inventory::host h;
   auto err = inventory::make_host({{"hypervisor_hostname", name}, {"vcpus", 8}, {"memory_mb", 16384},
-                                   {"local_gb", 200}}, fixed_now, doc);
-  return checked(doc, err.empty(), "host");
+                                   {"local_gb", 200}}, fixed_now, h);
+  return checked(h, err.empty(), "host");
 }
 
 world_view world() {
   world_view w;
   for (auto name : {"compute-1", "compute-2"}) {
     auto h = host_doc(name);
-    w.hosts[h["id"].get<std::string>()] = std::make_shared<const json>(h);
+    w.hosts[h.id] = std::make_shared<const inventory::host>(h);
   }
   w.instances["a1"] = std::make_shared<const instance::instance>(*instance::from_document({
     {"uuid", "a1"}, {"host", "compute-1"}, {"project", "pa"}, {"cloud_name", "default"},
@@ -151,7 +153,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   const json& body = *parsed;
   if (what == "host") {
-    json doc;
+    inventory::host doc;
     bool changed = false;
     if (inventory::make_host(body, fixed_now, doc).empty())
       (void)inventory::update_host(doc, body, fixed_now, changed);
@@ -172,6 +174,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // A stored row of any shape: read back, or refused, never a crash.
     if (auto l = lease::from_stored(body))
       (void)lease::present(*l);
+  } else if (what == "host-row") {
+    // A stored row of any shape: read back, or refused, never a crash.
+    if (auto h = inventory::from_stored(body)) {
+      (void)inventory::to_stored(*h);
+      (void)lease::show_host(*h);
+    }
   } else if (what == "instance-row") {
     // A stored row of any shape: read back, or refused, never a crash.
     if (auto i = instance::from_stored(body)) {

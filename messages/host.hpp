@@ -1,0 +1,80 @@
+#pragma once
+// An inventory host as Steward holds it: a compute node with its capacity,
+// its compute service's status, its extra capabilities, whether it is
+// enrolled as a reservable host (leases) and which maintenance session holds
+// it. A value: the host actor owns one, the host registry, the lease
+// registry and the maintenance sessions' view share it read-only. JSON is
+// only at its edges (actors/inventory/host_json.hpp: the document the API
+// shows and events carry, and the stored row).
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <tuple>
+
+#include "common/clock.hpp"
+
+namespace steward::inventory {
+
+/// An extra capability's value as it was given: a text, a number or a
+/// boolean (the host filters compare numbers as numbers).
+struct capability {
+  enum class type : char { text = 't', number = 'n', boolean = 'b' };
+  type kind = type::text;
+  std::string value;  // the text; the number as JSON writes it; "true" / "false"
+};
+
+using capabilities = std::map<std::string, capability>;
+/// Capabilities to merge into a host's: a value sets one, none removes it.
+using capability_changes = std::map<std::string, std::optional<capability>>;
+
+/// Blazar's record of a host enrolled as reservable (/v1/os-hosts).
+struct enrollment {
+  std::string number;  // Blazar's id of the host: "1", "2", ...
+  sys_time created_at;                 // whole seconds, as shown
+  std::optional<sys_time> updated_at;  // its capabilities' last change
+};
+
+struct host {
+  std::string id;
+  std::string hypervisor_hostname;
+  std::string service_name;
+  std::string cloud = "default";
+  std::string hypervisor_type = "QEMU";
+  int64_t hypervisor_version = 0;
+  int64_t vcpus = 0;
+  int64_t memory_mb = 0;
+  int64_t local_gb = 0;
+  std::string cpu_info;
+  bool enabled = true;  // its compute service's status
+  bool up = true;       // false while the service is forced down
+  std::string disabled_reason;
+  std::optional<sys_time> disabled_until;  // re-enables itself then
+  capabilities extra;
+  sys_time created_at;                  // whole seconds, as shown
+  std::optional<sys_time> updated_at;   // whole seconds; none before a change
+  std::optional<enrollment> enrolled;   // none: not reservable
+  std::string maintenance_session;      // the session that holds it; "" none
+};
+
+/// Whether a maintenance session holds the host (no lease is handed it).
+inline bool in_maintenance(const host& h) { return !h.maintenance_session.empty(); }
+
+inline bool operator==(const capability& a, const capability& b) {
+  return a.kind == b.kind && a.value == b.value;
+}
+inline bool operator==(const enrollment& a, const enrollment& b) {
+  return a.number == b.number && a.created_at == b.created_at && a.updated_at == b.updated_at;
+}
+inline bool operator==(const host& a, const host& b) {
+  auto fields = [](const host& x) {
+    return std::tie(x.id, x.hypervisor_hostname, x.service_name, x.cloud, x.hypervisor_type,
+                    x.hypervisor_version, x.vcpus, x.memory_mb, x.local_gb, x.cpu_info,
+                    x.enabled, x.up, x.disabled_reason, x.disabled_until, x.extra, x.created_at,
+                    x.updated_at, x.enrolled, x.maintenance_session);
+  };
+  return fields(a) == fields(b);
+}
+inline bool operator!=(const host& a, const host& b) { return !(a == b); }
+
+} // namespace steward::inventory
