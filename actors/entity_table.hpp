@@ -3,10 +3,13 @@
 // snapshot of each document (lists are answered from these, without asking
 // every entity).
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 
@@ -289,6 +292,11 @@ std::string entity_down(entity_table_of<Value>& table, const caf::down_msg& msg,
 /// system (glibc would keep it otherwise).
 void release_free_memory();
 
+/// Runs `work(first, last)` over [0, n) in contiguous slices, on this thread
+/// and, for many items, on a few more at once: for work on each item that
+/// shares nothing (reading stored rows into values).
+void in_slices(std::size_t n, const std::function<void(std::size_t, std::size_t)>& work);
+
 /// Reads the stored rows of a kind whose value is its API document: the
 /// document, if it is one with a text `id_field`.
 inline auto document_rows(const char* id_field) {
@@ -304,24 +312,44 @@ inline auto document_rows(const char* id_field) {
 /// value, to `spawn(value, version)`; an unreadable one is logged and
 /// skipped. `component` and `plural` ("hosts") are for the log lines.
 /// Returns how many were spawned.
+///
+/// Reading rows (parsing) is most of a recovery's work and each row is read
+/// alone, so rows are read on several threads at once (`read` must touch
+/// nothing shared); spawning stays on the registry's own thread.
 template <class Read, class Spawn>
 std::size_t recover_entities(const char* component, const char* plural,
                              std::vector<store::entity_record> rows, Read read, Spawn spawn) {
+  auto began = std::chrono::steady_clock::now();
+  std::vector<std::invoke_result_t<Read&, const store::entity_record&>> values(rows.size());
+  in_slices(rows.size(), [&](std::size_t first, std::size_t last) {
+    for (auto i = first; i < last; ++i) {
+      try {
+        values[i] = read(rows[i]);
+      } catch (const std::exception&) {
+        // left empty: unreadable
+      }
+      rows[i].document = std::string{};
+    }
+  });
   std::size_t n = 0;
-  for (auto& r : rows) {
-    auto value = read(r);
-    if (!value) {
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (!values[i]) {
       log::write(log::level::error, component,
-                 "stored " + r.kind + " " + r.id + " is unreadable; skipped");
+                 "stored " + rows[i].kind + " " + rows[i].id + " is unreadable; skipped");
       continue;
     }
-    spawn(std::move(*value), r.version);
+    spawn(std::move(*values[i]), rows[i].version);
+    values[i].reset();
     ++n;
-    r.document = std::string{};
   }
+  values = {};
   rows = {};
   release_free_memory();
-  log::write(log::level::info, component, "recovered " + std::to_string(n) + " " + plural);
+  std::chrono::duration<double> took = std::chrono::steady_clock::now() - began;
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%.2f", took.count());
+  log::write(log::level::info, component,
+             "recovered " + std::to_string(n) + " " + plural + " in " + seconds + " s");
   return n;
 }
 

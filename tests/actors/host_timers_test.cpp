@@ -2,9 +2,11 @@
 // until a date is enabled again then, and a re-enabling that could not be
 // stored is tried again (tests/actors/deterministic.hpp).
 #include <chrono>
+#include <set>
 
 #include "common/time_format.hpp"
 #include "tests/actors/deterministic.hpp"
+#include "tests/actors/typed_host.hpp"
 
 using namespace steward;
 using namespace std::chrono_literals;
@@ -72,4 +74,38 @@ TEST_F(host_timers, a_recovered_host_wakes_to_enable_itself) {
   EXPECT_EQ(stored_status(), "disabled");
   advance(1s);
   EXPECT_EQ(stored_status(), "enabled") << "woken by its registry at its time";
+}
+
+// Many stored rows are read on several threads at once (recover_entities):
+// every readable one is recovered, each once, and an unreadable one (not
+// JSON, no id, a later version) is skipped and kept.
+struct many_hosts : test::deterministic_actors {};
+
+TEST_F(many_hosts, every_readable_row_is_recovered_once) {
+  constexpr int count = 9000;
+  for (int i = 0; i < count; ++i) {
+    auto name = "compute-" + std::to_string(i);
+    auto row = inventory::to_stored(*test::typed_host(
+      {{"id", "h-" + std::to_string(i)}, {"hypervisor_hostname", name}, {"vcpus", i}}));
+    stored.rows[{"host", "h-" + std::to_string(i)}] = {"host", "h-" + std::to_string(i), "",
+                                                       row.dump(), 1};
+  }
+  stored.rows[{"host", "broken"}] = {"host", "broken", "", "{not json", 1};
+  stored.rows[{"host", "no-id"}] = {"host", "no-id", "", R"({"hypervisor_hostname": "x"})", 1};
+  stored.rows[{"host", "later"}] = {"host", "later", "",
+                                    R"({"id": "later", "hypervisor_hostname": "y", "schema": 9})", 1};
+  start();
+  auto listed = as_operator(hosts, host_list{});
+  ASSERT_EQ(listed.status, 200);
+  auto& all = listed.body["hosts"];
+  ASSERT_EQ(all.size(), std::size_t(count));
+  std::set<std::string> names;
+  for (auto& h : all)
+    names.insert(h["hypervisor_hostname"].get<std::string>());
+  EXPECT_EQ(names.size(), std::size_t(count));
+  auto one = as_operator(hosts, host_show{{}, "compute-8765"});
+  ASSERT_EQ(one.status, 200);
+  EXPECT_EQ(one.body["host"]["vcpus"], 8765) << "each row read into its own host";
+  EXPECT_EQ(as_operator(hosts, host_show{{}, "y"}).status, 404);
+  EXPECT_EQ(stored.rows.at({"host", "broken"}).document, "{not json") << "kept as it was";
 }

@@ -259,3 +259,25 @@ TEST(instances, unknown_instances_are_taken_in_and_survive_a_restart) {
     has_count = has_count || (k == "X-Result-Count" && v == "2");
   EXPECT_TRUE(has_count);
 }
+
+// A compute layer announces its whole catalog at every start: the same
+// catalog again is not stored again (nor every instance listed again); a
+// change is, and instances show it.
+TEST(instances, an_unchanged_catalog_is_not_stored_again) {
+  test::temp_dir dir;
+  world w{dir};
+  w.notify("catalog.update", json::parse(catalog_payload));
+  auto id = online_instance(w);
+  auto catalog_version = [&] {
+    auto rows = w.db->load_kind("catalog");
+    return rows.size() == 1 ? rows[0].version : -1;
+  };
+  ASSERT_EQ(catalog_version(), 1);
+  w.notify("catalog.update", json::parse(catalog_payload));
+  EXPECT_EQ(catalog_version(), 1) << "the same catalog is not written again";
+  auto renamed = json::parse(catalog_payload);
+  renamed["projects"][0]["name"] = "Web shop";
+  w.notify("catalog.update", renamed);
+  EXPECT_EQ(catalog_version(), 2);
+  EXPECT_EQ(w.ask(instance_show{{}, id}).body["project_name"], "Web shop");
+}
