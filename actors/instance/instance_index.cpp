@@ -10,6 +10,15 @@ bool instance_index::hostname_order::operator()(const listed* a, const listed* b
 }
 
 void instance_index::put(const std::string& id, listed item) {
+  if (auto at = items_.find(id); at != items_.end() && at->second.project == item.project
+                                 && at->second.hostname == item.hostname
+                                 && at->second.current == item.current) {
+    // Its place in its project's order and counts stays: only what it shows
+    // changes (a catalog's new names reach 100k instances this way).
+    item.uuid = &at->first;
+    at->second = std::move(item);
+    return;
+  }
   erase(id);
   auto at = items_.emplace(id, std::move(item)).first;
   at->second.uuid = &at->first;

@@ -156,6 +156,18 @@ TEST(instance_index, answers_as_looking_at_every_instance_would) {
     index.put(id, item);
   }
   expect_same_answers(index, ref);
+
+  // A catalog's new names: the same project, hostname and state, other
+  // names (kept in place in the index).
+  for (auto& [id, item] : ref.items) {
+    if (item.project == "p1")
+      item.project_name = "Storefront";
+    if (item.project == "p3")
+      item.customer_name = "Acme Shop";
+    item.template_name = item.template_name == "Ubuntu" ? "Debian 12" : item.template_name;
+    index.put(id, item);
+  }
+  expect_same_answers(index, ref);
 }
 
 TEST(instance_index, an_empty_index_has_one_empty_page) {
