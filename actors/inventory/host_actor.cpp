@@ -67,7 +67,8 @@ host_actor(self_ptr self, const actor_services* svc, owner_of<host_snapshot> reg
   return guarded_behavior<host_actor_type::behavior_type>(
     "host",
     [=](atom::create) -> caf::result<api_reply> {
-      return store_created(self, host_kind, arm, [=](const host&) { return host_reply(self, 201); });
+      return store_created(self, host_kind, arm,
+                           [=](const host&) { return host_reply(self, 201); });
     },
     // A response promise takes over the answer: make one only when the
     // answer waits for the store.
@@ -133,7 +134,8 @@ host_actor(self_ptr self, const actor_services* svc, owner_of<host_snapshot> reg
       commit(self, std::move(next), [=](commit_ack& ack) {
         if (!ack.ok)
           retry_timer_later(self, "host",
-                            self->state.doc->hypervisor_hostname + ": re-enabling could not be stored: " + ack.error);
+                            self->state.doc->hypervisor_hostname
+                              + ": re-enabling could not be stored: " + ack.error);
       });
     },
     [=](atom::clock_jump) { arm(self); });

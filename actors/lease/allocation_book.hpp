@@ -32,8 +32,8 @@ public:
   /// (inventory hosts) for [start, end), in name order. Returns the host
   /// ids, or nothing when fewer than `r.min` qualify.
   std::optional<std::vector<std::string>>
-  choose(const std::vector<const inventory::host*>& hosts, const host_reservation& r, sys_time start,
-         sys_time end, const std::string& ignore_lease = "") const;
+  choose(const std::vector<const inventory::host*>& hosts, const host_reservation& r,
+         sys_time start, sys_time end, const std::string& ignore_lease = "") const;
   void add(const std::string& host, allocation a);
   void remove_lease(const std::string& lease_id);
   /// True when some lease holds `host` at any time.

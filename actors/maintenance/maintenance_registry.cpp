@@ -281,7 +281,8 @@ maintenance_registry(registry_ptr self, const actor_services* svc,
       on_synced(self);
     },
     [=](atom::workload, instance_snapshot& instance) {
-      tell_sessions(self, {world_part::instance, instance.id, nullptr, std::move(instance.doc), nullptr});
+      tell_sessions(self,
+                    {world_part::instance, instance.id, nullptr, std::move(instance.doc), nullptr});
     },
     [=](atom::workload, atom::removed, const std::string& id) {
       tell_sessions(self, {world_part::instance, id, nullptr, nullptr, nullptr});
