@@ -147,14 +147,16 @@ using entity_table = entity_table_of<nlohmann::json>;
 template <class Watcher, class Atom>
 class entity_watchers {
 public:
-  /// Sends `w` every entity of `table` and then `done`, and from then on
-  /// every change, until it goes down (a restarted watcher subscribes
-  /// again as a new actor).
+  /// Sends `w` every entity of `table`, in one message (100k of them one
+  /// message each held the API back), and from then on every change, until
+  /// it goes down (a restarted watcher subscribes again as a new actor).
   template <class Self, class Table>
   void subscribe(Self* self, Watcher w, const Table& table) {
+    std::vector<typename Table::snapshot_type> known;
+    known.reserve(table.size());
     for (auto& [id, snap] : table.snapshots())
-      self->send(w, Atom{}, snap);
-    self->send(w, Atom{}, atom::done_v);
+      known.push_back(snap);
+    self->send(w, Atom{}, std::move(known));
     self->monitor(w);
     list_.push_back(std::move(w));
   }

@@ -112,18 +112,18 @@ using host_api = api_of<host_list, host_create, host_show, host_update, host_del
 /// Whoever follows the inventory's hosts (the lease and maintenance
 /// registries): it hears of every host as stored, and of every host removed.
 using host_watcher_actor = caf::typed_actor<
+  // Every host known when it subscribed, at once.
+  caf::reacts_to<atom::inventory, std::vector<host_snapshot>>,
   caf::reacts_to<atom::inventory, host_snapshot>,
-  caf::reacts_to<atom::inventory, atom::removed, std::string>,
-  // Every host known at subscription time was sent.
-  caf::reacts_to<atom::inventory, atom::done>>;
+  caf::reacts_to<atom::inventory, atom::removed, std::string>>;
 
 /// Whoever follows the instances (the maintenance registry): it hears of
 /// every instance as stored, and of every instance removed.
 using instance_watcher_actor = caf::typed_actor<
+  // Every instance known when it subscribed, at once.
+  caf::reacts_to<atom::workload, std::vector<instance_snapshot>>,
   caf::reacts_to<atom::workload, instance_snapshot>,
-  caf::reacts_to<atom::workload, atom::removed, std::string>,
-  // Every instance known at subscription time was sent.
-  caf::reacts_to<atom::workload, atom::done>>;
+  caf::reacts_to<atom::workload, atom::removed, std::string>>;
 
 /// The instance registry takes instance notifications, reads the catalog the
 /// catalog actor keeps, tells its watchers of every instance, and tells an

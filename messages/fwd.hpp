@@ -4,6 +4,7 @@
 // and round-trips through CAF's binary serializer, so that nodes of a
 // cluster can send it, except the few listed as local below.
 #include <memory>
+#include <vector>
 
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/type_id.hpp>
@@ -149,6 +150,8 @@ struct notification;
   X(steward::lease_snapshot)                                                   \
   X(steward::instance_snapshot)                                                \
   X(steward::host_snapshot)                                                    \
+  X(std::vector<steward::host_snapshot>)                                       \
+  X(std::vector<steward::instance_snapshot>)                                   \
   X(steward::catalog_snapshot)                                                 \
   X(steward::world_view)                                                       \
   X(steward::world_change)                                                     \

@@ -42,6 +42,13 @@ void book_lease(allocation_book& book, const lease& l) {
     book.add(host, a);
 }
 
+// The registry's copy of an inventory host, as stored; Blazar numbers go
+// on after the highest known.
+void follow_host(lease_registry_state& st, host_snapshot host) {
+  st.last_host_number = std::max(st.last_host_number, number_of(*host.doc));
+  st.hosts[host.id] = std::move(host.doc);
+}
+
 // A stored row read back into a lease (of any schema version).
 std::optional<lease> read_lease_row(const store::entity_record& r) {
   return from_stored(json::parse(r.document, nullptr, false));
@@ -334,17 +341,15 @@ lease_registry(registry_ptr self, const actor_services* svc,
     [=](atom::removed, const std::string& id) { forget(self->state, id); },
     [=](atom::clock_jump) { fan_out_clock_jump(self, self->state.leases); },
     [=](atom::wake) { wake_due(self, self->state.leases); },
-    [=](atom::inventory, host_snapshot& host) {
-      auto& st = self->state;
-      st.last_host_number = std::max(st.last_host_number, number_of(*host.doc));
-      st.hosts[host.id] = std::move(host.doc);
-    },
-    [=](atom::inventory, atom::removed, const std::string& id) { self->state.hosts.erase(id); },
-    [=](atom::inventory, atom::done) {
+    [=](atom::inventory, std::vector<host_snapshot>& known) {
+      for (auto& host : known)
+        follow_host(self->state, std::move(host));
       self->state.hosts_known = true;
       if (svc->ready)
         svc->ready->set("lease", true);
-    });
+    },
+    [=](atom::inventory, host_snapshot& host) { follow_host(self->state, std::move(host)); },
+    [=](atom::inventory, atom::removed, const std::string& id) { self->state.hosts.erase(id); });
 }
 
 } // namespace steward::lease

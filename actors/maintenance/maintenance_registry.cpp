@@ -54,6 +54,14 @@ void tell_sessions(registry_ptr self, world_change c) {
         self->send(as_session(*a), atom::workload_v, c);
 }
 
+world_change host_changed(host_snapshot s) {
+  return {world_part::host, std::move(s.id), nullptr, nullptr, std::move(s.doc)};
+}
+
+world_change instance_changed(instance_snapshot s) {
+  return {world_part::instance, std::move(s.id), nullptr, std::move(s.doc), nullptr};
+}
+
 // Once hosts and instances are all known, the recovered sessions go on.
 void on_synced(registry_ptr self) {
   if (!self->state.synced())
@@ -270,26 +278,29 @@ maintenance_registry(registry_ptr self, const actor_services* svc,
     [=](atom::removed, const std::string& id) { self->state.sessions.erase(id); },
     [=](atom::clock_jump) { fan_out_clock_jump(self, self->state.sessions); },
     [=](atom::wake) { wake_due(self, self->state.sessions); },
+    [=](atom::inventory, std::vector<host_snapshot>& known) {
+      for (auto& host : known)
+        tell_sessions(self, host_changed(std::move(host)));
+      self->state.hosts_synced = true;
+      on_synced(self);
+    },
     [=](atom::inventory, host_snapshot& host) {
-      tell_sessions(self, {world_part::host, host.id, nullptr, nullptr, std::move(host.doc)});
+      tell_sessions(self, host_changed(std::move(host)));
     },
     [=](atom::inventory, atom::removed, const std::string& id) {
       tell_sessions(self, {world_part::host, id, nullptr, nullptr, nullptr});
     },
-    [=](atom::inventory, atom::done) {
-      self->state.hosts_synced = true;
+    [=](atom::workload, std::vector<instance_snapshot>& known) {
+      for (auto& instance : known)
+        tell_sessions(self, instance_changed(std::move(instance)));
+      self->state.instances_synced = true;
       on_synced(self);
     },
     [=](atom::workload, instance_snapshot& instance) {
-      tell_sessions(self,
-                    {world_part::instance, instance.id, nullptr, std::move(instance.doc), nullptr});
+      tell_sessions(self, instance_changed(std::move(instance)));
     },
     [=](atom::workload, atom::removed, const std::string& id) {
       tell_sessions(self, {world_part::instance, id, nullptr, nullptr, nullptr});
-    },
-    [=](atom::workload, atom::done) {
-      self->state.instances_synced = true;
-      on_synced(self);
     });
 }
 

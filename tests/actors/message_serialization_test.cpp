@@ -186,6 +186,12 @@ void entities_events_and_the_world(serialization& t) {
   ASSERT_TRUE(bare_host.doc);
   EXPECT_TRUE(*bare_host.doc == plain_host);
   EXPECT_FALSE(t.round_trip(host_snapshot{"h-3", "", nullptr, 0}).doc);
+  auto hosts_known = t.round_trip(std::vector<host_snapshot>{hosted, bare_host});
+  ASSERT_EQ(hosts_known.size(), 2u);
+  EXPECT_TRUE(*hosts_known[0].doc == h);
+  auto instances_known = t.round_trip(std::vector<instance_snapshot>{held, plain});
+  ASSERT_EQ(instances_known.size(), 2u);
+  EXPECT_TRUE(*instances_known[1].doc == bare);
 
   auto snap = t.round_trip(entity_snapshot{"s-1", "", doc({{"id", "s-1"}, {"vcpus", 16}}), 7});
   ASSERT_TRUE(snap.doc);
