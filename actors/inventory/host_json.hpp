@@ -15,6 +15,11 @@ namespace steward::inventory {
 nlohmann::json capability_json(const capability& c);
 std::optional<capability> read_capability(const nlohmann::json& v);
 
+/// The host's `status` ("enabled" / "disabled") and `state` ("up" / "down")
+/// as the API shows them, lists filter on them and host filters see them.
+inline const char* status_text(const host& h) { return h.enabled ? "enabled" : "disabled"; }
+inline const char* state_text(const host& h) { return h.up ? "up" : "down"; }
+
 /// The host as the inventory API shows it and its events carry it.
 nlohmann::json to_document(const host& h);
 /// Such a document read back; nothing when it has no text id. Missing or

@@ -90,8 +90,8 @@ caf::result<api_reply> api_to_host(registry_ptr self, Request& r) {
 bool matches(const host& h, const std::multimap<std::string, std::string>& query) {
   for (auto& [key, value] : query) {
     if ((key == "cloud" && h.cloud != value)
-        || (key == "status" && (h.enabled ? "enabled" : "disabled") != value)
-        || (key == "state" && (h.up ? "up" : "down") != value)
+        || (key == "status" && status_text(h) != value)
+        || (key == "state" && state_text(h) != value)
         || (key == "hypervisor_hostname" && h.hypervisor_hostname != value))
       return false;
   }

@@ -57,9 +57,9 @@ std::optional<inventory::capability> lookup(const inventory::host& h, const std:
   if (field == "cpu_info")
     return text(h.cpu_info);
   if (field == "status")
-    return text(h.enabled ? "enabled" : "disabled");
+    return text(inventory::status_text(h));
   if (field == "state")
-    return text(h.up ? "up" : "down");
+    return text(inventory::state_text(h));
   if (field == "disabled_reason")
     return text(h.disabled_reason);
   if (field == "hypervisor_version")
