@@ -11,11 +11,6 @@ void change::upsert(const std::string& kind, const std::string& id,
                     const std::string& project, const nlohmann::json& doc,
                     int64_t version) {
   batch_.upserts.push_back({kind, id, project, doc.dump(), version});
-  document_row_ = batch_.upserts.size() - 1;
-  for (auto& a : awaiting_)
-    fill(a.event_row, a.outbox_row, a.type, a.project, a.publisher,
-         batch_.upserts[*document_row_].document);
-  awaiting_.clear();
 }
 
 void change::remove(const std::string& kind, const std::string& id) {
@@ -24,18 +19,6 @@ void change::remove(const std::string& kind, const std::string& id) {
 
 void change::emit(const domain_event& e) {
   emit_text(e.type, e.project, e.publisher, e.payload.is_null() ? "{}" : e.payload.dump());
-}
-
-void change::emit_document(const std::string& type, const std::string& project,
-                           const std::string& publisher) {
-  batch_.events.emplace_back();
-  batch_.outbox.emplace_back();
-  auto event_row = batch_.events.size() - 1, outbox_row = batch_.outbox.size() - 1;
-  if (document_row_)
-    fill(event_row, outbox_row, type, project, publisher,
-         batch_.upserts[*document_row_].document);
-  else
-    awaiting_.push_back({event_row, outbox_row, type, project, publisher});
 }
 
 void change::emit_text(const std::string& type, const std::string& project,
@@ -92,11 +75,6 @@ void change::consumed(const std::string& message_id) {
 }
 
 store::write_batch change::take() {
-  // Events that waited for a document no upsert brought carry none.
-  for (auto& a : awaiting_)
-    fill(a.event_row, a.outbox_row, a.type, a.project, a.publisher, "{}");
-  awaiting_.clear();
-  document_row_.reset();
   return std::move(batch_);
 }
 

@@ -15,18 +15,13 @@ class change {
 public:
   explicit change(const actor_services& svc) : svc_{&svc} {}
 
-  /// Stores `doc` (serialized once, also for the events that carry it).
+  /// Stores `doc`.
   void upsert(const std::string& kind, const std::string& id, const std::string& project,
               const nlohmann::json& doc, int64_t version);
   void remove(const std::string& kind, const std::string& id);
   /// The event goes to the event log (SSE) and, as an oslo notification, to
   /// the outbox, in the same transaction as the state.
   void emit(const domain_event& e);
-  /// An event whose payload is the document this change upserts (the one
-  /// upsert; before or after it): the document is not copied or serialized
-  /// again for it.
-  void emit_document(const std::string& type, const std::string& project,
-                     const std::string& publisher);
   /// A command for the compute layer (docs/compute-contract.md), sent to
   /// `compute.<cloud>` (`compute.all` for cloud "*", every cloud) once this
   /// change is stored. Returns its request id.
@@ -38,12 +33,6 @@ public:
   bool empty() const { return batch_.empty(); }
 
 private:
-  // An event waiting for the document: its rows are in the batch already
-  // (so that events keep their order), filled in by upsert.
-  struct awaiting_document {
-    std::size_t event_row, outbox_row;
-    std::string type, project, publisher;
-  };
   void emit_text(const std::string& type, const std::string& project,
                  const std::string& publisher, const std::string& payload);
   void fill(std::size_t event_row, std::size_t outbox_row, const std::string& type,
@@ -51,8 +40,6 @@ private:
 
   const actor_services* svc_;
   store::write_batch batch_;
-  std::optional<std::size_t> document_row_;  // the upsert's, once made
-  std::vector<awaiting_document> awaiting_;
 };
 
 } // namespace steward

@@ -13,7 +13,7 @@
 namespace steward {
 
 /// The common part of an entity actor's state (state structs derive from
-/// it): `Value` is the entity's value, its API document or its typed value.
+/// it): `Value` is the entity's typed value.
 template <class Value>
 struct entity_core_of {
   const actor_services* svc = nullptr;
@@ -33,19 +33,6 @@ struct entity_core_of {
     stored = stored_;
   }
 };
-
-/// The state of an entity whose value is its API document.
-using entity_core = entity_core_of<nlohmann::json>;
-
-/// Puts an entity's document into `c`: its row, and with `event_type` the
-/// event that carries it.
-inline void stage(change& c, const entity_kind& k, const nlohmann::json& doc, int64_t version,
-                  const std::string& event_type) {
-  auto project = entity_project(k, doc);
-  c.upsert(k.kind, entity_id(k, doc), project, doc, version);
-  if (!event_type.empty())
-    c.emit_document(event_type, project, k.publisher);
-}
 
 /// Puts a typed entity into `c`: its row, the document its events carry
 /// marked with the row's `schema` version, and with `event_type` the event

@@ -138,9 +138,6 @@ private:
   starter start_;
 };
 
-/// The table of a kind whose value is its API document.
-using entity_table = entity_table_of<nlohmann::json>;
-
 /// The actors that follow a registry's entities: each hears of every
 /// entity as it is listed, changed and removed; `Atom` names the kind in
 /// their messages (`atom::inventory` for hosts, ...).
@@ -299,14 +296,12 @@ void release_free_memory();
 /// shares nothing (reading stored rows into values).
 void in_slices(std::size_t n, const std::function<void(std::size_t, std::size_t)>& work);
 
-/// Reads the stored rows of a kind whose value is its API document: the
-/// document, if it is one with a text `id_field`.
-inline auto document_rows(const char* id_field) {
-  return [id_field](const store::entity_record& r) -> std::optional<nlohmann::json> {
-    auto doc = nlohmann::json::parse(r.document, nullptr, false);
-    if (doc.is_discarded() || !doc.contains(id_field) || !doc[id_field].is_string())
-      return std::nullopt;
-    return doc;
+/// Reads a kind's stored rows with its `from_stored(row)`, which reads
+/// the row's JSON into a value (nothing when it cannot).
+template <class Value>
+auto stored_rows(std::optional<Value> (*from_stored)(const nlohmann::json&)) {
+  return [from_stored](const store::entity_record& r) {
+    return from_stored(nlohmann::json::parse(r.document, nullptr, false));
   };
 }
 

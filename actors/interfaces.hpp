@@ -46,8 +46,6 @@ using clock_follower_actor = caf::typed_actor<caf::reacts_to<atom::clock_jump>>;
 template <class Snapshot>
 using owner_of = caf::typed_actor<caf::reacts_to<atom::changed, Snapshot>,
                                   caf::reacts_to<atom::removed, std::string>>;
-/// The owner of entities whose value is their API document.
-using entity_owner_actor = owner_of<entity_snapshot>;
 
 /// Keeps idle entities passive (no actor) and wakes them at their time
 /// (a delayed message to itself).
@@ -89,10 +87,6 @@ using session_actor = entity_actor::extend_with<clock_follower_actor>::extend<
                      project_maintenance_reply>>;
 
 // -- registries ----------------------------------------------------------------
-
-/// What every registry (one per entity kind) understands, besides the
-/// requests of its API family.
-using registry_actor = entity_owner_actor;
 
 /// The API families, each served by one registry (messages/requests.hpp).
 using lease_api = api_of<lease_list, lease_show, lease_create, lease_update, lease_delete,
@@ -151,7 +145,7 @@ using lease_registry_actor = owner_of<lease_snapshot>::extend_with<lease_api>::e
                               caf::replies_to<lease_reallocation>::with<lease_allocation>>;
 
 /// The maintenance registry follows hosts and instances (its sessions' view).
-using maintenance_registry_actor = registry_actor::extend_with<maintenance_api>::extend_with<
+using maintenance_registry_actor = owner_of<session_snapshot>::extend_with<maintenance_api>::extend_with<
   waking_actor>::extend_with<
   clock_follower_actor>::
   extend_with<host_watcher_actor>::extend_with<instance_watcher_actor>;

@@ -3,6 +3,8 @@
 // rules are tested without actors).
 #include <string>
 
+#include "messages/maintenance.hpp"
+
 namespace steward {
 
 /// The lease settings ([leases] in the configuration).
@@ -18,7 +20,7 @@ struct maintenance_settings {
   int own_action_seconds = 120;    // a project's time to empty a host itself
   int host_seconds = 0;            // how long a host's maintenance takes
   int move_seconds = 600;          // how long one move Steward commands may take
-  std::string default_action = "MIGRATE";
+  maintenance::instance_action default_action = maintenance::instance_action::migrate;
   double cpu_allocation_ratio = 4.0;
 };
 

@@ -173,7 +173,10 @@ daemon::daemon(const config::settings& cfg) : parts_{std::make_unique<parts>()} 
     = static_cast<int>(cfg.integer("maintenance", "own_action_seconds"));
   ro.maintenance.host_seconds = static_cast<int>(cfg.integer("maintenance", "host_seconds"));
   ro.maintenance.move_seconds = static_cast<int>(cfg.integer("maintenance", "move_seconds"));
-  ro.maintenance.default_action = cfg.text("maintenance", "default_action");
+  // The configuration allows only the names of actions.
+  ro.maintenance.default_action
+    = maintenance::action_named(cfg.text("maintenance", "default_action"))
+        .value_or(maintenance::instance_action::migrate);
   ro.maintenance.cpu_allocation_ratio = std::stod(cfg.text("maintenance", "cpu_allocation_ratio"));
   if (auto threads = cfg.integer("DEFAULT", "actor_threads"); threads > 0)
     ro.scheduler_threads = static_cast<std::size_t>(threads);

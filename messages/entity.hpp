@@ -1,7 +1,6 @@
 #pragma once
 // An entity's value as its registry keeps it for lists: one immutable copy
-// shared between the entity actor and its registry. A typed kind (lease,
-// instance, host) shares its C++ value; the others are still their API document.
+// shared between the entity actor and its registry: its C++ value.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -11,6 +10,7 @@
 #include "messages/host.hpp"
 #include "messages/instance.hpp"
 #include "messages/lease.hpp"
+#include "messages/maintenance.hpp"
 
 namespace steward {
 
@@ -24,9 +24,9 @@ struct snapshot_of {
   int64_t version = 0;  // of the stored row; 0 before the first write
 };
 
-using entity_snapshot = snapshot_of<nlohmann::json>;
 using lease_snapshot = snapshot_of<lease::lease>;
 using instance_snapshot = snapshot_of<instance::instance>;
 using host_snapshot = snapshot_of<inventory::host>;
+using session_snapshot = snapshot_of<maintenance::session>;
 
 } // namespace steward

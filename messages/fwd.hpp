@@ -61,7 +61,6 @@ struct inbound_notification;
 struct commit_ack;
 template <class Value>
 struct snapshot_of;
-using entity_snapshot = snapshot_of<nlohmann::json>;
 namespace lease {
 struct lease;
 }
@@ -74,6 +73,10 @@ namespace inventory {
 struct host;
 }
 using host_snapshot = snapshot_of<inventory::host>;
+namespace maintenance {
+struct session;
+}
+using session_snapshot = snapshot_of<maintenance::session>;
 struct catalog_snapshot;
 struct world_view;
 struct world_change;
@@ -146,10 +149,10 @@ struct notification;
   X(steward::committed_events)                                                 \
   X(steward::inbound_notification)                                             \
   X(steward::commit_ack)                                                       \
-  X(steward::entity_snapshot)                                                  \
   X(steward::lease_snapshot)                                                   \
   X(steward::instance_snapshot)                                                \
   X(steward::host_snapshot)                                                    \
+  X(steward::session_snapshot)                                                 \
   X(std::vector<steward::host_snapshot>)                                       \
   X(std::vector<steward::instance_snapshot>)                                   \
   X(steward::catalog_snapshot)                                                 \

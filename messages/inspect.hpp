@@ -174,6 +174,37 @@ typename Inspector::result_type inspect(Inspector& f, optional_field<T>& x) {
   }
 }
 
+/// Values by name where a name may stand without one (capabilities to
+/// remove, projects that have not replied), as two lists: the names with a
+/// value, the names without.
+template <class T>
+struct optional_map_field {
+  std::map<std::string, std::optional<T>>& value;
+};
+
+template <class Inspector, class T>
+typename Inspector::result_type inspect(Inspector& f, optional_map_field<T>& x) {
+  std::map<std::string, T> set;
+  std::vector<std::string> unset;
+  if constexpr (Inspector::reads_state) {
+    for (auto& [name, value] : x.value)
+      if (value)
+        set.emplace(name, *value);
+      else
+        unset.push_back(name);
+    return f(set, unset);
+  } else {
+    return f(set, unset, caf::meta::load_callback([&]() -> caf::error {
+               x.value.clear();
+               for (auto& [name, value] : set)
+                 x.value[name] = value;
+               for (auto& name : unset)
+                 x.value[name] = std::nullopt;
+               return caf::none;
+             }));
+  }
+}
+
 /// A shared immutable value of a typed entity; absent for none.
 template <class Value>
 struct shared_value_field {
@@ -398,12 +429,6 @@ typename Inspector::result_type inspect(Inspector& f, commit_ack& x) {
   return f(caf::meta::type_name("steward::commit_ack"), x.ok, x.error);
 }
 
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, entity_snapshot& x) {
-  return f(caf::meta::type_name("steward::entity_snapshot"), x.id, x.project,
-           document_field{x.doc}, x.version);
-}
-
 namespace lease {
 
 inline std::string to_string(event_type x) { return name_of(x); }
@@ -512,41 +537,60 @@ typename Inspector::result_type inspect(Inspector& f, host& x) {
            x.maintenance_session);
 }
 
-/// Capabilities to merge: each name with a value, or none to remove it.
-struct capability_changes_field {
-  capability_changes& value;
-};
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, capability_changes_field& x) {
-  // As two lists: the values set, the names removed.
-  capabilities set;
-  std::vector<std::string> removed;
-  if constexpr (Inspector::reads_state) {
-    for (auto& [name, value] : x.value)
-      if (value)
-        set.emplace(name, *value);
-      else
-        removed.push_back(name);
-    return f(set, removed);
-  } else {
-    return f(set, removed, caf::meta::load_callback([&]() -> caf::error {
-               x.value.clear();
-               for (auto& [name, value] : set)
-                 x.value[name] = value;
-               for (auto& name : removed)
-                 x.value[name] = std::nullopt;
-               return caf::none;
-             }));
-  }
-}
-
 } // namespace inventory
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, host_snapshot& x) {
   return f(caf::meta::type_name("steward::host_snapshot"), x.id, x.project,
            shared_value_field<inventory::host>{x.doc}, x.version);
+}
+
+namespace maintenance {
+
+inline std::string to_string(phase x) { return std::string(1, static_cast<char>(x)); }
+inline std::string to_string(instance_action x) {
+  return std::string(1, static_cast<char>(x));
+}
+inline std::string to_string(move::status x) { return std::string(1, static_cast<char>(x)); }
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, reply& x) {
+  return f(caf::meta::type_name("steward::maintenance::reply"), x.refused, x.instance_actions,
+           time_field{x.at});
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, round& x) {
+  return f(caf::meta::type_name("steward::maintenance::round"), x.state, x.allowed_actions,
+           time_field{x.reply_at}, time_field{x.actions_at}, optional_map_field<reply>{x.replies},
+           x.instances);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, move& x) {
+  return f(caf::meta::type_name("steward::maintenance::move"), x.project, x.action, x.progress,
+           optional_field<std::string>{x.target}, optional_time_field{x.deadline},
+           optional_field<bool>{x.was_erred});
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, session& x) {
+  return f(caf::meta::type_name("steward::maintenance::session"), x.session_id, x.state,
+           x.workflow, time_field{x.maintenance_at}, json_field{x.metadata},
+           json_field{x.actions}, x.hosts, x.maintained, optional_field<std::string>{x.host},
+           optional_field<std::vector<std::string>>{x.projects}, optional_field<round>{x.asking},
+           x.moves, optional_time_field{x.host_done_at}, optional_field<phase>{x.failed_state},
+           optional_field<std::string>{x.failure_reason}, x.reply_seconds,
+           x.own_action_seconds, x.host_seconds, x.move_seconds, x.base_url,
+           time_field{x.created_at}, optional_time_field{x.updated_at});
+}
+
+} // namespace maintenance
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, session_snapshot& x) {
+  return f(caf::meta::type_name("steward::session_snapshot"), x.id, x.project,
+           shared_value_field<maintenance::session>{x.doc}, x.version);
 }
 
 template <class Inspector>
@@ -570,7 +614,7 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, host_enrollment& x) {
   return f(caf::meta::type_name("steward::host_enrollment"), x.host_id,
            optional_field<inventory::enrollment>{x.enrolled},
-           inventory::capability_changes_field{x.extra});
+           optional_map_field<inventory::capability>{x.extra});
 }
 
 template <class Inspector>

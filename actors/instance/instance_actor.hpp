@@ -13,7 +13,7 @@
 
 namespace steward::instance {
 
-inline const entity_kind instance_kind{"instance", "uuid", "steward.instances"};
+inline const entity_kind instance_kind{"instance", "steward.instances"};
 
 // What the registry and entity skeletons need of an instance (entity_kind.hpp).
 inline std::string entity_id(const entity_kind&, const instance& i) { return i.uuid; }

@@ -58,10 +58,6 @@ void add_stored_instance(registry_ptr self, instance value, int64_t version) {
 }
 
 // A stored row read back into an instance (of any schema version).
-std::optional<instance> read_instance_row(const store::entity_record& r) {
-  return from_stored(json::parse(r.document, nullptr, false));
-}
-
 void forget(registry_ptr self, const std::string& id) {
   self->state.instances.erase(id);
   self->state.listing.erase(id);
@@ -201,7 +197,7 @@ instance_registry(registry_ptr self, const actor_services* svc, catalog::catalog
   });
   start_registry(
     self, self->state.instances, "instance-registry", "instances", std::move(recovered),
-    read_instance_row,
+    stored_rows(&from_stored),
     [=](instance value, int64_t version) {
       add_stored_instance(self, std::move(value), version);
     },

@@ -8,7 +8,7 @@
 
 namespace steward::inventory {
 
-inline const entity_kind host_kind{"host", "id", "steward.inventory", ""};
+inline const entity_kind host_kind{"host", "steward.inventory"};
 
 // What the registry and entity skeletons need of a host (entity_kind.hpp).
 inline std::string entity_id(const entity_kind&, const host& h) { return h.id; }

@@ -38,10 +38,6 @@ void add_stored_host(registry_ptr self, host value, int64_t version) {
   listed(self, add_passive(self, self->state.hosts, host_kind, std::move(value), version, wake));
 }
 
-std::optional<host> read_host_row(const store::entity_record& r) {
-  return from_stored(json::parse(r.document, nullptr, false));
-}
-
 void forget(registry_ptr self, const std::string& id) {
   auto& st = self->state;
   if (auto snap = st.hosts.snapshot(id))
@@ -122,7 +118,8 @@ host_registry(registry_ptr self, const actor_services* svc,
     start_entity(self, self->state.hosts, host_actor, snap, true);
   });
   start_registry(
-    self, self->state.hosts, "host-registry", "hosts", std::move(recovered), read_host_row,
+    self, self->state.hosts, "host-registry", "hosts", std::move(recovered),
+    stored_rows(&from_stored),
     [=](host value, int64_t version) { add_stored_host(self, std::move(value), version); },
     [=](const std::string& id) { forget(self, id); },
     [=](const caf::actor_addr& watcher) { self->state.watchers.forget(watcher); });

@@ -12,7 +12,7 @@
 
 namespace steward::lease {
 
-inline const entity_kind lease_kind{"lease", "id", "blazar.lease", "project_id"};
+inline const entity_kind lease_kind{"lease", "blazar.lease"};
 
 // What the registry and entity skeletons need of a lease (entity_kind.hpp).
 inline std::string entity_id(const entity_kind&, const lease& l) { return l.id; }

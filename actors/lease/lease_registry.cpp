@@ -50,10 +50,6 @@ void follow_host(lease_registry_state& st, host_snapshot host) {
 }
 
 // A stored row read back into a lease (of any schema version).
-std::optional<lease> read_lease_row(const store::entity_record& r) {
-  return from_stored(json::parse(r.document, nullptr, false));
-}
-
 api_reply not_found(const std::string& id) {
   return api_reply::fail(404, "Lease " + id + " could not be found");
 }
@@ -286,7 +282,8 @@ lease_registry(registry_ptr self, const actor_services* svc,
     start_entity(self, self->state.leases, lease_actor, snap, true);
   });
   start_registry(
-    self, self->state.leases, "lease-registry", "leases", std::move(recovered), read_lease_row,
+    self, self->state.leases, "lease-registry", "leases", std::move(recovered),
+    stored_rows(&from_stored),
     [=](lease l, int64_t version) {
       // Its allocations follow its stored value (at recovery, and again
       // when it is restarted after a failure).

@@ -29,18 +29,18 @@ void give_view(registry_ptr self, const entity_actor& a) {
 }
 
 // A new session, started.
-entity_actor spawn_session(registry_ptr self, json doc) {
+entity_actor spawn_session(registry_ptr self, session s) {
   auto a = spawn_entity(self, self->state.sessions, session_actor_impl, session_kind,
-                        std::move(doc));
+                        std::move(s));
   give_view(self, a);
   return a;
 }
 
 // A stored session waits passive until a request; a running one starts at
 // once (it follows the view, and may owe its hosts their marks).
-void add_stored_session(registry_ptr self, json doc, int64_t version) {
-  auto wake = is_running(doc) ? std::optional<sys_time>{now()} : std::nullopt;
-  add_passive(self, self->state.sessions, session_kind, std::move(doc), version, wake);
+void add_stored_session(registry_ptr self, session s, int64_t version) {
+  auto wake = is_running(s) ? std::optional<sys_time>{now()} : std::nullopt;
+  add_passive(self, self->state.sessions, session_kind, std::move(s), version, wake);
 }
 
 // Every running session hears of a change to the view.
@@ -88,22 +88,21 @@ caf::result<api_reply> create_session(registry_ptr self, maintenance_create& r) 
   for (auto& [id, snap] : st.sessions.snapshots())
     if (is_running(*snap.doc)) {
       ++running;
-      for (auto& h : (*snap.doc)["hosts"])
-        busy.push_back(h.get<std::string>());
+      busy.insert(busy.end(), snap.doc->hosts.begin(), snap.doc->hosts.end());
     }
   if (running >= static_cast<std::size_t>(st.svc->maintenance.max_sessions))
     return api_reply::fail(509, "Too many maintenance sessions running ("
                                   + std::to_string(running) + "); try again later");
-  json doc;
+  session made;
   if (auto refused = make_session(r.body, st.world, busy, now(), st.svc->maintenance,
-                                  r.ctx.base_url, doc))
+                                  r.ctx.base_url, made))
     return api_reply::fail(refused->status, refused->message);
-  auto a = spawn_session(self, std::move(doc));
+  auto a = spawn_session(self, std::move(made));
   return self->delegate(as_session(a), atom::create_v);
 }
 
-json show_session(const json& s) {
-  return {{"session_id", s["session_id"]}, {"state", s["state"]}};
+json show_session(const session& s) {
+  return {{"session_id", s.session_id}, {"state", name_of(s.state)}};
 }
 
 api_reply no_session(const std::string& id) {
@@ -123,10 +122,10 @@ std::optional<api_reply> refuse_caller(const request_context& ctx, const std::st
   return std::nullopt;
 }
 
-// The stored document of session `id`, for the registry's own answers.
+// Session `id` as it was last stored, for the registry's own answers.
 template <class Request>
 caf::result<api_reply> from_snapshot(registry_ptr self, const Request& r,
-                                     json (*show)(const json&)) {
+                                     json (*show)(const session&)) {
   if (auto refused = refuse_caller(r.ctx))
     return *refused;
   auto snap = self->state.sessions.snapshot(r.id);
@@ -134,8 +133,6 @@ caf::result<api_reply> from_snapshot(registry_ptr self, const Request& r,
     return no_session(r.id);
   return api_reply::ok(show(*snap->doc));
 }
-
-json whole(const json& s) { return s; }
 
 // Hands a request about one session to it.
 template <class Request, class... Project>
@@ -229,13 +226,13 @@ maintenance_registry(registry_ptr self, const actor_services* svc,
                                                   : self->state.world.instance_constraints;
     table[r.id] = std::make_shared<const json>(std::move(doc));
   }
-  self->state.sessions.set_starter([=](const entity_snapshot& snap) {
+  self->state.sessions.set_starter([=](const session_snapshot& snap) {
     give_view(self, start_entity(self, self->state.sessions, session_actor_impl, snap, true));
   });
   start_registry(
     self, self->state.sessions, "maintenance-registry", "maintenance sessions",
-    std::move(recovered), document_rows("session_id"),
-    [=](json doc, int64_t version) { add_stored_session(self, std::move(doc), version); },
+    std::move(recovered), stored_rows(&from_stored),
+    [=](session s, int64_t version) { add_stored_session(self, std::move(s), version); },
     [=](const std::string& id) { self->state.sessions.erase(id); });
   self->send(svc->hosts, atom::inventory_v, caf::actor_cast<host_watcher_actor>(self));
   self->send(svc->instances, atom::workload_v, caf::actor_cast<instance_watcher_actor>(self));
@@ -255,7 +252,7 @@ maintenance_registry(registry_ptr self, const actor_services* svc,
       return create_session(self, r);
     },
     [=](maintenance_show& r) { return from_snapshot(self, r, show_session); },
-    [=](maintenance_detail& r) { return from_snapshot(self, r, whole); },
+    [=](maintenance_detail& r) { return from_snapshot(self, r, to_document); },
     [=](maintenance_update& r) { return to_session(self, r); },
     [=](maintenance_delete& r) { return to_session(self, r); },
     [=](project_maintenance_show& r) { return to_session(self, r, r.project_id); },
@@ -274,7 +271,7 @@ maintenance_registry(registry_ptr self, const actor_services* svc,
         return api_reply::fail(404, place.what + " has no constraints");
       return store_constraint(self, place, r.id, nullptr);
     },
-    [=](atom::changed, entity_snapshot& snap) { self->state.sessions.update(std::move(snap)); },
+    [=](atom::changed, session_snapshot& snap) { self->state.sessions.update(std::move(snap)); },
     [=](atom::removed, const std::string& id) { self->state.sessions.erase(id); },
     [=](atom::clock_jump) { fan_out_clock_jump(self, self->state.sessions); },
     [=](atom::wake) { wake_due(self, self->state.sessions); },

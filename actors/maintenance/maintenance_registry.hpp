@@ -16,7 +16,7 @@ namespace steward::maintenance {
 struct maintenance_registry_state {
   static inline const char* name = "maintenance-registry";
   const actor_services* svc = nullptr;
-  entity_table sessions;
+  entity_table_of<session> sessions;
   world_view world;
   bool hosts_synced = false;
   bool instances_synced = false;

@@ -39,7 +39,7 @@ std::string group_of(const world_view& world, const std::string& instance) {
 }
 
 std::optional<std::string> choose_target(const world_view& world, const std::string& instance,
-                                         const json& session, double cpu_ratio) {
+                                         const session& s, double cpu_ratio) {
   auto* moving = value_of(world, instance);
   if (!moving)
     return std::nullopt;
@@ -50,13 +50,13 @@ std::optional<std::string> choose_target(const world_view& world, const std::str
 
   // Where every instance is, or is going.
   std::map<std::string, load> loads;
-  auto moves = session.value("moves", json::object());
   for (auto& [uuid, other] : world.instances) {
     if (uuid == instance)
       continue;
     auto where = other->host.value_or("");
-    if (auto m = moves.find(uuid); m != moves.end() && text_field(*m, "status") == "moving")
-      where = text_field(*m, "target");
+    auto m = s.moves.find(uuid);
+    if (m != s.moves.end() && m->second.progress == move::status::moving)
+      where = m->second.target.value_or("");
     auto& l = loads[where];
     add(l, *other);
     if (!group.empty() && group_of(world, uuid) == group)
@@ -65,8 +65,8 @@ std::optional<std::string> choose_target(const world_view& world, const std::str
   load need;
   add(need, *moving);
 
-  auto emptied = text_field(session, "host");
-  auto maintained = session.value("maintained", json::array());
+  auto emptied = s.host.value_or("");
+  auto& maintained = s.maintained;
   auto cloud = moving->cloud_name;
   struct candidate {
     bool maintained;
@@ -74,8 +74,7 @@ std::optional<std::string> choose_target(const world_view& world, const std::str
     std::string name;
   };
   std::vector<candidate> fits;
-  auto session_id = text_field(session, "session_id");
-  auto our_reason = disable_reason(session);
+  auto our_reason = disable_reason(s);
   for (auto& [id, host] : world.hosts) {
     auto& h = *host;
     auto& name = h.hypervisor_hostname;
@@ -83,7 +82,7 @@ std::optional<std::string> choose_target(const world_view& world, const std::str
     // A host this session maintained and gave back may not show it yet: its
     // own disabling and marking do not count against it.
     bool disabled = !h.enabled && !(done && h.disabled_reason == our_reason);
-    bool held = inventory::in_maintenance(h) && !(done && h.maintenance_session == session_id);
+    bool held = inventory::in_maintenance(h) && !(done && h.maintenance_session == s.session_id);
     if (name == emptied || disabled || held || !h.up || (!cloud.empty() && h.cloud != cloud))
       continue;
     auto& l = loads[name];

@@ -7,8 +7,7 @@
 #include <optional>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
+#include "messages/maintenance.hpp"
 #include "messages/world.hpp"
 
 namespace steward::maintenance {
@@ -17,7 +16,7 @@ namespace steward::maintenance {
 /// host has room. `session` gives the host being emptied, the maintained
 /// hosts and the moves under way.
 std::optional<std::string> choose_target(const world_view& world, const std::string& instance,
-                                         const nlohmann::json& session, double cpu_ratio);
+                                         const session& s, double cpu_ratio);
 
 /// The instance's group (its constraint's group_id), "" when none.
 std::string group_of(const world_view& world, const std::string& instance);

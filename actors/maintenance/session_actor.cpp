@@ -10,20 +10,18 @@ namespace steward::maintenance {
 namespace {
 
 using session_ptr = session_actor::stateful_pointer<session_state>;
-using nlohmann::json;
-
 constexpr auto host_registry_timeout = std::chrono::seconds{30};
 
-const json& doc_of(session_ptr self) { return *self->state.doc; }
+const session& value_of(session_ptr self) { return *self->state.doc; }
 
 void arm(session_ptr self) {
   auto gen = ++self->state.timer_generation;
-  if (auto due = wake_at(doc_of(self)))
+  if (auto due = wake_at(value_of(self)))
     arm_timer(self, *due, gen);
 }
 
 void mark_host(session_ptr self, const std::string& host_id, bool in_maintenance) {
-  host_maintenance_mark mark{host_id, text_field(doc_of(self), "session_id"), in_maintenance};
+  host_maintenance_mark mark{host_id, value_of(self).session_id, in_maintenance};
   self->request(self->state.svc->hosts, host_registry_timeout, std::move(mark))
     .then([](host_change_outcome& r) {
       if (r.refused)
@@ -36,9 +34,9 @@ void mark_host(session_ptr self, const std::string& host_id, bool in_maintenance
 // its view (after a restart too) the marks of a step whose write landed but
 // whose marks did not are sent again.
 void reconcile_marks(session_ptr self) {
-  auto& s = doc_of(self);
-  auto id = text_field(s, "session_id");
-  auto held = is_running(s) ? text_field(s, "host") : "";
+  auto& s = value_of(self);
+  auto& id = s.session_id;
+  auto held = is_running(s) ? s.host.value_or("") : "";
   for (auto& [host_id, host] : self->state.world.hosts) {
     auto& name = host->hypervisor_hostname;
     bool marked = host->maintenance_session == id;
@@ -51,7 +49,7 @@ void reconcile_marks(session_ptr self) {
 
 // Stores `next` with what the step asks of the world; then `then(ack)`.
 template <class Then>
-void commit(session_ptr self, json next, const effects& fx, Then then) {
+void commit(session_ptr self, session next, const effects& fx, Then then) {
   change c{*self->state.svc};
   for (auto& order : fx.commands)
     c.command(order.cloud, order.type, order.payload);
@@ -71,16 +69,16 @@ void look(session_ptr self) {
   auto& st = self->state;
   if (!st.has_world || !st.stored)
     return;
-  auto next = doc_of(self);
+  auto next = value_of(self);
   effects fx;
   if (!advance(next, st.world, now(), st.svc->maintenance, fx))
     return arm(self);
-  LOG_INFO("maintenance", text_field(next, "session_id") << ": " << text_field(next, "state"));
+  LOG_INFO("maintenance", next.session_id << ": " << name_of(next.state));
   commit(self, std::move(next), fx, [=](commit_ack& ack) {
     if (ack.ok)
       return look(self);
     retry_timer_later(self, "maintenance",
-                      text_field(doc_of(self), "session_id") + ": a step could not be stored: "
+                      value_of(self).session_id + ": a step could not be stored: "
                         + ack.error);
   });
 }
@@ -91,7 +89,8 @@ api_reply stored_failure(const commit_ack& ack) {
 
 // A change of the session asked by a request: stored with its effects,
 // answered, then the workflow goes on.
-caf::result<api_reply> store_request(session_ptr self, json next, effects fx, api_reply answer) {
+caf::result<api_reply> store_request(session_ptr self, session next, effects fx,
+                                     api_reply answer) {
   auto rp = self->make_response_promise<api_reply>();
   commit(self, std::move(next), fx, [=](commit_ack& ack) mutable {
     rp.deliver(ack.ok ? answer : stored_failure(ack));
@@ -102,16 +101,16 @@ caf::result<api_reply> store_request(session_ptr self, json next, effects fx, ap
 }
 
 caf::result<api_reply> resume_session(session_ptr self) {
-  auto next = doc_of(self);
+  auto next = value_of(self);
   effects fx;
   if (auto r = resume(next, now(), fx))
     return api_reply::fail(r->status, r->message);
-  auto answer = api_reply::ok({{"session_id", next["session_id"]}, {"state", next["state"]}});
+  auto answer = api_reply::ok({{"session_id", next.session_id}, {"state", name_of(next.state)}});
   return store_request(self, std::move(next), std::move(fx), std::move(answer));
 }
 
 caf::result<api_reply> answer_for_project(session_ptr self, const project_maintenance_reply& r) {
-  auto next = doc_of(self);
+  auto next = value_of(self);
   if (auto refused = record_reply(next, r.project_id, r.body, now()))
     return api_reply::fail(refused->status, refused->message);
   return store_request(self, std::move(next), {}, api_reply::ok(nullptr));
@@ -121,7 +120,7 @@ caf::result<api_reply> answer_for_project(session_ptr self, const project_mainte
 // maintenance, what it asked of the compute layer is undone).
 caf::result<api_reply> remove_session(session_ptr self) {
   auto& st = self->state;
-  auto next = doc_of(self);
+  auto next = value_of(self);
   effects fx;
   if (is_running(next))
     abandon(next, st.world, fx);
@@ -141,19 +140,19 @@ caf::result<api_reply> remove_session(session_ptr self) {
 } // namespace
 
 session_actor::behavior_type
-session_actor_impl(session_ptr self, const actor_services* svc, entity_owner_actor registry, document doc,
-                   int64_t version, bool stored) {
-  self->state.init(svc, std::move(registry), std::move(doc), version, stored);
-  log_failures(self, "maintenance-session", text_field(*self->state.doc, "session_id"));
+session_actor_impl(session_ptr self, const actor_services* svc, owner_of<session_snapshot> registry,
+                   std::shared_ptr<const session> value, int64_t version, bool stored) {
+  self->state.init(svc, std::move(registry), std::move(value), version, stored);
+  log_failures(self, "maintenance-session", self->state.doc->session_id);
   return guarded_behavior<session_actor::behavior_type>(
     "maintenance-session",
     [=](atom::create) -> caf::result<api_reply> {
-      auto id = text_field(doc_of(self), "session_id");
+      auto id = value_of(self).session_id;
       return store_created(self, session_kind, [=](session_ptr s) { look(s); },
-                           [id](const json&) { return api_reply::ok({{"session_id", id}}); });
+                           [id](const session&) { return api_reply::ok({{"session_id", id}}); });
     },
     [=](project_maintenance_show& r) -> caf::result<api_reply> {
-      return api_reply::ok({{"instance_ids", project_instances(doc_of(self), r.project_id)}});
+      return api_reply::ok({{"instance_ids", project_instances(value_of(self), r.project_id)}});
     },
     [=](project_maintenance_reply& r) { return answer_for_project(self, r); },
     [=](maintenance_update&) { return resume_session(self); },
@@ -171,7 +170,7 @@ session_actor_impl(session_ptr self, const actor_services* svc, entity_owner_act
     },
     [=](atom::workload, world_change& c) {
       apply(self->state.world, c);
-      if (is_running(doc_of(self)))
+      if (is_running(value_of(self)))
         look(self);
     });
 }

@@ -13,8 +13,6 @@ using nlohmann::json;
 
 namespace {
 
-const char* const time_format = "%Y-%m-%d %H:%M:%S";
-
 std::optional<refusal> bad(const std::string& message) {
   return refusal{400, message};
 }
@@ -35,27 +33,13 @@ std::optional<refusal> read_seconds(const json& metadata, const char* key, int f
 
 } // namespace
 
-std::string show_time(sys_time t) {
-  return timefmt::sql(t);
-}
-
-sys_time read_time(const json& value) {
-  auto t = value.is_string() ? timefmt::parse(value.get<std::string>(), time_format) : std::nullopt;
-  return t ? *t : sys_time{};
-}
-
-bool is_running(const json& session) {
-  auto s = text_field(session, "state");
-  return s != states::done && s != states::failed;
-}
-
 std::optional<refusal> make_session(const json& body, const world_view& world,
                                     const std::vector<std::string>& busy_hosts, sys_time now,
                                     const maintenance_settings& settings,
-                                    const std::string& base_url, json& session) {
+                                    const std::string& base_url, session& made) {
   if (!body.is_object())
     return bad("The request body must be a JSON object");
-  if (auto s = body.find("state"); s != body.end() && *s != states::maintenance)
+  if (auto s = body.find("state"); s != body.end() && *s != name_of(phase::maintenance))
     return bad("A session starts in state MAINTENANCE");
   if (auto w = body.find("workflow"); w != body.end() && !w->is_null() && !w->is_string())
     return bad("workflow must be a string (the name of a workflow)");
@@ -110,88 +94,83 @@ std::optional<refusal> make_session(const json& body, const world_view& world,
     if (std::find(busy_hosts.begin(), busy_hosts.end(), h) != busy_hosts.end())
       return refusal{409, "Host " + h + " is in another running maintenance session"};
 
-  auto stamp = show_time(now);
-  session = {{"session_id", make_uuid()},
-             {"state", states::maintenance},
-             {"workflow", workflow},
-             {"maintenance_at", show_time(*when)},
-             {"metadata", metadata},
-             {"actions", actions},
-             {"hosts", hosts},
-             {"maintained", json::array()},
-             {"host", nullptr},
-             {"projects", nullptr},  // asked in the first round
-             {"round", nullptr},
-             {"moves", json::object()},
-             {"host_done_at", nullptr},
-             {"failed_state", nullptr},
-             {"failure_reason", nullptr},
-             {"reply_seconds", reply_seconds},
-             {"own_action_seconds", own_action_seconds},
-             {"host_seconds", host_seconds},
-             {"move_seconds", move_seconds},
-             {"base_url", base_url},
-             {"created_at", stamp},
-             {"updated_at", nullptr}};
+  made = session{};
+  made.session_id = make_uuid();
+  made.state = phase::maintenance;
+  made.workflow = workflow;
+  made.maintenance_at = *when;
+  made.metadata = metadata;
+  made.actions = actions;
+  made.hosts = hosts;
+  made.reply_seconds = reply_seconds;
+  made.own_action_seconds = own_action_seconds;
+  made.host_seconds = host_seconds;
+  made.move_seconds = move_seconds;
+  made.base_url = base_url;
+  made.created_at = whole_seconds(now);
   return std::nullopt;
 }
 
-std::string disable_reason(const json& session) {
-  return "maintenance session " + text_field(session, "session_id");
+std::string disable_reason(const session& s) {
+  return "maintenance session " + s.session_id;
 }
 
-std::string project_url(const json& session, const std::string& project) {
-  return text_field(session, "base_url") + "/v1/maintenance/" + text_field(session, "session_id")
-         + "/" + project;
+std::string project_url(const session& s, const std::string& project) {
+  return s.base_url + "/v1/maintenance/" + s.session_id + "/" + project;
 }
 
-std::vector<std::string> project_instances(const json& session, const std::string& project) {
+std::vector<std::string> project_instances(const session& s, const std::string& project) {
   std::vector<std::string> out;
-  auto& round = session["round"];
-  if (round.is_object()) {
-    for (auto& [id, owner] : round["instances"].items())
+  if (s.asking) {
+    for (auto& [id, owner] : s.asking->instances)
       if (owner == project)
         out.push_back(id);
     return out;
   }
-  for (auto& [id, move] : session["moves"].items())
-    if (text_field(move, "project") == project)
+  for (auto& [id, m] : s.moves)
+    if (m.project == project)
       out.push_back(id);
   return out;
 }
 
-std::optional<refusal> record_reply(json& session, const std::string& project, const json& body,
+std::optional<refusal> record_reply(session& s, const std::string& project, const json& body,
                                     sys_time now) {
   if (!body.is_object())
     return bad("The request body must be a JSON object");
-  auto& round = session["round"];
-  if (!round.is_object())
-    return refusal{409, "Session " + text_field(session, "session_id")
-                          + " is not waiting for replies (state "
-                          + text_field(session, "state") + ")"};
-  auto asked = text_field(round, "state");
-  if (!round["replies"].contains(project))
+  if (!s.asking)
+    return refusal{409, "Session " + s.session_id + " is not waiting for replies (state "
+                          + name_of(s.state) + ")"};
+  auto& round = *s.asking;
+  std::string asked = name_of(round.state);
+  auto slot = round.replies.find(project);
+  if (slot == round.replies.end())
     return refusal{404, "Project " + project + " has no instances in state " + asked
-                          + " of session " + text_field(session, "session_id")};
+                          + " of session " + s.session_id};
   auto state = text_field(body, "state");
   if (state != "ACK_" + asked && state != "NACK_" + asked)
     return bad("Reply state must be ACK_" + asked + " or NACK_" + asked + ", not '" + state + "'");
   auto actions = body.value("instance_actions", json::object());
   if (!actions.is_object())
     return bad("instance_actions must map instance ids to actions");
-  auto& allowed = round["allowed_actions"];
+  json allowed = json::array();
+  for (auto a : round.allowed_actions)
+    allowed.push_back(name_of(a));
+  reply given{state != "ACK_" + asked, {}, whole_seconds(now)};
   for (auto& [id, action] : actions.items()) {
-    if (!round["instances"].contains(id) || round["instances"][id] != project)
+    auto owner = round.instances.find(id);
+    if (owner == round.instances.end() || owner->second != project)
       return bad("Instance " + id + " is not an instance of project " + project
                  + " in this maintenance state");
-    if (!action.is_string()
-        || std::find(allowed.begin(), allowed.end(), action) == allowed.end())
+    auto named = action.is_string() ? action_named(action.get<std::string>()) : std::nullopt;
+    if (!named
+        || std::find(round.allowed_actions.begin(), round.allowed_actions.end(), *named)
+             == round.allowed_actions.end())
       return bad("Action " + action.dump() + " is not allowed in state " + asked
                  + " (allowed: " + allowed.dump() + ")");
+    given.instance_actions[id] = *named;
   }
-  round["replies"][project] = {{"state", state}, {"instance_actions", actions},
-                               {"at", show_time(now)}};
-  session["updated_at"] = show_time(now);
+  slot->second = std::move(given);
+  s.updated_at = whole_seconds(now);
   return std::nullopt;
 }
 

@@ -50,16 +50,16 @@ struct effects {
 };
 
 /// Moves the session on as far as it can at `now`; true when it changed.
-bool advance(nlohmann::json& session, const world_view& world, sys_time now,
+bool advance(session& s, const world_view& world, sys_time now,
              const maintenance_settings& settings, effects& fx);
 
 /// The next deadline the session waits for, if any.
-std::optional<sys_time> wake_at(const nlohmann::json& session);
+std::optional<sys_time> wake_at(const session& s);
 
 /// Goes on with a failed session from where it stopped.
-std::optional<refusal> resume(nlohmann::json& session, sys_time now, effects& fx);
+std::optional<refusal> resume(session& s, sys_time now, effects& fx);
 
 /// Ends a running session that is deleted: the host it holds is enabled again.
-void abandon(nlohmann::json& session, const world_view& world, effects& fx);
+void abandon(session& s, const world_view& world, effects& fx);
 
 } // namespace steward::maintenance

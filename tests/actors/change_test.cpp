@@ -1,6 +1,6 @@
-// What one state change writes: events in the order they were emitted, each
-// with its payload in the event log and in the oslo envelope of the outbox;
-// an event of the document carries the document the change stores.
+// What one state change writes: its rows, and events in the order they were
+// emitted, each with its payload in the event log and in the oslo envelope
+// of the outbox.
 #include <gtest/gtest.h>
 
 #include "actors/change.hpp"
@@ -19,14 +19,14 @@ json payload_of_notification(const bus::outbound& o) {
 
 } // namespace
 
-TEST(change, document_events_carry_the_stored_document_in_emit_order) {
+TEST(change, events_carry_their_payloads_in_emit_order) {
   actor_services svc;
   change c{svc};
   json doc = {{"id", "l1"}, {"name", "lease one"}};
-  c.emit_document("lease.event.start_lease", "p1", "blazar.lease");  // before the upsert
+  c.emit({"lease.event.start_lease", "p1", "blazar.lease", doc});
   c.emit({"note", "p1", "steward", {{"n", 1}}});
   c.upsert("lease", "l1", "p1", doc, 3);
-  c.emit_document("lease.update", "p1", "blazar.lease");  // after it
+  c.emit({"lease.update", "p1", "blazar.lease", doc});
   auto b = c.take();
   ASSERT_EQ(b.upserts.size(), 1u);
   EXPECT_EQ(json::parse(b.upserts[0].document), doc);
@@ -45,10 +45,10 @@ TEST(change, document_events_carry_the_stored_document_in_emit_order) {
   }
 }
 
-TEST(change, a_document_event_without_a_document_carries_an_empty_object) {
+TEST(change, an_event_without_a_payload_carries_an_empty_object) {
   actor_services svc;
   change c{svc};
-  c.emit_document("lease.event.end_lease", "p1", "blazar.lease");
+  c.emit({"lease.event.end_lease", "p1", "blazar.lease", nullptr});
   auto b = c.take();
   ASSERT_EQ(b.events.size(), 1u);
   EXPECT_EQ(payload_of_event(b.events[0]), json::object());

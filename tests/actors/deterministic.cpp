@@ -6,6 +6,7 @@
 #include "actors/instance/instance_registry.hpp"
 #include "actors/inventory/host_registry.hpp"
 #include "actors/lease/lease_registry.hpp"
+#include "actors/maintenance/maintenance_registry.hpp"
 
 namespace steward::test {
 
@@ -110,7 +111,7 @@ void deterministic_actors::jump(std::chrono::seconds d) {
 }
 
 void deterministic_actors::start() {
-  for (auto kind : {"host", "instance", "lease"})
+  for (auto kind : {"host", "instance", "lease", "maintenance"})
     ready.expect(kind);
   auto host_registry = sys.spawn(inventory::host_registry, &svc, stored.load("host"));
   svc.hosts = host_registry;
@@ -122,20 +123,27 @@ void deterministic_actors::start() {
   instances = instance_registry;
   auto lease_registry = sys.spawn(lease::lease_registry, &svc, stored.load("lease"));
   leases = lease_registry;
-  clock_followers = {host_registry, lease_registry};
+  auto constraints = stored.load("instance_constraint");
+  for (auto& row : stored.load("group_constraint"))
+    constraints.push_back(row);
+  auto maintenance_registry = sys.spawn(maintenance::maintenance_registry, &svc,
+                                        stored.load("maintenance_session"), constraints);
+  maintenance = maintenance_registry;
+  clock_followers = {host_registry, lease_registry, maintenance_registry};
   run();
   EXPECT_TRUE(ready.waiting().empty()) << "registries not ready";
 }
 
 void deterministic_actors::stop() {
   for (auto& r : {caf::actor_cast<caf::actor>(hosts), caf::actor_cast<caf::actor>(instances),
-                  caf::actor_cast<caf::actor>(leases)})
+                  caf::actor_cast<caf::actor>(leases), caf::actor_cast<caf::actor>(maintenance)})
     if (r)
       caf::anon_send_exit(r, caf::exit_reason::user_shutdown);
   run();
   hosts = host_registry_actor{};
   instances = instance_registry_actor{};
   leases = lease_registry_actor{};
+  maintenance = maintenance_registry_actor{};
   clock_followers.clear();
 }
 

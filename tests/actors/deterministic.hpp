@@ -68,7 +68,7 @@ protected:
   /// route does: entities re-arm against the new time.
   void jump(std::chrono::seconds d);
 
-  /// Spawns the host, instance and lease registries, recovering what the
+  /// Spawns the host, instance, lease and maintenance registries, recovering what the
   /// store holds; then runs until they are ready.
   void start();
   /// Stops the registries (and their entities), as a process ends.
@@ -114,6 +114,7 @@ protected:
   host_registry_actor hosts;
   instance_registry_actor instances;
   lease_registry_actor leases;
+  maintenance_registry_actor maintenance;
   std::vector<clock_follower_actor> clock_followers;
 };
 

@@ -12,6 +12,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/entity_table.hpp"
+#include "actors/inventory/host_actor.hpp"
 #include "actors/interfaces.hpp"
 #include "actors/services.hpp"
 #include "tests/support/support.hpp"
@@ -101,10 +102,15 @@ using mortal_actor = entity_actor::extend_with<api_of<show, fail, end, throw_lat
 
 // An entity that dies on request: with an error, as after its own delete,
 // or by an exception outside a guarded handler.
+// Its value: a host (any typed value would do), its `vcpus` standing for a
+// number the test reads back.
 mortal_actor::behavior_type mortal(mortal_actor::pointer self, const actor_services*,
-                                   entity_owner_actor, document doc, int64_t version, bool) {
-  log_failures(self, "mortal", doc->value("id", ""));
-  auto answer = [=] { return api_reply::ok(json{{"doc", *doc}, {"version", version}}); };
+                                   owner_of<host_snapshot>, host_ptr value, int64_t version, bool) {
+  log_failures(self, "mortal", value->id);
+  auto answer = [=] {
+    return api_reply::ok(json{{"doc", {{"id", value->id}, {"n", value->vcpus}}},
+                              {"version", version}});
+  };
   return {
     [=](atom::create) -> caf::result<api_reply> { return answer(); },
     [=](show&) -> caf::result<api_reply> { return answer(); },
@@ -124,30 +130,36 @@ mortal_actor::behavior_type mortal(mortal_actor::pointer self, const actor_servi
   };
 }
 
-const entity_kind mortal_kind{"mortal", "id", "steward.test", "project"};
+const entity_kind mortal_kind{"mortal", "steward.test"};
 
 struct keeper_state {
   const actor_services* svc = nullptr;
-  entity_table table;
+  entity_table_of<inventory::host> table;
   std::vector<std::string> gone;
   int downs = 0;
 };
 
-using keeper_actor = registry_actor::extend_with<waking_actor>::extend_with<
+using keeper_actor = owner_of<host_snapshot>::extend_with<waking_actor>::extend_with<
   api_of<show, fail, end, throw_late, find, gone_list, down_count>>;
 
 // A registry of mortals: the stored ones passive until asked, as recovered.
 keeper_actor::behavior_type keeper(keeper_actor::stateful_pointer<keeper_state> self) {
-  self->state.table.set_starter([=](const entity_snapshot& snap) {
+  self->state.table.set_starter([=](const host_snapshot& snap) {
     start_entity(self, self->state.table, mortal, snap, true);
   });
-  auto spawn = [=](json doc, int64_t version) {
-    add_passive(self, self->state.table, mortal_kind, std::move(doc), version, std::nullopt);
+  auto spawn = [=](inventory::host value, int64_t version) {
+    add_passive(self, self->state.table, mortal_kind, std::move(value), version, std::nullopt);
   };
-  spawn(json{{"id", "stored"}, {"project", ""}, {"n", 1}}, 4);
-  spawn(json{{"id", "ends"}, {"project", ""}}, 1);
-  spawn(json{{"id", "throws"}, {"project", ""}}, 2);
-  spawn_entity(self, self->state.table, mortal, mortal_kind, json{{"id", "new"}, {"project", ""}});
+  auto value = [](const std::string& id, int64_t n) {
+    inventory::host h;
+    h.id = id;
+    h.vcpus = n;
+    return h;
+  };
+  spawn(value("stored", 1), 4);
+  spawn(value("ends", 0), 1);
+  spawn(value("throws", 0), 2);
+  spawn_entity(self, self->state.table, mortal, mortal_kind, value("new", 0));
   stop_only_on_shutdown(self);
   self->set_down_handler([=](const caf::down_msg& msg) {
     ++self->state.downs;
@@ -174,7 +186,7 @@ keeper_actor::behavior_type keeper(keeper_actor::stateful_pointer<keeper_state> 
     },
     [=](gone_list&) -> caf::result<api_reply> { return api_reply::ok(self->state.gone); },
     [=](down_count&) -> caf::result<api_reply> { return api_reply::ok(self->state.downs); },
-    [](atom::changed, entity_snapshot&) {},
+    [](atom::changed, host_snapshot&) {},
     [](atom::removed, const std::string&) {},
     [=](atom::wake) { wake_due(self, self->state.table); },
   };

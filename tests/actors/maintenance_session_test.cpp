@@ -10,12 +10,18 @@
 #include "common/time_format.hpp"
 #include "tests/actors/typed_host.hpp"
 #include "tests/actors/typed_instance.hpp"
+#include "tests/actors/typed_session.hpp"
 
 using namespace steward;
 using namespace steward::maintenance;
 using nlohmann::json;
 
 namespace {
+
+// The tests read a session as its document shows it.
+json doc(const maintenance::session& s) {
+  return to_document(s);
+}
 
 const sys_time now_ = *timefmt::parse("2030-02-21 14:50:00", "%Y-%m-%d %H:%M:%S");
 const std::string base = "http://steward:12347";
@@ -52,13 +58,13 @@ json body() {
 
 struct made {
   std::optional<refusal> refused;
-  json session;
+  maintenance::session value;
 };
 
 made create(const json& b, std::vector<std::string> busy = {}, const world_view& w = world(),
             maintenance_settings settings = {}) {
   made m;
-  m.refused = make_session(b, w, busy, now_, settings, base, m.session);
+  m.refused = make_session(b, w, busy, now_, settings, base, m.value);
   return m;
 }
 
@@ -89,17 +95,118 @@ TEST(maintenance_session, fenix_date_format_both_ways) {
   EXPECT_EQ(read_time(json("2030-02-21 14:50:00")), now_);
   EXPECT_EQ(read_time(json(show_time(now_ + std::chrono::seconds{75}))),
             now_ + std::chrono::seconds{75});
-  EXPECT_EQ(read_time(json(nullptr)), sys_time{});
-  EXPECT_EQ(read_time(json(12)), sys_time{});
-  EXPECT_EQ(read_time(json("2030-02-21T14:50:00")), sys_time{});
+  EXPECT_FALSE(read_time(json(nullptr)));
+  EXPECT_FALSE(read_time(json(12)));
+  EXPECT_FALSE(read_time(json("2030-02-21T14:50:00")));
 }
 
 TEST(maintenance_session, running_until_done_or_failed) {
-  EXPECT_TRUE(is_running({{"state", "MAINTENANCE"}}));
-  EXPECT_TRUE(is_running({{"state", "PLANNED_MAINTENANCE"}}));
-  EXPECT_TRUE(is_running({{"state", "MAINTENANCE_COMPLETE"}}));
-  EXPECT_FALSE(is_running({{"state", "MAINTENANCE_DONE"}}));
-  EXPECT_FALSE(is_running({{"state", "MAINTENANCE_FAILED"}}));
+  auto in = [](phase p) {
+    maintenance::session s;
+    s.state = p;
+    return s;
+  };
+  EXPECT_TRUE(is_running(in(phase::maintenance)));
+  EXPECT_TRUE(is_running(in(phase::planned)));
+  EXPECT_TRUE(is_running(in(phase::complete)));
+  EXPECT_FALSE(is_running(in(phase::done)));
+  EXPECT_FALSE(is_running(in(phase::failed)));
+}
+
+// -- the document and the stored row --------------------------------------------
+
+TEST(maintenance_session_json, the_document_field_for_field) {
+  auto d = doc(test::every_field_session());
+  EXPECT_EQ(d, json::parse(R"({
+    "session_id": "7c0f8a52-1d4e-4b7a-9a63-0e1f2a3b4c5d",
+    "state": "PLANNED_MAINTENANCE",
+    "workflow": "default",
+    "maintenance_at": "2030-03-17 17:46:40",
+    "metadata": {"ticket": "OPS-42", "reply_seconds": 30},
+    "actions": [{"plugin": "dummy", "type": "pre"}],
+    "hosts": ["compute-1", "compute-2", "compute-3"],
+    "maintained": ["compute-1"],
+    "host": "compute-2",
+    "projects": ["pa", "pb"],
+    "round": {
+      "state": "PLANNED_MAINTENANCE",
+      "allowed_actions": ["MIGRATE", "LIVE_MIGRATE", "OWN_ACTION"],
+      "reply_at": "2030-03-17 17:57:00",
+      "actions_at": "2030-03-17 17:57:00",
+      "replies": {
+        "pa": {"state": "ACK_PLANNED_MAINTENANCE", "instance_actions": {"a2": "LIVE_MIGRATE"},
+               "at": "2030-03-17 17:56:50"},
+        "pb": {"state": "NACK_PLANNED_MAINTENANCE", "instance_actions": {},
+               "at": "2030-03-17 17:56:51"},
+        "pc": null
+      },
+      "instances": {"a2": "pa", "b3": "pb", "c4": "pc"}
+    },
+    "moves": {
+      "a9": {"project": "pa", "action": "MIGRATE", "status": "waiting", "target": null,
+             "deadline": null},
+      "b3": {"project": "pb", "action": "OWN_ACTION", "status": "own", "target": null,
+             "deadline": "2030-03-17 17:58:40"},
+      "c4": {"project": "pc", "action": "LIVE_MIGRATE", "status": "moving",
+             "target": "compute-1", "deadline": "2030-03-17 18:06:40", "was_erred": true},
+      "d5": {"project": "pc", "action": "LIVE_MIGRATE", "status": "done",
+             "target": "compute-1", "deadline": "2030-03-17 18:06:40", "was_erred": false}
+    },
+    "host_done_at": "2030-03-17 18:20:00",
+    "failed_state": "PREPARE_MAINTENANCE",
+    "failure_reason": "project pb refused to move its instances from compute-2",
+    "reply_seconds": 30,
+    "own_action_seconds": 100,
+    "host_seconds": 45,
+    "move_seconds": 300,
+    "base_url": "http://steward:12347",
+    "created_at": "2030-03-17 15:00:00",
+    "updated_at": "2030-03-17 17:56:51"
+  })"));
+}
+
+TEST(maintenance_session_json, the_stored_row_reads_back_whole) {
+  auto s = test::every_field_session();
+  auto row = to_stored(s);
+  EXPECT_EQ(row["schema"], 1);
+  auto back = from_stored(json::parse(row.dump()));
+  ASSERT_TRUE(back);
+  EXPECT_TRUE(*back == s);
+  auto made = create(body());
+  ASSERT_FALSE(made.refused);
+  auto fresh = from_stored(to_stored(made.value));
+  ASSERT_TRUE(fresh);
+  EXPECT_TRUE(*fresh == made.value) << "every optional absent";
+}
+
+TEST(maintenance_session_json, a_row_of_before_the_schema_reads_back) {
+  // What Steward stored before sessions were typed: the same document,
+  // without "schema" (and, older still, without move_seconds).
+  auto legacy = doc(test::every_field_session());
+  legacy.erase("move_seconds");
+  auto back = from_stored(legacy);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->state, phase::planned);
+  EXPECT_EQ(back->move_seconds, 600) << "the default of its time";
+  EXPECT_EQ(back->moves.at("c4").target, "compute-1");
+  EXPECT_TRUE(back->asking->replies.at("pb")->refused);
+  EXPECT_FALSE(back->asking->replies.at("pc"));
+}
+
+TEST(maintenance_session_json, rows_it_cannot_read_are_refused) {
+  auto row = to_stored(test::every_field_session());
+  auto with = [&](const char* key, json value) {
+    auto r = row;
+    r[key] = std::move(value);
+    return r;
+  };
+  EXPECT_FALSE(from_stored(with("schema", 2))) << "a later version";
+  EXPECT_FALSE(from_stored(with("schema", "1")));
+  EXPECT_FALSE(from_stored(with("session_id", 7)));
+  EXPECT_FALSE(from_stored(with("state", "SCALE_IN"))) << "a state Steward never runs";
+  EXPECT_FALSE(from_stored(with("state", nullptr)));
+  EXPECT_FALSE(from_stored(json::array()));
+  EXPECT_FALSE(from_stored(json::parse("\"text\"")));
 }
 
 // -- make_session ------------------------------------------------------------
@@ -107,29 +214,29 @@ TEST(maintenance_session, running_until_done_or_failed) {
 TEST(maintenance_session, built_from_the_admin_request) {
   auto m = create(body());
   ASSERT_FALSE(m.refused) << m.refused->message;
-  auto& s = m.session;
-  EXPECT_FALSE(s["session_id"].get<std::string>().empty());
-  EXPECT_EQ(s["state"], "MAINTENANCE");
-  EXPECT_EQ(s["workflow"], "default");
-  EXPECT_EQ(s["maintenance_at"], "2030-02-21 16:00:00");
-  EXPECT_EQ(s["hosts"], json({"compute-1", "compute-2"}));
-  EXPECT_EQ(s["maintained"], json::array());
-  EXPECT_TRUE(s["host"].is_null());
-  EXPECT_TRUE(s["projects"].is_null());
-  EXPECT_TRUE(s["round"].is_null());
-  EXPECT_EQ(s["moves"], json::object());
-  EXPECT_TRUE(s["failed_state"].is_null());
-  EXPECT_TRUE(s["failure_reason"].is_null());
-  EXPECT_EQ(s["created_at"], "2030-02-21 14:50:00");
-  EXPECT_TRUE(s["updated_at"].is_null());
-  EXPECT_EQ(s["base_url"], base);
+  auto& s = m.value;
+  EXPECT_FALSE(doc(s)["session_id"].get<std::string>().empty());
+  EXPECT_EQ(doc(s)["state"], "MAINTENANCE");
+  EXPECT_EQ(doc(s)["workflow"], "default");
+  EXPECT_EQ(doc(s)["maintenance_at"], "2030-02-21 16:00:00");
+  EXPECT_EQ(doc(s)["hosts"], json({"compute-1", "compute-2"}));
+  EXPECT_EQ(doc(s)["maintained"], json::array());
+  EXPECT_TRUE(doc(s)["host"].is_null());
+  EXPECT_TRUE(doc(s)["projects"].is_null());
+  EXPECT_TRUE(doc(s)["round"].is_null());
+  EXPECT_EQ(doc(s)["moves"], json::object());
+  EXPECT_TRUE(doc(s)["failed_state"].is_null());
+  EXPECT_TRUE(doc(s)["failure_reason"].is_null());
+  EXPECT_EQ(doc(s)["created_at"], "2030-02-21 14:50:00");
+  EXPECT_TRUE(doc(s)["updated_at"].is_null());
+  EXPECT_EQ(doc(s)["base_url"], base);
   // The configured times when metadata says nothing.
   maintenance_settings defaults;
-  EXPECT_EQ(s["reply_seconds"], defaults.reply_seconds);
-  EXPECT_EQ(s["own_action_seconds"], defaults.own_action_seconds);
-  EXPECT_EQ(s["host_seconds"], defaults.host_seconds);
+  EXPECT_EQ(doc(s)["reply_seconds"], defaults.reply_seconds);
+  EXPECT_EQ(doc(s)["own_action_seconds"], defaults.own_action_seconds);
+  EXPECT_EQ(doc(s)["host_seconds"], defaults.host_seconds);
   EXPECT_EQ(project_url(s, "pa"),
-            base + "/v1/maintenance/" + s["session_id"].get<std::string>() + "/pa");
+            base + "/v1/maintenance/" + doc(s)["session_id"].get<std::string>() + "/pa");
   EXPECT_TRUE(is_running(s));
 }
 
@@ -138,7 +245,7 @@ TEST(maintenance_session, each_session_has_its_own_id) {
   auto b = create(body());
   ASSERT_FALSE(a.refused);
   ASSERT_FALSE(b.refused);
-  EXPECT_NE(a.session["session_id"], b.session["session_id"]);
+  EXPECT_NE(doc(a.value)["session_id"], doc(b.value)["session_id"]);
 }
 
 TEST(maintenance_session, state_and_workflow_may_be_left_out) {
@@ -149,9 +256,9 @@ TEST(maintenance_session, state_and_workflow_may_be_left_out) {
   b.erase("actions");
   auto m = create(b);
   ASSERT_FALSE(m.refused) << m.refused->message;
-  EXPECT_EQ(m.session["workflow"], "default");
-  EXPECT_EQ(m.session["metadata"], json::object());
-  EXPECT_EQ(m.session["actions"], json::array());
+  EXPECT_EQ(doc(m.value)["workflow"], "default");
+  EXPECT_EQ(doc(m.value)["metadata"], json::object());
+  EXPECT_EQ(doc(m.value)["actions"], json::array());
 }
 
 TEST(maintenance_session, maintenance_at_may_be_now) {
@@ -211,18 +318,18 @@ TEST(maintenance_session, a_host_of_another_running_session_is_a_conflict) {
 TEST(maintenance_session, no_hosts_means_every_inventory_host) {
   auto m = create(with(body(), "hosts", json::array()));
   ASSERT_FALSE(m.refused) << m.refused->message;
-  EXPECT_EQ(m.session["hosts"], json({"compute-1", "compute-2", "compute-3"}));
+  EXPECT_EQ(doc(m.value)["hosts"], json({"compute-1", "compute-2", "compute-3"}));
   auto b = body();
   b.erase("hosts");
   m = create(b);
   ASSERT_FALSE(m.refused) << m.refused->message;
-  EXPECT_EQ(m.session["hosts"], json({"compute-1", "compute-2", "compute-3"}));
+  EXPECT_EQ(doc(m.value)["hosts"], json({"compute-1", "compute-2", "compute-3"}));
 }
 
 TEST(maintenance_session, named_hosts_keep_their_order_once_each) {
   auto m = create(with(body(), "hosts", {"compute-3", "compute-1", "compute-3"}));
   ASSERT_FALSE(m.refused) << m.refused->message;
-  EXPECT_EQ(m.session["hosts"], json({"compute-3", "compute-1"}));
+  EXPECT_EQ(doc(m.value)["hosts"], json({"compute-3", "compute-1"}));
 }
 
 TEST(maintenance_session, metadata_overrides_the_configured_times) {
@@ -235,16 +342,16 @@ TEST(maintenance_session, metadata_overrides_the_configured_times) {
   settings.host_seconds = 7;
   auto m = create(b, {}, world(), settings);
   ASSERT_FALSE(m.refused) << m.refused->message;
-  EXPECT_EQ(m.session["reply_seconds"], 5);
-  EXPECT_EQ(m.session["own_action_seconds"], 30);
-  EXPECT_EQ(m.session["host_seconds"], 600);
-  EXPECT_EQ(m.session["metadata"]["note"], "firmware");
+  EXPECT_EQ(doc(m.value)["reply_seconds"], 5);
+  EXPECT_EQ(doc(m.value)["own_action_seconds"], 30);
+  EXPECT_EQ(doc(m.value)["host_seconds"], 600);
+  EXPECT_EQ(doc(m.value)["metadata"]["note"], "firmware");
   // Without metadata, the settings.
   m = create(body(), {}, world(), settings);
   ASSERT_FALSE(m.refused);
-  EXPECT_EQ(m.session["reply_seconds"], 40);
-  EXPECT_EQ(m.session["own_action_seconds"], 300);
-  EXPECT_EQ(m.session["host_seconds"], 7);
+  EXPECT_EQ(doc(m.value)["reply_seconds"], 40);
+  EXPECT_EQ(doc(m.value)["own_action_seconds"], 300);
+  EXPECT_EQ(doc(m.value)["host_seconds"], 7);
   // The bounds are allowed.
   EXPECT_EQ(refusal_of(with_metadata("reply_seconds", 0)), "");
   EXPECT_EQ(refusal_of(with_metadata("host_seconds", 86400)), "");
@@ -267,27 +374,27 @@ TEST(maintenance_session, bad_metadata_seconds) {
 namespace {
 
 // A session in its first round (MAINTENANCE) over compute-1 and compute-2.
-json asking() {
+maintenance::session asking() {
   auto m = create(body());
   EXPECT_FALSE(m.refused);
   effects fx;
-  EXPECT_TRUE(advance(m.session, world(), now_, {}, fx));
-  EXPECT_TRUE(m.session["round"].is_object());
-  return m.session;
+  EXPECT_TRUE(advance(m.value, world(), now_, {}, fx));
+  EXPECT_TRUE(doc(m.value)["round"].is_object());
+  return m.value;
 }
 
 // The same session past its first round, asking compute-2's projects
 // (PREPARE_MAINTENANCE; compute-2 has the fewest instances).
-json preparing() {
+maintenance::session preparing() {
   auto s = asking();
   effects fx;
   EXPECT_TRUE(advance(s, world(), now_ + std::chrono::hours{2}, {}, fx));
-  EXPECT_EQ(s["state"], "PREPARE_MAINTENANCE");
-  EXPECT_EQ(s["host"], "compute-2");
+  EXPECT_EQ(doc(s)["state"], "PREPARE_MAINTENANCE");
+  EXPECT_EQ(doc(s)["host"], "compute-2");
   return s;
 }
 
-std::string reply_refusal(json& s, const std::string& project, const json& b) {
+std::string reply_refusal(maintenance::session& s, const std::string& project, const json& b) {
   auto r = record_reply(s, project, b, now_);
   return r ? std::to_string(r->status) + ": " + r->message : "";
 }
@@ -297,16 +404,16 @@ std::string reply_refusal(json& s, const std::string& project, const json& b) {
 TEST(maintenance_reply, only_while_a_round_waits) {
   auto m = create(body());
   ASSERT_FALSE(m.refused);
-  auto id = m.session["session_id"].get<std::string>();
-  EXPECT_EQ(reply_refusal(m.session, "pa", {{"state", "ACK_MAINTENANCE"}}),
+  auto id = doc(m.value)["session_id"].get<std::string>();
+  EXPECT_EQ(reply_refusal(m.value, "pa", {{"state", "ACK_MAINTENANCE"}}),
             "409: Session " + id + " is not waiting for replies (state MAINTENANCE)");
-  EXPECT_EQ(reply_refusal(m.session, "pa", json::array()),
+  EXPECT_EQ(reply_refusal(m.value, "pa", json::array()),
             "400: The request body must be a JSON object");
 }
 
 TEST(maintenance_reply, a_project_not_asked_is_not_found) {
   auto s = asking();
-  auto id = s["session_id"].get<std::string>();
+  auto id = doc(s)["session_id"].get<std::string>();
   // pc's instance is on compute-3, which is not in the session.
   EXPECT_EQ(reply_refusal(s, "pc", {{"state", "ACK_MAINTENANCE"}}),
             "404: Project pc has no instances in state MAINTENANCE of session " + id);
@@ -334,8 +441,8 @@ TEST(maintenance_reply, the_state_must_be_the_one_asked_about) {
             "400: Reply state must be ACK_PREPARE_MAINTENANCE or NACK_PREPARE_MAINTENANCE, not "
             "'ACK_MAINTENANCE'");
   // Nothing of the refused replies was kept.
-  EXPECT_TRUE(s["round"]["replies"]["pa"].is_null());
-  EXPECT_TRUE(p["round"]["replies"]["pa"].is_null());
+  EXPECT_TRUE(doc(s)["round"]["replies"]["pa"].is_null());
+  EXPECT_TRUE(doc(p)["round"]["replies"]["pa"].is_null());
 }
 
 TEST(maintenance_reply, instance_actions_must_be_an_object) {
@@ -362,7 +469,7 @@ TEST(maintenance_reply, instances_must_be_the_projects_and_the_rounds) {
   EXPECT_EQ(reply_refusal(p, "pa", {{"state", "ACK_PREPARE_MAINTENANCE"},
                                     {"instance_actions", {{"zz", "MIGRATE"}}}}),
             "400: Instance zz is not an instance of project pa in this maintenance state");
-  EXPECT_TRUE(p["round"]["replies"]["pa"].is_null());
+  EXPECT_TRUE(doc(p)["round"]["replies"]["pa"].is_null());
 }
 
 TEST(maintenance_reply, actions_must_be_allowed) {
@@ -390,20 +497,20 @@ TEST(maintenance_reply, an_accepted_reply_is_recorded) {
   auto s = asking();
   auto later = now_ + std::chrono::seconds{3};
   ASSERT_FALSE(record_reply(s, "pa", {{"state", "ACK_MAINTENANCE"}}, later));
-  EXPECT_EQ(s["round"]["replies"]["pa"],
+  EXPECT_EQ(doc(s)["round"]["replies"]["pa"],
             json({{"state", "ACK_MAINTENANCE"}, {"instance_actions", json::object()},
                   {"at", "2030-02-21 14:50:03"}}));
-  EXPECT_TRUE(s["round"]["replies"]["pb"].is_null());
-  EXPECT_EQ(s["updated_at"], "2030-02-21 14:50:03");
+  EXPECT_TRUE(doc(s)["round"]["replies"]["pb"].is_null());
+  EXPECT_EQ(doc(s)["updated_at"], "2030-02-21 14:50:03");
   // A NACK is a reply too, and a later reply replaces the earlier one.
   ASSERT_FALSE(record_reply(s, "pa", {{"state", "NACK_MAINTENANCE"}}, later));
-  EXPECT_EQ(s["round"]["replies"]["pa"]["state"], "NACK_MAINTENANCE");
+  EXPECT_EQ(doc(s)["round"]["replies"]["pa"]["state"], "NACK_MAINTENANCE");
 
   auto p = preparing();
   ASSERT_FALSE(record_reply(p, "pa", {{"state", "ACK_PREPARE_MAINTENANCE"},
                                       {"instance_actions", {{"a2", "LIVE_MIGRATE"}}}},
                             later));
-  EXPECT_EQ(p["round"]["replies"]["pa"]["instance_actions"], json({{"a2", "LIVE_MIGRATE"}}));
+  EXPECT_EQ(doc(p)["round"]["replies"]["pa"]["instance_actions"], json({{"a2", "LIVE_MIGRATE"}}));
 }
 
 // -- what a project is asked about ----------------------------------------------
@@ -412,7 +519,7 @@ TEST(maintenance_project_instances, the_rounds_instances_of_the_project) {
   auto m = create(body());
   ASSERT_FALSE(m.refused);
   // Before the first round, nothing.
-  EXPECT_TRUE(project_instances(m.session, "pa").empty());
+  EXPECT_TRUE(project_instances(m.value, "pa").empty());
   auto s = asking();
   EXPECT_EQ(project_instances(s, "pa"), (std::vector<std::string>{"a1", "a2"}));
   EXPECT_EQ(project_instances(s, "pb"), (std::vector<std::string>{"b1"}));
@@ -430,8 +537,8 @@ TEST(maintenance_project_instances, the_moves_of_the_project_while_a_host_is_emp
                                       {"instance_actions", {{"a2", "OWN_ACTION"}}}},
                             now_));
   ASSERT_TRUE(advance(s, world(), now_ + std::chrono::hours{2}, {}, fx));
-  ASSERT_TRUE(s["round"].is_null());
-  ASSERT_TRUE(s["moves"].contains("a2"));
+  ASSERT_TRUE(doc(s)["round"].is_null());
+  ASSERT_TRUE(doc(s)["moves"].contains("a2"));
   EXPECT_EQ(project_instances(s, "pa"), (std::vector<std::string>{"a2"}));
   EXPECT_TRUE(project_instances(s, "pb").empty());
 }

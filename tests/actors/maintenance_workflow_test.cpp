@@ -68,7 +68,7 @@ struct bench {
   world_view w;
   sys_time now = t0;
   maintenance_settings settings;
-  json s;
+  maintenance::session s;
   std::vector<effects> history;
 
   void host(const std::string& name, int vcpus = 8, int ram = 16384, int disk = 200) {
@@ -147,7 +147,7 @@ struct bench {
     }
     for (auto& m : fx.marks) {
       auto h = *w.hosts.at(m.host_id);
-      h.maintenance_session = m.in_maintenance ? s["session_id"].get<std::string>() : "";
+      h.maintenance_session = m.in_maintenance ? s.session_id : "";
       w.hosts[m.host_id] = std::make_shared<const inventory::host>(h);
     }
     history.push_back(fx);
@@ -161,8 +161,10 @@ struct bench {
     ASSERT_FALSE(r) << r->message;
   }
 
-  std::string state() const { return s["state"].get<std::string>(); }
-  std::string held() const { return s["host"].is_string() ? s["host"].get<std::string>() : ""; }
+  std::string state() const { return name_of(s.state); }
+  std::string held() const { return s.host.value_or(""); }
+  // The session as its document shows it.
+  json shown() const { return to_document(s); }
 };
 
 // The usual cloud: compute-1: a1 (pa), b1 (pb); compute-2: a2 (pa);
@@ -214,16 +216,16 @@ TEST(maintenance_workflow, first_round_tells_every_project_on_the_hosts) {
   EXPECT_EQ(told[1].project, "pb");
   auto& p = told[0].payload;
   EXPECT_EQ(p["project_id"], "pa");
-  EXPECT_EQ(p["session_id"], b.s["session_id"]);
+  EXPECT_EQ(p["session_id"], b.shown()["session_id"]);
   EXPECT_EQ(p["state"], "MAINTENANCE");
   EXPECT_EQ(p["instance_ids"], project_url(b.s, "pa"));
   EXPECT_EQ(p["reply_url"], project_url(b.s, "pa"));
   EXPECT_EQ(p["allowed_actions"], json::array());
   EXPECT_EQ(p["actions_at"], "2030-02-21 15:50:00"); // maintenance_at
   EXPECT_EQ(p["reply_at"], "2030-02-21 14:50:20");   // now + reply_seconds (20)
-  EXPECT_EQ(b.s["projects"], json({"pa", "pb"}));
-  EXPECT_EQ(b.s["round"]["instances"], json({{"a1", "pa"}, {"a2", "pa"}, {"b1", "pb"}}));
-  EXPECT_EQ(b.s["updated_at"], "2030-02-21 14:50:00");
+  EXPECT_EQ(b.shown()["projects"], json({"pa", "pb"}));
+  EXPECT_EQ(b.shown()["round"]["instances"], json({{"a1", "pa"}, {"a2", "pa"}, {"b1", "pb"}}));
+  EXPECT_EQ(b.shown()["updated_at"], "2030-02-21 14:50:00");
   EXPECT_EQ(wake_at(b.s), t0 + seconds{20});
   // Nothing more to do until someone answers or the time passes.
   fx = b.go(&changed);
@@ -244,7 +246,7 @@ TEST(maintenance_workflow, waits_for_maintenance_at_after_the_replies) {
   auto fx = b.go(&changed);
   EXPECT_TRUE(changed);
   EXPECT_EQ(b.state(), "MAINTENANCE");
-  EXPECT_TRUE(b.s["round"].is_null());
+  EXPECT_TRUE(b.shown()["round"].is_null());
   EXPECT_TRUE(fx.commands.empty());
   EXPECT_EQ(wake_at(b.s), t0 + std::chrono::hours{1});
   b.later(3599);
@@ -266,11 +268,11 @@ TEST(maintenance_workflow, a_silent_first_round_ends_at_reply_at) {
   bool changed = true;
   b.go(&changed);
   EXPECT_FALSE(changed);
-  EXPECT_TRUE(b.s["round"].is_object());
+  EXPECT_TRUE(b.shown()["round"].is_object());
   b.later(1);
   b.go(&changed);
   EXPECT_TRUE(changed);
-  EXPECT_TRUE(b.s["round"].is_null());
+  EXPECT_TRUE(b.shown()["round"].is_null());
   EXPECT_EQ(b.state(), "MAINTENANCE");
   EXPECT_TRUE(b.held().empty());
 }
@@ -285,8 +287,8 @@ TEST(maintenance_workflow, a_nack_of_the_first_round_fails_before_anything_is_he
   b.reply("pc", "ACK_MAINTENANCE");
   auto fx = b.go();
   EXPECT_EQ(b.state(), "MAINTENANCE_FAILED");
-  EXPECT_EQ(b.s["failed_state"], "MAINTENANCE");
-  EXPECT_EQ(b.s["failure_reason"], "project pb refused the maintenance");
+  EXPECT_EQ(b.shown()["failed_state"], "MAINTENANCE");
+  EXPECT_EQ(b.shown()["failure_reason"], "project pb refused the maintenance");
   EXPECT_TRUE(fx.commands.empty());
   EXPECT_TRUE(fx.marks.empty());
   EXPECT_FALSE(wake_at(b.s));
@@ -298,10 +300,10 @@ TEST(maintenance_workflow, a_nack_of_the_first_round_fails_before_anything_is_he
   effects rfx;
   EXPECT_FALSE(resume(b.s, b.now, rfx));
   EXPECT_EQ(b.state(), "MAINTENANCE");
-  EXPECT_TRUE(b.s["failure_reason"].is_null());
+  EXPECT_TRUE(b.shown()["failure_reason"].is_null());
   fx = b.go();
   EXPECT_EQ(notices(fx, "maintenance.scheduled").size(), 3u);
-  EXPECT_TRUE(b.s["round"].is_object());
+  EXPECT_TRUE(b.shown()["round"].is_object());
 }
 
 // -- hosts one at a time -------------------------------------------------------
@@ -319,7 +321,7 @@ TEST(maintenance_workflow, an_empty_host_goes_straight_to_start_maintenance) {
   EXPECT_EQ(summary(fx), std::vector<std::string>{"compute.host.disable compute-4"});
   EXPECT_EQ(fx.commands[0].cloud, "default");
   EXPECT_EQ(fx.commands[0].payload["reason"],
-            "maintenance session " + b.s["session_id"].get<std::string>());
+            "maintenance session " + b.shown()["session_id"].get<std::string>());
   ASSERT_EQ(fx.marks.size(), 1u);
   EXPECT_EQ(fx.marks[0].host_id, "id-compute-4");
   EXPECT_TRUE(fx.marks[0].in_maintenance);
@@ -328,7 +330,7 @@ TEST(maintenance_workflow, an_empty_host_goes_straight_to_start_maintenance) {
   EXPECT_EQ(h[0].payload["host"], "compute-4");
   EXPECT_EQ(h[0].payload["state"], "IN_MAINTENANCE");
   EXPECT_TRUE(notices(fx, "maintenance.scheduled").empty()) << "nobody to ask about an empty host";
-  EXPECT_EQ(b.s["host_done_at"], "2030-02-21 15:00:00");
+  EXPECT_EQ(b.shown()["host_done_at"], "2030-02-21 15:00:00");
   EXPECT_EQ(wake_at(b.s), t0 + seconds{600});
   bool changed = true;
   b.later(599);
@@ -338,7 +340,7 @@ TEST(maintenance_workflow, an_empty_host_goes_straight_to_start_maintenance) {
   fx = b.go();
   // Maintained, enabled again, and the next host (with instances) is taken up:
   // not the first host of the session any more, so PLANNED.
-  EXPECT_EQ(b.s["maintained"], json({"compute-4"}));
+  EXPECT_EQ(b.shown()["maintained"], json({"compute-4"}));
   EXPECT_EQ(b.state(), "PLANNED_MAINTENANCE");
   EXPECT_EQ(b.held(), "compute-1");
   EXPECT_EQ(summary(fx), (std::vector<std::string>{"compute.host.enable compute-4",
@@ -352,7 +354,7 @@ TEST(maintenance_workflow, an_empty_host_goes_straight_to_start_maintenance) {
   ASSERT_EQ(h.size(), 1u);
   EXPECT_EQ(h[0].payload["state"], "MAINTENANCE_COMPLETE");
   EXPECT_EQ(h[0].payload["host"], "compute-4");
-  EXPECT_TRUE(b.s["host_done_at"].is_null());
+  EXPECT_TRUE(b.shown()["host_done_at"].is_null());
 }
 
 TEST(maintenance_workflow, the_first_host_is_prepared_the_next_planned) {
@@ -371,7 +373,7 @@ TEST(maintenance_workflow, the_first_host_is_prepared_the_next_planned) {
   EXPECT_EQ(told[0].payload["allowed_actions"], json({"MIGRATE", "LIVE_MIGRATE", "OWN_ACTION"}));
   EXPECT_EQ(told[0].payload["reply_at"], "2030-02-21 14:50:20");
   EXPECT_EQ(told[0].payload["actions_at"], "2030-02-21 14:50:20");
-  EXPECT_EQ(b.s["round"]["instances"], json({{"a2", "pa"}}));
+  EXPECT_EQ(b.shown()["round"]["instances"], json({{"a2", "pa"}}));
   EXPECT_EQ(wake_at(b.s), t0 + seconds{20});
 
   b.reply("pa", "ACK_PREPARE_MAINTENANCE", {{"a2", "MIGRATE"}});
@@ -379,14 +381,14 @@ TEST(maintenance_workflow, the_first_host_is_prepared_the_next_planned) {
   // compute-4 is empty, so it has the most free memory.
   EXPECT_EQ(summary(mfx), std::vector<std::string>{"compute.instance.migrate a2 -> compute-4"});
   EXPECT_EQ(mfx.commands[0].cloud, "default");
-  EXPECT_EQ(b.s["moves"]["a2"]["status"], "moving");
-  EXPECT_EQ(b.s["moves"]["a2"]["target"], "compute-4");
+  EXPECT_EQ(b.shown()["moves"]["a2"]["status"], "moving");
+  EXPECT_EQ(b.shown()["moves"]["a2"]["target"], "compute-4");
   b.move("a2", "compute-4");
   auto dfx = b.go();
   EXPECT_EQ(summary(dfx), (std::vector<std::string>{"compute.instance.migrate_confirm a2",
                                                     "compute.host.enable compute-2",
                                                     "compute.host.disable compute-1"}));
-  EXPECT_EQ(b.s["maintained"], json({"compute-2"}));
+  EXPECT_EQ(b.shown()["maintained"], json({"compute-2"}));
   EXPECT_EQ(b.state(), "PLANNED_MAINTENANCE");
   EXPECT_EQ(b.held(), "compute-1");
   auto told2 = notices(dfx, "maintenance.scheduled");
@@ -398,7 +400,7 @@ TEST(maintenance_workflow, the_first_host_is_prepared_the_next_planned) {
   EXPECT_EQ(told2[1].project, "pa");
   EXPECT_EQ(told2[2].payload["state"], "PLANNED_MAINTENANCE");
   EXPECT_EQ(told2[2].project, "pb");
-  EXPECT_EQ(b.s["round"]["instances"], json({{"a1", "pa"}, {"b1", "pb"}}));
+  EXPECT_EQ(b.shown()["round"]["instances"], json({{"a1", "pa"}, {"b1", "pb"}}));
   // START_MAINTENANCE was passed through (host_seconds 0).
   std::vector<std::string> states;
   for (auto& n : notices(dfx, "maintenance.session"))
@@ -418,7 +420,7 @@ TEST(maintenance_workflow, live_migrate_is_not_confirmed) {
   b.move("a2", "compute-4");
   fx = b.go();
   EXPECT_TRUE(orders(fx, "compute.instance.migrate_confirm").empty());
-  EXPECT_EQ(b.s["maintained"], json({"compute-2"}));
+  EXPECT_EQ(b.shown()["maintained"], json({"compute-2"}));
 }
 
 TEST(maintenance_workflow, migrate_waits_for_the_instance_to_leave) {
@@ -452,7 +454,7 @@ TEST(maintenance_workflow, a_move_that_does_not_end_in_time_fails_the_session) {
   b.later(1);
   auto fx = b.go();
   EXPECT_EQ(b.state(), "MAINTENANCE_FAILED");
-  EXPECT_EQ(b.s["failure_reason"], "moving instance a2 off compute-2 did not finish in time");
+  EXPECT_EQ(b.shown()["failure_reason"], "moving instance a2 off compute-2 did not finish in time");
   EXPECT_EQ(summary(fx), std::vector<std::string>{"compute.host.enable compute-2"});
 }
 
@@ -472,14 +474,14 @@ TEST(maintenance_workflow, silent_projects_get_the_constraint_or_the_configured_
   // (compute-4 counts a1 on its way there).
   EXPECT_EQ(summary(fx), (std::vector<std::string>{"compute.instance.live_migrate a1 -> compute-4",
                                                    "compute.instance.migrate b1 -> compute-2"}));
-  EXPECT_EQ(b.s["moves"]["a1"]["action"], "LIVE_MIGRATE");
-  EXPECT_EQ(b.s["moves"]["b1"]["action"], "MIGRATE");
+  EXPECT_EQ(b.shown()["moves"]["a1"]["action"], "LIVE_MIGRATE");
+  EXPECT_EQ(b.shown()["moves"]["b1"]["action"], "MIGRATE");
 }
 
 TEST(maintenance_workflow, the_configured_default_action) {
   bench b;
   usual(b);
-  b.settings.default_action = "LIVE_MIGRATE";
+  b.settings.default_action = instance_action::live_migrate;
   b.start({"compute-2"});
   b.go();
   b.later(20);
@@ -511,8 +513,8 @@ TEST(maintenance_workflow, own_action_waits_for_the_project_to_move_it) {
   b.reply("pa", "ACK_PREPARE_MAINTENANCE", {{"a2", "OWN_ACTION"}});
   auto fx = b.go();
   EXPECT_TRUE(fx.commands.empty());
-  EXPECT_EQ(b.s["moves"]["a2"]["status"], "own");
-  EXPECT_EQ(b.s["moves"]["a2"]["deadline"], "2030-02-21 14:52:00");
+  EXPECT_EQ(b.shown()["moves"]["a2"]["status"], "own");
+  EXPECT_EQ(b.shown()["moves"]["a2"]["deadline"], "2030-02-21 14:52:00");
   EXPECT_EQ(wake_at(b.s), t0 + seconds{120});
   b.later(60);
   b.move("a2", "compute-3"); // the project moved it itself
@@ -523,7 +525,7 @@ TEST(maintenance_workflow, own_action_waits_for_the_project_to_move_it) {
   ASSERT_GE(done.size(), 1u);
   EXPECT_EQ(done[0].payload["state"], "INSTANCE_ACTION_DONE");
   EXPECT_EQ(done[0].payload["instance_ids"], json({"a2"}));
-  EXPECT_EQ(b.s["maintained"], json({"compute-2"}));
+  EXPECT_EQ(b.shown()["maintained"], json({"compute-2"}));
 }
 
 TEST(maintenance_workflow, own_action_may_remove_the_instance) {
@@ -537,7 +539,7 @@ TEST(maintenance_workflow, own_action_may_remove_the_instance) {
   auto done = notices(fx, "maintenance.scheduled");
   ASSERT_GE(done.size(), 1u);
   EXPECT_EQ(done[0].payload["state"], "INSTANCE_ACTION_DONE");
-  EXPECT_EQ(b.s["maintained"], json({"compute-2"}));
+  EXPECT_EQ(b.shown()["maintained"], json({"compute-2"}));
 }
 
 TEST(maintenance_workflow, after_own_action_seconds_steward_migrates_what_is_left) {
@@ -554,7 +556,7 @@ TEST(maintenance_workflow, after_own_action_seconds_steward_migrates_what_is_lef
   EXPECT_EQ(wake_at(b.s), start + seconds{300});
   b.move("b1", "compute-2"); // pb did it
   b.go();
-  EXPECT_EQ(b.s["moves"]["b1"]["status"], "done");
+  EXPECT_EQ(b.shown()["moves"]["b1"]["status"], "done");
   b.later(299);
   auto fx = b.go();
   EXPECT_TRUE(fx.commands.empty());
@@ -562,8 +564,8 @@ TEST(maintenance_workflow, after_own_action_seconds_steward_migrates_what_is_lef
   fx = b.go();
   // compute-2 has b1 now; compute-4 is empty.
   EXPECT_EQ(summary(fx), std::vector<std::string>{"compute.instance.migrate a1 -> compute-4"});
-  EXPECT_EQ(b.s["moves"]["a1"]["action"], "MIGRATE");
-  EXPECT_EQ(b.s["moves"]["a1"]["status"], "moving");
+  EXPECT_EQ(b.shown()["moves"]["a1"]["action"], "MIGRATE");
+  EXPECT_EQ(b.shown()["moves"]["a1"]["status"], "moving");
   b.move("a1", "compute-4");
   fx = b.go();
   EXPECT_EQ(orders(fx, "compute.instance.migrate_confirm").size(), 1u);
@@ -573,7 +575,7 @@ TEST(maintenance_workflow, after_own_action_seconds_steward_migrates_what_is_lef
 TEST(maintenance_workflow, own_action_default_falls_back_to_migrate) {
   bench b;
   usual(b);
-  b.settings.default_action = "OWN_ACTION";
+  b.settings.default_action = instance_action::own_action;
   b.start({"compute-2"});
   b.go();
   b.later(20);
@@ -581,7 +583,7 @@ TEST(maintenance_workflow, own_action_default_falls_back_to_migrate) {
   b.later(20);
   auto fx = b.go();
   EXPECT_TRUE(fx.commands.empty());
-  EXPECT_EQ(b.s["moves"]["a2"]["status"], "own");
+  EXPECT_EQ(b.shown()["moves"]["a2"]["status"], "own");
   b.later(120);
   fx = b.go();
   EXPECT_EQ(summary(fx), std::vector<std::string>{"compute.instance.migrate a2 -> compute-4"});
@@ -595,15 +597,15 @@ TEST(maintenance_workflow, a_nack_fails_releases_the_host_and_moves_nothing) {
   b.reply("pa", "NACK_PREPARE_MAINTENANCE");
   auto fx = b.go();
   EXPECT_EQ(b.state(), "MAINTENANCE_FAILED");
-  EXPECT_EQ(b.s["failed_state"], "PREPARE_MAINTENANCE");
-  EXPECT_EQ(b.s["failure_reason"], "project pa refused to move its instances from compute-2");
+  EXPECT_EQ(b.shown()["failed_state"], "PREPARE_MAINTENANCE");
+  EXPECT_EQ(b.shown()["failure_reason"], "project pa refused to move its instances from compute-2");
   EXPECT_EQ(summary(fx), std::vector<std::string>{"compute.host.enable compute-2"});
   ASSERT_EQ(fx.marks.size(), 1u);
   EXPECT_EQ(fx.marks[0].host_id, "id-compute-2");
   EXPECT_FALSE(fx.marks[0].in_maintenance);
   EXPECT_TRUE(b.held().empty());
-  EXPECT_TRUE(b.s["round"].is_null());
-  EXPECT_EQ(b.s["moves"], json::object());
+  EXPECT_TRUE(b.shown()["round"].is_null());
+  EXPECT_EQ(b.shown()["moves"], json::object());
   EXPECT_FALSE(wake_at(b.s));
   EXPECT_EQ(b.host_doc("compute-2")["status"], "enabled");
   EXPECT_EQ(b.host_of("a2"), "compute-2");
@@ -617,7 +619,7 @@ TEST(maintenance_workflow, a_nack_fails_releases_the_host_and_moves_nothing) {
   effects rfx;
   ASSERT_FALSE(resume(b.s, b.now, rfx));
   EXPECT_EQ(b.state(), "MAINTENANCE");
-  EXPECT_TRUE(b.s["failed_state"].is_null());
+  EXPECT_TRUE(b.shown()["failed_state"].is_null());
   ASSERT_EQ(notices(rfx, "maintenance.session").size(), 1u);
   fx = b.go();
   EXPECT_EQ(b.state(), "PREPARE_MAINTENANCE");
@@ -648,7 +650,7 @@ TEST(maintenance_workflow, a_nack_fails_releases_the_host_and_moves_nothing) {
   b.move("c1", "compute-1");
   fx = b.go();
   EXPECT_EQ(b.state(), "MAINTENANCE_COMPLETE");
-  EXPECT_EQ(b.s["maintained"], json({"compute-2", "compute-1", "compute-3"}));
+  EXPECT_EQ(b.shown()["maintained"], json({"compute-2", "compute-1", "compute-3"}));
   auto told = notices(fx, "maintenance.scheduled");
   std::vector<std::string> complete;
   for (auto& n : told)
@@ -682,10 +684,10 @@ TEST(maintenance_workflow, an_erred_move_fails_the_session) {
   b.edit_instance("a2", "state", instance::symbol(instance::state::erred));
   auto fx = b.go();
   EXPECT_EQ(b.state(), "MAINTENANCE_FAILED");
-  EXPECT_EQ(b.s["failed_state"], "PREPARE_MAINTENANCE");
-  EXPECT_EQ(b.s["failure_reason"], "moving instance a2 failed");
+  EXPECT_EQ(b.shown()["failed_state"], "PREPARE_MAINTENANCE");
+  EXPECT_EQ(b.shown()["failure_reason"], "moving instance a2 failed");
   EXPECT_EQ(summary(fx), std::vector<std::string>{"compute.host.enable compute-2"});
-  EXPECT_EQ(b.s["moves"], json::object());
+  EXPECT_EQ(b.shown()["moves"], json::object());
 }
 
 TEST(maintenance_workflow, no_room_anywhere_fails_the_session) {
@@ -703,7 +705,7 @@ TEST(maintenance_workflow, no_room_anywhere_fails_the_session) {
   b.reply("pa", "ACK_PREPARE_MAINTENANCE");
   auto fx = b.go();
   EXPECT_EQ(b.state(), "MAINTENANCE_FAILED");
-  EXPECT_EQ(b.s["failure_reason"], "no host has room for instance a2");
+  EXPECT_EQ(b.shown()["failure_reason"], "no host has room for instance a2");
   EXPECT_EQ(summary(fx), std::vector<std::string>{"compute.host.enable compute-2"});
 }
 
@@ -732,7 +734,7 @@ TEST(maintenance_workflow, an_instance_arriving_meanwhile_is_moved_too) {
   b.instance("n1", "compute-2", "pc");
   auto fx = b.go();
   EXPECT_EQ(summary(fx), std::vector<std::string>{"compute.instance.migrate n1 -> compute-4"});
-  EXPECT_EQ(b.s["moves"]["n1"]["project"], "pc");
+  EXPECT_EQ(b.shown()["moves"]["n1"]["project"], "pc");
 }
 
 // -- placement -----------------------------------------------------------------
@@ -740,12 +742,25 @@ TEST(maintenance_workflow, an_instance_arriving_meanwhile_is_moved_too) {
 namespace {
 
 // Host loads: compute-1 a1,b1; compute-2 a2; compute-3 c1,b2; compute-4 empty.
-std::optional<std::string> target(const bench& b, const std::string& uuid, json session) {
-  return choose_target(b.w, uuid, session, 4.0);
+std::optional<std::string> target(const bench& b, const std::string& uuid,
+                                  const maintenance::session& s) {
+  return choose_target(b.w, uuid, s, 4.0);
 }
 
-json emptying(const std::string& host, json maintained = json::array(), json moves = json::object()) {
-  return {{"host", host}, {"maintained", maintained}, {"moves", moves}};
+maintenance::session emptying(const std::string& host, std::vector<std::string> maintained = {},
+                              std::map<std::string, move> moves = {}) {
+  maintenance::session s;
+  s.host = host;
+  s.maintained = std::move(maintained);
+  s.moves = std::move(moves);
+  return s;
+}
+
+move moving_to(const std::string& host) {
+  move m;
+  m.progress = move::status::moving;
+  m.target = host;
+  return m;
 }
 
 } // namespace
@@ -802,13 +817,13 @@ TEST(maintenance_placement, capacity_counts_moves_under_way) {
   b.instance("z", "compute-1", "pa", 2, 4096, 10240);
   // 1 vcpu * 4.0 = 4 cores, 8192 MiB, 20 GB on compute-2.
   EXPECT_EQ(target(b, "x", emptying("compute-1")), "compute-2");
-  auto moving = json{{"x", {{"status", "moving"}, {"target", "compute-2"}}}};
-  EXPECT_EQ(target(b, "y", emptying("compute-1", json::array(), moving)), "compute-2");
-  moving["y"] = {{"status", "moving"}, {"target", "compute-2"}};
-  EXPECT_FALSE(target(b, "z", emptying("compute-1", json::array(), moving)));
+  std::map<std::string, move> moving = {{"x", moving_to("compute-2")}};
+  EXPECT_EQ(target(b, "y", emptying("compute-1", {}, moving)), "compute-2");
+  moving["y"] = moving_to("compute-2");
+  EXPECT_FALSE(target(b, "z", emptying("compute-1", {}, moving)));
   // Only moving ones count: a waiting move stays where it is.
-  moving["y"] = {{"status", "waiting"}, {"target", nullptr}};
-  EXPECT_EQ(target(b, "z", emptying("compute-1", json::array(), moving)), "compute-2");
+  moving["y"] = move{};
+  EXPECT_EQ(target(b, "z", emptying("compute-1", {}, moving)), "compute-2");
   // The cpu allocation ratio bounds cores.
   EXPECT_FALSE(choose_target(b.w, "x", emptying("compute-1"), 1.0));
   // Disk: 10 GiB of system volume each, 20 GB on the host.
@@ -837,14 +852,14 @@ TEST(maintenance_placement, groups_keep_anti_affinity_and_per_host_limits) {
   // A member on its way to compute-3 counts there.
   b.instance("g3", "compute-2", "pa");
   b.constraint("g3", {{"group_id", "db"}});
-  auto moving = json{{"g3", {{"status", "moving"}, {"target", "compute-3"}}}};
-  EXPECT_FALSE(target(b, "a2", emptying("compute-2", json::array(), moving)));
+  std::map<std::string, move> moving = {{"g3", moving_to("compute-3")}};
+  EXPECT_FALSE(target(b, "a2", emptying("compute-2", {}, moving)));
   // Two per host at most instead.
   b.group("db", {{"anti_affinity_group", false}, {"max_instances_per_host", 2}});
   b.instance("g4", "compute-4", "pa");
   b.constraint("g4", {{"group_id", "db"}});
   // compute-4 has two members (g1, g4): full for the group; compute-1 has one.
-  EXPECT_EQ(target(b, "a2", emptying("compute-2", json::array(), moving)), "compute-1");
+  EXPECT_EQ(target(b, "a2", emptying("compute-2", {}, moving)), "compute-1");
 }
 
 TEST(maintenance_workflow, maintained_hosts_are_preferred_to_emptier_ones) {
@@ -887,7 +902,7 @@ TEST(maintenance_workflow, max_impacted_members_limits_moves_in_flight) {
   b.reply("pa", "ACK_PREPARE_MAINTENANCE");
   auto fx = b.go();
   EXPECT_EQ(summary(fx), std::vector<std::string>{"compute.instance.migrate a2 -> compute-4"});
-  EXPECT_EQ(b.s["moves"]["a3"]["status"], "waiting");
+  EXPECT_EQ(b.shown()["moves"]["a3"]["status"], "waiting");
   // No deadline for a waiting move: the next wake is a2's.
   EXPECT_EQ(wake_at(b.s), b.now + seconds{600});
   bool changed = true;
@@ -928,7 +943,7 @@ TEST(maintenance_workflow, lead_time_lengthens_reply_at) {
   ASSERT_EQ(told.size(), 2u);
   EXPECT_EQ(told[0].payload["reply_at"], "2030-02-21 14:55:00");
   EXPECT_EQ(told[1].payload["reply_at"], "2030-02-21 14:55:00");
-  EXPECT_EQ(b.s["round"]["reply_at"], "2030-02-21 14:55:00");
+  EXPECT_EQ(b.shown()["round"]["reply_at"], "2030-02-21 14:55:00");
   EXPECT_EQ(wake_at(b.s), t0 + seconds{300});
   // Shorter than reply_seconds: no effect.
   bench c;
@@ -936,14 +951,14 @@ TEST(maintenance_workflow, lead_time_lengthens_reply_at) {
   c.constraint("a2", {{"lead_time", 5}});
   c.start({"compute-2"});
   c.go();
-  EXPECT_EQ(c.s["round"]["reply_at"], "2030-02-21 14:50:20");
+  EXPECT_EQ(c.shown()["round"]["reply_at"], "2030-02-21 14:50:20");
   // An instance outside the session's hosts does not count.
   bench d;
   usual(d);
   d.constraint("c1", {{"lead_time", 300}});
   d.start({"compute-2"});
   d.go();
-  EXPECT_EQ(d.s["round"]["reply_at"], "2030-02-21 14:50:20");
+  EXPECT_EQ(d.shown()["round"]["reply_at"], "2030-02-21 14:50:20");
   // In the round about its host too.
   bench e;
   usual(e);
@@ -953,7 +968,7 @@ TEST(maintenance_workflow, lead_time_lengthens_reply_at) {
   e.constraint("a2", {{"lead_time", 90}});
   e.go();
   ASSERT_EQ(e.state(), "PREPARE_MAINTENANCE");
-  EXPECT_EQ(e.s["round"]["reply_at"], at(e.now + seconds{90}));
+  EXPECT_EQ(e.shown()["round"]["reply_at"], at(e.now + seconds{90}));
 }
 
 TEST(maintenance_workflow, wake_at_in_each_phase) {
@@ -1034,12 +1049,12 @@ TEST(maintenance_workflow, a_whole_run_over_every_host) {
   b.instance("c2", "compute-4", "pc");
   b.instance("a3", "compute-1", "pa");
   b.start(json::array(), seconds{600}, {{"host_seconds", 30}});
-  ASSERT_EQ(b.s["hosts"], json({"compute-1", "compute-2", "compute-3", "compute-4"}));
+  ASSERT_EQ(b.shown()["hosts"], json({"compute-1", "compute-2", "compute-3", "compute-4"}));
   std::vector<std::string> problems;
   run_to_the_end(b, problems);
   EXPECT_EQ(problems, std::vector<std::string>{});
   EXPECT_EQ(b.state(), "MAINTENANCE_DONE");
-  auto maintained = b.s["maintained"].get<std::vector<std::string>>();
+  auto maintained = b.shown()["maintained"].get<std::vector<std::string>>();
   EXPECT_EQ(maintained.size(), 4u);
   EXPECT_EQ(std::set<std::string>(maintained.begin(), maintained.end()),
             (std::set<std::string>{"compute-1", "compute-2", "compute-3", "compute-4"}));
@@ -1096,7 +1111,7 @@ TEST(maintenance_workflow, a_session_over_empty_hosts_ends_at_maintenance_at) {
   b.later(60);
   fx = b.go();
   EXPECT_EQ(b.state(), "MAINTENANCE_DONE");
-  EXPECT_EQ(b.s["maintained"], json({"compute-1", "compute-2"}));
+  EXPECT_EQ(b.shown()["maintained"], json({"compute-1", "compute-2"}));
   EXPECT_EQ(summary(fx), (std::vector<std::string>{
                            "compute.host.disable compute-1", "compute.host.enable compute-1",
                            "compute.host.disable compute-2", "compute.host.enable compute-2"}));
@@ -1123,7 +1138,7 @@ TEST(maintenance_workflow,
   fx = b.go();
   // compute-1 is maintained and enabled again in this very step; it is the
   // only host with room for what compute-2 holds.
-  EXPECT_EQ(b.state(), "PLANNED_MAINTENANCE") << b.s["failure_reason"];
+  EXPECT_EQ(b.state(), "PLANNED_MAINTENANCE") << b.shown()["failure_reason"];
   EXPECT_EQ(summary(fx), (std::vector<std::string>{"compute.instance.migrate_confirm a1",
                                                    "compute.host.enable compute-1",
                                                    "compute.host.disable compute-2",
@@ -1143,5 +1158,5 @@ TEST(maintenance_workflow, no_own_action_time_does_not_fail_stewards_own_moves) 
   b.reply("pa", "ACK_PREPARE_MAINTENANCE", {{"a2", "MIGRATE"}});
   auto fx = b.go();
   EXPECT_EQ(summary(fx), std::vector<std::string>{"compute.instance.migrate a2 -> compute-4"});
-  EXPECT_EQ(b.state(), "PREPARE_MAINTENANCE") << b.s["failure_reason"];
+  EXPECT_EQ(b.state(), "PREPARE_MAINTENANCE") << b.shown()["failure_reason"];
 }

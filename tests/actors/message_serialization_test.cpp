@@ -18,6 +18,7 @@
 #include "actors/interfaces.hpp"
 #include "tests/actors/typed_host.hpp"
 #include "tests/actors/typed_instance.hpp"
+#include "tests/actors/typed_session.hpp"
 
 using namespace steward;
 using nlohmann::json;
@@ -193,11 +194,20 @@ void entities_events_and_the_world(serialization& t) {
   ASSERT_EQ(instances_known.size(), 2u);
   EXPECT_TRUE(*instances_known[1].doc == bare);
 
-  auto snap = t.round_trip(entity_snapshot{"s-1", "", doc({{"id", "s-1"}, {"vcpus", 16}}), 7});
+  auto s = test::every_field_session();
+  auto snap = t.round_trip(
+    session_snapshot{s.session_id, "", std::make_shared<const maintenance::session>(s), 7});
   ASSERT_TRUE(snap.doc);
-  EXPECT_EQ((*snap.doc)["vcpus"], 16);
+  EXPECT_TRUE(*snap.doc == s);
   EXPECT_EQ(snap.version, 7);
-  EXPECT_FALSE(t.round_trip(entity_snapshot{"h-2", "p", nullptr, 0}).doc) << "no document stays none";
+  maintenance::session plain_session;  // every optional absent
+  plain_session.session_id = "s-2";
+  auto bare_session = t.round_trip(session_snapshot{
+    "s-2", "", std::make_shared<const maintenance::session>(plain_session), 1});
+  ASSERT_TRUE(bare_session.doc);
+  EXPECT_TRUE(*bare_session.doc == plain_session);
+  EXPECT_FALSE(t.round_trip(session_snapshot{"s-3", "", nullptr, 0}).doc)
+    << "no session stays none";
 
   t.round_trip(domain_event{"lease.create", "p-1", "blazar.lease", {{"id", "l-1"}}});
   t.round_trip(commit_ack{false, "disk full"});

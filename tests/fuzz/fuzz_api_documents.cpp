@@ -20,6 +20,7 @@
 #include "actors/lease/lease_json.hpp"
 #include "actors/lease/reservable_host.hpp"
 #include "actors/maintenance/session_document.hpp"
+#include "actors/maintenance/workflow.hpp"
 #include "common/json_limits.hpp"
 #include "http/types.hpp"
 
@@ -105,13 +106,21 @@ const lease::lease& pending_lease() {
   return checked(doc, ok, "lease");
 }
 
-const json& running_session() {
-  static json doc;
-  static bool ok = !maintenance::make_session(
-    {{"state", "MAINTENANCE"}, {"workflow", "default"}, {"maintenance_at", "2027-01-01 10:00:00"},
-     {"hosts", {"compute-1"}}, {"metadata", json::object()}, {"actions", json::array()}},
-    world(), {}, fixed_now, {}, base, doc);
-  return checked(doc, ok, "session");
+// A session in its first round, asking its projects (pa has an instance on
+// compute-1).
+const maintenance::session& asking_session() {
+  static maintenance::session s;
+  static bool ok = [] {
+    if (maintenance::make_session(
+          {{"state", "MAINTENANCE"}, {"workflow", "default"},
+           {"maintenance_at", "2027-01-01 10:00:00"}, {"hosts", {"compute-1"}},
+           {"metadata", json::object()}, {"actions", json::array()}},
+          world(), {}, fixed_now, {}, base, s))
+      return false;
+    maintenance::effects fx;
+    return maintenance::advance(s, world(), fixed_now, {}, fx) && s.asking;
+  }();
+  return checked(s, ok, "session");
 }
 
 } // namespace
@@ -195,12 +204,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!instance::parse_resize(body, running_instance(), known_catalog(), r))
       (void)instance::resize_of(instance::resize_body(r));
   } else if (what == "session") {
-    json doc;
-    if (!maintenance::make_session(body, world(), {"compute-2"}, fixed_now, {}, base, doc))
-      (void)maintenance::project_instances(doc, "pa");
+    maintenance::session s;
+    if (!maintenance::make_session(body, world(), {"compute-2"}, fixed_now, {}, base, s))
+      (void)maintenance::project_instances(s, "pa");
   } else if (what == "session-reply") {
-    auto doc = running_session();
-    (void)maintenance::record_reply(doc, "pa", body, fixed_now);
+    auto s = asking_session();
+    if (!maintenance::record_reply(s, "pa", body, fixed_now))
+      (void)maintenance::to_document(s);
+  } else if (what == "session-row") {
+    // A stored row of any shape: read back, or refused, never a crash.
+    if (auto s = maintenance::from_stored(body)) {
+      (void)maintenance::to_stored(*s);
+      (void)maintenance::wake_at(*s);
+    }
   }
   return 0;
 }

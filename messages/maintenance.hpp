@@ -1,0 +1,176 @@
+#pragma once
+// A maintenance session as Steward holds it: the hosts it empties one by
+// one, the round of questions its projects answer, the moves of the host it
+// holds, its deadlines. A value: the session actor owns one, the registry
+// shares it read-only. JSON only at its edges
+// (actors/maintenance/session_json.hpp: the document Fenix's API shows and
+// the session's events carry, and the stored row), and in what the operator
+// gave as free-form JSON (metadata, actions).
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/clock.hpp"
+
+namespace steward::maintenance {
+
+/// The session's state, in Fenix's words (REFERENCE.md). A round asks the
+/// projects about one of them.
+enum class phase : char {
+  maintenance = 'm',  // MAINTENANCE: every project told; waits for maintenance_at
+  prepare = 'p',      // PREPARE_MAINTENANCE: the first host held, its projects asked
+  planned = 'l',      // PLANNED_MAINTENANCE: a later host held, its projects asked
+  start = 's',        // START_MAINTENANCE: the empty host maintained
+  complete = 'c',     // MAINTENANCE_COMPLETE: every project told it is over
+  done = 'd',         // MAINTENANCE_DONE
+  failed = 'f',       // MAINTENANCE_FAILED
+};
+
+/// What happens to an instance on the host being emptied.
+enum class instance_action : char {
+  migrate = 'm',       // MIGRATE (Steward cold-migrates it)
+  live_migrate = 'l',  // LIVE_MIGRATE
+  own_action = 'o',    // OWN_ACTION (its project moves it, within a deadline)
+};
+
+/// A project's answer to a round.
+struct reply {
+  bool refused = false;  // NACK_<state>; ACK_<state> otherwise
+  std::map<std::string, instance_action> instance_actions;  // instance uuid -> action
+  sys_time at;
+};
+
+/// The question a session asks its projects about a state.
+struct round {
+  phase state = phase::maintenance;
+  std::vector<instance_action> allowed_actions;
+  sys_time reply_at;
+  sys_time actions_at;
+  std::map<std::string, std::optional<reply>> replies;  // every project asked: its reply
+  std::map<std::string, std::string> instances;         // uuid -> project, asked about
+};
+
+/// An instance of the held host on its way off it.
+struct move {
+  enum class status : char { waiting = 'w', own = 'o', moving = 'm', done = 'd' };
+  std::string project;
+  instance_action action = instance_action::migrate;
+  status progress = status::waiting;
+  std::optional<std::string> target;    // the host it moves to, once commanded
+  std::optional<sys_time> deadline;     // of its project's own action, or of the move
+  std::optional<bool> was_erred;        // whether it was erred as its move began
+};
+
+struct session {
+  std::string session_id;
+  phase state = phase::maintenance;
+  std::string workflow = "default";
+  sys_time maintenance_at;
+  nlohmann::json metadata = nlohmann::json::object();  // as the operator gave it
+  nlohmann::json actions = nlohmann::json::array();    // as the operator gave them
+  std::vector<std::string> hosts;       // hypervisor hostnames, in the order asked
+  std::vector<std::string> maintained;  // those done (or gone from the inventory)
+  std::optional<std::string> host;      // the one held now
+  std::optional<std::vector<std::string>> projects;  // told in the first round; none before
+  std::optional<round> asking;          // the round under way
+  std::map<std::string, move> moves;    // instance uuid -> its move off the held host
+  std::optional<sys_time> host_done_at; // the held host's maintenance ends then
+  std::optional<phase> failed_state;    // the state it failed in
+  std::optional<std::string> failure_reason;
+  int64_t reply_seconds = 0;
+  int64_t own_action_seconds = 0;
+  int64_t host_seconds = 0;
+  int64_t move_seconds = 600;
+  std::string base_url;  // of the API the projects reply to
+  sys_time created_at;
+  std::optional<sys_time> updated_at;
+};
+
+/// Fenix's name of a state ("PREPARE_MAINTENANCE"), and a name read back.
+inline const char* name_of(phase p) {
+  switch (p) {
+    case phase::maintenance: return "MAINTENANCE";
+    case phase::prepare: return "PREPARE_MAINTENANCE";
+    case phase::planned: return "PLANNED_MAINTENANCE";
+    case phase::start: return "START_MAINTENANCE";
+    case phase::complete: return "MAINTENANCE_COMPLETE";
+    case phase::done: return "MAINTENANCE_DONE";
+    case phase::failed: return "MAINTENANCE_FAILED";
+  }
+  return "";
+}
+inline std::optional<phase> phase_named(const std::string& name) {
+  for (auto p : {phase::maintenance, phase::prepare, phase::planned, phase::start,
+                 phase::complete, phase::done, phase::failed})
+    if (name == name_of(p))
+      return p;
+  return std::nullopt;
+}
+
+inline const char* name_of(instance_action a) {
+  switch (a) {
+    case instance_action::migrate: return "MIGRATE";
+    case instance_action::live_migrate: return "LIVE_MIGRATE";
+    case instance_action::own_action: return "OWN_ACTION";
+  }
+  return "";
+}
+inline std::optional<instance_action> action_named(const std::string& name) {
+  for (auto a : {instance_action::migrate, instance_action::live_migrate,
+                 instance_action::own_action})
+    if (name == name_of(a))
+      return a;
+  return std::nullopt;
+}
+
+inline const char* name_of(move::status s) {
+  switch (s) {
+    case move::status::waiting: return "waiting";
+    case move::status::own: return "own";
+    case move::status::moving: return "moving";
+    case move::status::done: return "done";
+  }
+  return "";
+}
+inline std::optional<move::status> move_status_named(const std::string& name) {
+  for (auto s : {move::status::waiting, move::status::own, move::status::moving,
+                 move::status::done})
+    if (name == name_of(s))
+      return s;
+  return std::nullopt;
+}
+
+/// Whether the session still runs (neither done nor failed).
+inline bool is_running(const session& s) {
+  return s.state != phase::done && s.state != phase::failed;
+}
+
+inline bool operator==(const reply& a, const reply& b) {
+  return std::tie(a.refused, a.instance_actions, a.at)
+         == std::tie(b.refused, b.instance_actions, b.at);
+}
+inline bool operator==(const round& a, const round& b) {
+  return std::tie(a.state, a.allowed_actions, a.reply_at, a.actions_at, a.replies, a.instances)
+         == std::tie(b.state, b.allowed_actions, b.reply_at, b.actions_at, b.replies, b.instances);
+}
+inline bool operator==(const move& a, const move& b) {
+  return std::tie(a.project, a.action, a.progress, a.target, a.deadline, a.was_erred)
+         == std::tie(b.project, b.action, b.progress, b.target, b.deadline, b.was_erred);
+}
+inline bool operator==(const session& a, const session& b) {
+  auto fields = [](const session& x) {
+    return std::tie(x.session_id, x.state, x.workflow, x.maintenance_at, x.metadata, x.actions,
+                    x.hosts, x.maintained, x.host, x.projects, x.asking, x.moves, x.host_done_at,
+                    x.failed_state, x.failure_reason, x.reply_seconds, x.own_action_seconds,
+                    x.host_seconds, x.move_seconds, x.base_url, x.created_at, x.updated_at);
+  };
+  return fields(a) == fields(b);
+}
+inline bool operator!=(const session& a, const session& b) { return !(a == b); }
+
+} // namespace steward::maintenance
