@@ -1,7 +1,10 @@
 // stewardd: reads its configuration, starts, waits for SIGINT or SIGTERM.
+#include <cstdlib>
 #include <iostream>
+#include <string>
 
 #include <malloc.h>
+#include <unistd.h>
 
 #include "common/log.hpp"
 #include "common/stop_signals.hpp"
@@ -17,7 +20,25 @@ void keep_freed_memory() {
   mallopt(M_TOP_PAD, 16 << 20);
 }
 
+// The heap on transparent huge pages: a start that recovers 200k entities
+// faults in some 100k pages of 4 KB, and page faults and TLB misses were a
+// quarter of its CPU; on 2 MB pages it starts 15% sooner for 3% more memory
+// (docs/performance.md). glibc reads its tunables only as a process starts,
+// so stewardd starts itself once more with GLIBC_TUNABLES set to
+// glibc.malloc.hugetlb=1, unless the environment sets GLIBC_TUNABLES: then
+// the operator's tunables stand as they are (glibc 2.36 does not read a
+// second tunable of the list reliably, so none is added to theirs).
+void exec_with_huge_page_heap(char** argv) {
+  const char* const name = "GLIBC_TUNABLES";
+  if (std::getenv(name))
+    return;
+  setenv(name, "glibc.malloc.hugetlb=1", 1);
+  execv("/proc/self/exe", argv);
+  // Not started again (no /proc here): go on as it is.
+}
+
 int main(int argc, char** argv) {
+  exec_with_huge_page_heap(argv);
   keep_freed_memory();
   auto stop_signals = steward::block_stop_signals();
 

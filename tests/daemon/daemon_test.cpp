@@ -82,6 +82,41 @@ TEST(stewardd_start, embedded_defaults_create_a_token_and_say_where_to_go) {
   EXPECT_EQ(p.stop(), 0) << "SIGTERM stops it cleanly";
 }
 
+namespace {
+
+// The GLIBC_TUNABLES stewardd runs with (after it started itself again).
+std::string tunables_of(const daemon_process& p) {
+  std::ifstream environ{"/proc/" + std::to_string(p.pid()) + "/environ"};
+  std::string var;
+  while (std::getline(environ, var, '\0'))
+    if (var.rfind("GLIBC_TUNABLES=", 0) == 0)
+      return var.substr(15);
+  return "(none)";
+}
+
+} // namespace
+
+TEST(stewardd_start, its_heap_is_on_huge_pages_unless_the_environment_says_otherwise) {
+  temp_dir dir;
+  auto start = [&](const std::string& name, std::map<std::string, std::string> env) {
+    return std::make_unique<daemon_process>(
+      std::vector<std::string>{"--state-dir", dir.path() + "/" + name, "--api-bind-port", "0"},
+      dir.file(name + ".log"), std::move(env));
+  };
+  if (!std::getenv("GLIBC_TUNABLES")) {
+    auto plain = start("plain", {});
+    EXPECT_EQ(tunables_of(*plain), "glibc.malloc.hugetlb=1");
+    EXPECT_EQ(plain->stop(), 0);
+  }
+  auto off = start("off", {{"GLIBC_TUNABLES", "glibc.malloc.hugetlb=0"}});
+  EXPECT_EQ(tunables_of(*off), "glibc.malloc.hugetlb=0") << "an operator's choice stands";
+  EXPECT_EQ(http_call(off->port(), "GET", "/healthz").status, 200);
+  EXPECT_EQ(off->stop(), 0);
+  auto other = start("other", {{"GLIBC_TUNABLES", "glibc.malloc.arena_max=2"}});
+  EXPECT_EQ(tunables_of(*other), "glibc.malloc.arena_max=2") << "so do other tunables";
+  EXPECT_EQ(other->stop(), 0);
+}
+
 TEST_F(stewardd, health_and_readiness) {
   auto h = http_call(proc->port(), "GET", "/healthz");
   EXPECT_EQ(h.status, 200);

@@ -85,6 +85,7 @@ public:
   /// SIGKILL and wait.
   void kill9();
   bool running() const { return pid_ > 0; }
+  int pid() const { return pid_; }
   const std::string& first_screen() const { return screen_; }
 
 private:
