@@ -105,11 +105,30 @@ for n in $sizes; do
   lease=$(sqlite3 "$dir/steward.db" "select id from entities where kind='lease' limit 1")
   page="/api/instances/?project_name=shop&state=Online&o=-hostname&page_size=20"
 
-  began=$(now)
-  pid=$(start_stewardd "$dir"); pids+=("$pid")
-  wait_get "/v1/leases/$lease"
-  wait_get "/api/instances/?page_size=1"
-  recovery=$(printf '%.2f' "$(echo "$(now) - $began" | bc)")
+  # Recovery: the median of three starts (one start varies by a second on a
+  # shared machine), the first two on copies of the store, since a start
+  # changes it (due events run, the cloud reports); the last one goes on.
+  starts=()
+  for attempt in 1 2 3; do
+    run_dir=$dir
+    if [ "$attempt" -lt 3 ]; then
+      run_dir=$dir-try$attempt
+      mkdir -p "$run_dir"
+      cp "$dir"/steward.db* "$run_dir/"
+    fi
+    began=$(now)
+    pid=$(start_stewardd "$run_dir"); pids+=("$pid")
+    wait_get "/v1/leases/$lease"
+    wait_get "/api/instances/?page_size=1"
+    starts+=("$(printf '%.2f' "$(echo "$(now) - $began" | bc)")")
+    if [ "$attempt" -lt 3 ]; then
+      kill "$pid"; wait "$pid" 2>/dev/null || true
+      rabbitmqctl -q -n rabbit@localhost delete_queue -p steward-bench "bench.$(basename "$run_dir")" >/dev/null
+      rm -rf "$run_dir"
+    fi
+  done
+  sorted=($(printf '%s\n' "${starts[@]}" | sort -n))
+  recovery="${sorted[1]} (${sorted[0]}-${sorted[2]})"
   sleep 3
   per_entity=$(( ($(rss_kb "$pid") - base_rss) * 1024 / (2 * n) ))
 
