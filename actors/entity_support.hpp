@@ -44,8 +44,7 @@ void stage_typed(change& c, const entity_kind& k, const Value& value, int64_t ve
   auto project = entity_project(k, value);
   if (!event_type.empty())
     c.emit({event_type, project, k.publisher, doc});
-  doc["schema"] = schema;
-  c.upsert(k.kind, entity_id(k, value), project, doc, version);
+  c.upsert(k.kind, entity_id(k, value), project, versioned_row(std::move(doc), schema), version);
 }
 
 /// Whether a stored document goes out as `<kind>.create` / `<kind>.update`,

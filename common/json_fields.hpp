@@ -75,4 +75,22 @@ inline row_version stored_version(const nlohmann::json& row, int current) {
                                                                            : row_version::other;
 }
 
+/// The stored row of a kind whose row is the document its events carry:
+/// that document, marked with the row's version.
+inline nlohmann::json versioned_row(nlohmann::json doc, int schema) {
+  doc["schema"] = schema;
+  return doc;
+}
+
+/// Such a row read back by `from_document`, whether it names version
+/// `schema` or none (written before rows had one, the same document);
+/// nothing for a row of another version.
+template <class FromDocument>
+auto read_versioned_row(const nlohmann::json& row, int schema, FromDocument from_document)
+  -> decltype(from_document(row)) {
+  if (stored_version(row, schema) == row_version::other)
+    return std::nullopt;
+  return from_document(row);
+}
+
 } // namespace steward

@@ -143,16 +143,11 @@ std::optional<instance> from_document(const json& doc) {
 }
 
 json to_stored(const instance& i) {
-  auto row = to_document(i);
-  row["schema"] = stored_schema;
-  return row;
+  return versioned_row(to_document(i), stored_schema);
 }
 
 std::optional<instance> from_stored(const json& row) {
-  // A row without a version is the same document.
-  if (stored_version(row, stored_schema) == row_version::other)
-    return std::nullopt;
-  return from_document(row);
+  return read_versioned_row(row, stored_schema, from_document);
 }
 
 } // namespace steward::instance
