@@ -10,6 +10,7 @@ namespace steward::maintenance {
 namespace {
 
 using session_ptr = session_actor::stateful_pointer<session_state>;
+
 constexpr auto host_registry_timeout = std::chrono::seconds{30};
 
 const session& value_of(session_ptr self) { return *self->state.doc; }
