@@ -14,8 +14,6 @@
 
 namespace steward {
 
-using document = std::shared_ptr<const nlohmann::json>;
-
 template <class Value>
 struct snapshot_of {
   std::string id;

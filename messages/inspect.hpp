@@ -58,58 +58,6 @@ typename Inspector::result_type inspect(Inspector& f, json_field& x) {
   }
 }
 
-/// A shared immutable document (an entity's), as its text; "" for none.
-struct document_field {
-  document& value;
-};
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, document_field& x) {
-  if constexpr (Inspector::reads_state) {
-    auto text = x.value ? dump_json(*x.value) : std::string{};
-    return f(text);
-  } else {
-    std::string text;
-    return f(text, caf::meta::load_callback([&]() -> caf::error {
-               if (text.empty()) {
-                 x.value = nullptr;
-                 return caf::none;
-               }
-               auto parsed = nlohmann::json::parse(text, nullptr, false);
-               if (parsed.is_discarded())
-                 return caf::make_error(caf::sec::invalid_argument, "a document is not JSON");
-               x.value = std::make_shared<const nlohmann::json>(std::move(parsed));
-               return caf::none;
-             }));
-  }
-}
-
-/// Documents by id (a world view's tables).
-struct document_map_field {
-  std::map<std::string, document>& value;
-};
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, document_map_field& x) {
-  std::vector<std::pair<std::string, std::string>> texts;
-  if constexpr (Inspector::reads_state) {
-    for (auto& [id, doc] : x.value)
-      texts.emplace_back(id, doc ? dump_json(*doc) : std::string{"null"});
-    return f(texts);
-  } else {
-    return f(texts, caf::meta::load_callback([&]() -> caf::error {
-               x.value.clear();
-               for (auto& [id, text] : texts) {
-                 auto parsed = nlohmann::json::parse(text, nullptr, false);
-                 if (parsed.is_discarded())
-                   return caf::make_error(caf::sec::invalid_argument, "a document is not JSON");
-                 x.value[id] = std::make_shared<const nlohmann::json>(std::move(parsed));
-               }
-               return caf::none;
-             }));
-  }
-}
-
 /// A time, as nanoseconds since the epoch.
 struct time_field {
   sys_time& value;
@@ -574,6 +522,26 @@ typename Inspector::result_type inspect(Inspector& f, move& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, instance_constraint& x) {
+  return f(caf::meta::type_name("steward::maintenance::instance_constraint"), x.instance_id,
+           x.project_id, optional_field<std::string>{x.group_id},
+           optional_field<std::string>{x.instance_name},
+           optional_field<int64_t>{x.max_interruption_time},
+           optional_field<instance_action>{x.migration_type},
+           optional_field<bool>{x.resource_mitigation}, optional_field<int64_t>{x.lead_time});
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, group_constraint& x) {
+  return f(caf::meta::type_name("steward::maintenance::group_constraint"), x.group_id,
+           x.project_id, optional_field<std::string>{x.group_name},
+           optional_field<bool>{x.anti_affinity_group},
+           optional_field<int64_t>{x.max_instances_per_host},
+           optional_field<int64_t>{x.max_impacted_members},
+           optional_field<int64_t>{x.recovery_time}, optional_field<bool>{x.resource_mitigation});
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, session& x) {
   return f(caf::meta::type_name("steward::maintenance::session"), x.session_id, x.state,
            x.workflow, time_field{x.maintenance_at}, json_field{x.metadata},
@@ -598,16 +566,19 @@ typename Inspector::result_type inspect(Inspector& f, world_view& x) {
   return f(caf::meta::type_name("steward::world_view"),
            shared_value_map_field<inventory::host>{x.hosts},
            shared_value_map_field<instance::instance>{x.instances},
-           document_map_field{x.instance_constraints}, document_map_field{x.group_constraints});
+           shared_value_map_field<maintenance::instance_constraint>{x.instance_constraints},
+           shared_value_map_field<maintenance::group_constraint>{x.group_constraints});
 }
 
 inline std::string to_string(world_part x) { return std::string(1, static_cast<char>(x)); }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, world_change& x) {
-  return f(caf::meta::type_name("steward::world_change"), x.part, x.id, document_field{x.doc},
+  return f(caf::meta::type_name("steward::world_change"), x.part, x.id,
+           shared_value_field<inventory::host>{x.host},
            shared_value_field<instance::instance>{x.instance},
-           shared_value_field<inventory::host>{x.host});
+           shared_value_field<maintenance::instance_constraint>{x.instance_rule},
+           shared_value_field<maintenance::group_constraint>{x.group_rule});
 }
 
 template <class Inspector>

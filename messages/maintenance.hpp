@@ -91,6 +91,33 @@ struct session {
   std::optional<sys_time> updated_at;
 };
 
+/// What a project tells the workflow about one of its instances
+/// (/v1/instance/{id}). A field given as null stays null (none), as the API
+/// shows it; one left out takes its default.
+struct instance_constraint {
+  std::string instance_id;
+  std::string project_id;
+  std::optional<std::string> group_id;
+  std::optional<std::string> instance_name;
+  std::optional<int64_t> max_interruption_time = 0;  // seconds
+  std::optional<instance_action> migration_type = instance_action::migrate;
+  std::optional<bool> resource_mitigation = false;
+  std::optional<int64_t> lead_time = 0;  // seconds a round gives it at least
+};
+
+/// What a project tells the workflow about a group of its instances
+/// (/v1/instance_group/{id}); nulls as for an instance's.
+struct group_constraint {
+  std::string group_id;
+  std::string project_id;
+  std::optional<std::string> group_name;
+  std::optional<bool> anti_affinity_group = false;
+  std::optional<int64_t> max_instances_per_host = 0;  // 0: no limit
+  std::optional<int64_t> max_impacted_members = 0;    // moving at once; 0: no limit
+  std::optional<int64_t> recovery_time = 0;
+  std::optional<bool> resource_mitigation = false;
+};
+
 /// Fenix's name of a state ("PREPARE_MAINTENANCE"), and a name read back.
 inline const char* name_of(phase p) {
   switch (p) {
@@ -172,5 +199,21 @@ inline bool operator==(const session& a, const session& b) {
   return fields(a) == fields(b);
 }
 inline bool operator!=(const session& a, const session& b) { return !(a == b); }
+inline bool operator==(const instance_constraint& a, const instance_constraint& b) {
+  auto fields = [](const instance_constraint& x) {
+    return std::tie(x.instance_id, x.project_id, x.group_id, x.instance_name,
+                    x.max_interruption_time, x.migration_type, x.resource_mitigation,
+                    x.lead_time);
+  };
+  return fields(a) == fields(b);
+}
+inline bool operator==(const group_constraint& a, const group_constraint& b) {
+  auto fields = [](const group_constraint& x) {
+    return std::tie(x.group_id, x.project_id, x.group_name, x.anti_affinity_group,
+                    x.max_instances_per_host, x.max_impacted_members, x.recovery_time,
+                    x.resource_mitigation);
+  };
+  return fields(a) == fields(b);
+}
 
 } // namespace steward::maintenance

@@ -1,6 +1,7 @@
 #include "actors/maintenance/constraints.hpp"
 
 #include <map>
+#include <type_traits>
 
 #include "common/json_fields.hpp"
 
@@ -65,48 +66,149 @@ std::optional<refusal> check_owner(const json& out, const char* id_field, const 
   return std::nullopt;
 }
 
+// A field that is null, left out (its default) or set.
+template <class T>
+std::optional<T> nullable(const json& doc, const char* key, std::optional<T> fallback) {
+  auto v = doc.find(key);
+  if (v == doc.end())
+    return fallback;
+  if (v->is_null())
+    return std::nullopt;
+  if constexpr (std::is_same_v<T, bool>) {
+    if (v->is_boolean())
+      return v->get<bool>();
+  } else if constexpr (std::is_same_v<T, int64_t>) {
+    if (v->is_number_integer())
+      return v->get<int64_t>();
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    if (v->is_string())
+      return v->get<std::string>();
+  } else {
+    if (v->is_string())
+      return action_named(v->get<std::string>());
+  }
+  return fallback;
+}
+
+template <class T>
+json shown(const std::optional<T>& v) {
+  if (!v)
+    return nullptr;
+  if constexpr (std::is_same_v<T, instance_action>)
+    return name_of(*v);
+  else
+    return *v;
+}
+
+// The document of a constraint has a text id and project.
+bool has_owner(const json& doc, const char* id_field) {
+  return doc.is_object() && doc.contains(id_field) && doc[id_field].is_string()
+         && doc.contains("project_id") && doc["project_id"].is_string();
+}
+
+std::optional<instance_constraint> instance_constraint_of(const json& doc) {
+  if (!has_owner(doc, "instance_id"))
+    return std::nullopt;
+  instance_constraint c;
+  c.instance_id = doc["instance_id"].get<std::string>();
+  c.project_id = doc["project_id"].get<std::string>();
+  c.group_id = nullable<std::string>(doc, "group_id", std::nullopt);
+  c.instance_name = nullable<std::string>(doc, "instance_name", std::nullopt);
+  c.max_interruption_time = nullable<int64_t>(doc, "max_interruption_time", 0);
+  c.migration_type = nullable<instance_action>(doc, "migration_type", instance_action::migrate);
+  c.resource_mitigation = nullable<bool>(doc, "resource_mitigation", false);
+  c.lead_time = nullable<int64_t>(doc, "lead_time", 0);
+  return c;
+}
+
+std::optional<group_constraint> group_constraint_of(const json& doc) {
+  if (!has_owner(doc, "group_id"))
+    return std::nullopt;
+  group_constraint c;
+  c.group_id = doc["group_id"].get<std::string>();
+  c.project_id = doc["project_id"].get<std::string>();
+  c.group_name = nullable<std::string>(doc, "group_name", std::nullopt);
+  c.anti_affinity_group = nullable<bool>(doc, "anti_affinity_group", false);
+  c.max_instances_per_host = nullable<int64_t>(doc, "max_instances_per_host", 0);
+  c.max_impacted_members = nullable<int64_t>(doc, "max_impacted_members", 0);
+  c.recovery_time = nullable<int64_t>(doc, "recovery_time", 0);
+  c.resource_mitigation = nullable<bool>(doc, "resource_mitigation", false);
+  return c;
+}
+
 } // namespace
 
 std::optional<refusal> make_instance_constraint(const json& body, const std::string& id,
                                                 const world_view& world,
-                                                const access::caller& who, json& out) {
+                                                const access::caller& who,
+                                                instance_constraint& made) {
   static const std::map<std::string, field_type> fields = {
     {"instance_id", field_type::text},          {"project_id", field_type::text},
     {"group_id", field_type::text},             {"instance_name", field_type::text},
     {"max_interruption_time", field_type::seconds}, {"migration_type", field_type::migration},
     {"resource_mitigation", field_type::flag},  {"lead_time", field_type::seconds}};
-  out = {{"instance_id", id},           {"project_id", nullptr},
-         {"group_id", nullptr},         {"instance_name", nullptr},
-         {"max_interruption_time", 0},  {"migration_type", "MIGRATE"},
-         {"resource_mitigation", false}, {"lead_time", 0}};
+  json out = {{"instance_id", id}, {"project_id", nullptr}};
   if (auto r = read_fields(body, fields, out))
     return r;
   if (auto r = check_owner(out, "instance_id", id, who))
     return r;
+  out["instance_id"] = id;  // the URL's (a null in the body reads as it)
   auto instance = world.instances.find(id);
   if (instance == world.instances.end())
     return refusal{404, "Instance " + id + " is not in the inventory"};
   if (instance->second->project != text_field(out, "project_id"))
     return bad("Instance " + id + " does not belong to project " + text_field(out, "project_id"));
-  if (out["instance_name"].is_null())
-    out["instance_name"] = instance->second->hostname;
+  made = *instance_constraint_of(out);
+  if (!made.instance_name)
+    made.instance_name = instance->second->hostname;
   return std::nullopt;
 }
 
 std::optional<refusal> make_group_constraint(const json& body, const std::string& id,
-                                             const access::caller& who, json& out) {
+                                             const access::caller& who, group_constraint& made) {
   static const std::map<std::string, field_type> fields = {
     {"group_id", field_type::text},              {"project_id", field_type::text},
     {"group_name", field_type::text},            {"anti_affinity_group", field_type::flag},
     {"max_instances_per_host", field_type::seconds}, {"max_impacted_members", field_type::seconds},
     {"recovery_time", field_type::seconds},      {"resource_mitigation", field_type::flag}};
-  out = {{"group_id", id},           {"project_id", nullptr},
-         {"group_name", nullptr},    {"anti_affinity_group", false},
-         {"max_instances_per_host", 0}, {"max_impacted_members", 0},
-         {"recovery_time", 0},       {"resource_mitigation", false}};
+  json out = {{"group_id", id}, {"project_id", nullptr}};
   if (auto r = read_fields(body, fields, out))
     return r;
-  return check_owner(out, "group_id", id, who);
+  if (auto r = check_owner(out, "group_id", id, who))
+    return r;
+  out["group_id"] = id;  // the URL's (a null in the body reads as it)
+  made = *group_constraint_of(out);
+  return std::nullopt;
+}
+
+json constraint_document(const instance_constraint& c) {
+  return {{"instance_id", c.instance_id},
+          {"project_id", c.project_id},
+          {"group_id", shown(c.group_id)},
+          {"instance_name", shown(c.instance_name)},
+          {"max_interruption_time", shown(c.max_interruption_time)},
+          {"migration_type", shown(c.migration_type)},
+          {"resource_mitigation", shown(c.resource_mitigation)},
+          {"lead_time", shown(c.lead_time)}};
+}
+
+json constraint_document(const group_constraint& c) {
+  return {{"group_id", c.group_id},
+          {"project_id", c.project_id},
+          {"group_name", shown(c.group_name)},
+          {"anti_affinity_group", shown(c.anti_affinity_group)},
+          {"max_instances_per_host", shown(c.max_instances_per_host)},
+          {"max_impacted_members", shown(c.max_impacted_members)},
+          {"recovery_time", shown(c.recovery_time)},
+          {"resource_mitigation", shown(c.resource_mitigation)}};
+}
+
+std::optional<instance_constraint> read_instance_constraint(const json& row) {
+  return read_versioned_row(row, constraint_schema, instance_constraint_of);
+}
+
+std::optional<group_constraint> read_group_constraint(const json& row) {
+  return read_versioned_row(row, constraint_schema, group_constraint_of);
 }
 
 } // namespace steward::maintenance

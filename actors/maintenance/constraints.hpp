@@ -16,10 +16,24 @@ namespace steward::maintenance {
 /// the inventory, of `project_id`, where the caller has a role.
 std::optional<refusal> make_instance_constraint(const nlohmann::json& body, const std::string& id,
                                                 const world_view& world,
-                                                const access::caller& who, nlohmann::json& out);
+                                                const access::caller& who,
+                                                instance_constraint& made);
 
 /// The constraint of group `id` from a PUT body.
 std::optional<refusal> make_group_constraint(const nlohmann::json& body, const std::string& id,
-                                             const access::caller& who, nlohmann::json& out);
+                                             const access::caller& who, group_constraint& made);
+
+/// A constraint as the API shows it.
+nlohmann::json constraint_document(const instance_constraint& c);
+nlohmann::json constraint_document(const group_constraint& c);
+
+/// The version of the stored rows this code writes ("schema"; rows written
+/// before there was one are the same document).
+constexpr int constraint_schema = 1;
+
+/// A stored row read back; nothing when it is not one (no text id or
+/// project, or of a later version).
+std::optional<instance_constraint> read_instance_constraint(const nlohmann::json& row);
+std::optional<group_constraint> read_group_constraint(const nlohmann::json& row);
 
 } // namespace steward::maintenance

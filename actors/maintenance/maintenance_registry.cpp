@@ -15,9 +15,6 @@ namespace {
 using registry_ptr = maintenance_registry_actor::stateful_pointer<maintenance_registry_state>;
 using nlohmann::json;
 
-const char* const instance_constraint_kind = "instance_constraint";
-const char* const group_constraint_kind = "group_constraint";
-
 session_actor as_session(const entity_actor& a) {
   return caf::actor_cast<session_actor>(a);
 }
@@ -55,11 +52,11 @@ void tell_sessions(registry_ptr self, world_change c) {
 }
 
 world_change host_changed(host_snapshot s) {
-  return {world_part::host, std::move(s.id), nullptr, nullptr, std::move(s.doc)};
+  return {world_part::host, std::move(s.id), std::move(s.doc), nullptr, nullptr, nullptr};
 }
 
 world_change instance_changed(instance_snapshot s) {
-  return {world_part::instance, std::move(s.id), nullptr, std::move(s.doc), nullptr};
+  return {world_part::instance, std::move(s.id), nullptr, std::move(s.doc), nullptr, nullptr};
 }
 
 // Once hosts and instances are all known, the recovered sessions go on.
@@ -146,69 +143,114 @@ caf::result<api_reply> to_session(registry_ptr self, Request& r, const Project&.
 }
 
 // Constraints: stored by the registry itself (they are data, not actors).
-struct constraint_place {
-  const char* kind;  // in the store
-  world_part part;
-  std::map<std::string, document>* table;
-  std::string what;  // "Instance <id>"
+// What differs between an instance's and a group's:
+struct instance_rules {
+  using value = instance_constraint;
+  static constexpr const char* kind = "instance_constraint";  // in the store
+  static auto& table(world_view& w) { return w.instance_constraints; }
+  static std::string what(const std::string& id) { return "Instance " + id; }
+  static world_change changed(const std::string& id, std::shared_ptr<const value> v) {
+    return {world_part::instance_constraint, id, nullptr, nullptr, std::move(v), nullptr};
+  }
+  static std::optional<refusal> make(const constraint_put& r, const world_view& w, value& out) {
+    return make_instance_constraint(r.body, r.id, w, r.ctx.who, out);
+  }
 };
 
-constraint_place place_of(maintenance_registry_state& st, constraint_scope scope,
-                          const std::string& id) {
-  if (scope == constraint_scope::group)
-    return {group_constraint_kind, world_part::group_constraint, &st.world.group_constraints,
-            "Instance group " + id};
-  return {instance_constraint_kind, world_part::instance_constraint, &st.world.instance_constraints,
-          "Instance " + id};
-}
+struct group_rules {
+  using value = group_constraint;
+  static constexpr const char* kind = "group_constraint";
+  static auto& table(world_view& w) { return w.group_constraints; }
+  static std::string what(const std::string& id) { return "Instance group " + id; }
+  static world_change changed(const std::string& id, std::shared_ptr<const value> v) {
+    return {world_part::group_constraint, id, nullptr, nullptr, nullptr, std::move(v)};
+  }
+  static std::optional<refusal> make(const constraint_put& r, const world_view&, value& out) {
+    return make_group_constraint(r.body, r.id, r.ctx.who, out);
+  }
+};
 
 // The constraint on `id` if the caller may see it (a caller that may not is
 // told there is none).
-const json* visible_constraint(const constraint_place& place, const request_context& ctx,
-                               const std::string& id) {
-  auto found = place.table->find(id);
-  if (found == place.table->end()
-      || !access::can_see_project(ctx.who, text_field(*found->second, "project_id")))
+template <class Rules>
+const typename Rules::value* visible_constraint(registry_ptr self, const request_context& ctx,
+                                                const std::string& id) {
+  auto& table = Rules::table(self->state.world);
+  auto found = table.find(id);
+  if (found == table.end() || !access::can_see_project(ctx.who, found->second->project_id))
     return nullptr;
   return found->second.get();
 }
 
-// Stores the constraint `doc` on `id` (or removes it, when null).
-caf::result<api_reply> store_constraint(registry_ptr self, const constraint_place& place,
-                                        const std::string& id, json doc) {
+template <class Rules>
+api_reply no_constraint(const std::string& id) {
+  return api_reply::fail(404, Rules::what(id) + " has no constraints");
+}
+
+// Stores `value` as the constraint on `id` (or removes it, when none).
+template <class Rules>
+caf::result<api_reply> store_constraint(registry_ptr self, const std::string& id,
+                                        std::shared_ptr<const typename Rules::value> value) {
   auto& st = self->state;
-  bool removing = doc.is_null();
   change c{*st.svc};
-  if (removing)
-    c.remove(place.kind, id);
+  if (value)
+    c.upsert(Rules::kind, id, value->project_id,
+             versioned_row(constraint_document(*value), constraint_schema), 1);
   else
-    c.upsert(place.kind, id, text_field(doc, "project_id"), doc, 1);
+    c.remove(Rules::kind, id);
   auto rp = self->make_response_promise<api_reply>();
-  auto part = place.part;
   persist(self, st.svc->store, std::move(c), [=](commit_ack& ack) mutable {
     if (!ack.ok) {
       rp.deliver(api_reply::fail(500, "The change could not be stored: " + ack.error));
       return;
     }
-    tell_sessions(self, {part, id, removing ? document{} : std::make_shared<const json>(doc),
-                         nullptr, nullptr});
-    rp.deliver(removing ? api_reply::ok(nullptr, 204) : api_reply::ok(doc));
+    tell_sessions(self, Rules::changed(id, value));
+    rp.deliver(value ? api_reply::ok(constraint_document(*value)) : api_reply::ok(nullptr, 204));
   });
   return rp;
 }
 
-caf::result<api_reply> put_constraint(registry_ptr self, constraint_put& r) {
-  auto& st = self->state;
-  auto place = place_of(st, r.scope, r.id);
-  if (place.table->count(r.id) && !visible_constraint(place, r.ctx, r.id))
-    return api_reply::fail(404, place.what + " has no constraints");
-  json doc;
-  auto refused = r.scope == constraint_scope::group
-                   ? make_group_constraint(r.body, r.id, r.ctx.who, doc)
-                   : make_instance_constraint(r.body, r.id, st.world, r.ctx.who, doc);
-  if (refused)
+template <class Rules>
+caf::result<api_reply> show_constraint(registry_ptr self, const constraint_show& r) {
+  auto found = visible_constraint<Rules>(self, r.ctx, r.id);
+  if (!found)
+    return no_constraint<Rules>(r.id);
+  return api_reply::ok(constraint_document(*found));
+}
+
+template <class Rules>
+caf::result<api_reply> put_constraint(registry_ptr self, const constraint_put& r) {
+  if (Rules::table(self->state.world).count(r.id) && !visible_constraint<Rules>(self, r.ctx, r.id))
+    return no_constraint<Rules>(r.id);
+  typename Rules::value made;
+  if (auto refused = Rules::make(r, self->state.world, made))
     return api_reply::fail(refused->status, refused->message);
-  return store_constraint(self, place, r.id, std::move(doc));
+  return store_constraint<Rules>(self, r.id,
+                                 std::make_shared<const typename Rules::value>(std::move(made)));
+}
+
+template <class Rules>
+caf::result<api_reply> delete_constraint(registry_ptr self, const constraint_delete& r) {
+  if (!visible_constraint<Rules>(self, r.ctx, r.id))
+    return no_constraint<Rules>(r.id);
+  return store_constraint<Rules>(self, r.id, nullptr);
+}
+
+// The stored constraints of one kind, into the view.
+template <class Rules, class Read>
+void recover_constraints(maintenance_registry_state& st,
+                         const std::vector<store::entity_record>& rows, Read read) {
+  for (auto& r : rows) {
+    if (r.kind != Rules::kind)
+      continue;
+    auto value = read(json::parse(r.document, nullptr, false));
+    if (!value) {
+      LOG_ERROR("maintenance-registry", "stored " << r.kind << " " << r.id
+                                                  << " is unreadable; skipped");
+      continue;
+    }
+    Rules::table(st.world)[r.id] = std::make_shared<const typename Rules::value>(std::move(*value));
+  }
 }
 
 } // namespace
@@ -218,14 +260,8 @@ maintenance_registry(registry_ptr self, const actor_services* svc,
                      std::vector<store::entity_record> recovered,
                      std::vector<store::entity_record> constraints) {
   self->state.svc = svc;
-  for (auto& r : constraints) {
-    auto doc = json::parse(r.document, nullptr, false);
-    if (doc.is_discarded())
-      continue;
-    auto& table = r.kind == group_constraint_kind ? self->state.world.group_constraints
-                                                  : self->state.world.instance_constraints;
-    table[r.id] = std::make_shared<const json>(std::move(doc));
-  }
+  recover_constraints<instance_rules>(self->state, constraints, read_instance_constraint);
+  recover_constraints<group_rules>(self->state, constraints, read_group_constraint);
   self->state.sessions.set_starter([=](const session_snapshot& snap) {
     give_view(self, start_entity(self, self->state.sessions, session_actor_impl, snap, true));
   });
@@ -257,19 +293,17 @@ maintenance_registry(registry_ptr self, const actor_services* svc,
     [=](maintenance_delete& r) { return to_session(self, r); },
     [=](project_maintenance_show& r) { return to_session(self, r, r.project_id); },
     [=](project_maintenance_reply& r) { return to_session(self, r, r.project_id); },
-    [=](constraint_show& r) -> caf::result<api_reply> {
-      auto place = place_of(self->state, r.scope, r.id);
-      auto found = visible_constraint(place, r.ctx, r.id);
-      if (!found)
-        return api_reply::fail(404, place.what + " has no constraints");
-      return api_reply::ok(*found);
+    [=](constraint_show& r) {
+      return r.scope == constraint_scope::group ? show_constraint<group_rules>(self, r)
+                                                : show_constraint<instance_rules>(self, r);
     },
-    [=](constraint_put& r) { return put_constraint(self, r); },
-    [=](constraint_delete& r) -> caf::result<api_reply> {
-      auto place = place_of(self->state, r.scope, r.id);
-      if (!visible_constraint(place, r.ctx, r.id))
-        return api_reply::fail(404, place.what + " has no constraints");
-      return store_constraint(self, place, r.id, nullptr);
+    [=](constraint_put& r) {
+      return r.scope == constraint_scope::group ? put_constraint<group_rules>(self, r)
+                                                : put_constraint<instance_rules>(self, r);
+    },
+    [=](constraint_delete& r) {
+      return r.scope == constraint_scope::group ? delete_constraint<group_rules>(self, r)
+                                                : delete_constraint<instance_rules>(self, r);
     },
     [=](atom::changed, session_snapshot& snap) { self->state.sessions.update(std::move(snap)); },
     [=](atom::removed, const std::string& id) { self->state.sessions.erase(id); },
@@ -285,7 +319,7 @@ maintenance_registry(registry_ptr self, const actor_services* svc,
       tell_sessions(self, host_changed(std::move(host)));
     },
     [=](atom::inventory, atom::removed, const std::string& id) {
-      tell_sessions(self, {world_part::host, id, nullptr, nullptr, nullptr});
+      tell_sessions(self, {world_part::host, id, nullptr, nullptr, nullptr, nullptr});
     },
     [=](atom::workload, std::vector<instance_snapshot>& known) {
       for (auto& instance : known)
@@ -297,7 +331,7 @@ maintenance_registry(registry_ptr self, const actor_services* svc,
       tell_sessions(self, instance_changed(std::move(instance)));
     },
     [=](atom::workload, atom::removed, const std::string& id) {
-      tell_sessions(self, {world_part::instance, id, nullptr, nullptr, nullptr});
+      tell_sessions(self, {world_part::instance, id, nullptr, nullptr, nullptr, nullptr});
     });
 }
 

@@ -5,11 +5,8 @@
 #include <vector>
 
 #include "actors/maintenance/session_document.hpp"
-#include "common/json_fields.hpp"
 
 namespace steward::maintenance {
-
-using nlohmann::json;
 
 namespace {
 
@@ -35,7 +32,7 @@ const instance::instance* value_of(const world_view& w, const std::string& uuid)
 
 std::string group_of(const world_view& world, const std::string& instance) {
   auto c = world.instance_constraints.find(instance);
-  return c == world.instance_constraints.end() ? "" : text_field(*c->second, "group_id");
+  return c == world.instance_constraints.end() ? "" : c->second->group_id.value_or("");
 }
 
 std::optional<std::string> choose_target(const world_view& world, const std::string& instance,
@@ -44,7 +41,7 @@ std::optional<std::string> choose_target(const world_view& world, const std::str
   if (!moving)
     return std::nullopt;
   auto group = group_of(world, instance);
-  const json* group_rules = nullptr;
+  const group_constraint* group_rules = nullptr;
   if (auto g = world.group_constraints.find(group); !group.empty() && g != world.group_constraints.end())
     group_rules = g->second.get();
 
@@ -92,9 +89,9 @@ std::optional<std::string> choose_target(const world_view& world, const std::str
     if (l.vcpus + need.vcpus > vcpus || l.ram + need.ram > ram || l.disk_gb + need.disk_gb > disk)
       continue;
     if (group_rules) {
-      if (bool_field(*group_rules, "anti_affinity_group") && l.group_members > 0)
+      if (group_rules->anti_affinity_group.value_or(false) && l.group_members > 0)
         continue;
-      auto per_host = int_field(*group_rules, "max_instances_per_host");
+      auto per_host = group_rules->max_instances_per_host.value_or(0);
       if (per_host > 0 && l.group_members >= per_host)
         continue;
     }

@@ -6,7 +6,6 @@
 
 #include "actors/instance/instance_document.hpp"
 #include "actors/maintenance/placement.hpp"
-#include "common/json_fields.hpp"
 
 namespace steward::maintenance {
 
@@ -78,7 +77,7 @@ void start_round(session& s, phase state, const std::map<std::string, std::strin
   auto seconds = s.reply_seconds;
   for (auto& [uuid, project] : instances)
     if (auto c = w.instance_constraints.find(uuid); c != w.instance_constraints.end())
-      seconds = std::max<int64_t>(seconds, int_field(*c->second, "lead_time"));
+      seconds = std::max<int64_t>(seconds, c->second->lead_time.value_or(0));
   round r;
   r.state = state;
   r.allowed_actions = std::move(allowed);
@@ -194,8 +193,8 @@ void next_host(session& s, const world_view& w, sys_time now, effects& fx) {
 instance_action default_action(const world_view& w, const std::string& uuid,
                                const maintenance_settings& settings) {
   if (auto c = w.instance_constraints.find(uuid); c != w.instance_constraints.end())
-    if (auto a = action_named(text_field(*c->second, "migration_type")))
-      return *a;
+    if (c->second->migration_type)
+      return *c->second->migration_type;
   return settings.default_action;
 }
 
@@ -245,7 +244,7 @@ bool group_allows(const session& s, const world_view& w, const std::string& uuid
   auto g = w.group_constraints.find(group);
   if (g == w.group_constraints.end())
     return true;
-  auto limit = int_field(*g->second, "max_impacted_members");
+  auto limit = g->second->max_impacted_members.value_or(0);
   return limit <= 0 || moving_in_group(s, w, group) < limit;
 }
 

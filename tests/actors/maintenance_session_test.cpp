@@ -553,14 +553,14 @@ access::caller member_of(const std::string& project) {
 
 std::string instance_refusal(const json& b, const std::string& id = "a1",
                              const access::caller& who = member_of("pa")) {
-  json out;
+  instance_constraint out;
   auto r = make_instance_constraint(b, id, world(), who, out);
   return r ? std::to_string(r->status) + ": " + r->message : "";
 }
 
 std::string group_refusal(const json& b, const std::string& id = "g1",
                           const access::caller& who = member_of("pa")) {
-  json out;
+  group_constraint out;
   auto r = make_group_constraint(b, id, who, out);
   return r ? std::to_string(r->status) + ": " + r->message : "";
 }
@@ -568,26 +568,61 @@ std::string group_refusal(const json& b, const std::string& id = "g1",
 } // namespace
 
 TEST(maintenance_constraints, instance_constraint_with_defaults_filled) {
-  json out;
+  instance_constraint out;
   ASSERT_FALSE(make_instance_constraint({{"project_id", "pa"}}, "a1", world(), member_of("pa"), out));
-  EXPECT_EQ(out, json({{"instance_id", "a1"}, {"project_id", "pa"}, {"group_id", nullptr},
+  EXPECT_EQ(constraint_document(out), json({{"instance_id", "a1"}, {"project_id", "pa"}, {"group_id", nullptr},
                        {"instance_name", "vm-a1"}, {"max_interruption_time", 0},
                        {"migration_type", "MIGRATE"}, {"resource_mitigation", false},
                        {"lead_time", 0}}));
 }
 
 TEST(maintenance_constraints, instance_constraint_with_every_field) {
-  json out;
+  instance_constraint out;
   json b = {{"instance_id", "a1"},          {"project_id", "pa"},
             {"group_id", "g1"},             {"instance_name", "db-0"},
             {"max_interruption_time", 30},  {"migration_type", "LIVE_MIGRATE"},
             {"resource_mitigation", true},  {"lead_time", 600}};
   ASSERT_FALSE(make_instance_constraint(b, "a1", world(), member_of("pa"), out));
-  EXPECT_EQ(out, b);
+  EXPECT_EQ(constraint_document(out), b);
+  EXPECT_EQ(out.migration_type, instance_action::live_migrate);
   // Staff may set any project's constraint.
   access::caller staff{"root", true, {}, {}};
   EXPECT_FALSE(make_instance_constraint({{"project_id", "pb"}}, "b1", world(), staff, out));
-  EXPECT_EQ(out["project_id"], "pb");
+  EXPECT_EQ(out.project_id, "pb");
+}
+
+TEST(maintenance_constraints, a_null_stays_null) {
+  instance_constraint out;
+  json b = {{"project_id", "pa"}, {"group_id", nullptr}, {"instance_name", nullptr},
+            {"lead_time", nullptr}, {"migration_type", nullptr}};
+  ASSERT_FALSE(make_instance_constraint(b, "a1", world(), member_of("pa"), out));
+  auto shown = constraint_document(out);
+  EXPECT_TRUE(shown["lead_time"].is_null());
+  EXPECT_TRUE(shown["migration_type"].is_null());
+  EXPECT_EQ(shown["instance_name"], "vm-a1") << "a null name is the instance's hostname";
+  EXPECT_EQ(shown["max_interruption_time"], 0) << "one left out takes its default";
+}
+
+TEST(maintenance_constraints, stored_rows_read_back) {
+  instance_constraint i;
+  ASSERT_FALSE(make_instance_constraint({{"project_id", "pa"}, {"lead_time", nullptr},
+                                         {"group_id", "g1"}, {"migration_type", "OWN_ACTION"}},
+                                        "a1", world(), member_of("pa"), i));
+  auto row = constraint_document(i);
+  row["schema"] = constraint_schema;
+  EXPECT_TRUE(read_instance_constraint(row) == i);
+  row.erase("schema");
+  EXPECT_TRUE(read_instance_constraint(row) == i) << "a row of before the schema";
+  row["schema"] = 2;
+  EXPECT_FALSE(read_instance_constraint(row)) << "a later version";
+  EXPECT_FALSE(read_instance_constraint({{"instance_id", "a1"}})) << "no project";
+  EXPECT_FALSE(read_instance_constraint(json::array()));
+  group_constraint g;
+  ASSERT_FALSE(make_group_constraint({{"project_id", "pa"}, {"max_impacted_members", 1},
+                                      {"group_name", nullptr}},
+                                     "g1", member_of("pa"), g));
+  EXPECT_TRUE(read_group_constraint(constraint_document(g)) == g);
+  EXPECT_FALSE(read_group_constraint({{"group_id", 3}, {"project_id", "pa"}}));
 }
 
 TEST(maintenance_constraints, instance_constraint_refusals) {
@@ -623,10 +658,10 @@ TEST(maintenance_constraints, instance_constraint_refusals) {
 }
 
 TEST(maintenance_constraints, group_constraint_with_defaults_filled) {
-  json out;
+  group_constraint out;
   ASSERT_FALSE(make_group_constraint({{"project_id", "pa"}, {"anti_affinity_group", true}}, "g1",
                                      member_of("pa"), out));
-  EXPECT_EQ(out, json({{"group_id", "g1"}, {"project_id", "pa"}, {"group_name", nullptr},
+  EXPECT_EQ(constraint_document(out), json({{"group_id", "g1"}, {"project_id", "pa"}, {"group_name", nullptr},
                        {"anti_affinity_group", true}, {"max_instances_per_host", 0},
                        {"max_impacted_members", 0}, {"recovery_time", 0},
                        {"resource_mitigation", false}}));
@@ -635,7 +670,7 @@ TEST(maintenance_constraints, group_constraint_with_defaults_filled) {
             {"max_instances_per_host", 2}, {"max_impacted_members", 1},
             {"recovery_time", 15},        {"resource_mitigation", true}};
   ASSERT_FALSE(make_group_constraint(b, "g1", member_of("pa"), out));
-  EXPECT_EQ(out, b);
+  EXPECT_EQ(constraint_document(out), b);
 }
 
 TEST(maintenance_constraints, group_constraint_refusals) {

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "actors/instance/instance_state.hpp"
+#include "actors/maintenance/constraints.hpp"
 #include "actors/maintenance/placement.hpp"
 #include "actors/maintenance/workflow.hpp"
 #include "common/json_fields.hpp"
@@ -24,10 +25,6 @@ namespace {
 
 const sys_time t0 = *timefmt::parse("2030-02-21 14:50:00", "%Y-%m-%d %H:%M:%S");
 const std::string base = "http://steward:12347";
-
-document doc(json j) {
-  return std::make_shared<const json>(std::move(j));
-}
 
 std::string at(sys_time t) {
   return show_time(t);
@@ -88,13 +85,15 @@ struct bench {
     json c = {{"instance_id", uuid}, {"project_id", w.instances.at(uuid)->project},
               {"group_id", nullptr}, {"migration_type", "MIGRATE"}, {"lead_time", 0}};
     c.update(fields);
-    w.instance_constraints[uuid] = doc(c);
+    w.instance_constraints[uuid]
+      = std::make_shared<const instance_constraint>(read_instance_constraint(c).value());
   }
   void group(const std::string& id, json fields) {
     json g = {{"group_id", id}, {"project_id", "pa"}, {"anti_affinity_group", false},
               {"max_instances_per_host", 0}, {"max_impacted_members", 0}};
     g.update(fields);
-    w.group_constraints[id] = doc(g);
+    w.group_constraints[id]
+      = std::make_shared<const group_constraint>(read_group_constraint(g).value());
   }
   // The host as the inventory shows it.
   json host_doc(const std::string& name) const {

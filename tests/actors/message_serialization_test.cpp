@@ -49,10 +49,6 @@ struct serialization : ::testing::Test {
   std::set<std::string> tested;  // type names
 };
 
-document doc(json j) {
-  return std::make_shared<const json>(std::move(j));
-}
-
 access::caller someone() {
   access::caller who;
   who.user_id = "alice";
@@ -217,22 +213,47 @@ void entities_events_and_the_world(serialization& t) {
   world_view w;
   w.hosts["h-1"] = test::typed_host({{"id", "h-1"}, {"hypervisor_hostname", "c-1"}});
   w.instances["i-1"] = test::typed_instance({{"uuid", "i-1"}, {"host", "c-1"}});
-  w.group_constraints["g-1"] = doc({{"max_impacted_members", 1}});
+  maintenance::group_constraint g;
+  g.group_id = "g-1";
+  g.project_id = "p-1";
+  g.max_impacted_members = 1;
+  g.group_name = std::nullopt;
+  w.group_constraints["g-1"] = std::make_shared<const maintenance::group_constraint>(g);
+  maintenance::instance_constraint c;
+  c.instance_id = "i-1";
+  c.project_id = "p-1";
+  c.group_id = "g-1";
+  c.lead_time = std::nullopt;
+  c.migration_type = maintenance::instance_action::own_action;
+  w.instance_constraints["i-1"] = std::make_shared<const maintenance::instance_constraint>(c);
   auto view = t.round_trip(w);
   EXPECT_EQ(view.hosts.at("h-1")->hypervisor_hostname, "c-1");
-  EXPECT_EQ(view.instance_constraints.size(), 0u);
+  EXPECT_TRUE(*view.instance_constraints.at("i-1") == c);
+  EXPECT_TRUE(*view.group_constraints.at("g-1") == g);
   EXPECT_EQ(view.instances.at("i-1")->host, "c-1");
-  auto moved = t.round_trip(
-    world_change{world_part::instance, "i-1", nullptr, test::typed_instance({{"uuid", "i-1"}, {"host", "c-2"}}), nullptr});
+  auto moved = t.round_trip(world_change{world_part::instance, "i-1", nullptr,
+                                         test::typed_instance({{"uuid", "i-1"}, {"host", "c-2"}}),
+                                         nullptr, nullptr});
   ASSERT_TRUE(moved.instance);
   EXPECT_EQ(moved.instance->host, "c-2");
-  EXPECT_FALSE(t.round_trip(world_change{world_part::instance, "i-1", nullptr, nullptr, nullptr}).instance)
+  EXPECT_FALSE(
+    t.round_trip(world_change{world_part::instance, "i-1", nullptr, nullptr, nullptr, nullptr})
+      .instance)
     << "a removal";
-  auto host_changed = t.round_trip(world_change{
-    world_part::host, "h-1", nullptr, nullptr, test::typed_host({{"id", "h-1"}, {"hypervisor_hostname", "c-1"}})});
+  auto host_changed = t.round_trip(
+    world_change{world_part::host, "h-1",
+                 test::typed_host({{"id", "h-1"}, {"hypervisor_hostname", "c-1"}}), nullptr,
+                 nullptr, nullptr});
   ASSERT_TRUE(host_changed.host);
   EXPECT_EQ(host_changed.host->hypervisor_hostname, "c-1");
-  t.round_trip(world_change{world_part::group_constraint, "g-1", doc({{"max_impacted_members", 1}}), nullptr, nullptr});
+  auto ruled = t.round_trip(world_change{world_part::instance_constraint, "i-1", nullptr, nullptr,
+                                         view.instance_constraints.at("i-1"), nullptr});
+  ASSERT_TRUE(ruled.instance_rule);
+  EXPECT_TRUE(*ruled.instance_rule == c);
+  auto grouped = t.round_trip(world_change{world_part::group_constraint, "g-1", nullptr, nullptr,
+                                           nullptr, view.group_constraints.at("g-1")});
+  ASSERT_TRUE(grouped.group_rule);
+  EXPECT_TRUE(*grouped.group_rule == g);
 }
 
 void store_and_bus_records(serialization& t) {
