@@ -62,6 +62,17 @@ inline std::optional<sys_time> iso_time_field(const nlohmann::json& obj, const c
   return timefmt::parse_iso(i->get<std::string>());
 }
 
+/// A value that may be absent, as JSON: the value (as `shown` makes it),
+/// or null.
+template <class T>
+nlohmann::json or_null(const std::optional<T>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+template <class T, class Shown>
+nlohmann::json or_null(const std::optional<T>& v, Shown shown) {
+  return v ? nlohmann::json(shown(*v)) : nlohmann::json(nullptr);
+}
+
 /// Which version of its form a stored row is: it names its version in
 /// "schema", or none when written before rows had one.
 enum class row_version { unversioned, current, other };

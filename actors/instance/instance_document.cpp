@@ -400,9 +400,6 @@ json render(const instance& i, const cat::catalog& c, const std::string& base) {
   auto cu = c.find_customer(customer_id);
   auto t = c.find_template(i.image_template);
   auto cl = cloud_of(i, c);
-  auto time_or_null = [](const std::optional<sys_time>& t) {
-    return t ? json(timefmt::iso_micro(*t)) : json(nullptr);
-  };
   json groups = json::array();
   if (p)
     for (auto& g : p->project_groups)
@@ -418,7 +415,7 @@ json render(const instance& i, const cat::catalog& c, const std::string& base) {
           {"uuid", i.uuid},
           {"hostname", i.hostname},
           {"description", i.description},
-          {"start_time", time_or_null(i.start_time)},
+          {"start_time", or_null(i.start_time, timefmt::iso_micro)},
           {"template", url(cat::kind::image_template, i.image_template)},
           {"template_name", t ? t->name : ""},
           {"template_os", t ? t->os : ""},

@@ -10,14 +10,6 @@ using nlohmann::json;
 
 namespace {
 
-json optional_time(const std::optional<sys_time>& t) {
-  return t ? json(timefmt::iso_micro(*t)) : json(nullptr);
-}
-
-json optional_text(const std::optional<std::string>& s) {
-  return s ? json(*s) : json(nullptr);
-}
-
 std::vector<std::string> texts(const json& doc, const char* key) {
   std::vector<std::string> out;
   auto i = doc.find(key);
@@ -58,7 +50,7 @@ json to_document(const instance& i) {
               {"hostname", i.hostname},
               {"description", i.description},
               {"created", timefmt::iso_micro(i.created)},
-              {"start_time", optional_time(i.start_time)},
+              {"start_time", or_null(i.start_time, timefmt::iso_micro)},
               {"project", i.project},
               {"template", i.image_template},
               {"cloud", i.cloud},
@@ -76,7 +68,7 @@ json to_document(const instance& i) {
               {"external_ips", i.external_ips},
               {"data_volume_size", i.data_volume_size},
               {"state", symbol(i.current)},
-              {"host", optional_text(i.host)},
+              {"host", or_null(i.host)},
               {"agreed_sla", nullptr}};
   if (i.request_id)
     doc["request_id"] = *i.request_id;

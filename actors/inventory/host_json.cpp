@@ -7,14 +7,6 @@ namespace steward::inventory {
 
 using nlohmann::json;
 
-namespace {
-
-json optional_sql(const std::optional<sys_time>& t) {
-  return t ? json(timefmt::sql(*t)) : json(nullptr);
-}
-
-} // namespace
-
 json capability_json(const capability& c) {
   switch (c.kind) {
     case capability::type::number: {
@@ -47,7 +39,7 @@ json to_document(const host& h) {
   if (h.enrolled)
     enrolled = {{"id", h.enrolled->number},
                 {"created_at", timefmt::sql(h.enrolled->created_at)},
-                {"updated_at", optional_sql(h.enrolled->updated_at)}};
+                {"updated_at", or_null(h.enrolled->updated_at, timefmt::sql)}};
   return {{"id", h.id},
           {"hypervisor_hostname", h.hypervisor_hostname},
           {"service_name", h.service_name},
@@ -65,7 +57,7 @@ json to_document(const host& h) {
            h.disabled_until ? json(timefmt::iso_micro(*h.disabled_until)) : json(nullptr)},
           {"extra", std::move(extra)},
           {"created_at", timefmt::sql(h.created_at)},
-          {"updated_at", optional_sql(h.updated_at)},
+          {"updated_at", or_null(h.updated_at, timefmt::sql)},
           {"enrolled", std::move(enrolled)},
           {"in_maintenance", in_maintenance(h)},
           {"maintenance_session",

@@ -90,16 +90,6 @@ std::optional<T> nullable(const json& doc, const char* key, std::optional<T> fal
   return fallback;
 }
 
-template <class T>
-json shown(const std::optional<T>& v) {
-  if (!v)
-    return nullptr;
-  if constexpr (std::is_same_v<T, instance_action>)
-    return name_of(*v);
-  else
-    return *v;
-}
-
 // The document of a constraint has a text id and project.
 bool has_owner(const json& doc, const char* id_field) {
   return doc.is_object() && doc.contains(id_field) && doc[id_field].is_string()
@@ -184,23 +174,24 @@ std::optional<refusal> make_group_constraint(const json& body, const std::string
 json constraint_document(const instance_constraint& c) {
   return {{"instance_id", c.instance_id},
           {"project_id", c.project_id},
-          {"group_id", shown(c.group_id)},
-          {"instance_name", shown(c.instance_name)},
-          {"max_interruption_time", shown(c.max_interruption_time)},
-          {"migration_type", shown(c.migration_type)},
-          {"resource_mitigation", shown(c.resource_mitigation)},
-          {"lead_time", shown(c.lead_time)}};
+          {"group_id", or_null(c.group_id)},
+          {"instance_name", or_null(c.instance_name)},
+          {"max_interruption_time", or_null(c.max_interruption_time)},
+          {"migration_type",
+           or_null(c.migration_type, [](instance_action a) { return name_of(a); })},
+          {"resource_mitigation", or_null(c.resource_mitigation)},
+          {"lead_time", or_null(c.lead_time)}};
 }
 
 json constraint_document(const group_constraint& c) {
   return {{"group_id", c.group_id},
           {"project_id", c.project_id},
-          {"group_name", shown(c.group_name)},
-          {"anti_affinity_group", shown(c.anti_affinity_group)},
-          {"max_instances_per_host", shown(c.max_instances_per_host)},
-          {"max_impacted_members", shown(c.max_impacted_members)},
-          {"recovery_time", shown(c.recovery_time)},
-          {"resource_mitigation", shown(c.resource_mitigation)}};
+          {"group_name", or_null(c.group_name)},
+          {"anti_affinity_group", or_null(c.anti_affinity_group)},
+          {"max_instances_per_host", or_null(c.max_instances_per_host)},
+          {"max_impacted_members", or_null(c.max_impacted_members)},
+          {"recovery_time", or_null(c.recovery_time)},
+          {"resource_mitigation", or_null(c.resource_mitigation)}};
 }
 
 std::optional<instance_constraint> read_instance_constraint(const json& row) {

@@ -152,9 +152,6 @@ std::optional<refusal> record_reply(session& s, const std::string& project, cons
   auto actions = body.value("instance_actions", json::object());
   if (!actions.is_object())
     return bad("instance_actions must map instance ids to actions");
-  json allowed = json::array();
-  for (auto a : round.allowed_actions)
-    allowed.push_back(name_of(a));
   reply given{state != "ACK_" + asked, {}, whole_seconds(now)};
   for (auto& [id, action] : actions.items()) {
     auto owner = round.instances.find(id);
@@ -166,7 +163,7 @@ std::optional<refusal> record_reply(session& s, const std::string& project, cons
         || std::find(round.allowed_actions.begin(), round.allowed_actions.end(), *named)
              == round.allowed_actions.end())
       return bad("Action " + action.dump() + " is not allowed in state " + asked
-                 + " (allowed: " + allowed.dump() + ")");
+                 + " (allowed: " + action_names(round.allowed_actions).dump() + ")");
     given.instance_actions[id] = *named;
   }
   slot->second = std::move(given);

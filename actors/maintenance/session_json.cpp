@@ -9,14 +9,6 @@ using nlohmann::json;
 
 namespace {
 
-json optional_time(const std::optional<sys_time>& t) {
-  return t ? json(show_time(*t)) : json(nullptr);
-}
-
-json optional_text(const std::optional<std::string>& text) {
-  return text ? json(*text) : json(nullptr);
-}
-
 std::vector<std::string> texts(const json& list) {
   std::vector<std::string> out;
   if (list.is_array())
@@ -40,9 +32,6 @@ std::optional<sys_time> time_field(const json& obj, const char* key) {
 
 json round_document(const round& r) {
   auto asked = std::string{name_of(r.state)};
-  json allowed = json::array();
-  for (auto a : r.allowed_actions)
-    allowed.push_back(name_of(a));
   json replies = json::object();
   for (auto& [project, reply] : r.replies) {
     if (!reply) {
@@ -56,7 +45,7 @@ json round_document(const round& r) {
                         {"instance_actions", actions},
                         {"at", show_time(reply->at)}};
   }
-  return {{"state", asked}, {"allowed_actions", allowed}, {"reply_at", show_time(r.reply_at)},
+  return {{"state", asked}, {"allowed_actions", action_names(r.allowed_actions)}, {"reply_at", show_time(r.reply_at)},
           {"actions_at", show_time(r.actions_at)}, {"replies", replies},
           {"instances", r.instances}};
 }
@@ -98,8 +87,8 @@ std::optional<round> read_round(const json& doc) {
 
 json move_document(const move& m) {
   json doc = {{"project", m.project}, {"action", name_of(m.action)},
-              {"status", name_of(m.progress)}, {"target", optional_text(m.target)},
-              {"deadline", optional_time(m.deadline)}};
+              {"status", name_of(m.progress)}, {"target", or_null(m.target)},
+              {"deadline", or_null(m.deadline, show_time)}};
   if (m.was_erred)
     doc["was_erred"] = *m.was_erred;
   return doc;
@@ -118,6 +107,13 @@ move read_move(const json& doc) {
 }
 
 } // namespace
+
+json action_names(const std::vector<instance_action>& actions) {
+  json out = json::array();
+  for (auto a : actions)
+    out.push_back(name_of(a));
+  return out;
+}
 
 std::string show_time(sys_time t) {
   return timefmt::sql(t);
@@ -142,20 +138,20 @@ json to_document(const session& s) {
           {"actions", s.actions},
           {"hosts", s.hosts},
           {"maintained", s.maintained},
-          {"host", optional_text(s.host)},
+          {"host", or_null(s.host)},
           {"projects", projects},
           {"round", s.asking ? round_document(*s.asking) : json(nullptr)},
           {"moves", moves},
-          {"host_done_at", optional_time(s.host_done_at)},
-          {"failed_state", s.failed_state ? json(name_of(*s.failed_state)) : json(nullptr)},
-          {"failure_reason", optional_text(s.failure_reason)},
+          {"host_done_at", or_null(s.host_done_at, show_time)},
+          {"failed_state", or_null(s.failed_state, [](phase p) { return name_of(p); })},
+          {"failure_reason", or_null(s.failure_reason)},
           {"reply_seconds", s.reply_seconds},
           {"own_action_seconds", s.own_action_seconds},
           {"host_seconds", s.host_seconds},
           {"move_seconds", s.move_seconds},
           {"base_url", s.base_url},
           {"created_at", show_time(s.created_at)},
-          {"updated_at", optional_time(s.updated_at)}};
+          {"updated_at", or_null(s.updated_at, show_time)}};
 }
 
 std::optional<session> from_document(const json& doc) {

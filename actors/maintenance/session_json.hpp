@@ -3,6 +3,7 @@
 // shows and the session's events carry, and the stored row. No actors here.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -15,6 +16,9 @@ inline const char* const time_format = "%Y-%m-%d %H:%M:%S";
 std::string show_time(sys_time t);
 /// Such a date; nothing when it is not one.
 std::optional<sys_time> read_time(const nlohmann::json& value);
+
+/// Actions by Fenix's names (["MIGRATE", "LIVE_MIGRATE"]).
+nlohmann::json action_names(const std::vector<instance_action>& actions);
 
 /// The session as `GET /v1/maintenance/{id}/detail` shows it and its
 /// events carry it.

@@ -6,6 +6,7 @@
 
 #include "actors/instance/instance_document.hpp"
 #include "actors/maintenance/placement.hpp"
+#include "common/json_fields.hpp"
 
 namespace steward::maintenance {
 
@@ -18,17 +19,6 @@ const std::vector<instance_action> host_actions = {
 
 // The notice state of an instance a project may use again.
 const char* const instance_action_done = "INSTANCE_ACTION_DONE";
-
-json action_names(const std::vector<instance_action>& actions) {
-  json out = json::array();
-  for (auto a : actions)
-    out.push_back(name_of(a));
-  return out;
-}
-
-json optional_text(const std::optional<std::string>& text) {
-  return text ? json(*text) : json(nullptr);
-}
 
 const inventory::host* host_named(const world_view& w, const std::string& name) {
   for (auto& [id, h] : w.hosts)
@@ -56,7 +46,7 @@ void set_state(session& s, phase state, sys_time now, effects& fx) {
   s.updated_at = whole_seconds(now);
   fx.notices.push_back({"maintenance.session", "",
                         {{"session_id", s.session_id}, {"state", name_of(state)},
-                         {"reason", optional_text(s.failure_reason)}}});
+                         {"reason", or_null(s.failure_reason)}}});
 }
 
 notice project_notice(const session& s, const std::string& project, const std::string& state,
@@ -135,7 +125,7 @@ void start_host_maintenance(session& s, sys_time now, effects& fx) {
   set_state(s, phase::start, now, fx);
   s.host_done_at = after(now, s.host_seconds);
   fx.notices.push_back({"maintenance.host", "",
-                        {{"host", optional_text(s.host)}, {"state", "IN_MAINTENANCE"},
+                        {{"host", or_null(s.host)}, {"state", "IN_MAINTENANCE"},
                          {"session_id", s.session_id}, {"project_id", ""}}});
 }
 
