@@ -28,6 +28,18 @@ using capabilities = std::map<std::string, capability>;
 /// Capabilities to merge into a host's: a value sets one, none removes it.
 using capability_changes = std::map<std::string, std::optional<capability>>;
 
+/// The fields a create or update body of /v1/inventory/hosts names, each
+/// read on its own by the route (the host's rules check them together).
+struct host_fields {
+  std::string hypervisor_hostname;  // a create's; an update cannot change it
+  std::optional<int64_t> vcpus, memory_mb, local_gb, hypervisor_version;
+  std::optional<std::string> hypervisor_type, cloud, disabled_reason, cpu_info;
+  std::optional<bool> enabled;
+  std::optional<sys_time> disabled_until;
+  bool clears_disabled_until = false;  // given as null
+  capability_changes extra;
+};
+
 /// Blazar's record of a host enrolled as reservable (/v1/os-hosts).
 struct enrollment {
   std::string number;  // Blazar's id of the host: "1", "2", ...

@@ -304,6 +304,12 @@ inline std::string to_string(constraint_scope x) {
   return x == constraint_scope::group ? "group" : "instance";
 }
 
+/// A request body as its route read it: the fields, and the refusal if any.
+template <class Inspector, class Fields>
+typename Inspector::result_type inspect(Inspector& f, parsed<Fields>& x) {
+  return f(x.value, optional_refusal_field{x.refused});
+}
+
 // The requests of the API families: the context, then their fields.
 #define STEWARD_INSPECT_REQUEST(T, ...)                                        \
   template <class Inspector>                                                   \
@@ -348,9 +354,9 @@ STEWARD_INSPECT_REQUEST(constraint_show, x.scope, x.id)
 STEWARD_INSPECT_REQUEST(constraint_put, x.scope, x.id, json_field{x.body})
 STEWARD_INSPECT_REQUEST(constraint_delete, x.scope, x.id)
 STEWARD_INSPECT_REQUEST(host_list, x.query)
-STEWARD_INSPECT_REQUEST(host_create, json_field{x.body})
+STEWARD_INSPECT_REQUEST(host_create, x.body)
 STEWARD_INSPECT_REQUEST(host_show, x.id)
-STEWARD_INSPECT_REQUEST(host_update, x.id, json_field{x.body})
+STEWARD_INSPECT_REQUEST(host_update, x.id, x.body)
 STEWARD_INSPECT_REQUEST(host_delete, x.id)
 
 #undef STEWARD_INSPECT_REQUEST
@@ -483,6 +489,18 @@ typename Inspector::result_type inspect(Inspector& f, host& x) {
            optional_time_field{x.disabled_until}, x.extra, time_field{x.created_at},
            optional_time_field{x.updated_at}, optional_field<enrollment>{x.enrolled},
            x.maintenance_session);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, host_fields& x) {
+  return f(caf::meta::type_name("steward::inventory::host_fields"), x.hypervisor_hostname,
+           optional_field<int64_t>{x.vcpus}, optional_field<int64_t>{x.memory_mb},
+           optional_field<int64_t>{x.local_gb}, optional_field<int64_t>{x.hypervisor_version},
+           optional_field<std::string>{x.hypervisor_type}, optional_field<std::string>{x.cloud},
+           optional_field<std::string>{x.disabled_reason},
+           optional_field<std::string>{x.cpu_info}, optional_field<bool>{x.enabled},
+           optional_time_field{x.disabled_until}, x.clears_disabled_until,
+           optional_map_field<capability>{x.extra});
 }
 
 } // namespace inventory

@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <variant>
@@ -15,6 +16,8 @@
 #include <nlohmann/json.hpp>
 
 #include "common/access.hpp"
+#include "common/refusal.hpp"
+#include "messages/host.hpp"
 
 namespace steward {
 
@@ -23,6 +26,16 @@ namespace steward {
 struct request_context {
   access::caller who;
   std::string base_url;
+};
+
+/// A request body as its route read it into the family's typed fields, or
+/// why it could not (status and message; the route knows no entity's state).
+/// The actor answers the refusal where its checks reach the body, so that an
+/// unknown id or a missing permission still answers first, as it always did.
+template <class Fields>
+struct parsed {
+  Fields value;
+  std::optional<refusal> refused;
 };
 
 /// Query parameters as the client sent them (a name may repeat).
@@ -103,9 +116,13 @@ struct constraint_delete { request_context ctx; constraint_scope scope; std::str
 
 /// Filters are host fields named in the query.
 struct host_list { request_context ctx; query_params query; };
-struct host_create { request_context ctx; nlohmann::json body; };
+struct host_create { request_context ctx; parsed<inventory::host_fields> body; };
 struct host_show { request_context ctx; std::string id; };
-struct host_update { request_context ctx; std::string id; nlohmann::json body; };
+struct host_update {
+  request_context ctx;
+  std::string id;
+  parsed<inventory::host_fields> body;
+};
 struct host_delete { request_context ctx; std::string id; };
 
 // -- every request, by the registry that serves it -----------------------------
@@ -151,6 +168,7 @@ struct api_reply {
     r.error = std::move(message);
     return r;
   }
+  static api_reply fail(const refusal& r) { return fail(r.status, r.message); }
   /// 503 with Retry-After: the part that decides is not ready yet (it is
   /// still recovering), so no answer it gave now would be true.
   static api_reply not_ready(std::string message) {

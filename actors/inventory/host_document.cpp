@@ -8,8 +8,6 @@
 
 namespace steward::inventory {
 
-namespace {
-
 using nlohmann::json;
 
 bool valid_hostname(const std::string& s) {
@@ -20,9 +18,6 @@ bool valid_hostname(const std::string& s) {
       return false;
   return true;
 }
-
-// Capacities are summed and scaled by placement: bounded far from overflow.
-constexpr long long max_count = 1000000000;
 
 std::string check_count(const json& v, const std::string& field) {
   if (!v.is_number_integer() || v.get<long long>() < 0 || v.get<long long>() > max_count)
@@ -38,6 +33,8 @@ std::string check_text(const json& v, const std::string& field, std::size_t max)
     return "Field '" + field + "' is longer than " + std::to_string(max) + " characters";
   return "";
 }
+
+namespace {
 
 int64_t* count_of(host& h, const std::string& key) {
   if (key == "vcpus")
@@ -61,61 +58,32 @@ std::string* text_of(host& h, const std::string& key) {
   return nullptr;
 }
 
-// Applies one field of a create or update body; "" or the error.
-std::string apply_field(host& h, const std::string& key, const json& v) {
-  if (auto count = count_of(h, key)) {
-    auto err = check_count(v, key);
-    if (err.empty())
-      *count = v.get<int64_t>();
-    return err;
-  }
-  if (auto text = text_of(h, key)) {
-    auto err = check_text(v, key, 255);
-    if (err.empty())
-      *text = v.get<std::string>();
-    return err;
-  }
-  if (key == "cpu_info") {
-    if (!v.is_string() && !v.is_object())
-      return "Field 'cpu_info' must be a string or an object";
-    h.cpu_info = v.is_string() ? v.get<std::string>() : v.dump();
-    return "";
-  }
-  if (key == "status") {
-    if (v != "enabled" && v != "disabled")
-      return "Field 'status' must be 'enabled' or 'disabled'";
-    h.enabled = v == "enabled";
-    return "";
-  }
-  if (key == "disabled_until") {
-    if (v.is_null()) {
-      h.disabled_until.reset();
-      return "";
-    }
-    auto t = v.is_string() ? timefmt::parse_iso(v.get<std::string>()) : std::nullopt;
-    if (!t)
-      return "Field 'disabled_until' must be an ISO 8601 date (2030-01-02T10:00:00) or null";
-    h.disabled_until = t;
-    return "";
-  }
-  if (key == "extra") {
-    if (!v.is_object())
-      return "Field 'extra' must be an object of capabilities";
-    for (auto& [name, value] : v.items()) {
-      if (name.empty() || name.size() > 64)
-        return "Capability name '" + name + "' must have 1 to 64 characters";
-      if (value.is_null()) {
-        h.extra.erase(name);
-        continue;
-      }
-      auto c = read_capability(value);
-      if (!c)
-        return "Capability '" + name + "' must be a string, a number or a boolean";
-      h.extra[name] = std::move(*c);
-    }
-    return "";
-  }
-  return "Unknown field '" + key + "'";
+template <class T>
+void take(T& field, const std::optional<T>& given) {
+  if (given)
+    field = *given;
+}
+
+// Applies the fields a create or update body names.
+void apply_fields(host& h, const host_fields& f) {
+  take(h.vcpus, f.vcpus);
+  take(h.memory_mb, f.memory_mb);
+  take(h.local_gb, f.local_gb);
+  take(h.hypervisor_version, f.hypervisor_version);
+  take(h.hypervisor_type, f.hypervisor_type);
+  take(h.cloud, f.cloud);
+  take(h.disabled_reason, f.disabled_reason);
+  take(h.cpu_info, f.cpu_info);
+  take(h.enabled, f.enabled);
+  if (f.clears_disabled_until)
+    h.disabled_until.reset();
+  else if (f.disabled_until)
+    h.disabled_until = f.disabled_until;
+  for (auto& [name, value] : f.extra)
+    if (value)
+      h.extra[name] = *value;
+    else
+      h.extra.erase(name);
 }
 
 std::string check_consistency(const host& h) {
@@ -132,22 +100,9 @@ void clear_disabling(host& h) {
 
 } // namespace
 
-std::string make_host(const json& body, sys_time now, host& out) {
-  if (!body.is_object())
-    return "The request body must be a JSON object";
-  auto name = body.find("hypervisor_hostname");
-  if (name == body.end())
-    return "Missing parameter hypervisor_hostname";
-  if (!name->is_string() || !valid_hostname(name->get<std::string>()))
-    return "Field 'hypervisor_hostname' must be 1 to 255 letters, digits, '.', '-' or '_'";
-  out = learned_host(name->get<std::string>(), now);
-  for (auto& [key, value] : body.items()) {
-    if (key == "hypervisor_hostname")
-      continue;
-    auto err = apply_field(out, key, value);
-    if (!err.empty())
-      return err;
-  }
+std::string make_host(const host_fields& fields, sys_time now, host& out) {
+  out = learned_host(fields.hypervisor_hostname, now);
+  apply_fields(out, fields);
   return check_consistency(out);
 }
 
@@ -160,20 +115,9 @@ host learned_host(const std::string& name, sys_time now) {
   return h;
 }
 
-std::string update_host(host& h, const json& body, sys_time now, bool& changed) {
-  if (!body.is_object())
-    return "The request body must be a JSON object";
-  if (body.empty())
-    return "No data to update";
+std::string update_host(host& h, const host_fields& fields, sys_time now, bool& changed) {
   auto next = h;
-  for (auto& [key, value] : body.items()) {
-    if (key == "id" || key == "hypervisor_hostname" || key == "service_name"
-        || key == "created_at" || key == "updated_at" || key == "state")
-      return "Field '" + key + "' cannot be changed";
-    auto err = apply_field(next, key, value);
-    if (!err.empty())
-      return err;
-  }
+  apply_fields(next, fields);
   if (next.enabled)
     clear_disabling(next);
   auto err = check_consistency(next);

@@ -12,13 +12,22 @@
 
 namespace steward::inventory {
 
-/// Builds a new host from a create body. Returns "" or the error.
-std::string make_host(const nlohmann::json& body, sys_time now, host& out);
+/// What a host's fields hold, wherever they come from (an API body, a Nova
+/// payload): a name of 1 to 255 letters, digits, '.', '-' or '_'; counts
+/// bounded far from overflow (placement sums and scales them); texts of at
+/// most `max` characters. Each check: "" or the error.
+constexpr long long max_count = 1000000000;
+bool valid_hostname(const std::string& name);
+std::string check_count(const nlohmann::json& v, const std::string& field);
+std::string check_text(const nlohmann::json& v, const std::string& field, std::size_t max);
+
+/// Builds a new host from a create body's fields. Returns "" or the error.
+std::string make_host(const host_fields& fields, sys_time now, host& out);
 /// A host learned from a compute service notification (unknown name).
 host learned_host(const std::string& name, sys_time now);
-/// Applies an update body to `h`. Returns "" or the error (then `h` is as
-/// it was); `changed` says whether anything differs.
-std::string update_host(host& h, const nlohmann::json& body, sys_time now, bool& changed);
+/// Applies an update body's fields to `h`. Returns "" or the error (then
+/// `h` is as it was); `changed` says whether anything differs.
+std::string update_host(host& h, const host_fields& fields, sys_time now, bool& changed);
 /// Merges capabilities into the host's (a value sets one, none removes
 /// it); returns whether anything changed.
 bool merge_capabilities(host& h, const capability_changes& changes, sys_time now);

@@ -135,8 +135,10 @@ host_registry(registry_ptr self, const actor_services* svc,
     [=](host_create& r) -> caf::result<api_reply> {
       if (!access::is_staff(r.ctx.who))
         return operators_only();
+      if (r.body.refused)
+        return api_reply::fail(*r.body.refused);
       host made;
-      auto err = make_host(r.body, now(), made);
+      auto err = make_host(r.body.value, now(), made);
       if (!err.empty())
         return api_reply::fail(400, err);
       if (self->state.id_by_name.count(made.hypervisor_hostname))

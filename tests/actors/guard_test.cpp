@@ -216,7 +216,7 @@ TEST_F(actors, a_failed_entity_is_restarted_from_its_stored_document_a_few_times
   ask(k, fail{{}, "stored"});
   after_death();
   EXPECT_EQ(ask(k, find{{}, "stored"}).status, 404) << "it stays down after its limit";
-  ask(k, throw_late{{}, "throws", nullptr});
+  ask(k, throw_late{{}, "throws", {}});
   after_death();
   EXPECT_EQ(ask(k, show{{}, "throws"}).body["version"], 2)
     << "an exception outside a handler ends the entity, and it comes back";

@@ -2,15 +2,32 @@
 
 #include "actors/inventory/host_document.hpp"
 #include "actors/inventory/host_json.hpp"
+#include "http/routes/inventory_body.hpp"
 #include "tests/actors/typed_host.hpp"
 
 using namespace steward;
 using namespace steward::inventory;
 using nlohmann::json;
 
+namespace {
+
+// A body as its route reads it, then the host's rules: "" or the error.
+std::string create(const json& body, host& out) {
+  auto fields = http::read_host_create(body);
+  return fields.refused ? fields.refused->message : make_host(fields.value, now(), out);
+}
+
+std::string update(host& h, const json& body, bool& changed) {
+  auto fields = http::read_host_update(body);
+  return fields.refused ? fields.refused->message
+                        : update_host(h, fields.value, now(), changed);
+}
+
+} // namespace
+
 TEST(host_document, create_validates_every_field) {
   host h;
-  EXPECT_EQ(make_host({{"hypervisor_hostname", "c-1"}, {"vcpus", 8}}, now(), h), "");
+  EXPECT_EQ(create({{"hypervisor_hostname", "c-1"}, {"vcpus", 8}}, h), "");
   EXPECT_EQ(h.vcpus, 8);
   EXPECT_TRUE(h.enabled);
   EXPECT_TRUE(h.up);
@@ -32,35 +49,35 @@ TEST(host_document, create_validates_every_field) {
   };
   for (auto& [body, expect] : bad) {
     host out;
-    auto err = make_host(body, now(), out);
+    auto err = create(body, out);
     EXPECT_NE(err.find(expect), std::string::npos) << body.dump() << " -> " << err;
   }
 }
 
 TEST(host_document, update_rules) {
   host h;
-  ASSERT_EQ(make_host({{"hypervisor_hostname", "c-1"}}, now(), h), "");
+  ASSERT_EQ(create({{"hypervisor_hostname", "c-1"}}, h), "");
   bool changed = false;
-  EXPECT_EQ(update_host(h, json::object(), now(), changed), "No data to update");
-  EXPECT_NE(update_host(h, {{"hypervisor_hostname", "x"}}, now(), changed), "");
-  EXPECT_NE(update_host(h, {{"id", "x"}}, now(), changed), "");
+  EXPECT_EQ(update(h, json::object(), changed), "No data to update");
+  EXPECT_NE(update(h, {{"hypervisor_hostname", "x"}}, changed), "");
+  EXPECT_NE(update(h, {{"id", "x"}}, changed), "");
   auto before = h;
-  EXPECT_NE(update_host(h, {{"vcpus", 4}, {"status", "bogus"}}, now(), changed), "");
+  EXPECT_NE(update(h, {{"vcpus", 4}, {"status", "bogus"}}, changed), "");
   EXPECT_EQ(h, before) << "a refused update changes nothing";
-  EXPECT_EQ(update_host(h, {{"status", "disabled"}, {"disabled_until", "2030-01-01T00:00:00Z"},
+  EXPECT_EQ(update(h, {{"status", "disabled"}, {"disabled_until", "2030-01-01T00:00:00Z"},
                             {"disabled_reason", "disk"}, {"extra", {{"gpu", "true"}}}},
-                        now(), changed), "");
+                        changed), "");
   EXPECT_TRUE(changed);
   EXPECT_TRUE(h.updated_at);
   EXPECT_EQ(to_document(h)["extra"]["gpu"], "true");
   ASSERT_TRUE(enable_deadline(h));
-  EXPECT_EQ(update_host(h, {{"extra", {{"gpu", nullptr}}}}, now(), changed), "");
+  EXPECT_EQ(update(h, {{"extra", {{"gpu", nullptr}}}}, changed), "");
   EXPECT_FALSE(h.extra.count("gpu"));
-  EXPECT_EQ(update_host(h, {{"status", "enabled"}}, now(), changed), "");
+  EXPECT_EQ(update(h, {{"status", "enabled"}}, changed), "");
   EXPECT_FALSE(h.disabled_until);
   EXPECT_EQ(h.disabled_reason, "");
   EXPECT_FALSE(enable_deadline(h));
-  EXPECT_EQ(update_host(h, {{"status", "enabled"}}, now(), changed), "");
+  EXPECT_EQ(update(h, {{"status", "enabled"}}, changed), "");
   EXPECT_FALSE(changed);
 }
 

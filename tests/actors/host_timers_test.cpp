@@ -4,6 +4,7 @@
 #include <chrono>
 #include <set>
 
+#include "http/routes/inventory_body.hpp"
 #include "common/time_format.hpp"
 #include "tests/actors/deterministic.hpp"
 #include "tests/actors/typed_host.hpp"
@@ -23,10 +24,10 @@ struct host_timers : test::deterministic_actors {
   }
   void create_disabled_until(const std::string& name, std::chrono::seconds from_now) {
     auto r = as_operator(hosts, host_create{{},
-                                            {{"hypervisor_hostname", name},
+                                            http::read_host_create({{"hypervisor_hostname", name},
                                              {"status", "disabled"},
                                              {"disabled_until",
-                                              timefmt::iso_micro(now() + from_now)}}});
+                                              timefmt::iso_micro(now() + from_now)}})});
     ASSERT_EQ(r.status, 201) << r.error;
   }
 };

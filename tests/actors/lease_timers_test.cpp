@@ -3,6 +3,7 @@
 // begins (tests/actors/deterministic.hpp).
 #include <chrono>
 
+#include "http/routes/inventory_body.hpp"
 #include "tests/actors/deterministic.hpp"
 
 using namespace steward;
@@ -14,7 +15,7 @@ namespace {
 struct lease_timers : test::deterministic_actors {
   void SetUp() override {
     start();
-    ASSERT_EQ(as_operator(hosts, host_create{{}, {{"hypervisor_hostname", "c-1"}, {"vcpus", 8}}}).status,
+    ASSERT_EQ(as_operator(hosts, host_create{{}, http::read_host_create({{"hypervisor_hostname", "c-1"}, {"vcpus", 8}})}).status,
               201);
     auto enrolled = as_operator(leases, reservable_host_enroll{{}, {{"name", "c-1"}}});
     ASSERT_EQ(enrolled.status, 202) << enrolled.error;

@@ -61,6 +61,26 @@ request_context ctx() {
   return {someone(), "http://127.0.0.1:8080"};
 }
 
+// A host create body with every field given.
+inventory::host_fields every_host_field() {
+  inventory::host_fields f;
+  f.hypervisor_hostname = "c-1";
+  f.vcpus = 8;
+  f.memory_mb = 16384;
+  f.local_gb = 200;
+  f.hypervisor_version = 6002000;
+  f.hypervisor_type = "QEMU";
+  f.cloud = "east";
+  f.disabled_reason = "disk";
+  f.cpu_info = "{}";
+  f.enabled = false;
+  f.disabled_until = sys_time{std::chrono::seconds{1900000000}};
+  f.clears_disabled_until = true;
+  f.extra = {{"gpu", inventory::capability{inventory::capability::type::text, "a100"}},
+             {"old", std::nullopt}};
+  return f;
+}
+
 // Every request of every family, each with its fields set.
 void requests_of_the_families(serialization& t) {
   json body = {{"name", "ünïcode"}, {"n", 3}, {"list", {1, 2.5, nullptr, true}}};
@@ -111,9 +131,13 @@ void requests_of_the_families(serialization& t) {
   t.round_trip(constraint_delete{ctx(), constraint_scope::group, "g-1"});
 
   t.round_trip(host_list{ctx(), {{"status", "enabled"}}});
-  t.round_trip(host_create{ctx(), body});
+  auto created = t.round_trip(host_create{ctx(), {every_host_field(), std::nullopt}});
+  EXPECT_EQ(created.body.value.extra.count("old"), 1u) << "a capability to remove stays";
+  EXPECT_FALSE(created.body.refused);
   t.round_trip(host_show{ctx(), "c-1"});
-  t.round_trip(host_update{ctx(), "c-1", body});
+  auto refused = t.round_trip(host_update{ctx(), "c-1", {{}, refusal{400, "No data to update"}}});
+  ASSERT_TRUE(refused.body.refused);
+  EXPECT_EQ(refused.body.refused->message, "No data to update");
   t.round_trip(host_delete{ctx(), "c-1"});
 }
 

@@ -5,6 +5,7 @@
 
 #include <future>
 
+#include "http/routes/inventory_body.hpp"
 #include "actors/runtime.hpp"
 #include "store/store.hpp"
 #include "bus/oslo.hpp"
@@ -65,16 +66,16 @@ TEST(runtime, host_life_is_stored_before_each_answer) {
   std::string id;
   {
     world w{dir};
-    auto created = w.ask(host_create{{}, {{"hypervisor_hostname", "c-1"}, {"vcpus", 16}}});
+    auto created = w.ask(host_create{{}, http::read_host_create({{"hypervisor_hostname", "c-1"}, {"vcpus", 16}})});
     ASSERT_EQ(created.status, 201) << created.error;
     id = created.body["host"]["id"];
     EXPECT_EQ(w.db->load_kind("host").size(), 1u) << "stored before the answer";
-    EXPECT_EQ(w.ask(host_create{{}, {{"hypervisor_hostname", "c-1"}}}).status, 409);
+    EXPECT_EQ(w.ask(host_create{{}, http::read_host_create({{"hypervisor_hostname", "c-1"}})}).status, 409);
     EXPECT_EQ(w.ask(host_show{{}, "c-1"}).body["host"]["id"], id) << "found by name too";
-    auto updated = w.ask(host_update{{}, id, {{"vcpus", 32}}});
+    auto updated = w.ask(host_update{{}, id, http::read_host_update({{"vcpus", 32}})});
     ASSERT_EQ(updated.status, 200);
     EXPECT_EQ(json::parse(w.db->load_kind("host")[0].document)["vcpus"], 32);
-    EXPECT_EQ(w.ask(host_update{{}, id, {{"vcpus", "lots"}}}).status, 400);
+    EXPECT_EQ(w.ask(host_update{{}, id, http::read_host_update({{"vcpus", "lots"}})}).status, 400);
     EXPECT_EQ(w.ask(host_list{}, false).status, 403);
     auto list = w.ask(host_list{});
     ASSERT_EQ(list.body["hosts"].size(), 1u);
@@ -104,8 +105,8 @@ TEST(runtime, overdue_timer_fires_after_restart) {
   {
     world w{dir};
     auto until = timefmt::iso_micro(now() + std::chrono::hours{1});
-    auto r = w.ask(host_create{{}, {{"hypervisor_hostname", "c-2"}, {"status", "disabled"},
-                                  {"disabled_until", until}}});
+    auto r = w.ask(host_create{{}, http::read_host_create({{"hypervisor_hostname", "c-2"}, {"status", "disabled"},
+                                  {"disabled_until", until}})});
     ASSERT_EQ(r.status, 201) << r.error;
   }
   // While "down", time passes beyond disabled_until.
@@ -120,8 +121,8 @@ TEST(runtime, clock_jump_fires_a_pending_timer) {
   test::temp_dir dir;
   world w{dir};
   auto until = timefmt::iso_micro(now() + std::chrono::hours{5});
-  ASSERT_EQ(w.ask(host_create{{}, {{"hypervisor_hostname", "c-3"}, {"status", "disabled"},
-                                 {"disabled_until", until}}}).status, 201);
+  ASSERT_EQ(w.ask(host_create{{}, http::read_host_create({{"hypervisor_hostname", "c-3"}, {"status", "disabled"},
+                                 {"disabled_until", until}})}).status, 201);
   EXPECT_EQ(w.ask(host_show{{}, "c-3"}).body["host"]["status"], "disabled");
   global_clock().advance(std::chrono::hours{6});
   w.actors->clock_jumped();
@@ -185,7 +186,7 @@ TEST(runtime, a_dead_registry_is_restarted_with_what_it_stored) {
   world w{dir};
   ASSERT_TRUE(w.actors->wait_until_ready(test::patience));
   for (auto name : {"c-1", "c-2"})
-    ASSERT_EQ(w.ask(host_create{{}, {{"hypervisor_hostname", name}, {"vcpus", 8}}}).status, 201);
+    ASSERT_EQ(w.ask(host_create{{}, http::read_host_create({{"hypervisor_hostname", name}, {"vcpus", 8}})}).status, 201);
   ASSERT_EQ(w.ask(reservable_host_enroll{{}, {{"name", "c-1"}}}).status, 202);
   auto first = w.ask(tomorrows_lease("first"));
   ASSERT_EQ(first.status, 202) << first.error;
@@ -227,7 +228,7 @@ TEST(runtime, the_gateway_ingest_and_event_hub_are_restarted) {
   everything.who.staff = true;  // hosts' events have no project: staff's
   auto stream = std::make_shared<event_stream>(100);
   w.actors->subscribe({everything, stream});
-  ASSERT_EQ(w.ask(host_create{{}, {{"hypervisor_hostname", "c-1"}}}).status, 201);
+  ASSERT_EQ(w.ask(host_create{{}, http::read_host_create({{"hypervisor_hostname", "c-1"}})}).status, 201);
   ASSERT_TRUE(test::eventually([&] {
     std::string text;
     stream->drain(text);
@@ -243,7 +244,7 @@ TEST(runtime, the_gateway_ingest_and_event_hub_are_restarted) {
 
   w.actors->fail_actor("gateway");
   ASSERT_TRUE(test::eventually([&] { return w.actors->restarts() == 2; }));
-  ASSERT_EQ(w.ask(host_create{{}, {{"hypervisor_hostname", "c-2"}}}).status, 201);
+  ASSERT_EQ(w.ask(host_create{{}, http::read_host_create({{"hypervisor_hostname", "c-2"}})}).status, 201);
   ASSERT_TRUE(test::eventually([&] {
     std::string text;
     again->drain(text);

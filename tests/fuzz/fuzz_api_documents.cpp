@@ -22,6 +22,7 @@
 #include "actors/maintenance/session_document.hpp"
 #include "actors/maintenance/workflow.hpp"
 #include "common/json_limits.hpp"
+#include "http/routes/inventory_body.hpp"
 #include "http/types.hpp"
 
 using namespace steward;
@@ -69,8 +70,10 @@ access::caller project_admin() {
 
 inventory::host host_doc(const std::string& name) {
   inventory::host h;
-  auto err = inventory::make_host({{"hypervisor_hostname", name}, {"vcpus", 8}, {"memory_mb", 16384},
-                                   {"local_gb", 200}}, fixed_now, h);
+  auto fields = http::read_host_create(
+    {{"hypervisor_hostname", name}, {"vcpus", 8}, {"memory_mb", 16384}, {"local_gb", 200}});
+  auto err = fields.refused ? fields.refused->message
+                            : inventory::make_host(fields.value, fixed_now, h);
   return checked(h, err.empty(), "host");
 }
 
@@ -164,12 +167,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (what == "host") {
     inventory::host doc;
     bool changed = false;
-    if (inventory::make_host(body, fixed_now, doc).empty())
-      (void)inventory::update_host(doc, body, fixed_now, changed);
+    auto created = http::read_host_create(body);
+    auto updated = http::read_host_update(body);
+    if (!created.refused && inventory::make_host(created.value, fixed_now, doc).empty()
+        && !updated.refused)
+      (void)inventory::update_host(doc, updated.value, fixed_now, changed);
   } else if (what == "host-update") {
     auto doc = host_doc("compute-9");
     bool changed = false;
-    (void)inventory::update_host(doc, body, fixed_now, changed);
+    if (auto updated = http::read_host_update(body); !updated.refused)
+      (void)inventory::update_host(doc, updated.value, fixed_now, changed);
   } else if (what == "lease") {
     lease::lease doc;
     std::vector<lease::host_reservation> reservations;
