@@ -73,8 +73,8 @@ using host_actor_type = entity_actor::extend_with<notification_actor>::extend_wi
 
 /// One instance: told of its state by notifications; no dated timer.
 using instance_actor_type = entity_actor::extend_with<notification_actor>::extend_with<
-  api_of<instance_delete, instance_start, instance_stop, instance_restart, instance_resize,
-         instance_usage>>;
+  api_of<instance_delete, instance_start, instance_stop, instance_restart, instance_usage>>::
+  extend<caf::replies_to<instance::pending_resize>::with<api_reply>>;  // checked by the registry
 
 /// One lease: its events are due at dates.
 using lease_actor_type = entity_actor::extend_with<clock_follower_actor>::extend_with<
@@ -100,7 +100,8 @@ using catalog_api = api_of<catalog_list, catalog_show>;
 using maintenance_api
   = api_of<maintenance_list, maintenance_create, maintenance_show, maintenance_detail,
            maintenance_update, maintenance_delete, project_maintenance_show,
-           project_maintenance_reply, constraint_show, constraint_put, constraint_delete>;
+           project_maintenance_reply, constraint_show, instance_constraint_put,
+           group_constraint_put, constraint_delete>;
 using host_api = api_of<host_list, host_create, host_show, host_update, host_delete>;
 
 /// Whoever follows the inventory's hosts (the lease and maintenance

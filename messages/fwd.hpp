@@ -45,7 +45,8 @@ struct maintenance_delete;
 struct project_maintenance_show;
 struct project_maintenance_reply;
 struct constraint_show;
-struct constraint_put;
+struct instance_constraint_put;
+struct group_constraint_put;
 struct constraint_delete;
 struct host_list;
 struct host_create;
@@ -67,6 +68,7 @@ struct lease;
 using lease_snapshot = snapshot_of<lease::lease>;
 namespace instance {
 struct instance;
+struct pending_resize;
 }
 using instance_snapshot = snapshot_of<instance::instance>;
 namespace inventory {
@@ -132,7 +134,8 @@ struct notification;
   X(steward::project_maintenance_show)                                         \
   X(steward::project_maintenance_reply)                                        \
   X(steward::constraint_show)                                                  \
-  X(steward::constraint_put)                                                   \
+  X(steward::instance_constraint_put)                                          \
+  X(steward::group_constraint_put)                                             \
   X(steward::constraint_delete)                                                \
   X(steward::host_list)                                                        \
   X(steward::host_create)                                                      \
@@ -166,6 +169,7 @@ struct notification;
   X(steward::lease_allocation)                                                 \
   X(steward::instances_on_hosts)                                               \
   X(steward::hosted_instances)                                                 \
+  X(steward::instance::pending_resize)                                         \
   X(steward::store::write_batch)                                               \
   X(steward::bus::notification)
 

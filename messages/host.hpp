@@ -40,6 +40,13 @@ struct host_fields {
   capability_changes extra;
 };
 
+/// What an enrolment body of /v1/os-hosts gives: the compute host's name and
+/// the extra capabilities to set on it.
+struct enrollment_fields {
+  std::string name;
+  capability_changes extra;
+};
+
 /// Blazar's record of a host enrolled as reservable (/v1/os-hosts).
 struct enrollment {
   std::string number;  // Blazar's id of the host: "1", "2", ...

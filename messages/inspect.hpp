@@ -307,7 +307,14 @@ inline std::string to_string(constraint_scope x) {
 /// A request body as its route read it: the fields, and the refusal if any.
 template <class Inspector, class Fields>
 typename Inspector::result_type inspect(Inspector& f, parsed<Fields>& x) {
-  return f(x.value, optional_refusal_field{x.refused});
+  return f(x.value, optional_field<api_reply>{x.refused});
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f,
+                                        parsed<inventory::capability_changes>& x) {
+  return f(optional_map_field<inventory::capability>{x.value},
+           optional_field<api_reply>{x.refused});
 }
 
 // The requests of the API families: the context, then their fields.
@@ -319,39 +326,40 @@ typename Inspector::result_type inspect(Inspector& f, parsed<Fields>& x) {
 
 STEWARD_INSPECT_REQUEST(lease_list)
 STEWARD_INSPECT_REQUEST(lease_show, x.id)
-STEWARD_INSPECT_REQUEST(lease_create, json_field{x.body})
-STEWARD_INSPECT_REQUEST(lease_update, x.id, json_field{x.body})
+STEWARD_INSPECT_REQUEST(lease_create, x.body)
+STEWARD_INSPECT_REQUEST(lease_update, x.id, x.body)
 STEWARD_INSPECT_REQUEST(lease_delete, x.id)
 STEWARD_INSPECT_REQUEST(reservable_host_list)
-STEWARD_INSPECT_REQUEST(reservable_host_enroll, json_field{x.body})
+STEWARD_INSPECT_REQUEST(reservable_host_enroll, x.body)
 STEWARD_INSPECT_REQUEST(reservable_host_show, x.id)
-STEWARD_INSPECT_REQUEST(reservable_host_update, x.id, json_field{x.body})
+STEWARD_INSPECT_REQUEST(reservable_host_update, x.id, x.body)
 STEWARD_INSPECT_REQUEST(reservable_host_withdraw, x.id)
 STEWARD_INSPECT_REQUEST(host_allocation_list, x.lease_id, x.reservation_id)
 STEWARD_INSPECT_REQUEST(host_allocation_show, x.id)
 STEWARD_INSPECT_REQUEST(host_property_list, x.detail)
-STEWARD_INSPECT_REQUEST(host_property_update, x.name, json_field{x.body})
+STEWARD_INSPECT_REQUEST(host_property_update, x.name)
 STEWARD_INSPECT_REQUEST(instance_list, x.query)
 STEWARD_INSPECT_REQUEST(instance_show, x.id)
-STEWARD_INSPECT_REQUEST(instance_create, json_field{x.body})
+STEWARD_INSPECT_REQUEST(instance_create, x.body)
 STEWARD_INSPECT_REQUEST(instance_delete, x.id)
 STEWARD_INSPECT_REQUEST(instance_start, x.id)
 STEWARD_INSPECT_REQUEST(instance_stop, x.id)
 STEWARD_INSPECT_REQUEST(instance_restart, x.id)
-STEWARD_INSPECT_REQUEST(instance_resize, x.id, json_field{x.body})
+STEWARD_INSPECT_REQUEST(instance_resize, x.id, x.body)
 STEWARD_INSPECT_REQUEST(instance_usage, x.id, x.query)
 STEWARD_INSPECT_REQUEST(catalog_list, x.collection)
 STEWARD_INSPECT_REQUEST(catalog_show, x.collection, x.id)
 STEWARD_INSPECT_REQUEST(maintenance_list)
-STEWARD_INSPECT_REQUEST(maintenance_create, json_field{x.body})
+STEWARD_INSPECT_REQUEST(maintenance_create, x.body)
 STEWARD_INSPECT_REQUEST(maintenance_show, x.id)
 STEWARD_INSPECT_REQUEST(maintenance_detail, x.id)
-STEWARD_INSPECT_REQUEST(maintenance_update, x.id, json_field{x.body})
+STEWARD_INSPECT_REQUEST(maintenance_update, x.id)
 STEWARD_INSPECT_REQUEST(maintenance_delete, x.id)
 STEWARD_INSPECT_REQUEST(project_maintenance_show, x.id, x.project_id)
-STEWARD_INSPECT_REQUEST(project_maintenance_reply, x.id, x.project_id, json_field{x.body})
+STEWARD_INSPECT_REQUEST(project_maintenance_reply, x.id, x.project_id, x.body)
 STEWARD_INSPECT_REQUEST(constraint_show, x.scope, x.id)
-STEWARD_INSPECT_REQUEST(constraint_put, x.scope, x.id, json_field{x.body})
+STEWARD_INSPECT_REQUEST(instance_constraint_put, x.id, x.body)
+STEWARD_INSPECT_REQUEST(group_constraint_put, x.id, x.body)
 STEWARD_INSPECT_REQUEST(constraint_delete, x.scope, x.id)
 STEWARD_INSPECT_REQUEST(host_list, x.query)
 STEWARD_INSPECT_REQUEST(host_create, x.body)
@@ -417,6 +425,25 @@ typename Inspector::result_type inspect(Inspector& f, lease& x) {
            optional_time_field{x.updated_at});
 }
 
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, lease_date& x) {
+  return f(caf::meta::type_name("steward::lease::lease_date"), x.now, time_field{x.at});
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, reservation_request& x) {
+  return f(caf::meta::type_name("steward::lease::reservation_request"), x.min, x.max,
+           x.hypervisor_properties, x.resource_properties, x.before_end);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, lease_fields& x) {
+  return f(caf::meta::type_name("steward::lease::lease_fields"),
+           optional_field<std::string>{x.name}, optional_field<std::string>{x.project_id},
+           optional_field<lease_date>{x.start}, optional_field<lease_date>{x.end},
+           optional_field<lease_date>{x.before_end}, x.reservations, x.names_dates);
+}
+
 } // namespace lease
 
 template <class Inspector>
@@ -456,6 +483,21 @@ typename Inspector::result_type inspect(Inspector& f, instance& x) {
            x.security_groups, x.internal_ips, x.external_ips, x.current,
            optional_field<std::string>{x.host}, optional_field<std::string>{x.request_id},
            x.restart_pending, optional_field<pending_resize>{x.resize});
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, instance_fields& x) {
+  return f(caf::meta::type_name("steward::instance::instance_fields"), x.hostname,
+           x.description, optional_field<std::string>{x.project},
+           optional_field<std::string>{x.image_template}, optional_field<std::string>{x.flavor},
+           optional_field<std::string>{x.ssh_public_key}, x.security_groups, x.internal_ips,
+           x.external_ips, x.data_volume_size, x.errors);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, resize_fields& x) {
+  return f(caf::meta::type_name("steward::instance::resize_fields"),
+           optional_field<std::string>{x.flavor}, optional_field<int64_t>{x.disk_size});
 }
 
 } // namespace instance
@@ -500,6 +542,12 @@ typename Inspector::result_type inspect(Inspector& f, host_fields& x) {
            optional_field<std::string>{x.disabled_reason},
            optional_field<std::string>{x.cpu_info}, optional_field<bool>{x.enabled},
            optional_time_field{x.disabled_until}, x.clears_disabled_until,
+           optional_map_field<capability>{x.extra});
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, enrollment_fields& x) {
+  return f(caf::meta::type_name("steward::inventory::enrollment_fields"), x.name,
            optional_map_field<capability>{x.extra});
 }
 
@@ -557,6 +605,27 @@ typename Inspector::result_type inspect(Inspector& f, group_constraint& x) {
            optional_field<int64_t>{x.max_instances_per_host},
            optional_field<int64_t>{x.max_impacted_members},
            optional_field<int64_t>{x.recovery_time}, optional_field<bool>{x.resource_mitigation});
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, session_fields& x) {
+  return f(caf::meta::type_name("steward::maintenance::session_fields"),
+           time_field{x.maintenance_at}, x.maintenance_at_text, json_field{x.metadata},
+           json_field{x.actions}, x.hosts, optional_field<int>{x.reply_seconds},
+           optional_field<int>{x.own_action_seconds}, optional_field<int>{x.host_seconds},
+           optional_field<int>{x.move_seconds});
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, action_given& x) {
+  return f(caf::meta::type_name("steward::maintenance::action_given"), x.given,
+           optional_field<instance_action>{x.action});
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, reply_fields& x) {
+  return f(caf::meta::type_name("steward::maintenance::reply_fields"), x.state,
+           x.instance_actions);
 }
 
 template <class Inspector>

@@ -7,6 +7,7 @@
 // (actors/instance/instance_json.hpp: the stored row and the events' document;
 // actors/instance/instance_document.hpp: the API's presentation).
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -50,6 +51,29 @@ struct flavor_spec {
 struct pending_resize {
   std::optional<flavor_spec> flavor;
   std::optional<int64_t> data_volume_size;
+};
+
+/// Errors as Waldur answers a body: messages by field (DRF's shape).
+using field_errors = std::map<std::string, std::vector<std::string>>;
+
+/// What a create body of /api/instances/ gives, each field read on its own
+/// by the route; a catalog object as the id its URL names. What the catalog
+/// and the caller's roles say of them is the registry's to check.
+struct instance_fields {
+  std::string hostname;
+  std::string description;
+  std::optional<std::string> project, image_template, flavor, ssh_public_key;
+  std::vector<std::string> security_groups;  // their ids; "" for an item that names none
+  std::vector<std::string> internal_ips, external_ips;
+  int64_t data_volume_size = 20480;  // MiB
+  field_errors errors;  // what the route found wrong already
+};
+
+/// What a resize body gives: a flavor (the id its URL names; "" when it
+/// names none) or a larger data volume (MiB), never both.
+struct resize_fields {
+  std::optional<std::string> flavor;
+  std::optional<int64_t> disk_size;
 };
 
 struct instance {

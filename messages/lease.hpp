@@ -61,6 +61,33 @@ struct lease {
   std::optional<sys_time> updated_at;
 };
 
+/// A date a lease request gives: "now" (the current minute when the
+/// request is served) or a minute.
+struct lease_date {
+  bool now = false;
+  sys_time at;  // when not "now"
+};
+
+/// A host reservation a create body asks for (`physical:host`), its filters
+/// as given (the route checked that they parse).
+struct reservation_request {
+  int min = 1;
+  int max = 1;
+  std::string hypervisor_properties;
+  std::string resource_properties;
+  std::string before_end = "default";  // "", "default" or "snapshot"
+};
+
+/// What a create or update body of /v1/leases gives, each field read on its
+/// own by the route; the lease's rules check them together.
+struct lease_fields {
+  std::optional<std::string> name;
+  std::optional<std::string> project_id;  // a create's: the project it is for
+  std::optional<lease_date> start, end, before_end;
+  std::vector<reservation_request> reservations;  // a create's
+  bool names_dates = false;  // an update's: a date or the reservations named, even as null
+};
+
 inline bool operator==(const lease_event& a, const lease_event& b) {
   return a.id == b.id && a.type == b.type && a.time == b.time && a.status == b.status
          && a.created_at == b.created_at && a.updated_at == b.updated_at;

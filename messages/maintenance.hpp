@@ -66,6 +66,31 @@ struct move {
   std::optional<bool> was_erred;        // whether it was erred as its move began
 };
 
+/// What a create body of /v1/maintenance gives, read by the route; the
+/// inventory and the clock are the registry's to check against.
+struct session_fields {
+  sys_time maintenance_at;
+  std::string maintenance_at_text;  // as given, for a refusal
+  nlohmann::json metadata = nlohmann::json::object();
+  nlohmann::json actions = nlohmann::json::array();
+  std::vector<std::string> hosts;  // once each, in the order asked; none: every compute host
+  // The metadata's overrides of the configured durations (seconds).
+  std::optional<int> reply_seconds, own_action_seconds, host_seconds, move_seconds;
+};
+
+/// An instance's action in a project's reply: as the body wrote it (JSON
+/// text, for a refusal) and the action it names, if it names one.
+struct action_given {
+  std::string given;
+  std::optional<instance_action> action;
+};
+
+/// What a project's reply body gives.
+struct reply_fields {
+  std::string state;  // "" when not a text
+  std::map<std::string, action_given> instance_actions;
+};
+
 struct session {
   std::string session_id;
   phase state = phase::maintenance;

@@ -2,8 +2,9 @@
 // What a route asks of the actors: one type per request of each API family,
 // built once at the edge from the HTTP request (path, query, body), and the
 // reply they all get. Plain structs: route code includes this without any
-// CAF header. A body stays JSON where the family's domain code is what reads
-// it (it answers the request's errors in the family's words).
+// CAF header. A body arrives as the family's typed fields, read by its route
+// (http/routes/<family>_body.hpp); JSON stays only where the domain itself
+// is free-form (a maintenance session's metadata and actions).
 #include <functional>
 #include <map>
 #include <memory>
@@ -18,6 +19,9 @@
 #include "common/access.hpp"
 #include "common/refusal.hpp"
 #include "messages/host.hpp"
+#include "messages/instance.hpp"
+#include "messages/lease.hpp"
+#include "messages/maintenance.hpp"
 
 namespace steward {
 
@@ -27,125 +31,6 @@ struct request_context {
   access::caller who;
   std::string base_url;
 };
-
-/// A request body as its route read it into the family's typed fields, or
-/// why it could not (status and message; the route knows no entity's state).
-/// The actor answers the refusal where its checks reach the body, so that an
-/// unknown id or a missing permission still answers first, as it always did.
-template <class Fields>
-struct parsed {
-  Fields value;
-  std::optional<refusal> refused;
-};
-
-/// Query parameters as the client sent them (a name may repeat).
-using query_params = std::multimap<std::string, std::string>;
-
-// -- leases (Blazar): /v1/leases -----------------------------------------------
-
-struct lease_list { request_context ctx; };
-struct lease_show { request_context ctx; std::string id; };
-struct lease_create { request_context ctx; nlohmann::json body; };
-struct lease_update { request_context ctx; std::string id; nlohmann::json body; };
-struct lease_delete { request_context ctx; std::string id; };
-
-// -- reservable hosts (Blazar): /v1/os-hosts -----------------------------------
-
-struct reservable_host_list { request_context ctx; };
-struct reservable_host_enroll { request_context ctx; nlohmann::json body; };
-struct reservable_host_show { request_context ctx; std::string id; };
-struct reservable_host_update { request_context ctx; std::string id; nlohmann::json body; };
-struct reservable_host_withdraw { request_context ctx; std::string id; };
-/// Every host's allocations; with a lease or reservation id, only theirs.
-struct host_allocation_list {
-  request_context ctx;
-  std::string lease_id;
-  std::string reservation_id;
-};
-struct host_allocation_show { request_context ctx; std::string id; };
-/// The extra capabilities' names; with `detail`, their values too.
-struct host_property_list { request_context ctx; bool detail = false; };
-struct host_property_update { request_context ctx; std::string name; nlohmann::json body; };
-
-// -- instances (Waldur): /api/instances/ and its catalog -----------------------
-
-/// Filters, ordering and paging are Waldur's query parameters.
-struct instance_list { request_context ctx; query_params query; };
-struct instance_show { request_context ctx; std::string id; };
-struct instance_create { request_context ctx; nlohmann::json body; };
-struct instance_delete { request_context ctx; std::string id; };
-struct instance_start { request_context ctx; std::string id; };
-struct instance_stop { request_context ctx; std::string id; };
-struct instance_restart { request_context ctx; std::string id; };
-struct instance_resize { request_context ctx; std::string id; nlohmann::json body; };
-/// The usage samples over the query's window.
-struct instance_usage { request_context ctx; std::string id; query_params query; };
-/// One of the catalog's collections ("flavors", "projects", ...).
-struct catalog_list { request_context ctx; std::string collection; };
-struct catalog_show { request_context ctx; std::string collection; std::string id; };
-
-// -- maintenance (Fenix): /v1/maintenance, /v1/instance, /v1/instance_group ---
-
-struct maintenance_list { request_context ctx; };
-struct maintenance_create { request_context ctx; nlohmann::json body; };
-struct maintenance_show { request_context ctx; std::string id; };
-struct maintenance_detail { request_context ctx; std::string id; };
-struct maintenance_update { request_context ctx; std::string id; nlohmann::json body; };
-struct maintenance_delete { request_context ctx; std::string id; };
-/// A project's view of a session: its instances on the session's hosts.
-struct project_maintenance_show { request_context ctx; std::string id; std::string project_id; };
-/// A project's reply to the session's current state.
-struct project_maintenance_reply {
-  request_context ctx;
-  std::string id;
-  std::string project_id;
-  nlohmann::json body;
-};
-/// What a constraint is set on: one instance, or an instance group.
-enum class constraint_scope { instance, group };
-struct constraint_show { request_context ctx; constraint_scope scope; std::string id; };
-struct constraint_put {
-  request_context ctx;
-  constraint_scope scope;
-  std::string id;
-  nlohmann::json body;
-};
-struct constraint_delete { request_context ctx; constraint_scope scope; std::string id; };
-
-// -- Steward's inventory: /v1/inventory/hosts ----------------------------------
-
-/// Filters are host fields named in the query.
-struct host_list { request_context ctx; query_params query; };
-struct host_create { request_context ctx; parsed<inventory::host_fields> body; };
-struct host_show { request_context ctx; std::string id; };
-struct host_update {
-  request_context ctx;
-  std::string id;
-  parsed<inventory::host_fields> body;
-};
-struct host_delete { request_context ctx; std::string id; };
-
-// -- every request, by the registry that serves it -----------------------------
-
-using lease_request = std::variant<lease_list, lease_show, lease_create, lease_update,
-                                   lease_delete, reservable_host_list, reservable_host_enroll,
-                                   reservable_host_show, reservable_host_update,
-                                   reservable_host_withdraw, host_allocation_list,
-                                   host_allocation_show, host_property_list,
-                                   host_property_update>;
-using instance_request
-  = std::variant<instance_list, instance_show, instance_create, instance_delete, instance_start,
-                 instance_stop, instance_restart, instance_resize, instance_usage>;
-using catalog_request = std::variant<catalog_list, catalog_show>;
-using maintenance_request
-  = std::variant<maintenance_list, maintenance_create, maintenance_show, maintenance_detail,
-                 maintenance_update, maintenance_delete, project_maintenance_show,
-                 project_maintenance_reply, constraint_show, constraint_put, constraint_delete>;
-using host_request = std::variant<host_list, host_create, host_show, host_update, host_delete>;
-
-using api_request_body
-  = std::variant<lease_request, instance_request, catalog_request, maintenance_request,
-                 host_request>;
 
 /// The answer to every request: the family's document, or an error the route
 /// puts in its family's shape.
@@ -177,6 +62,146 @@ struct api_reply {
     return r;
   }
 };
+
+/// A request body as its route read it into the family's typed fields, or
+/// the answer that refuses it, in the family's words (the route knows no
+/// entity's state). The actor gives that answer where its checks reach the
+/// body, so that an unknown id or a missing permission still answers first.
+template <class Fields>
+struct parsed {
+  Fields value;
+  std::optional<api_reply> refused;
+};
+
+/// Query parameters as the client sent them (a name may repeat).
+using query_params = std::multimap<std::string, std::string>;
+
+// -- leases (Blazar): /v1/leases -----------------------------------------------
+
+struct lease_list { request_context ctx; };
+struct lease_show { request_context ctx; std::string id; };
+struct lease_create { request_context ctx; parsed<lease::lease_fields> body; };
+struct lease_update { request_context ctx; std::string id; parsed<lease::lease_fields> body; };
+struct lease_delete { request_context ctx; std::string id; };
+
+// -- reservable hosts (Blazar): /v1/os-hosts -----------------------------------
+
+struct reservable_host_list { request_context ctx; };
+struct reservable_host_enroll {
+  request_context ctx;
+  parsed<inventory::enrollment_fields> body;
+};
+struct reservable_host_show { request_context ctx; std::string id; };
+/// Extra capabilities to set (a value) or remove (none).
+struct reservable_host_update {
+  request_context ctx;
+  std::string id;
+  parsed<inventory::capability_changes> body;
+};
+struct reservable_host_withdraw { request_context ctx; std::string id; };
+/// Every host's allocations; with a lease or reservation id, only theirs.
+struct host_allocation_list {
+  request_context ctx;
+  std::string lease_id;
+  std::string reservation_id;
+};
+struct host_allocation_show { request_context ctx; std::string id; };
+/// The extra capabilities' names; with `detail`, their values too.
+struct host_property_list { request_context ctx; bool detail = false; };
+/// Refused whatever its body: every property is public (operators only).
+struct host_property_update { request_context ctx; std::string name; };
+
+// -- instances (Waldur): /api/instances/ and its catalog -----------------------
+
+/// Filters, ordering and paging are Waldur's query parameters.
+struct instance_list { request_context ctx; query_params query; };
+struct instance_show { request_context ctx; std::string id; };
+struct instance_create { request_context ctx; instance::instance_fields body; };
+struct instance_delete { request_context ctx; std::string id; };
+struct instance_start { request_context ctx; std::string id; };
+struct instance_stop { request_context ctx; std::string id; };
+struct instance_restart { request_context ctx; std::string id; };
+struct instance_resize {
+  request_context ctx;
+  std::string id;
+  parsed<instance::resize_fields> body;
+};
+/// The usage samples over the query's window.
+struct instance_usage { request_context ctx; std::string id; query_params query; };
+/// One of the catalog's collections ("flavors", "projects", ...).
+struct catalog_list { request_context ctx; std::string collection; };
+struct catalog_show { request_context ctx; std::string collection; std::string id; };
+
+// -- maintenance (Fenix): /v1/maintenance, /v1/instance, /v1/instance_group ---
+
+struct maintenance_list { request_context ctx; };
+struct maintenance_create { request_context ctx; parsed<maintenance::session_fields> body; };
+struct maintenance_show { request_context ctx; std::string id; };
+struct maintenance_detail { request_context ctx; std::string id; };
+/// Fenix's PUT: resumes the session (its body says nothing more).
+struct maintenance_update { request_context ctx; std::string id; };
+struct maintenance_delete { request_context ctx; std::string id; };
+/// A project's view of a session: its instances on the session's hosts.
+struct project_maintenance_show { request_context ctx; std::string id; std::string project_id; };
+/// A project's reply to the session's current state.
+struct project_maintenance_reply {
+  request_context ctx;
+  std::string id;
+  std::string project_id;
+  parsed<maintenance::reply_fields> body;
+};
+/// What a constraint is set on: one instance, or an instance group.
+enum class constraint_scope { instance, group };
+struct constraint_show { request_context ctx; constraint_scope scope; std::string id; };
+/// A constraint as its body gives it (defaults for what it leaves out).
+struct instance_constraint_put {
+  request_context ctx;
+  std::string id;
+  parsed<maintenance::instance_constraint> body;
+};
+struct group_constraint_put {
+  request_context ctx;
+  std::string id;
+  parsed<maintenance::group_constraint> body;
+};
+struct constraint_delete { request_context ctx; constraint_scope scope; std::string id; };
+
+// -- Steward's inventory: /v1/inventory/hosts ----------------------------------
+
+/// Filters are host fields named in the query.
+struct host_list { request_context ctx; query_params query; };
+struct host_create { request_context ctx; parsed<inventory::host_fields> body; };
+struct host_show { request_context ctx; std::string id; };
+struct host_update {
+  request_context ctx;
+  std::string id;
+  parsed<inventory::host_fields> body;
+};
+struct host_delete { request_context ctx; std::string id; };
+
+// -- every request, by the registry that serves it -----------------------------
+
+using lease_request = std::variant<lease_list, lease_show, lease_create, lease_update,
+                                   lease_delete, reservable_host_list, reservable_host_enroll,
+                                   reservable_host_show, reservable_host_update,
+                                   reservable_host_withdraw, host_allocation_list,
+                                   host_allocation_show, host_property_list,
+                                   host_property_update>;
+using instance_request
+  = std::variant<instance_list, instance_show, instance_create, instance_delete, instance_start,
+                 instance_stop, instance_restart, instance_resize, instance_usage>;
+using catalog_request = std::variant<catalog_list, catalog_show>;
+using maintenance_request
+  = std::variant<maintenance_list, maintenance_create, maintenance_show, maintenance_detail,
+                 maintenance_update, maintenance_delete, project_maintenance_show,
+                 project_maintenance_reply, constraint_show, instance_constraint_put,
+                 group_constraint_put, constraint_delete>;
+using host_request = std::variant<host_list, host_create, host_show, host_update, host_delete>;
+
+using api_request_body
+  = std::variant<lease_request, instance_request, catalog_request, maintenance_request,
+                 host_request>;
+
 
 /// A request from outside the actors (an HTTP route) with where its reply
 /// goes: the gateway actor sends it to the registry that serves it.

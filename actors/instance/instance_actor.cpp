@@ -253,11 +253,11 @@ instance_actor(instance_ptr self, const actor_services* svc, owner_of<instance_s
         return must_be_offline();
       return schedule(self, "delete", transition::schedule_deletion, value_of(self));
     },
-    [=](instance_resize& r) -> caf::result<api_reply> {
+    [=](pending_resize& want) -> caf::result<api_reply> {
       if (value_of(self).current != state::offline)
         return must_be_offline();
       auto current = value_of(self);
-      current.resize = resize_of(r.body);  // checked by the registry
+      current.resize = std::move(want);  // checked by the registry
       return schedule(self, "resize", transition::schedule_resizing, std::move(current));
     },
     [=](atom::notify, bus::notification& note) -> caf::result<atom::done> {

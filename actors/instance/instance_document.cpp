@@ -2,7 +2,6 @@
 #include "actors/instance/instance_json.hpp"
 
 #include <algorithm>
-#include <arpa/inet.h>
 #include <cctype>
 
 #include "common/ids.hpp"
@@ -17,73 +16,10 @@ namespace cat = steward::catalog;
 
 namespace {
 
-const char* const missing = "This field is required.";
 const char* const no_object = "Invalid hyperlink - Object does not exist.";
 
-void add_error(json& errors, const std::string& field, const std::string& message) {
+void add_error(field_errors& errors, const std::string& field, const std::string& message) {
   errors[field].push_back(message);
-}
-
-// A hyperlinked field: the URL (or bare id) of an object of kind `k`.
-std::optional<std::string> link(const json& body, const char* field, cat::kind k, json& errors,
-                                bool required) {
-  auto i = body.find(field);
-  if (i == body.end() || i->is_null()) {
-    if (required)
-      add_error(errors, field, missing);
-    return std::nullopt;
-  }
-  if (!i->is_string()) {
-    add_error(errors, field, "Incorrect type. Expected URL string.");
-    return std::nullopt;
-  }
-  auto id = cat::id_from_url(i->get<std::string>(), k);
-  if (!id)
-    add_error(errors, field, "Invalid hyperlink - Incorrect URL match.");
-  return id;
-}
-
-bool valid_ip(const std::string& text) {
-  in_addr v4{};
-  in6_addr v6{};
-  return inet_pton(AF_INET, text.c_str(), &v4) == 1 || inet_pton(AF_INET6, text.c_str(), &v6) == 1;
-}
-
-// "a,b" or ["a", "b"] into a list of addresses.
-std::vector<std::string> ip_list(const json& body, const std::string& field, json& errors) {
-  std::vector<std::string> out;
-  auto i = body.find(field);
-  if (i == body.end() || i->is_null())
-    return out;
-  std::vector<std::string> items;
-  if (i->is_string()) {
-    std::string s = i->get<std::string>();
-    std::size_t pos = 0;
-    while (pos <= s.size()) {
-      auto comma = s.find(',', pos);
-      if (comma == std::string::npos)
-        comma = s.size();
-      auto item = s.substr(pos, comma - pos);
-      item.erase(0, item.find_first_not_of(' '));
-      item.erase(item.find_last_not_of(' ') + 1);
-      if (!item.empty())
-        items.push_back(item);
-      pos = comma + 1;
-    }
-  } else if (i->is_array()) {
-    for (auto& v : *i)
-      items.push_back(v.is_string() ? v.get<std::string>() : v.dump());
-  } else {
-    add_error(errors, field, "Expected a comma-separated list of IP addresses.");
-    return out;
-  }
-  for (auto& ip : items) {
-    if (valid_ip(ip))
-      out.push_back(ip);
-    else
-      add_error(errors, field, "'" + ip + "' is not a valid IP address.");
-  }
-  return out;
 }
 
 security_group_copy copy_of(const cat::security_group& g) {
@@ -115,28 +51,10 @@ std::optional<long long> integer_param(const std::multimap<std::string, std::str
 
 } // namespace
 
-std::optional<refusal> make_instance(const json& body, const cat::catalog& c,
+std::optional<refusal> make_instance(const instance_fields& fields, const cat::catalog& c,
                                      const access::caller& who, sys_time now, instance& out) {
-  if (!body.is_object())
-    return refusal{400, {{"non_field_errors", {"Invalid data. Expected a dictionary."}}}};
-  json errors = json::object();
-  std::string hostname;
-  if (auto h = body.find("hostname"); h == body.end() || h->is_null())
-    add_error(errors, "hostname", missing);
-  else if (!h->is_string() || h->get<std::string>().empty())
-    add_error(errors, "hostname", "This field may not be blank.");
-  else if (h->get<std::string>().size() > max_hostname)
-    add_error(errors, "hostname", "Ensure this field has no more than 80 characters.");
-  else
-    hostname = h->get<std::string>();
-  std::string description;
-  if (auto d = body.find("description"); d != body.end() && !d->is_null()) {
-    if (!d->is_string())
-      add_error(errors, "description", "Not a valid string.");
-    else
-      description = d->get<std::string>();
-  }
-  auto project = link(body, "project", cat::kind::project, errors, true);
+  auto errors = fields.errors;
+  auto project = fields.project;
   if (project && !c.can_see_project(who, *project)) {
     add_error(errors, "project", no_object);
     project.reset();
@@ -144,19 +62,17 @@ std::optional<refusal> make_instance(const json& body, const cat::catalog& c,
   // A project the caller sees but may not create in: refused before the rest.
   if (project && !access::has_project_role(who, *project, access::role::admin))
     return refusal{403, {{"detail", "Only project administrators and staff can create instances."}}};
-  auto templ = link(body, "template", cat::kind::image_template, errors, true);
   const cat::image_template* t = nullptr;
-  if (templ) {
-    t = c.find_template(*templ);
+  if (fields.image_template) {
+    t = c.find_template(*fields.image_template);
     if (!t)
       add_error(errors, "template", no_object);
     else if (project && !c.project_uses_cloud(*project, t->cloud))
       add_error(errors, "template", "Template must be connected to a cloud authorized for the project.");
   }
-  auto flav = link(body, "flavor", cat::kind::flavor, errors, true);
   const cat::flavor* f = nullptr;
-  if (flav) {
-    f = c.find_flavor(*flav);
+  if (fields.flavor) {
+    f = c.find_flavor(*fields.flavor);
     if (!f)
       add_error(errors, "flavor", no_object);
     else if (project && !c.project_uses_cloud(*project, f->cloud))
@@ -164,49 +80,30 @@ std::optional<refusal> make_instance(const json& body, const cat::catalog& c,
     else if (t && t->cloud != f->cloud)
       add_error(errors, "flavor", "Flavor and template must belong to the same cloud.");
   }
-  auto key_id = link(body, "ssh_public_key", cat::kind::ssh_key, errors, true);
   const cat::ssh_key* key = nullptr;
-  if (key_id) {
-    key = c.find_key(*key_id);
+  if (fields.ssh_public_key) {
+    key = c.find_key(*fields.ssh_public_key);
     if (!key || !c.can_see_key(who, *key)) {
       add_error(errors, "ssh_public_key", no_object);
       key = nullptr;
     }
   }
   std::vector<security_group_copy> groups;
-  if (auto sg = body.find("security_groups"); sg != body.end() && !sg->is_null()) {
-    if (!sg->is_array()) {
-      add_error(errors, "security_groups", "Expected a list of items.");
-    } else {
-      for (auto& item : *sg) {
-        auto url = item.is_object() ? text_field(item, "url") : item.is_string() ? item.get<std::string>() : "";
-        auto id = cat::id_from_url(url, cat::kind::security_group);
-        auto g = id ? c.find_security_group(*id) : nullptr;
-        if (!g)
-          add_error(errors, "security_groups", no_object);
-        else if (f && g->cloud != f->cloud)
-          add_error(errors, "security_groups", "Security group " + g->name + " belongs to another cloud.");
-        else
-          groups.push_back(copy_of(*g));
-      }
-    }
-  }
-  auto internal = ip_list(body, "internal_ips", errors);
-  // The seed's own example spells it "external ips"; both are taken.
-  auto external = ip_list(body, body.contains("external_ips") ? "external_ips" : "external ips", errors);
-  int64_t data_volume = 20480;
-  if (auto dv = body.find("data_volume_size"); dv != body.end() && !dv->is_null()) {
-    if (!dv->is_number_integer() || dv->get<int64_t>() <= 0)
-      add_error(errors, "data_volume_size", "A positive integer (MiB) is required.");
+  for (auto& id : fields.security_groups) {
+    auto g = id.empty() ? nullptr : c.find_security_group(id);
+    if (!g)
+      add_error(errors, "security_groups", no_object);
+    else if (f && g->cloud != f->cloud)
+      add_error(errors, "security_groups", "Security group " + g->name + " belongs to another cloud.");
     else
-      data_volume = dv->get<int64_t>();
+      groups.push_back(copy_of(*g));
   }
   if (!errors.empty())
     return refusal{400, errors};
   out = instance{};
   out.uuid = random_hex(16);
-  out.hostname = hostname;
-  out.description = description;
+  out.hostname = fields.hostname;
+  out.description = fields.description;
   out.created = now;
   out.project = *project;
   out.image_template = t->uuid;
@@ -217,9 +114,9 @@ std::optional<refusal> make_instance(const json& body, const cat::catalog& c,
   out.key_name = key->name;
   out.key_fingerprint = key->fingerprint;
   out.security_groups = std::move(groups);
-  out.internal_ips = std::move(internal);
-  out.external_ips = std::move(external);
-  out.data_volume_size = data_volume;
+  out.internal_ips = fields.internal_ips;
+  out.external_ips = fields.external_ips;
+  out.data_volume_size = fields.data_volume_size;
   out.current = state::provisioning_scheduled;
   return std::nullopt;
 }
@@ -324,18 +221,10 @@ const cat::cloud* cloud_of(const instance& i, const cat::catalog& c) {
 
 } // namespace
 
-std::optional<refusal> parse_resize(const json& body, const instance& current,
+std::optional<refusal> check_resize(const resize_fields& fields, const instance& current,
                                     const cat::catalog& c, pending_resize& out) {
-  if (!body.is_object())
-    return refusal{400, {{"non_field_errors", {"Invalid data. Expected a dictionary."}}}};
-  bool has_flavor = body.contains("flavor") && !body["flavor"].is_null();
-  bool has_disk = body.contains("disk_size") && !body["disk_size"].is_null();
-  if (has_flavor == has_disk)
-    return refusal{400, {{"non_field_errors", {"Either flavor or disk_size must be given, not both."}}}};
-  if (has_flavor) {
-    auto url = body["flavor"].is_string() ? body["flavor"].get<std::string>() : "";
-    auto id = cat::id_from_url(url, cat::kind::flavor);
-    auto f = id ? c.find_flavor(*id) : nullptr;
+  if (fields.flavor) {
+    auto f = fields.flavor->empty() ? nullptr : c.find_flavor(*fields.flavor);
     if (!f)
       return refusal{400, {{"flavor", no_object}}};
     auto cl = cloud_of(current, c);
@@ -344,28 +233,12 @@ std::optional<refusal> parse_resize(const json& body, const instance& current,
     out.flavor = flavor_spec{f->uuid, f->name, f->cores, f->ram, f->disk / 1024};
     return std::nullopt;
   }
-  auto& d = body["disk_size"];
-  if (!d.is_number_integer())
-    return refusal{400, {{"disk_size", "A valid integer is required."}}};
-  if (d.get<int64_t>() <= current.data_volume_size)
+  if (!fields.disk_size)
+    return refusal{400, {{"non_field_errors", {"Either flavor or disk_size must be given, not both."}}}};
+  if (*fields.disk_size <= current.data_volume_size)
     return refusal{400, {{"disk_size", "Disk size must be strictly greater than the current one"}}};
-  out.data_volume_size = d.get<int64_t>();
+  out.data_volume_size = *fields.disk_size;
   return std::nullopt;
-}
-
-json resize_body(const pending_resize& r) {
-  if (r.flavor)
-    return {{"flavor", flavor_document(*r.flavor)}};
-  return {{"data_volume_size", r.data_volume_size.value_or(0)}};
-}
-
-pending_resize resize_of(const json& body) {
-  pending_resize r;
-  if (auto f = body.find("flavor"); f != body.end() && f->is_object())
-    r.flavor = read_flavor(*f);
-  else
-    r.data_volume_size = int_field(body, "data_volume_size");
-  return r;
 }
 
 listed describe(const instance& i, const cat::catalog& c) {

@@ -24,9 +24,10 @@ struct refusal {
   nlohmann::json body;
 };
 
-/// Validates a create body against the catalog and the caller's roles.
-/// On success fills `out` (state provisioning scheduled) and returns nothing.
-std::optional<refusal> make_instance(const nlohmann::json& body, const catalog::catalog& cat,
+/// Checks a create body's fields against the catalog and the caller's
+/// roles, with the errors its route found already. On success fills `out`
+/// (state provisioning scheduled) and returns nothing.
+std::optional<refusal> make_instance(const instance_fields& fields, const catalog::catalog& cat,
                                      const access::caller& who, sys_time now, instance& out);
 
 /// The API's limit on a hostname; a Nova display name is held to it too.
@@ -43,14 +44,10 @@ std::string check_nova_instance(const nlohmann::json& nova_data);
 instance learned_instance(const nlohmann::json& nova_data, const catalog::catalog& cat,
                           sys_time now);
 
-/// A resize body checked against the catalog: a flavor of the instance's
-/// cloud, or a data volume larger than the current one.
-std::optional<refusal> parse_resize(const nlohmann::json& body, const instance& current,
+/// A resize body's fields checked against the catalog: a flavor of the
+/// instance's cloud, or a data volume larger than the current one.
+std::optional<refusal> check_resize(const resize_fields& fields, const instance& current,
                                     const catalog::catalog& cat, pending_resize& out);
-/// The resize as the registry hands it on to the instance (the request's
-/// body, made explicit), and back.
-nlohmann::json resize_body(const pending_resize& r);
-pending_resize resize_of(const nlohmann::json& body);
 
 /// The instance as the API shows it, with URLs under `base`. Names of the
 /// project, customer, groups and template come from the catalog as it is now.

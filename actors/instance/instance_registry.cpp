@@ -104,17 +104,6 @@ api_reply list_instances(instance_registry_state& st, const instance_list& reque
   return reply;
 }
 
-// The resize body, checked against the catalog and made explicit for the
-// instance: {"flavor": {flavorid, name, vcpus, memory_mb, root_gb}} or
-// {"data_volume_size": MiB}.
-std::optional<api_reply> resolve_resize(const instance_registry_state& st, json& body,
-                                        const instance& current) {
-  pending_resize want;
-  if (auto r = parse_resize(body, current, *st.cat, want))
-    return refused(*r);
-  body = resize_body(want);
-  return std::nullopt;
-}
 
 // The instances on the named hosts, for a lease that snapshots or deletes
 // them; those already on their way out are left alone.
@@ -145,10 +134,10 @@ std::optional<api_reply> refusal_for(const instance_registry_state& st, const re
   return std::nullopt;
 }
 
-// Hands a request the caller may make to the instance it names.
+// Hands a request the caller may make to instance `id`.
 template <class Request>
-caf::result<api_reply> hand_to_instance(registry_ptr self, Request& r) {
-  auto a = self->state.instances.actor(r.id);
+caf::result<api_reply> hand_to_instance(registry_ptr self, const std::string& id, Request r) {
+  auto a = self->state.instances.actor(id);
   if (!a)
     return not_found();
   return self->delegate(as_instance(*a), std::move(r));
@@ -159,7 +148,8 @@ template <class Request>
 caf::result<api_reply> to_instance(registry_ptr self, Request& r, bool read_only = false) {
   if (auto refused = refusal_for(self->state, r.ctx, r.id, read_only))
     return std::move(*refused);
-  return hand_to_instance(self, r);
+  auto id = r.id;  // before the request moves
+  return hand_to_instance(self, id, std::move(r));
 }
 
 caf::result<api_reply> create_instance(registry_ptr self, instance_create& r) {
@@ -225,10 +215,15 @@ instance_registry(registry_ptr self, const actor_services* svc, catalog::catalog
     [=](instance_resize& r) -> caf::result<api_reply> {
       if (auto refused = refusal_for(self->state, r.ctx, r.id, false))
         return std::move(*refused);
-      if (auto refused
-          = resolve_resize(self->state, r.body, *self->state.instances.snapshot(r.id)->doc))
-        return *refused;
-      return hand_to_instance(self, r);
+      if (r.body.refused)
+        return *r.body.refused;
+      // Checked against the catalog here, made explicit for the instance.
+      auto& st = self->state;
+      pending_resize want;
+      if (auto refusal
+          = check_resize(r.body.value, *st.instances.snapshot(r.id)->doc, *st.cat, want))
+        return refused(*refusal);
+      return hand_to_instance(self, r.id, std::move(want));
     },
     [=](atom::notify, bus::notification& note) -> caf::result<atom::done> {
       auto& data = bus::object_data(note.payload);

@@ -75,7 +75,7 @@ host_actor(self_ptr self, const actor_services* svc, owner_of<host_snapshot> reg
     [=](host_show&) -> caf::result<api_reply> { return host_reply(self); },
     [=](host_update& r) -> caf::result<api_reply> {
       if (r.body.refused)
-        return api_reply::fail(*r.body.refused);
+        return *r.body.refused;
       auto next = *self->state.doc;
       bool changed = false;
       auto err = update_host(next, r.body.value, now(), changed);

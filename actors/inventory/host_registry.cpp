@@ -136,7 +136,7 @@ host_registry(registry_ptr self, const actor_services* svc,
       if (!access::is_staff(r.ctx.who))
         return operators_only();
       if (r.body.refused)
-        return api_reply::fail(*r.body.refused);
+        return *r.body.refused;
       host made;
       auto err = make_host(r.body.value, now(), made);
       if (!err.empty())

@@ -135,13 +135,12 @@ void store_update(lease_ptr self, lease next, caf::typed_response_promise<api_re
                  });
 }
 
-caf::result<api_reply> update(lease_ptr self, const json& body) {
-  if (body.is_object() && body.contains("reservations"))
-    return api_reply::fail(400, "The reservations of a lease cannot be changed; delete the "
-                                "lease and create another");
+caf::result<api_reply> update(lease_ptr self, const parsed<lease_fields>& body) {
+  if (body.refused)
+    return *body.refused;
   auto next = doc_of(self);
-  if (auto refused = update_lease(next, body, now()))
-    return api_reply::fail(refused->status, refused->message);
+  if (auto refused = update_lease(next, body.value, now()))
+    return api_reply::fail(*refused);
   if (next == doc_of(self))
     return lease_reply(next, 202);
   auto rp = self->make_response_promise<api_reply>();
@@ -159,7 +158,7 @@ caf::result<api_reply> update(lease_ptr self, const json& body) {
         else if (r.refused->status == 503)  // the registry is still loading its hosts
           rp.deliver(api_reply::not_ready(r.refused->message));
         else
-          rp.deliver(api_reply::fail(r.refused->status, r.refused->message));
+          rp.deliver(api_reply::fail(*r.refused));
       },
       [=](caf::error& e) mutable {
         rp.deliver(api_reply::fail(500, "The lease could not be reallocated: " + to_string(e)));

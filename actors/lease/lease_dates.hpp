@@ -5,10 +5,9 @@
 #include <optional>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
 #include "common/clock.hpp"
 #include "common/refusal.hpp"
+#include "messages/lease.hpp"
 
 namespace steward::lease {
 
@@ -18,21 +17,21 @@ struct lease_window {
   std::optional<sys_time> before_end;  // none: no before-end event
 };
 
-/// One date field: "now" (the current minute) or "%Y-%m-%d %H:%M".
-std::optional<sys_time> parse_lease_date(const std::string& text, sys_time now);
-
-/// Reads one optional date field of a request body into `out` (left empty
-/// when the field is absent); a malformed date is refused with Blazar's message.
-std::optional<refusal> read_lease_date(const nlohmann::json& body, const char* field,
-                                             sys_time now, std::optional<sys_time>& out);
+/// One date as a request writes it: "now" or "%Y-%m-%d %H:%M"; none when
+/// it is neither.
+std::optional<lease_date> parse_lease_date(const std::string& text);
+/// Why `text` is not a date, in Blazar's words.
+std::string bad_lease_date(const std::string& text);
 
 /// The current minute: Blazar's "now" for deciding whether a start is past.
 sys_time current_minute(sys_time now);
+/// The time a date stands for in a request served at `now`.
+sys_time resolve(const lease_date& d, sys_time now);
 
-/// Reads start_date, end_date and before_end_date of a create body.
-/// `minutes_before_end` is the default offset (0: no before-end event).
-std::optional<refusal> parse_window(const nlohmann::json& body, sys_time now,
-                                         int minutes_before_end, lease_window& out);
+/// The window of a create body's dates. `minutes_before_end` is the default
+/// offset (0: no before-end event).
+std::optional<refusal> make_window(const lease_fields& fields, sys_time now,
+                                   int minutes_before_end, lease_window& out);
 
 /// "2017-02-24T20:00:00.000000", as Blazar answers dates.
 std::string show_date(sys_time t);

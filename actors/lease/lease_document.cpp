@@ -1,11 +1,8 @@
 #include "actors/lease/lease_document.hpp"
 
 #include "common/ids.hpp"
-#include "common/json_fields.hpp"
 
 namespace steward::lease {
-
-using nlohmann::json;
 
 sys_time stamp(sys_time now) {
   return std::chrono::time_point_cast<std::chrono::seconds>(now);
@@ -36,31 +33,28 @@ reservation make_reservation(const host_reservation& r, sys_time created) {
 
 } // namespace
 
-std::optional<refusal> make_lease(const json& body, sys_time now, int minutes_before_end,
-                                  const std::string& project_id, const std::string& user_id,
-                                  lease& out, std::vector<host_reservation>& reservations) {
-  if (!body.is_object())
-    return refusal{400, "The request body must be a JSON object"};
-  auto name = text_field(body, "name");
-  if (name.empty())
+std::optional<refusal> make_lease(const lease_fields& fields, sys_time now,
+                                  int minutes_before_end, const std::string& project_id,
+                                  const std::string& user_id, lease& out,
+                                  std::vector<host_reservation>& reservations) {
+  if (!fields.name || fields.name->empty())
     return refusal{400, "Missing parameter name"};
   lease_window window;
-  if (auto refused = parse_window(body, now, minutes_before_end, window))
+  if (auto refused = make_window(fields, now, minutes_before_end, window))
     return refused;
-  auto rs = body.find("reservations");
-  if (rs == body.end() || !rs->is_array() || rs->empty())
+  if (fields.reservations.empty())
     return refusal{400, "Missing parameter reservations"};
   reservations.clear();
-  for (auto& r : *rs) {
-    host_reservation parsed;
-    if (auto refused = parse_reservation(r, parsed))
-      return refused;
-    reservations.push_back(std::move(parsed));
+  for (auto& r : fields.reservations) {
+    auto wanted = wanted_by(r);
+    if (!wanted)
+      return refusal{400, "Malformed parameter reservations"};
+    reservations.push_back(std::move(*wanted));
   }
   auto created = stamp(now);
   lease l;
   l.id = make_uuid();
-  l.name = name;
+  l.name = *fields.name;
   l.project_id = project_id;
   l.user_id = user_id;
   l.start = window.start;
@@ -78,9 +72,7 @@ std::optional<refusal> make_lease(const json& body, sys_time now, int minutes_be
   return std::nullopt;
 }
 
-std::optional<refusal> update_lease(lease& current, const json& body, sys_time now) {
-  if (!body.is_object())
-    return refusal{400, "The request body must be a JSON object"};
+std::optional<refusal> update_lease(lease& current, const lease_fields& fields, sys_time now) {
   auto next = current;
   auto* start_event = find_event(next, event_type::start_lease);
   auto* end_event = find_event(next, event_type::end_lease);
@@ -90,20 +82,16 @@ std::optional<refusal> update_lease(lease& current, const json& body, sys_time n
   bool started = start_event->status == event_status::done;
   bool ended = end_event->status == event_status::done;
   bool before_done = before_event && before_event->status == event_status::done;
-  bool changes_dates = body.contains("start_date") || body.contains("end_date")
-                       || body.contains("before_end_date") || body.contains("reservations");
-  if (ended && changes_dates)
+  if (ended && fields.names_dates)
     return refusal{400, "Terminated leases can only be renamed"};
-  if (auto n = body.find("name"); n != body.end()) {
-    if (!n->is_string() || n->get<std::string>().empty())
-      return refusal{400, "Malformed parameter name"};
-    next.name = n->get<std::string>();
-  }
-  std::optional<sys_time> start, end, before_end;
-  for (auto [field, slot] : {std::pair{"start_date", &start}, std::pair{"end_date", &end},
-                             std::pair{"before_end_date", &before_end}})
-    if (auto refused = read_lease_date(body, field, now, *slot))
-      return refused;
+  if (fields.name)
+    next.name = *fields.name;
+  auto resolved = [&](const std::optional<lease_date>& d) -> std::optional<sys_time> {
+    return d ? std::optional<sys_time>{resolve(*d, now)} : std::nullopt;
+  };
+  auto start = resolved(fields.start);
+  auto end = resolved(fields.end);
+  auto before_end = resolved(fields.before_end);
   if (start && *start != next.start) {
     if (started)
       return refusal{400, "Cannot modify the start date of already started leases"};
@@ -112,7 +100,7 @@ std::optional<refusal> update_lease(lease& current, const json& body, sys_time n
   }
   auto new_start = start ? *start : next.start;
   auto new_end = end ? *end : next.end;
-  bool end_now = text_field(body, "end_date") == "now";
+  bool end_now = fields.end && fields.end->now;
   if (end_now && !started)
     return refusal{400, "End date must be later than current and start date"};
   if (!end_now && (end || start) && (new_end <= new_start || (end && new_end <= now)))

@@ -1,11 +1,9 @@
 #pragma once
-// A lease from Blazar's requests: built from a create body, changed by an
-// update body, each checked as Blazar checks it. No actors here.
+// A lease from Blazar's requests: built from a create body's fields, changed
+// by an update body's, each checked as Blazar checks it. No actors here.
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "actors/lease/lease_dates.hpp"
 #include "actors/lease/reservation.hpp"
@@ -14,9 +12,9 @@
 namespace steward::lease {
 
 /// Builds the lease (status PENDING, events UNDONE, reservations pending,
-/// no hosts yet) from a create body; `reservations` gets the parsed host
+/// no hosts yet) from a create body's fields; `reservations` gets the host
 /// reservations for allocation, in the order of the lease's reservations.
-std::optional<refusal> make_lease(const nlohmann::json& body, sys_time now,
+std::optional<refusal> make_lease(const lease_fields& fields, sys_time now,
                                   int minutes_before_end, const std::string& project_id,
                                   const std::string& user_id, lease& out,
                                   std::vector<host_reservation>& reservations);
@@ -26,7 +24,7 @@ std::optional<refusal> make_lease(const nlohmann::json& body, sys_time now,
 /// `end_date: "now"` ends a started lease at once; without an explicit
 /// before_end_date the before-end event keeps its distance from the end.
 /// On refusal the lease is unchanged.
-std::optional<refusal> update_lease(lease& l, const nlohmann::json& body, sys_time now);
+std::optional<refusal> update_lease(lease& l, const lease_fields& fields, sys_time now);
 
 /// A time as a lease records when something happened: to the second, as
 /// Blazar shows it.

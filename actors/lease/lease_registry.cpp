@@ -74,13 +74,9 @@ std::vector<std::string> host_ids(const reservation& r) {
 
 // Which project a new lease belongs to: the one asked for (where the caller
 // has a role), else the caller's only project.
-std::optional<refusal> lease_project(const access::caller& who, const json& body,
-                                          std::string& out) {
-  if (body.is_object())
-    if (auto p = body.find("project_id"); p != body.end() && !p->is_null() && !p->is_string())
-      return refusal{400, "Invalid input for field/attribute project_id: it must be a "
-                                "string (a project id), not " + std::string{p->type_name()}};
-  auto asked = body.is_object() ? text_field(body, "project_id") : "";
+std::optional<refusal> lease_project(const access::caller& who, const lease_fields& fields,
+                                     std::string& out) {
+  auto asked = fields.project_id.value_or("");
   if (!asked.empty()) {
     if (!access::can_see_project(who, asked))
       return refusal{403, "The token has no role in project " + asked};
@@ -213,16 +209,18 @@ json list_leases(const lease_registry_state& st, const access::caller& who) {
 }
 
 caf::result<api_reply> create_lease(registry_ptr self, const request_context& ctx,
-                                    const json& body) {
+                                    const parsed<lease_fields>& body) {
   auto& st = self->state;
+  if (body.refused)
+    return *body.refused;
   std::string project;
-  if (auto r = lease_project(ctx.who, body, project))
-    return api_reply::fail(r->status, r->message);
+  if (auto r = lease_project(ctx.who, body.value, project))
+    return api_reply::fail(*r);
   lease l;
   std::vector<host_reservation> wanted;
-  if (auto r = make_lease(body, now(), st.svc->leases.minutes_before_end, project,
+  if (auto r = make_lease(body.value, now(), st.svc->leases.minutes_before_end, project,
                           ctx.who.user_id, l, wanted))
-    return api_reply::fail(r->status, r->message);
+    return api_reply::fail(*r);
   if (!allocate_new(st, l, wanted))
     return api_reply::fail(409, no_hosts);
   auto a = spawn_lease(self, std::move(l));

@@ -20,10 +20,6 @@ using inventory::host;
 
 constexpr auto host_registry_timeout = std::chrono::seconds{30};
 
-api_reply refused(const refusal& r) {
-  return api_reply::fail(r.status, r.message);
-}
-
 api_reply not_found(const std::string& key) {
   return api_reply::fail(404, "Host " + key + " could not be found");
 }
@@ -63,7 +59,7 @@ caf::result<api_reply> change_enrollment(lease_registry_ptr self, host_enrollmen
       [=](host_change_outcome& r) mutable {
         self->state.busy_hosts.erase(host_id);
         if (r.refused) {
-          rp.deliver(api_reply::fail(r.refused->status, r.refused->message));
+          rp.deliver(api_reply::fail(*r.refused));
           return;
         }
         self->state.hosts[host_id] = r.host;
@@ -77,16 +73,9 @@ caf::result<api_reply> change_enrollment(lease_registry_ptr self, host_enrollmen
   return rp;
 }
 
-caf::result<api_reply> enroll(lease_registry_ptr self, const json& body) {
+caf::result<api_reply> enroll(lease_registry_ptr self, inventory::enrollment_fields& fields) {
   auto& st = self->state;
-  if (!body.is_object())
-    return api_reply::fail(400, "The request body must be a JSON object");
-  auto name = text_field(body, "name");
-  if (name.empty())
-    return api_reply::fail(400, "Missing parameter name");
-  inventory::capability_changes capabilities;
-  if (auto r = read_capabilities(body, true, capabilities))
-    return refused(*r);
+  auto& name = fields.name;
   auto found = find_host(st, name, true);
   if (!found || found->hypervisor_hostname != name)
     return api_reply::fail(404, "Compute host " + name + " is not in the inventory");
@@ -96,14 +85,12 @@ caf::result<api_reply> enroll(lease_registry_ptr self, const json& body) {
   if (st.busy_hosts.count(id))
     return api_reply::fail(409, "Host " + name + " is being changed; try again");
   auto number = std::to_string(++st.last_host_number);
-  return change_enrollment(self, {id, enrollment(number, now()), std::move(capabilities)}, 202);
+  return change_enrollment(self, {id, enrollment(number, now()), std::move(fields.extra)}, 202);
 }
 
-caf::result<api_reply> update_capabilities(lease_registry_ptr self, const json& body,
+caf::result<api_reply> update_capabilities(lease_registry_ptr self,
+                                           inventory::capability_changes& capabilities,
                                            const host& h) {
-  inventory::capability_changes capabilities;
-  if (auto r = read_capabilities(body, false, capabilities))
-    return refused(*r);
   auto enrolled = *h.enrolled;
   enrolled.updated_at = whole_seconds(now());
   return change_enrollment(self, {h.id, std::move(enrolled), std::move(capabilities)}, 202);
@@ -176,7 +163,9 @@ caf::result<api_reply> serve(lease_registry_ptr self, reservable_host_list&) {
 }
 
 caf::result<api_reply> serve(lease_registry_ptr self, reservable_host_enroll& r) {
-  return enroll(self, r.body);
+  if (r.body.refused)
+    return *r.body.refused;
+  return enroll(self, r.body.value);
 }
 
 caf::result<api_reply> serve(lease_registry_ptr self, reservable_host_show& r) {
@@ -190,7 +179,9 @@ caf::result<api_reply> serve(lease_registry_ptr self, reservable_host_update& r)
   auto found = enrolled_host(self->state, r.id);
   if (auto* refused = std::get_if<api_reply>(&found))
     return std::move(*refused);
-  return update_capabilities(self, r.body, *std::get<const host*>(found));
+  if (r.body.refused)
+    return *r.body.refused;
+  return update_capabilities(self, r.body.value, *std::get<const host*>(found));
 }
 
 caf::result<api_reply> serve(lease_registry_ptr self, reservable_host_withdraw& r) {

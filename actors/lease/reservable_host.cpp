@@ -1,7 +1,5 @@
 #include "actors/lease/reservable_host.hpp"
 
-#include <set>
-
 #include "actors/inventory/host_json.hpp"
 #include "common/time_format.hpp"
 
@@ -9,18 +7,6 @@ namespace steward::lease {
 
 using nlohmann::json;
 
-namespace {
-
-// The fields of a host that are not capabilities: Blazar refuses to set them.
-const std::set<std::string>& host_columns() {
-  static const std::set<std::string> columns = {
-    "id", "name", "hypervisor_hostname", "hypervisor_type", "hypervisor_version", "vcpus",
-    "cpu_info", "memory_mb", "local_gb", "service_name", "reservable", "status", "trust_id",
-    "created_at", "updated_at"};
-  return columns;
-}
-
-} // namespace
 
 std::string host_number(const inventory::host& h) {
   return h.enrolled ? h.enrolled->number : "";
@@ -58,36 +44,6 @@ json show_host(const inventory::host& h) {
   out["created_at"] = h.enrolled ? date(h.enrolled->created_at) : json(nullptr);
   out["updated_at"] = h.enrolled ? date(h.enrolled->updated_at) : json(nullptr);
   return out;
-}
-
-std::optional<refusal> read_capabilities(const json& body, bool creating,
-                                         inventory::capability_changes& capabilities) {
-  if (!body.is_object())
-    return refusal{400, "The request body must be a JSON object"};
-  const json* values = &body;
-  if (!creating && body.size() == 1 && body.contains("values")) {
-    if (!body["values"].is_object())
-      return refusal{400, "Malformed parameter values"};
-    values = &body["values"];
-  }
-  capabilities.clear();
-  for (auto& [key, value] : values->items()) {
-    if (creating && key == "name")
-      continue;
-    if (host_columns().count(key))
-      return refusal{400, "Parameter " + key + " of a host cannot be changed"};
-    if (key.empty() || key.size() > 64)
-      return refusal{400, "Extra capability name '" + key
-                                  + "' must have 1 to 64 characters"};
-    auto c = inventory::read_capability(value);
-    if (!c && !value.is_null())
-      return refusal{400, "Extra capability " + key
-                                  + " must be a string, a number or a boolean"};
-    capabilities[key] = std::move(c);  // none (null) removes it
-  }
-  if (!creating && capabilities.empty())
-    return refusal{400, "No data to update"};
-  return std::nullopt;
 }
 
 inventory::enrollment enrollment(const std::string& number, sys_time now) {

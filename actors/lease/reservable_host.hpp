@@ -22,13 +22,6 @@ long number_of(const inventory::host& h);
 /// The host as /v1/os-hosts shows it.
 nlohmann::json show_host(const inventory::host& h);
 
-/// Reads the extra capabilities of a create body (`name` aside) or of an
-/// update body (flat, as blazarclient sends it, or inside `values`, as the
-/// seed shows). Host columns cannot be set this way; an update must change
-/// something.
-std::optional<refusal> read_capabilities(const nlohmann::json& body, bool creating,
-                                         inventory::capability_changes& capabilities);
-
 /// The record of a host enrolled now under `number`.
 inventory::enrollment enrollment(const std::string& number, sys_time now);
 

@@ -1,9 +1,8 @@
 #pragma once
-// A host reservation of a lease request, checked as Blazar checks it.
+// A host reservation of a lease request with its filters parsed, to choose
+// its hosts.
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "actors/lease/host_filter.hpp"
 #include "actors/lease/lease_dates.hpp"
@@ -21,11 +20,9 @@ struct host_reservation {
   std::string before_end = "default"; // "", "default" or "snapshot"
 };
 
-/// Reads one element of a lease's `reservations`.
-std::optional<refusal> parse_reservation(const nlohmann::json& r, host_reservation& out);
-
-/// What a reservation of a lease asked for, to choose its hosts again;
-/// nothing when its stored filters no longer parse.
+/// What a reservation asks for; nothing when its filters do not parse
+/// (a request's were checked by its route; a stored one's may be older).
+std::optional<host_reservation> wanted_by(const reservation_request& r);
 std::optional<host_reservation> wanted_by(const reservation& r);
 
 } // namespace steward::lease

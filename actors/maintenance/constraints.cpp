@@ -11,61 +11,6 @@ using nlohmann::json;
 
 namespace {
 
-enum class field_type { text, seconds, flag, migration };
-
-std::optional<refusal> bad(const std::string& message) {
-  return refusal{400, message};
-}
-
-// Copies the known fields of `body` into `out`, checking each.
-std::optional<refusal> read_fields(const json& body, const std::map<std::string, field_type>& fields,
-                                   json& out) {
-  if (!body.is_object())
-    return bad("The request body must be a JSON object");
-  for (auto& [key, value] : body.items()) {
-    auto f = fields.find(key);
-    if (f == fields.end())
-      return bad("Unknown field " + key);
-    if (value.is_null()) {
-      out[key] = nullptr;
-      continue;
-    }
-    switch (f->second) {
-      case field_type::text:
-        if (!value.is_string())
-          return bad(key + " must be a string");
-        break;
-      case field_type::seconds:
-        if (!value.is_number_integer() || value.get<long long>() < 0)
-          return bad(key + " must be a non-negative whole number");
-        break;
-      case field_type::flag:
-        if (!value.is_boolean())
-          return bad(key + " must be true or false");
-        break;
-      case field_type::migration:
-        if (value != "MIGRATE" && value != "LIVE_MIGRATE" && value != "OWN_ACTION")
-          return bad("migration_type must be MIGRATE, LIVE_MIGRATE or OWN_ACTION");
-        break;
-    }
-    out[key] = value;
-  }
-  return std::nullopt;
-}
-
-std::optional<refusal> check_owner(const json& out, const char* id_field, const std::string& id,
-                                   const access::caller& who) {
-  if (text_field(out, id_field, id) != id)
-    return bad(std::string{id_field} + " " + text_field(out, id_field) + " differs from the URL's "
-               + id);
-  auto project = text_field(out, "project_id");
-  if (project.empty())
-    return bad("Missing parameter project_id");
-  if (!access::can_see_project(who, project))
-    return refusal{403, "The token has no role in project " + project};
-  return std::nullopt;
-}
-
 // A field that is null, left out (its default) or set.
 template <class T>
 std::optional<T> nullable(const json& doc, const char* key, std::optional<T> fallback) {
@@ -95,6 +40,8 @@ bool has_owner(const json& doc, const char* id_field) {
   return doc.is_object() && doc.contains(id_field) && doc[id_field].is_string()
          && doc.contains("project_id") && doc["project_id"].is_string();
 }
+
+} // namespace
 
 std::optional<instance_constraint> instance_constraint_of(const json& doc) {
   if (!has_owner(doc, "instance_id"))
@@ -126,48 +73,29 @@ std::optional<group_constraint> group_constraint_of(const json& doc) {
   return c;
 }
 
-} // namespace
-
-std::optional<refusal> make_instance_constraint(const json& body, const std::string& id,
+std::optional<refusal> make_instance_constraint(const instance_constraint& given,
                                                 const world_view& world,
                                                 const access::caller& who,
                                                 instance_constraint& made) {
-  static const std::map<std::string, field_type> fields = {
-    {"instance_id", field_type::text},          {"project_id", field_type::text},
-    {"group_id", field_type::text},             {"instance_name", field_type::text},
-    {"max_interruption_time", field_type::seconds}, {"migration_type", field_type::migration},
-    {"resource_mitigation", field_type::flag},  {"lead_time", field_type::seconds}};
-  json out = {{"instance_id", id}, {"project_id", nullptr}};
-  if (auto r = read_fields(body, fields, out))
-    return r;
-  if (auto r = check_owner(out, "instance_id", id, who))
-    return r;
-  out["instance_id"] = id;  // the URL's (a null in the body reads as it)
+  auto& id = given.instance_id;
+  if (!access::can_see_project(who, given.project_id))
+    return refusal{403, "The token has no role in project " + given.project_id};
   auto instance = world.instances.find(id);
   if (instance == world.instances.end())
     return refusal{404, "Instance " + id + " is not in the inventory"};
-  if (instance->second->project != text_field(out, "project_id"))
-    return bad("Instance " + id + " does not belong to project " + text_field(out, "project_id"));
-  made = *instance_constraint_of(out);
+  if (instance->second->project != given.project_id)
+    return refusal{400, "Instance " + id + " does not belong to project " + given.project_id};
+  made = given;
   if (!made.instance_name)
     made.instance_name = instance->second->hostname;
   return std::nullopt;
 }
 
-std::optional<refusal> make_group_constraint(const json& body, const std::string& id,
+std::optional<refusal> make_group_constraint(const group_constraint& given,
                                              const access::caller& who, group_constraint& made) {
-  static const std::map<std::string, field_type> fields = {
-    {"group_id", field_type::text},              {"project_id", field_type::text},
-    {"group_name", field_type::text},            {"anti_affinity_group", field_type::flag},
-    {"max_instances_per_host", field_type::seconds}, {"max_impacted_members", field_type::seconds},
-    {"recovery_time", field_type::seconds},      {"resource_mitigation", field_type::flag}};
-  json out = {{"group_id", id}, {"project_id", nullptr}};
-  if (auto r = read_fields(body, fields, out))
-    return r;
-  if (auto r = check_owner(out, "group_id", id, who))
-    return r;
-  out["group_id"] = id;  // the URL's (a null in the body reads as it)
-  made = *group_constraint_of(out);
+  if (!access::can_see_project(who, given.project_id))
+    return refusal{403, "The token has no role in project " + given.project_id};
+  made = given;
   return std::nullopt;
 }
 

@@ -12,15 +12,23 @@
 
 namespace steward::maintenance {
 
-/// The constraint of instance `id` from a PUT body; the instance must be in
-/// the inventory, of `project_id`, where the caller has a role.
-std::optional<refusal> make_instance_constraint(const nlohmann::json& body, const std::string& id,
+/// A constraint as a document gives it (a PUT body's fields, a stored
+/// row): the defaults for what it leaves out, a null stays null; nothing
+/// without a text id and project.
+std::optional<instance_constraint> instance_constraint_of(const nlohmann::json& doc);
+std::optional<group_constraint> group_constraint_of(const nlohmann::json& doc);
+
+/// The constraint a PUT gave, to store: the instance must be in the
+/// inventory, of its `project_id`, where the caller has a role; its name
+/// defaults to the instance's.
+std::optional<refusal> make_instance_constraint(const instance_constraint& given,
                                                 const world_view& world,
                                                 const access::caller& who,
                                                 instance_constraint& made);
 
-/// The constraint of group `id` from a PUT body.
-std::optional<refusal> make_group_constraint(const nlohmann::json& body, const std::string& id,
+/// The group constraint a PUT gave, to store: of a project where the caller
+/// has a role.
+std::optional<refusal> make_group_constraint(const group_constraint& given,
                                              const access::caller& who, group_constraint& made);
 
 /// A constraint as the API shows it.

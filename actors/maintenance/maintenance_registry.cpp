@@ -90,10 +90,12 @@ caf::result<api_reply> create_session(registry_ptr self, maintenance_create& r) 
   if (running >= static_cast<std::size_t>(st.svc->maintenance.max_sessions))
     return api_reply::fail(509, "Too many maintenance sessions running ("
                                   + std::to_string(running) + "); try again later");
+  if (r.body.refused)
+    return *r.body.refused;
   session made;
-  if (auto refused = make_session(r.body, st.world, busy, now(), st.svc->maintenance,
+  if (auto refused = make_session(r.body.value, st.world, busy, now(), st.svc->maintenance,
                                   r.ctx.base_url, made))
-    return api_reply::fail(refused->status, refused->message);
+    return api_reply::fail(*refused);
   auto a = spawn_session(self, std::move(made));
   return self->delegate(as_session(a), atom::create_v);
 }
@@ -152,8 +154,9 @@ struct instance_rules {
   static world_change changed(const std::string& id, std::shared_ptr<const value> v) {
     return {world_part::instance_constraint, id, nullptr, nullptr, std::move(v), nullptr};
   }
-  static std::optional<refusal> make(const constraint_put& r, const world_view& w, value& out) {
-    return make_instance_constraint(r.body, r.id, w, r.ctx.who, out);
+  using put = instance_constraint_put;
+  static std::optional<refusal> make(const put& r, const world_view& w, value& out) {
+    return make_instance_constraint(r.body.value, w, r.ctx.who, out);
   }
 };
 
@@ -165,8 +168,9 @@ struct group_rules {
   static world_change changed(const std::string& id, std::shared_ptr<const value> v) {
     return {world_part::group_constraint, id, nullptr, nullptr, nullptr, std::move(v)};
   }
-  static std::optional<refusal> make(const constraint_put& r, const world_view&, value& out) {
-    return make_group_constraint(r.body, r.id, r.ctx.who, out);
+  using put = group_constraint_put;
+  static std::optional<refusal> make(const put& r, const world_view&, value& out) {
+    return make_group_constraint(r.body.value, r.ctx.who, out);
   }
 };
 
@@ -219,12 +223,14 @@ caf::result<api_reply> show_constraint(registry_ptr self, const constraint_show&
 }
 
 template <class Rules>
-caf::result<api_reply> put_constraint(registry_ptr self, const constraint_put& r) {
+caf::result<api_reply> put_constraint(registry_ptr self, const typename Rules::put& r) {
   if (Rules::table(self->state.world).count(r.id) && !visible_constraint<Rules>(self, r.ctx, r.id))
     return no_constraint<Rules>(r.id);
+  if (r.body.refused)
+    return *r.body.refused;
   typename Rules::value made;
   if (auto refused = Rules::make(r, self->state.world, made))
-    return api_reply::fail(refused->status, refused->message);
+    return api_reply::fail(*refused);
   return store_constraint<Rules>(self, r.id,
                                  std::make_shared<const typename Rules::value>(std::move(made)));
 }
@@ -297,10 +303,8 @@ maintenance_registry(registry_ptr self, const actor_services* svc,
       return r.scope == constraint_scope::group ? show_constraint<group_rules>(self, r)
                                                 : show_constraint<instance_rules>(self, r);
     },
-    [=](constraint_put& r) {
-      return r.scope == constraint_scope::group ? put_constraint<group_rules>(self, r)
-                                                : put_constraint<instance_rules>(self, r);
-    },
+    [=](instance_constraint_put& r) { return put_constraint<instance_rules>(self, r); },
+    [=](group_constraint_put& r) { return put_constraint<group_rules>(self, r); },
     [=](constraint_delete& r) {
       return r.scope == constraint_scope::group ? delete_constraint<group_rules>(self, r)
                                                 : delete_constraint<instance_rules>(self, r);

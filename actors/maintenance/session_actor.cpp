@@ -111,9 +111,11 @@ caf::result<api_reply> resume_session(session_ptr self) {
 }
 
 caf::result<api_reply> answer_for_project(session_ptr self, const project_maintenance_reply& r) {
+  if (r.body.refused)
+    return *r.body.refused;
   auto next = value_of(self);
-  if (auto refused = record_reply(next, r.project_id, r.body, now()))
-    return api_reply::fail(refused->status, refused->message);
+  if (auto refused = record_reply(next, r.project_id, r.body.value, now()))
+    return api_reply::fail(*refused);
   return store_request(self, std::move(next), {}, api_reply::ok(nullptr));
 }
 

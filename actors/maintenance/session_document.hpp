@@ -16,9 +16,10 @@
 
 namespace steward::maintenance {
 
-/// Builds a session from `POST /v1/maintenance`. `hosts` is the inventory;
-/// `busy_hosts` those another running session holds.
-std::optional<refusal> make_session(const nlohmann::json& body, const world_view& world,
+/// Builds a session from the fields of `POST /v1/maintenance`: its date not
+/// past, its hosts compute hosts of the inventory (`world`) that no other
+/// running session holds (`busy_hosts`).
+std::optional<refusal> make_session(const session_fields& fields, const world_view& world,
                                     const std::vector<std::string>& busy_hosts, sys_time now,
                                     const maintenance_settings& settings,
                                     const std::string& base_url, session& made);
@@ -31,7 +32,7 @@ std::vector<std::string> project_instances(const session& s, const std::string& 
 /// ACK_/NACK_ and the state the session asks about, each action one of the
 /// allowed ones, each instance the project's and the session's.
 std::optional<refusal> record_reply(session& s, const std::string& project,
-                                    const nlohmann::json& body, sys_time now);
+                                    const reply_fields& fields, sys_time now);
 
 /// The reason the session gives when it disables a host.
 std::string disable_reason(const session& s);

@@ -99,7 +99,7 @@ std::string read_field(const std::string& key, const json& v, host_fields& out) 
 }
 
 parsed<host_fields> refused(std::string message) {
-  return {{}, refusal{400, std::move(message)}};
+  return {{}, api_reply::fail(400, std::move(message))};
 }
 
 } // namespace

@@ -1,5 +1,6 @@
 // The leases API (Blazar): /v1/leases and the reservable hosts /v1/os-hosts.
 // Every route also answers with `.json` (the router strips it).
+#include "http/routes/lease_body.hpp"
 #include "http/routes/routes.hpp"
 
 namespace steward::http {
@@ -20,18 +21,18 @@ void add_lease_routes(router& r, route_services& svc) {
   using rc = route_context;
   r.add({"GET", "/v1/leases", forward(svc, [](rc& c) { return lease_list{context_of(c)}; })});
   r.add({"POST", "/v1/leases",
-         forward(svc, [](rc& c) { return lease_create{context_of(c), std::move(c.body)}; })});
+         forward(svc, [](rc& c) { return lease_create{context_of(c), read_lease_create(c.body)}; })});
   r.add({"GET", "/v1/leases/{id}",
          forward(svc, [](rc& c) { return lease_show{context_of(c), id(c)}; })});
   r.add({"PUT", "/v1/leases/{id}", forward(svc, [](rc& c) {
-           return lease_update{context_of(c), id(c), std::move(c.body)};
+           return lease_update{context_of(c), id(c), read_lease_update(c.body)};
          })});
   r.add({"DELETE", "/v1/leases/{id}",
          forward(svc, [](rc& c) { return lease_delete{context_of(c), id(c)}; })});
   r.add({"GET", "/v1/os-hosts",
          forward(svc, [](rc& c) { return reservable_host_list{context_of(c)}; })});
   r.add({"POST", "/v1/os-hosts", forward(svc, [](rc& c) {
-           return reservable_host_enroll{context_of(c), std::move(c.body)};
+           return reservable_host_enroll{context_of(c), read_enrollment(c.body)};
          })});
   r.add({"GET", "/v1/os-hosts/allocations", forward(svc, [](rc& c) {
            return host_allocation_list{context_of(c), query_param(c, "lease_id"),
@@ -40,12 +41,12 @@ void add_lease_routes(router& r, route_services& svc) {
   r.add({"GET", "/v1/os-hosts/properties",
          forward(svc, [](rc& c) { return host_property_list{context_of(c), detail(c)}; })});
   r.add({"PATCH", "/v1/os-hosts/properties/{id}", forward(svc, [](rc& c) {
-           return host_property_update{context_of(c), id(c), std::move(c.body)};
+           return host_property_update{context_of(c), id(c)};
          })});
   r.add({"GET", "/v1/os-hosts/{id}",
          forward(svc, [](rc& c) { return reservable_host_show{context_of(c), id(c)}; })});
   r.add({"PUT", "/v1/os-hosts/{id}", forward(svc, [](rc& c) {
-           return reservable_host_update{context_of(c), id(c), std::move(c.body)};
+           return reservable_host_update{context_of(c), id(c), read_capability_update(c.body)};
          })});
   r.add({"DELETE", "/v1/os-hosts/{id}",
          forward(svc, [](rc& c) { return reservable_host_withdraw{context_of(c), id(c)}; })});

@@ -1,5 +1,6 @@
 // The maintenance API (Fenix): sessions, the project API of the seed, and
 // instance and instance-group constraints.
+#include "http/routes/maintenance_body.hpp"
 #include "http/routes/routes.hpp"
 
 namespace steward::http {
@@ -16,12 +17,12 @@ void add_maintenance_routes(router& r, route_services& svc) {
   r.add({"GET", "/v1/maintenance",
          forward(svc, [](rc& c) { return maintenance_list{context_of(c)}; })});
   r.add({"POST", "/v1/maintenance", forward(svc, [](rc& c) {
-           return maintenance_create{context_of(c), std::move(c.body)};
+           return maintenance_create{context_of(c), read_session_create(c.body)};
          })});
   r.add({"GET", "/v1/maintenance/{id}",
          forward(svc, [](rc& c) { return maintenance_show{context_of(c), id(c)}; })});
   r.add({"PUT", "/v1/maintenance/{id}", forward(svc, [](rc& c) {
-           return maintenance_update{context_of(c), id(c), std::move(c.body)};
+           return maintenance_update{context_of(c), id(c)};
          })});
   r.add({"DELETE", "/v1/maintenance/{id}",
          forward(svc, [](rc& c) { return maintenance_delete{context_of(c), id(c)}; })});
@@ -31,15 +32,20 @@ void add_maintenance_routes(router& r, route_services& svc) {
            return project_maintenance_show{context_of(c), id(c), project(c)};
          })});
   r.add({"PUT", "/v1/maintenance/{id}/{project_id}", forward(svc, [](rc& c) {
-           return project_maintenance_reply{context_of(c), id(c), project(c), std::move(c.body)};
+           return project_maintenance_reply{context_of(c), id(c), project(c),
+                                            read_project_reply(c.body)};
+         })});
+  r.add({"PUT", "/v1/instance/{id}", forward(svc, [](rc& c) {
+           return instance_constraint_put{context_of(c), id(c),
+                                          read_instance_constraint(c.body, id(c))};
+         })});
+  r.add({"PUT", "/v1/instance_group/{id}", forward(svc, [](rc& c) {
+           return group_constraint_put{context_of(c), id(c), read_group_constraint(c.body, id(c))};
          })});
   for (auto [path, scope] : {std::pair{"/v1/instance/{id}", constraint_scope::instance},
                              std::pair{"/v1/instance_group/{id}", constraint_scope::group}}) {
     r.add({"GET", path, forward(svc, [scope = scope](rc& c) {
              return constraint_show{context_of(c), scope, id(c)};
-           })});
-    r.add({"PUT", path, forward(svc, [scope = scope](rc& c) {
-             return constraint_put{context_of(c), scope, id(c), std::move(c.body)};
            })});
     r.add({"DELETE", path, forward(svc, [scope = scope](rc& c) {
              return constraint_delete{context_of(c), scope, id(c)};

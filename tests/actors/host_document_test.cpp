@@ -14,12 +14,12 @@ namespace {
 // A body as its route reads it, then the host's rules: "" or the error.
 std::string create(const json& body, host& out) {
   auto fields = http::read_host_create(body);
-  return fields.refused ? fields.refused->message : make_host(fields.value, now(), out);
+  return fields.refused ? fields.refused->error : make_host(fields.value, now(), out);
 }
 
 std::string update(host& h, const json& body, bool& changed) {
   auto fields = http::read_host_update(body);
-  return fields.refused ? fields.refused->message
+  return fields.refused ? fields.refused->error
                         : update_host(h, fields.value, now(), changed);
 }
 

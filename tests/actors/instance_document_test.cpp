@@ -2,6 +2,7 @@
 // resize, usage.
 #include <gtest/gtest.h>
 
+#include "tests/actors/bodies.hpp"
 #include "actors/instance/instance_document.hpp"
 #include "common/time_format.hpp"
 
@@ -74,7 +75,7 @@ listed item_with(steward::instance::instance& value, const std::string& hostname
 TEST(instance_document, a_valid_create) {
   auto c = make_catalog();
   steward::instance::instance doc;
-  auto r = make_instance(good_body(), c, alice(), now(), doc);
+  auto r = steward::test::make_instance_from(good_body(), c, alice(), now(), doc);
   ASSERT_FALSE(r) << r->body.dump();
   EXPECT_EQ(doc.current, state::provisioning_scheduled);
   EXPECT_EQ(doc.cores, 1);
@@ -125,29 +126,29 @@ TEST(instance_document, every_create_field_is_validated) {
     else
       body[b.field] = b.value;
     steward::instance::instance doc;
-    auto r = make_instance(body, c, alice(), now(), doc);
+    auto r = steward::test::make_instance_from(body, c, alice(), now(), doc);
     ASSERT_TRUE(r) << b.field << " = " << b.value.dump();
     EXPECT_EQ(r->status, 400);
     auto key = b.field == "external ips" ? std::string{"external ips"} : b.field;
     EXPECT_TRUE(r->body.contains(key)) << b.field << ": " << r->body.dump();
   }
   steward::instance::instance doc;
-  EXPECT_EQ(make_instance(json::array(), c, alice(), now(), doc)->status, 400);
+  EXPECT_EQ(steward::test::make_instance_from(json::array(), c, alice(), now(), doc)->status, 400);
 }
 
 TEST(instance_document, only_admins_and_staff_create) {
   auto c = make_catalog();
   steward::instance::instance doc;
   access::caller manager{"alice", false, {{"p1", access::role::manager}}, {}};
-  auto r = make_instance(good_body(), c, manager, now(), doc);
+  auto r = steward::test::make_instance_from(good_body(), c, manager, now(), doc);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 403);
   access::caller stranger{"alice", false, {}, {}};
-  r = make_instance(good_body(), c, stranger, now(), doc);
+  r = steward::test::make_instance_from(good_body(), c, stranger, now(), doc);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 400) << "an invisible project does not exist for the caller";
   access::caller staff{"alice", true, {}, {}};
-  EXPECT_FALSE(make_instance(good_body(), c, staff, now(), doc));
+  EXPECT_FALSE(steward::test::make_instance_from(good_body(), c, staff, now(), doc));
 }
 
 TEST(instance_document, filters_including_deprecated_names) {
@@ -247,25 +248,23 @@ TEST(instance_document, pagination_edges) {
 TEST(instance_document, resize_rules) {
   auto c = make_catalog();
   steward::instance::instance doc;
-  ASSERT_FALSE(make_instance(good_body(), c, alice(), now(), doc));
+  ASSERT_FALSE(steward::test::make_instance_from(good_body(), c, alice(), now(), doc));
   pending_resize want;
-  EXPECT_FALSE(parse_resize({{"flavor", "http://h/api/flavors/f2/"}}, doc, c, want));
+  EXPECT_FALSE(steward::test::check_resize_from({{"flavor", "http://h/api/flavors/f2/"}}, doc, c, want));
   ASSERT_TRUE(want.flavor);
   EXPECT_EQ(want.flavor->flavorid, "f2");
-  EXPECT_EQ(resize_of(resize_body(want)), want) << "handed on to the instance unchanged";
-  auto other = parse_resize({{"flavor", "http://h/api/flavors/f9/"}}, doc, c, want);
+  auto other = steward::test::check_resize_from({{"flavor", "http://h/api/flavors/f9/"}}, doc, c, want);
   ASSERT_TRUE(other);
   EXPECT_TRUE(other->body.contains("flavor"));
-  auto smaller = parse_resize({{"disk_size", 100}}, doc, c, want);
+  auto smaller = steward::test::check_resize_from({{"disk_size", 100}}, doc, c, want);
   ASSERT_TRUE(smaller);
   EXPECT_EQ(smaller->body["disk_size"], "Disk size must be strictly greater than the current one");
   want = {};
-  EXPECT_FALSE(parse_resize({{"disk_size", 40960}}, doc, c, want));
+  EXPECT_FALSE(steward::test::check_resize_from({{"disk_size", 40960}}, doc, c, want));
   EXPECT_EQ(want.data_volume_size, 40960);
-  EXPECT_EQ(resize_of(resize_body(want)), want);
-  EXPECT_TRUE(parse_resize(json::object(), doc, c, want));
-  EXPECT_TRUE(parse_resize({{"disk_size", 40960}, {"flavor", "x"}}, doc, c, want));
-  EXPECT_TRUE(parse_resize({{"disk_size", "big"}}, doc, c, want));
+  EXPECT_TRUE(steward::test::check_resize_from(json::object(), doc, c, want));
+  EXPECT_TRUE(steward::test::check_resize_from({{"disk_size", 40960}, {"flavor", "x"}}, doc, c, want));
+  EXPECT_TRUE(steward::test::check_resize_from({{"disk_size", "big"}}, doc, c, want));
 }
 
 TEST(instance_document, usage_slices) {

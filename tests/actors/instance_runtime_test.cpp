@@ -5,6 +5,7 @@
 
 #include <future>
 
+#include "http/routes/instance_body.hpp"
 #include "actors/runtime.hpp"
 #include "store/store.hpp"
 #include "bus/oslo.hpp"
@@ -108,7 +109,7 @@ json create_body() {
 
 // Creates an instance and completes its provisioning.
 std::string online_instance(world& w) {
-  auto r = w.ask(instance_create{{}, create_body()}, admin());
+  auto r = w.ask(instance_create{{}, http::read_instance_create(create_body())}, admin());
   EXPECT_EQ(r.status, 201) << r.body.dump();
   auto id = r.body["uuid"].get<std::string>();
   auto cmd = w.next_command();
@@ -125,7 +126,7 @@ TEST(instances, a_whole_life_through_the_state_machine) {
   test::temp_dir dir;
   world w{dir};
   w.notify("catalog.update", json::parse(catalog_payload));
-  auto created = w.ask(instance_create{{}, create_body()}, admin());
+  auto created = w.ask(instance_create{{}, http::read_instance_create(create_body())}, admin());
   ASSERT_EQ(created.status, 201) << created.body.dump();
   EXPECT_EQ(created.body["state"], "Provisioning Scheduled");
   auto id = created.body["uuid"].get<std::string>();
@@ -142,7 +143,7 @@ TEST(instances, a_whole_life_through_the_state_machine) {
   auto wrong = w.ask(instance_start{{}, id}, admin());
   EXPECT_EQ(wrong.status, 409);
   EXPECT_EQ(wrong.body["status"], "Performing start operation from instance state 'Online' is not allowed");
-  EXPECT_EQ(w.ask(instance_resize{{}, id, {{"disk_size", 99999}}}, admin()).body["detail"], "Instance must be offline");
+  EXPECT_EQ(w.ask(instance_resize{{}, id, http::read_resize({{"disk_size", 99999}})}, admin()).body["detail"], "Instance must be offline");
   EXPECT_EQ(w.ask(instance_delete{{}, id}, admin()).status, 409);
 
   auto stop = w.ask(instance_stop{{}, id}, admin());
@@ -155,7 +156,7 @@ TEST(instances, a_whole_life_through_the_state_machine) {
   w.notify("instance.power_off.end", outcome(id, "stopped", stop_cmd->payload["request_id"]));
   EXPECT_EQ(w.state(id), "Offline");
 
-  EXPECT_EQ(w.ask(instance_resize{{}, id, {{"flavor", "http://h/api/flavors/f2/"}}}, admin()).status, 202);
+  EXPECT_EQ(w.ask(instance_resize{{}, id, http::read_resize({{"flavor", "http://h/api/flavors/f2/"}})}, admin()).status, 202);
   auto resize = w.next_command();
   ASSERT_TRUE(resize);
   EXPECT_EQ(resize->event_type, "compute.instance.resize");
@@ -218,7 +219,7 @@ TEST(instances, roles_decide_who_sees_and_operates) {
   EXPECT_EQ(w.ask(instance_stop{{}, id}, outsider()).status, 404);
   EXPECT_EQ(w.ask(instance_show{{}, id}, owner()).status, 200);
   EXPECT_EQ(w.ask(instance_stop{{}, id}, owner()).status, 403);
-  EXPECT_EQ(w.ask(instance_create{{}, create_body()}, manager()).status, 403);
+  EXPECT_EQ(w.ask(instance_create{{}, http::read_instance_create(create_body())}, manager()).status, 403);
   EXPECT_EQ(w.ask(instance_list{}, manager()).body.size(), 1u);
   EXPECT_EQ(w.ask(instance_list{}, outsider()).body.size(), 0u);
   EXPECT_EQ(w.ask(instance_list{}, owner()).body.size(), 1u);
@@ -242,7 +243,7 @@ TEST(instances, unknown_instances_are_taken_in_and_survive_a_restart) {
     EXPECT_EQ(shown.body["state"], "Online");
     EXPECT_EQ(shown.body["cores"], 4);
     EXPECT_EQ(shown.body["project_name"], "Web");
-    auto r = w.ask(instance_create{{}, create_body()}, admin());
+    auto r = w.ask(instance_create{{}, http::read_instance_create(create_body())}, admin());
     provisioning = r.body["uuid"];
     ASSERT_TRUE(w.next_command());
     EXPECT_TRUE(w.reaches(provisioning, "Provisioning"));

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "tests/actors/bodies.hpp"
 #include "actors/lease/lease_dates.hpp"
 #include "common/time_format.hpp"
 
@@ -12,7 +13,7 @@ namespace {
 const sys_time now_ = *timefmt::parse("2030-02-21 14:50", "%Y-%m-%d %H:%M") + std::chrono::seconds{38};
 
 std::optional<refusal> window(json body, lease_window& w, int minutes = 60) {
-  return parse_window(body, now_, minutes, w);
+  return steward::test::window_from(body, now_, minutes, w);
 }
 
 } // namespace

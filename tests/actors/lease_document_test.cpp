@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "tests/actors/bodies.hpp"
 #include "actors/lease/lease_document.hpp"
 #include "actors/lease/lease_json.hpp"
 #include "common/time_format.hpp"
@@ -27,7 +28,7 @@ json body() {
 TEST(lease_document, built_as_the_seed_shows_it) {
   lease l;
   std::vector<host_reservation> rs;
-  ASSERT_FALSE(make_lease(body(), now_, 60, "aa45", "alice", l, rs));
+  ASSERT_FALSE(steward::test::make_lease_from(body(), now_, 60, "aa45", "alice", l, rs));
   auto doc = present(l);
   EXPECT_EQ(doc["status"], "PENDING");
   EXPECT_EQ(doc["start_date"], "2030-02-21T20:00:00.000000");
@@ -58,7 +59,7 @@ TEST(lease_document, no_before_end_event_when_the_offset_is_zero) {
   b.erase("before_end_date");
   lease l;
   std::vector<host_reservation> rs;
-  ASSERT_FALSE(make_lease(b, now_, 0, "p", "u", l, rs));
+  ASSERT_FALSE(steward::test::make_lease_from(b, now_, 0, "p", "u", l, rs));
   EXPECT_EQ(l.events.size(), 2u);
   EXPECT_TRUE(present(l)["before_end_date"].is_null());
 }
@@ -67,7 +68,7 @@ TEST(lease_document, refusals) {
   lease doc;
   std::vector<host_reservation> rs;
   auto refuse = [&](json b) {
-    auto r = make_lease(b, now_, 60, "p", "u", doc, rs);
+    auto r = steward::test::make_lease_from(b, now_, 60, "p", "u", doc, rs);
     return r ? r->message : std::string{};
   };
   auto b = body();
@@ -107,7 +108,7 @@ namespace {
 lease created() {
   lease l;
   std::vector<host_reservation> rs;
-  EXPECT_FALSE(make_lease(body(), now_, 60, "p", "u", l, rs));
+  EXPECT_FALSE(steward::test::make_lease_from(body(), now_, 60, "p", "u", l, rs));
   return l;
 }
 
@@ -116,7 +117,7 @@ void mark_done(lease& l, event_type type) {
 }
 
 std::string update_refusal(lease& l, json b, sys_time when = now_) {
-  auto r = update_lease(l, b, when);
+  auto r = steward::test::update_lease_from(l, b, when);
   return r ? r->message : std::string{};
 }
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/actors/bodies.hpp"
 #include "actors/lease/lease_document.hpp"
 #include "actors/lease/lease_events.hpp"
 #include "actors/lease/lease_json.hpp"
@@ -34,7 +35,7 @@ json body(const char* start = "2030-02-21 20:00", const char* end = "2030-02-24 
 lease make(const json& b, int minutes_before_end = 60) {
   lease l;
   std::vector<host_reservation> rs;
-  auto refused = make_lease(b, now_, minutes_before_end, "p", "u", l, rs);
+  auto refused = steward::test::make_lease_from(b, now_, minutes_before_end, "p", "u", l, rs);
   EXPECT_FALSE(refused) << (refused ? refused->message : "");
   return l;
 }

@@ -1,5 +1,6 @@
 // A lease's JSON edges: Blazar's document and the stored row, whose every
 // version reads back into the same lease.
+#include "tests/actors/bodies.hpp"
 #include "actors/lease/lease_json.hpp"
 
 #include <gtest/gtest.h>
@@ -29,11 +30,11 @@ lease started_lease() {
                  {{"resource_type", "physical:host"}, {"min", 1}, {"max", 1}}}}};
   lease l;
   std::vector<host_reservation> wanted;
-  EXPECT_FALSE(make_lease(body, at("2030-02-21 14:50"), 60, "p-1", "alice", l, wanted));
+  EXPECT_FALSE(steward::test::make_lease_from(body, at("2030-02-21 14:50"), 60, "p-1", "alice", l, wanted));
   l.reservations[0].hosts = {{"h-1", "compute-1"}, {"h-2", "compute-2"}};
   l.reservations[1].hosts = {{"h-3", "compute-3"}};
   complete_event(l, event_type::start_lease, at("2030-02-21 20:00") + std::chrono::seconds{7});
-  EXPECT_FALSE(update_lease(l, {{"name", "renamed"}}, at("2030-02-22 10:00")));
+  EXPECT_FALSE(steward::test::update_lease_from(l, {{"name", "renamed"}}, at("2030-02-22 10:00")));
   return l;
 }
 

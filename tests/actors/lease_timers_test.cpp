@@ -3,6 +3,7 @@
 // begins (tests/actors/deterministic.hpp).
 #include <chrono>
 
+#include "http/routes/lease_body.hpp"
 #include "http/routes/inventory_body.hpp"
 #include "tests/actors/deterministic.hpp"
 
@@ -17,7 +18,7 @@ struct lease_timers : test::deterministic_actors {
     start();
     ASSERT_EQ(as_operator(hosts, host_create{{}, http::read_host_create({{"hypervisor_hostname", "c-1"}, {"vcpus", 8}})}).status,
               201);
-    auto enrolled = as_operator(leases, reservable_host_enroll{{}, {{"name", "c-1"}}});
+    auto enrolled = as_operator(leases, reservable_host_enroll{{}, http::read_enrollment({{"name", "c-1"}})});
     ASSERT_EQ(enrolled.status, 202) << enrolled.error;
   }
 
@@ -31,7 +32,7 @@ struct lease_timers : test::deterministic_actors {
                   {{{"resource_type", "physical:host"}, {"min", 1}, {"max", 1},
                     {"hypervisor_properties", ""}, {"resource_properties", ""}}}},
                  {"events", json::array()}};
-    auto r = as_operator(leases, lease_create{{}, body});
+    auto r = as_operator(leases, lease_create{{}, http::read_lease_create(body)});
     EXPECT_EQ(r.status, 202) << r.error;
     return r.status == 202 ? r.body["lease"]["id"].get<std::string>() : "";
   }
@@ -64,8 +65,8 @@ TEST_F(lease_timers, an_event_runs_when_its_time_comes_and_not_before) {
 TEST_F(lease_timers, new_dates_void_the_timer_armed_for_the_old_ones) {
   auto id = create_lease("a", "01:00", "02:00");
   auto moved = as_operator(leases, lease_update{{}, id,
-                                                  {{"start_date", "2030-01-01 03:00"},
-                                                   {"end_date", "2030-01-01 04:00"}}});
+                                                  http::read_lease_update({{"start_date", "2030-01-01 03:00"},
+                                                   {"end_date", "2030-01-01 04:00"}})});
   ASSERT_EQ(moved.status, 202) << moved.error;
   advance(61min);
   EXPECT_EQ(event_status(id, "start_lease"), "UNDONE") << "the old timer fired";
@@ -105,7 +106,7 @@ TEST_F(lease_timers, a_start_waits_for_the_earlier_lease_and_answers_meanwhile) 
   stored.answers = test::store_log::mode::answer;
   EXPECT_EQ(event_status(second, "start_lease"), "UNDONE");
   // Meanwhile the second lease answers.
-  auto renamed = as_operator(leases, lease_update{{}, second, {{"name", "renamed"}}});
+  auto renamed = as_operator(leases, lease_update{{}, second, http::read_lease_update({{"name", "renamed"}})});
   EXPECT_EQ(renamed.status, 202) << renamed.error;
   EXPECT_EQ(event_status(second, "start_lease"), "UNDONE");
   release_held_writes();
@@ -182,7 +183,7 @@ TEST_F(lease_timers, a_recovered_lease_has_no_actor_until_it_is_asked_or_due) {
   EXPECT_EQ(event_status(first, "start_lease"), "DONE") << "woken at its time";
   EXPECT_EQ(sys.registry().running(), idle + 1);
   EXPECT_EQ(event_status(second, "start_lease"), "UNDONE");
-  EXPECT_EQ(as_operator(leases, lease_update{{}, second, {{"name", "renamed"}}}).status, 202);
+  EXPECT_EQ(as_operator(leases, lease_update{{}, second, http::read_lease_update({{"name", "renamed"}})}).status, 202);
   EXPECT_EQ(sys.registry().running(), idle + 2) << "a change starts it";
   EXPECT_EQ(lease(second)["name"], "renamed");
   advance(2h);

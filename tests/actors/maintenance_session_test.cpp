@@ -3,6 +3,7 @@
 // workflow that moves a session on is tested in maintenance_workflow_test.cpp.
 #include <gtest/gtest.h>
 
+#include "tests/actors/bodies.hpp"
 #include "actors/instance/instance_state.hpp"
 #include "actors/maintenance/constraints.hpp"
 #include "actors/maintenance/session_document.hpp"
@@ -64,7 +65,7 @@ struct made {
 made create(const json& b, std::vector<std::string> busy = {}, const world_view& w = world(),
             maintenance_settings settings = {}) {
   made m;
-  m.refused = make_session(b, w, busy, now_, settings, base, m.value);
+  m.refused = steward::test::make_session_from(b, w, busy, now_, settings, base, m.value);
   return m;
 }
 
@@ -395,7 +396,7 @@ maintenance::session preparing() {
 }
 
 std::string reply_refusal(maintenance::session& s, const std::string& project, const json& b) {
-  auto r = record_reply(s, project, b, now_);
+  auto r = steward::test::record_reply_from(s, project, b, now_);
   return r ? std::to_string(r->status) + ": " + r->message : "";
 }
 
@@ -496,18 +497,18 @@ TEST(maintenance_reply, actions_must_be_allowed) {
 TEST(maintenance_reply, an_accepted_reply_is_recorded) {
   auto s = asking();
   auto later = now_ + std::chrono::seconds{3};
-  ASSERT_FALSE(record_reply(s, "pa", {{"state", "ACK_MAINTENANCE"}}, later));
+  ASSERT_FALSE(steward::test::record_reply_from(s, "pa", {{"state", "ACK_MAINTENANCE"}}, later));
   EXPECT_EQ(doc(s)["round"]["replies"]["pa"],
             json({{"state", "ACK_MAINTENANCE"}, {"instance_actions", json::object()},
                   {"at", "2030-02-21 14:50:03"}}));
   EXPECT_TRUE(doc(s)["round"]["replies"]["pb"].is_null());
   EXPECT_EQ(doc(s)["updated_at"], "2030-02-21 14:50:03");
   // A NACK is a reply too, and a later reply replaces the earlier one.
-  ASSERT_FALSE(record_reply(s, "pa", {{"state", "NACK_MAINTENANCE"}}, later));
+  ASSERT_FALSE(steward::test::record_reply_from(s, "pa", {{"state", "NACK_MAINTENANCE"}}, later));
   EXPECT_EQ(doc(s)["round"]["replies"]["pa"]["state"], "NACK_MAINTENANCE");
 
   auto p = preparing();
-  ASSERT_FALSE(record_reply(p, "pa", {{"state", "ACK_PREPARE_MAINTENANCE"},
+  ASSERT_FALSE(steward::test::record_reply_from(p, "pa", {{"state", "ACK_PREPARE_MAINTENANCE"},
                                       {"instance_actions", {{"a2", "LIVE_MIGRATE"}}}},
                             later));
   EXPECT_EQ(doc(p)["round"]["replies"]["pa"]["instance_actions"], json({{"a2", "LIVE_MIGRATE"}}));
@@ -533,7 +534,7 @@ TEST(maintenance_project_instances, the_rounds_instances_of_the_project) {
 TEST(maintenance_project_instances, the_moves_of_the_project_while_a_host_is_emptied) {
   auto s = preparing();
   effects fx;
-  ASSERT_FALSE(record_reply(s, "pa", {{"state", "ACK_PREPARE_MAINTENANCE"},
+  ASSERT_FALSE(steward::test::record_reply_from(s, "pa", {{"state", "ACK_PREPARE_MAINTENANCE"},
                                       {"instance_actions", {{"a2", "OWN_ACTION"}}}},
                             now_));
   ASSERT_TRUE(advance(s, world(), now_ + std::chrono::hours{2}, {}, fx));
@@ -554,14 +555,14 @@ access::caller member_of(const std::string& project) {
 std::string instance_refusal(const json& b, const std::string& id = "a1",
                              const access::caller& who = member_of("pa")) {
   instance_constraint out;
-  auto r = make_instance_constraint(b, id, world(), who, out);
+  auto r = steward::test::instance_constraint_from(b, id, world(), who, out);
   return r ? std::to_string(r->status) + ": " + r->message : "";
 }
 
 std::string group_refusal(const json& b, const std::string& id = "g1",
                           const access::caller& who = member_of("pa")) {
   group_constraint out;
-  auto r = make_group_constraint(b, id, who, out);
+  auto r = steward::test::group_constraint_from(b, id, who, out);
   return r ? std::to_string(r->status) + ": " + r->message : "";
 }
 
@@ -569,7 +570,7 @@ std::string group_refusal(const json& b, const std::string& id = "g1",
 
 TEST(maintenance_constraints, instance_constraint_with_defaults_filled) {
   instance_constraint out;
-  ASSERT_FALSE(make_instance_constraint({{"project_id", "pa"}}, "a1", world(), member_of("pa"), out));
+  ASSERT_FALSE(steward::test::instance_constraint_from({{"project_id", "pa"}}, "a1", world(), member_of("pa"), out));
   EXPECT_EQ(constraint_document(out), json({{"instance_id", "a1"}, {"project_id", "pa"}, {"group_id", nullptr},
                        {"instance_name", "vm-a1"}, {"max_interruption_time", 0},
                        {"migration_type", "MIGRATE"}, {"resource_mitigation", false},
@@ -582,12 +583,12 @@ TEST(maintenance_constraints, instance_constraint_with_every_field) {
             {"group_id", "g1"},             {"instance_name", "db-0"},
             {"max_interruption_time", 30},  {"migration_type", "LIVE_MIGRATE"},
             {"resource_mitigation", true},  {"lead_time", 600}};
-  ASSERT_FALSE(make_instance_constraint(b, "a1", world(), member_of("pa"), out));
+  ASSERT_FALSE(steward::test::instance_constraint_from(b, "a1", world(), member_of("pa"), out));
   EXPECT_EQ(constraint_document(out), b);
   EXPECT_EQ(out.migration_type, instance_action::live_migrate);
   // Staff may set any project's constraint.
   access::caller staff{"root", true, {}, {}};
-  EXPECT_FALSE(make_instance_constraint({{"project_id", "pb"}}, "b1", world(), staff, out));
+  EXPECT_FALSE(steward::test::instance_constraint_from({{"project_id", "pb"}}, "b1", world(), staff, out));
   EXPECT_EQ(out.project_id, "pb");
 }
 
@@ -595,7 +596,7 @@ TEST(maintenance_constraints, a_null_stays_null) {
   instance_constraint out;
   json b = {{"project_id", "pa"}, {"group_id", nullptr}, {"instance_name", nullptr},
             {"lead_time", nullptr}, {"migration_type", nullptr}};
-  ASSERT_FALSE(make_instance_constraint(b, "a1", world(), member_of("pa"), out));
+  ASSERT_FALSE(steward::test::instance_constraint_from(b, "a1", world(), member_of("pa"), out));
   auto shown = constraint_document(out);
   EXPECT_TRUE(shown["lead_time"].is_null());
   EXPECT_TRUE(shown["migration_type"].is_null());
@@ -605,7 +606,7 @@ TEST(maintenance_constraints, a_null_stays_null) {
 
 TEST(maintenance_constraints, stored_rows_read_back) {
   instance_constraint i;
-  ASSERT_FALSE(make_instance_constraint({{"project_id", "pa"}, {"lead_time", nullptr},
+  ASSERT_FALSE(steward::test::instance_constraint_from({{"project_id", "pa"}, {"lead_time", nullptr},
                                          {"group_id", "g1"}, {"migration_type", "OWN_ACTION"}},
                                         "a1", world(), member_of("pa"), i));
   auto row = constraint_document(i);
@@ -618,7 +619,7 @@ TEST(maintenance_constraints, stored_rows_read_back) {
   EXPECT_FALSE(read_instance_constraint({{"instance_id", "a1"}})) << "no project";
   EXPECT_FALSE(read_instance_constraint(json::array()));
   group_constraint g;
-  ASSERT_FALSE(make_group_constraint({{"project_id", "pa"}, {"max_impacted_members", 1},
+  ASSERT_FALSE(steward::test::group_constraint_from({{"project_id", "pa"}, {"max_impacted_members", 1},
                                       {"group_name", nullptr}},
                                      "g1", member_of("pa"), g));
   EXPECT_TRUE(read_group_constraint(constraint_document(g)) == g);
@@ -659,7 +660,7 @@ TEST(maintenance_constraints, instance_constraint_refusals) {
 
 TEST(maintenance_constraints, group_constraint_with_defaults_filled) {
   group_constraint out;
-  ASSERT_FALSE(make_group_constraint({{"project_id", "pa"}, {"anti_affinity_group", true}}, "g1",
+  ASSERT_FALSE(steward::test::group_constraint_from({{"project_id", "pa"}, {"anti_affinity_group", true}}, "g1",
                                      member_of("pa"), out));
   EXPECT_EQ(constraint_document(out), json({{"group_id", "g1"}, {"project_id", "pa"}, {"group_name", nullptr},
                        {"anti_affinity_group", true}, {"max_instances_per_host", 0},
@@ -669,7 +670,7 @@ TEST(maintenance_constraints, group_constraint_with_defaults_filled) {
             {"group_name", "db"},         {"anti_affinity_group", false},
             {"max_instances_per_host", 2}, {"max_impacted_members", 1},
             {"recovery_time", 15},        {"resource_mitigation", true}};
-  ASSERT_FALSE(make_group_constraint(b, "g1", member_of("pa"), out));
+  ASSERT_FALSE(steward::test::group_constraint_from(b, "g1", member_of("pa"), out));
   EXPECT_EQ(constraint_document(out), b);
 }
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <set>
 
+#include "tests/actors/bodies.hpp"
 #include "actors/instance/instance_state.hpp"
 #include "actors/maintenance/constraints.hpp"
 #include "actors/maintenance/placement.hpp"
@@ -124,7 +125,7 @@ struct bench {
   void start(json hosts, seconds wait = seconds{0}, json metadata = json::object()) {
     json body = {{"state", "MAINTENANCE"}, {"workflow", "default"},
                  {"maintenance_at", at(now + wait)}, {"hosts", hosts}, {"metadata", metadata}};
-    auto r = make_session(body, w, {}, now, settings, base, s);
+    auto r = steward::test::make_session_from(body, w, {}, now, settings, base, s);
     ASSERT_FALSE(r) << r->message;
   }
 
@@ -156,7 +157,7 @@ struct bench {
   void later(int secs) { now += seconds{secs}; }
 
   void reply(const std::string& project, const std::string& state, json actions = json::object()) {
-    auto r = record_reply(s, project, {{"state", state}, {"instance_actions", actions}}, now);
+    auto r = steward::test::record_reply_from(s, project, {{"state", state}, {"instance_actions", actions}}, now);
     ASSERT_FALSE(r) << r->message;
   }
 

@@ -81,53 +81,155 @@ inventory::host_fields every_host_field() {
   return f;
 }
 
+sys_time at(int64_t seconds) {
+  return sys_time{std::chrono::seconds{seconds}};
+}
+
+lease::lease_fields every_lease_field() {
+  lease::lease_fields f;
+  f.name = "ünïcode";
+  f.project_id = "p-1";
+  f.start = lease::lease_date{true, {}};
+  f.end = lease::lease_date{false, at(1900000000)};
+  f.before_end = lease::lease_date{false, at(1899990000)};
+  f.reservations = {{1, 2, R"(["==", "$vcpus", "8"])", "", "snapshot"}};
+  f.names_dates = true;
+  return f;
+}
+
+instance::instance_fields every_instance_field() {
+  instance::instance_fields f;
+  f.hostname = "vm-1";
+  f.description = "ünïcode";
+  f.project = "p-1";
+  f.image_template = "t-1";
+  f.flavor = "f-1";
+  f.ssh_public_key = "k-1";
+  f.security_groups = {"sg-1", ""};
+  f.internal_ips = {"10.0.0.5"};
+  f.external_ips = {"::1"};
+  f.data_volume_size = 40960;
+  f.errors = {{"hostname", {"This field may not be blank."}}};
+  return f;
+}
+
+maintenance::session_fields every_session_field() {
+  maintenance::session_fields f;
+  f.maintenance_at = at(1900000000);
+  f.maintenance_at_text = "2030-03-17 17:46:40";
+  f.metadata = {{"reply_seconds", 30}, {"note", "ünïcode"}};
+  f.actions = json::array({{{"plugin", "dummy"}}});
+  f.hosts = {"compute-1", "compute-2"};
+  f.reply_seconds = 30;
+  f.own_action_seconds = 60;
+  f.host_seconds = 90;
+  f.move_seconds = 120;
+  return f;
+}
+
+maintenance::reply_fields every_reply_field() {
+  maintenance::reply_fields f;
+  f.state = "ACK_PREPARE_MAINTENANCE";
+  f.instance_actions = {{"i-1", {"\"MIGRATE\"", maintenance::instance_action::migrate}},
+                        {"i-2", {"7", std::nullopt}}};
+  return f;
+}
+
+// Constraints with a value, a null and a default each.
+maintenance::group_constraint a_group_constraint() {
+  maintenance::group_constraint g;
+  g.group_id = "g-1";
+  g.project_id = "p-1";
+  g.max_impacted_members = 1;
+  g.group_name = std::nullopt;
+  return g;
+}
+
+maintenance::instance_constraint an_instance_constraint() {
+  maintenance::instance_constraint c;
+  c.instance_id = "i-1";
+  c.project_id = "p-1";
+  c.group_id = "g-1";
+  c.lead_time = std::nullopt;
+  c.migration_type = maintenance::instance_action::own_action;
+  return c;
+}
+
 // Every request of every family, each with its fields set.
 void requests_of_the_families(serialization& t) {
-  json body = {{"name", "ünïcode"}, {"n", 3}, {"list", {1, 2.5, nullptr, true}}};
   query_params query = {{"page_size", "1"}, {"tag", "a"}, {"tag", "b"}};
-  auto update = t.round_trip(lease_update{ctx(), "lease-1", body});
-  EXPECT_EQ(update.body, body);
+  auto update = t.round_trip(lease_update{ctx(), "lease-1", {every_lease_field(), std::nullopt}});
+  ASSERT_TRUE(update.body.value.start);
+  EXPECT_TRUE(update.body.value.start->now);
+  EXPECT_EQ(update.body.value.reservations.at(0).before_end, "snapshot");
   EXPECT_EQ(update.id, "lease-1");
   EXPECT_EQ(update.ctx.base_url, "http://127.0.0.1:8080");
   EXPECT_EQ(update.ctx.who.projects.at("p-1"), access::role::admin);
   EXPECT_EQ(update.ctx.who.customers, ctx().who.customers);
-  EXPECT_TRUE(t.round_trip(lease_create{ctx(), nullptr}).body.is_null()) << "no body stays none";
+  auto refused_lease = t.round_trip(
+    lease_create{ctx(), {{}, api_reply::fail(400, "Missing parameter name")}});
+  ASSERT_TRUE(refused_lease.body.refused);
+  EXPECT_EQ(refused_lease.body.refused->status, 400);
+  EXPECT_FALSE(refused_lease.body.value.name) << "no name stays none";
   t.round_trip(lease_list{ctx()});
   t.round_trip(lease_show{ctx(), "lease-1"});
   t.round_trip(lease_delete{ctx(), "lease-1"});
   t.round_trip(reservable_host_list{ctx()});
-  t.round_trip(reservable_host_enroll{ctx(), body});
+  inventory::enrollment_fields enrolment{
+    "compute-1", {{"gpu", inventory::capability{inventory::capability::type::boolean, "true"}},
+                  {"old", std::nullopt}}};
+  t.round_trip(reservable_host_enroll{ctx(), {enrolment, std::nullopt}});
   t.round_trip(reservable_host_show{ctx(), "1"});
-  t.round_trip(reservable_host_update{ctx(), "1", body});
+  auto capabilities = t.round_trip(reservable_host_update{ctx(), "1", {enrolment.extra, std::nullopt}});
+  EXPECT_EQ(capabilities.body.value.count("old"), 1u) << "a capability to remove stays";
   t.round_trip(reservable_host_withdraw{ctx(), "1"});
   t.round_trip(host_allocation_list{ctx(), "lease-1", "r-1"});
   t.round_trip(host_allocation_show{ctx(), "1"});
   EXPECT_TRUE(t.round_trip(host_property_list{ctx(), true}).detail);
-  t.round_trip(host_property_update{ctx(), "gpu", body});
+  t.round_trip(host_property_update{ctx(), "gpu"});
 
   EXPECT_EQ(t.round_trip(instance_list{ctx(), query}).query.count("tag"), 2u);
   t.round_trip(instance_show{ctx(), "i-1"});
-  t.round_trip(instance_create{ctx(), body});
+  EXPECT_EQ(t.round_trip(instance_create{ctx(), every_instance_field()}).body.security_groups.size(),
+            2u);
   t.round_trip(instance_delete{ctx(), "i-1"});
   t.round_trip(instance_start{ctx(), "i-1"});
   t.round_trip(instance_stop{ctx(), "i-1"});
   t.round_trip(instance_restart{ctx(), "i-1"});
-  t.round_trip(instance_resize{ctx(), "i-1", {{"flavor", "f-2"}}});
+  t.round_trip(instance_resize{ctx(), "i-1", {{"f-2", std::nullopt}, std::nullopt}});
+  auto resize = t.round_trip(
+    instance::pending_resize{instance::flavor_spec{"f-2", "m1.large", 4, 8192, 80}, std::nullopt});
+  EXPECT_EQ(resize.flavor->vcpus, 4) << "the resize the registry hands the instance";
+  auto refused_resize = t.round_trip(instance_resize{
+    ctx(), "i-1", {{}, api_reply::ok({{"disk_size", "A valid integer is required."}}, 400)}});
+  EXPECT_EQ(refused_resize.body.refused->body["disk_size"], "A valid integer is required.");
   t.round_trip(instance_usage{ctx(), "i-1", query});
   t.round_trip(catalog_list{ctx(), "flavors"});
   t.round_trip(catalog_show{ctx(), "flavors", "f-1"});
 
   t.round_trip(maintenance_list{ctx()});
-  t.round_trip(maintenance_create{ctx(), body});
+  EXPECT_EQ(t.round_trip(maintenance_create{ctx(), {every_session_field(), std::nullopt}})
+              .body.value.metadata["note"],
+            "ünïcode");
   t.round_trip(maintenance_show{ctx(), "s-1"});
   t.round_trip(maintenance_detail{ctx(), "s-1"});
-  t.round_trip(maintenance_update{ctx(), "s-1", body});
+  t.round_trip(maintenance_update{ctx(), "s-1"});
   t.round_trip(maintenance_delete{ctx(), "s-1"});
   t.round_trip(project_maintenance_show{ctx(), "s-1", "p-1"});
-  EXPECT_EQ(t.round_trip(project_maintenance_reply{ctx(), "s-1", "p-1", body}).project_id, "p-1");
+  EXPECT_EQ(t.round_trip(project_maintenance_reply{ctx(), "s-1", "p-1",
+                                                   {every_reply_field(), std::nullopt}})
+              .project_id,
+            "p-1");
   EXPECT_EQ(t.round_trip(constraint_show{ctx(), constraint_scope::group, "g-1"}).scope,
             constraint_scope::group);
-  t.round_trip(constraint_put{ctx(), constraint_scope::instance, "i-1", body});
+  EXPECT_TRUE(t.round_trip(instance_constraint_put{ctx(), "i-1",
+                                                    {an_instance_constraint(), std::nullopt}})
+                .body.value
+              == an_instance_constraint());
+  EXPECT_TRUE(
+    t.round_trip(group_constraint_put{ctx(), "g-1", {a_group_constraint(), std::nullopt}})
+      .body.value
+    == a_group_constraint());
   t.round_trip(constraint_delete{ctx(), constraint_scope::group, "g-1"});
 
   t.round_trip(host_list{ctx(), {{"status", "enabled"}}});
@@ -135,9 +237,9 @@ void requests_of_the_families(serialization& t) {
   EXPECT_EQ(created.body.value.extra.count("old"), 1u) << "a capability to remove stays";
   EXPECT_FALSE(created.body.refused);
   t.round_trip(host_show{ctx(), "c-1"});
-  auto refused = t.round_trip(host_update{ctx(), "c-1", {{}, refusal{400, "No data to update"}}});
+  auto refused = t.round_trip(host_update{ctx(), "c-1", {{}, api_reply::fail(400, "No data to update")}});
   ASSERT_TRUE(refused.body.refused);
-  EXPECT_EQ(refused.body.refused->message, "No data to update");
+  EXPECT_EQ(refused.body.refused->error, "No data to update");
   t.round_trip(host_delete{ctx(), "c-1"});
 }
 
@@ -237,18 +339,9 @@ void entities_events_and_the_world(serialization& t) {
   world_view w;
   w.hosts["h-1"] = test::typed_host({{"id", "h-1"}, {"hypervisor_hostname", "c-1"}});
   w.instances["i-1"] = test::typed_instance({{"uuid", "i-1"}, {"host", "c-1"}});
-  maintenance::group_constraint g;
-  g.group_id = "g-1";
-  g.project_id = "p-1";
-  g.max_impacted_members = 1;
-  g.group_name = std::nullopt;
+  auto g = a_group_constraint();
   w.group_constraints["g-1"] = std::make_shared<const maintenance::group_constraint>(g);
-  maintenance::instance_constraint c;
-  c.instance_id = "i-1";
-  c.project_id = "p-1";
-  c.group_id = "g-1";
-  c.lead_time = std::nullopt;
-  c.migration_type = maintenance::instance_action::own_action;
+  auto c = an_instance_constraint();
   w.instance_constraints["i-1"] = std::make_shared<const maintenance::instance_constraint>(c);
   auto view = t.round_trip(w);
   EXPECT_EQ(view.hosts.at("h-1")->hypervisor_hostname, "c-1");

@@ -3,6 +3,7 @@
 #include "actors/lease/reservable_host.hpp"
 #include "actors/inventory/host_json.hpp"
 #include "common/time_format.hpp"
+#include "http/routes/lease_body.hpp"
 #include "tests/actors/typed_host.hpp"
 
 using namespace steward;
@@ -33,20 +34,27 @@ inventory::host inventory_host() {
   return h;
 }
 
+// What the route reads of an enrolment (creating) or an update body.
+steward::parsed<inventory::capability_changes> read(const json& body, bool creating) {
+  if (!creating)
+    return steward::http::read_capability_update(body);
+  auto enrolment = steward::http::read_enrollment(body);
+  return {enrolment.value.extra, enrolment.refused};
+}
+
 std::string capability_refusal(const json& body, bool creating) {
-  inventory::capability_changes caps;
-  auto r = read_capabilities(body, creating, caps);
+  auto r = read(body, creating).refused;
   if (!r)
     return "";
-  EXPECT_EQ(r->status, 400) << r->message;
-  return r->message;
+  EXPECT_EQ(r->status, 400) << r->error;
+  return r->error;
 }
 
 // The changes read, as JSON (null: removed).
 json capabilities(const json& body, bool creating) {
-  inventory::capability_changes caps = {{"left over", std::nullopt}}; // read_capabilities must clear it
-  auto r = read_capabilities(body, creating, caps);
-  EXPECT_FALSE(r) << (r ? r->message : "");
+  auto r = read(body, creating);
+  EXPECT_FALSE(r.refused) << (r.refused ? r.refused->error : "");
+  auto& caps = r.value;
   json out = json::object();
   for (auto& [name, value] : caps)
     out[name] = value ? inventory::capability_json(*value) : json(nullptr);

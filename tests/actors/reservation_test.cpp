@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "actors/lease/reservation.hpp"
+#include "http/routes/lease_body.hpp"
 #include "tests/actors/typed_host.hpp"
 
 using namespace steward::lease;
@@ -15,16 +16,25 @@ json good() {
 }
 
 std::string refusal_of(json r) {
-  host_reservation out;
-  auto refused = parse_reservation(r, out);
-  return refused ? refused->message : "";
+  reservation_request out;
+  auto refused = steward::http::read_reservation(r, out);
+  return refused ? refused->error : "";
+}
+
+// Read as the route reads it, then with its filters parsed.
+host_reservation wanted(const json& r) {
+  reservation_request asked;
+  auto refused = steward::http::read_reservation(r, asked);
+  EXPECT_FALSE(refused) << refused->error;
+  auto out = wanted_by(asked);
+  EXPECT_TRUE(out);
+  return out.value_or(host_reservation{});
 }
 
 } // namespace
 
 TEST(reservation, a_valid_host_reservation) {
-  host_reservation out;
-  ASSERT_FALSE(parse_reservation(good(), out));
+  auto out = wanted(good());
   EXPECT_EQ(out.min, 1);
   EXPECT_EQ(out.max, 2) << "a number in a string is taken, as Blazar does";
   EXPECT_EQ(out.before_end, "snapshot");
@@ -35,8 +45,7 @@ TEST(reservation, a_valid_host_reservation) {
   EXPECT_TRUE(out.resource_filter.matches_everything());
   auto plain = good();
   plain.erase("before_end");
-  host_reservation fresh;
-  ASSERT_FALSE(parse_reservation(plain, fresh));
+  auto fresh = wanted(plain);
   EXPECT_EQ(fresh.before_end, "default");
 }
 

@@ -5,6 +5,7 @@
 
 #include <future>
 
+#include "http/routes/lease_body.hpp"
 #include "http/routes/inventory_body.hpp"
 #include "actors/runtime.hpp"
 #include "store/store.hpp"
@@ -170,13 +171,13 @@ lease_create tomorrows_lease(const std::string& name) {
   auto day = now() + std::chrono::hours{24};
   auto minute = [](sys_time t) { return timefmt::sql(t).substr(0, 16); };
   return lease_create{{},
-                      {{"name", name},
+                      http::read_lease_create({{"name", name},
                        {"start_date", minute(day)},
                        {"end_date", minute(day + std::chrono::hours{1})},
                        {"reservations",
                         {{{"resource_type", "physical:host"}, {"min", 1}, {"max", 1},
                           {"hypervisor_properties", ""}, {"resource_properties", ""}}}},
-                       {"events", json::array()}}};
+                       {"events", json::array()}})};
 }
 
 } // namespace
@@ -187,7 +188,7 @@ TEST(runtime, a_dead_registry_is_restarted_with_what_it_stored) {
   ASSERT_TRUE(w.actors->wait_until_ready(test::patience));
   for (auto name : {"c-1", "c-2"})
     ASSERT_EQ(w.ask(host_create{{}, http::read_host_create({{"hypervisor_hostname", name}, {"vcpus", 8}})}).status, 201);
-  ASSERT_EQ(w.ask(reservable_host_enroll{{}, {{"name", "c-1"}}}).status, 202);
+  ASSERT_EQ(w.ask(reservable_host_enroll{{}, http::read_enrollment({{"name", "c-1"}})}).status, 202);
   auto first = w.ask(tomorrows_lease("first"));
   ASSERT_EQ(first.status, 202) << first.error;
   auto first_id = first.body["lease"]["id"].get<std::string>();
@@ -201,7 +202,7 @@ TEST(runtime, a_dead_registry_is_restarted_with_what_it_stored) {
   EXPECT_EQ(w.ask(lease_show{{}, first_id}).status, 200);
   // The new lease registry knows every host (c-2 enrols) and every booking
   // (c-1 is taken in that window).
-  ASSERT_EQ(w.ask(reservable_host_enroll{{}, {{"name", "c-2"}}}).status, 202);
+  ASSERT_EQ(w.ask(reservable_host_enroll{{}, http::read_enrollment({{"name", "c-2"}})}).status, 202);
   EXPECT_EQ(w.ask(tomorrows_lease("second")).status, 202);
   EXPECT_EQ(w.ask(tomorrows_lease("third")).status, 409) << "both hosts are booked";
 

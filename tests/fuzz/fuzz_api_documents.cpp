@@ -23,6 +23,7 @@
 #include "actors/maintenance/workflow.hpp"
 #include "common/json_limits.hpp"
 #include "http/routes/inventory_body.hpp"
+#include "tests/actors/bodies.hpp"
 #include "http/types.hpp"
 
 using namespace steward;
@@ -72,7 +73,7 @@ inventory::host host_doc(const std::string& name) {
   inventory::host h;
   auto fields = http::read_host_create(
     {{"hypervisor_hostname", name}, {"vcpus", 8}, {"memory_mb", 16384}, {"local_gb", 200}});
-  auto err = fields.refused ? fields.refused->message
+  auto err = fields.refused ? fields.refused->error
                             : inventory::make_host(fields.value, fixed_now, h);
   return checked(h, err.empty(), "host");
 }
@@ -92,7 +93,7 @@ world_view world() {
 
 const instance::instance& running_instance() {
   static instance::instance doc;
-  static bool ok = !instance::make_instance(
+  static bool ok = !test::make_instance_from(
     {{"hostname", "vm-1"}, {"project", base + "/api/projects/pa/"},
      {"flavor", base + "/api/flavors/fl1/"}, {"template", base + "/api/iaas-templates/tp1/"},
      {"ssh_public_key", base + "/api/keys/ky1/"}}, known_catalog(), project_admin(), fixed_now, doc);
@@ -102,7 +103,7 @@ const instance::instance& running_instance() {
 const lease::lease& pending_lease() {
   static lease::lease doc;
   static std::vector<lease::host_reservation> reservations;
-  static bool ok = !lease::make_lease(
+  static bool ok = !test::make_lease_from(
     {{"name", "l1"}, {"start_date", "2027-01-01 10:00"}, {"end_date", "2027-01-02 10:00"},
      {"reservations", {{{"resource_type", "physical:host"}, {"min", 1}, {"max", 2}}}},
      {"events", json::array()}}, fixed_now, 60, "pa", "alice", doc, reservations);
@@ -114,7 +115,7 @@ const lease::lease& pending_lease() {
 const maintenance::session& asking_session() {
   static maintenance::session s;
   static bool ok = [] {
-    if (maintenance::make_session(
+    if (test::make_session_from(
           {{"state", "MAINTENANCE"}, {"workflow", "default"},
            {"maintenance_at", "2027-01-01 10:00:00"}, {"hosts", {"compute-1"}},
            {"metadata", json::object()}, {"actions", json::array()}},
@@ -180,11 +181,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   } else if (what == "lease") {
     lease::lease doc;
     std::vector<lease::host_reservation> reservations;
-    if (!lease::make_lease(body, fixed_now, 60, "pa", "alice", doc, reservations))
+    if (!test::make_lease_from(body, fixed_now, 60, "pa", "alice", doc, reservations))
       (void)lease::from_stored(lease::to_stored(doc));
   } else if (what == "lease-update") {
     auto doc = pending_lease();
-    if (!lease::update_lease(doc, body, fixed_now))
+    if (!test::update_lease_from(doc, body, fixed_now))
       (void)lease::present(doc);
   } else if (what == "lease-row") {
     // A stored row of any shape: read back, or refused, never a crash.
@@ -204,19 +205,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   } else if (what == "instance") {
     instance::instance doc;
-    if (!instance::make_instance(body, known_catalog(), project_admin(), fixed_now, doc))
+    if (!test::make_instance_from(body, known_catalog(), project_admin(), fixed_now, doc))
       (void)instance::render(doc, known_catalog(), base);
   } else if (what == "resize") {
     instance::pending_resize r;
-    if (!instance::parse_resize(body, running_instance(), known_catalog(), r))
-      (void)instance::resize_of(instance::resize_body(r));
+    if (!test::check_resize_from(body, running_instance(), known_catalog(), r)) {
+      auto resizing = running_instance();
+      resizing.resize = r;  // as the instance stores it
+      (void)instance::from_stored(instance::to_stored(resizing));
+    }
   } else if (what == "session") {
     maintenance::session s;
-    if (!maintenance::make_session(body, world(), {"compute-2"}, fixed_now, {}, base, s))
+    if (!test::make_session_from(body, world(), {"compute-2"}, fixed_now, {}, base, s))
       (void)maintenance::project_instances(s, "pa");
   } else if (what == "session-reply") {
     auto s = asking_session();
-    if (!maintenance::record_reply(s, "pa", body, fixed_now))
+    if (!test::record_reply_from(s, "pa", body, fixed_now))
       (void)maintenance::to_document(s);
   } else if (what == "session-row") {
     // A stored row of any shape: read back, or refused, never a crash.

@@ -1,5 +1,5 @@
 // The dates of a lease request: one date field on its own, and the whole
-// window of a create body. Input: a date text, or a JSON body when it is one.
+// window of a create body, read as its route reads it. Input: a date text, or a JSON body when it is one.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -8,6 +8,7 @@
 
 #include "actors/lease/lease_dates.hpp"
 #include "common/json_limits.hpp"
+#include "tests/actors/bodies.hpp"
 
 using namespace steward;
 
@@ -16,8 +17,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // A fixed "now" (2026-12-01 12:00 UTC): runs repeat exactly.
   sys_time now{std::chrono::seconds{1796126400}};
 
-  if (auto t = lease::parse_lease_date(text, now))
-    (void)lease::show_date(*t);  // whatever parses must also print
+  if (auto d = lease::parse_lease_date(text))
+    (void)lease::show_date(lease::resolve(*d, now));  // whatever parses must also print
 
   // A body as the router reads it; any other text is each of the dates.
   std::string error;
@@ -28,7 +29,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                                            {"before_end_date", text}};
   for (int minutes : {0, 60, 100000000}) {
     lease::lease_window window;
-    if (!lease::parse_window(body, now, minutes, window)) {
+    if (!test::window_from(body, now, minutes, window)) {
       (void)lease::show_date(window.start);
       (void)lease::show_date(window.end);
       if (window.before_end)
