@@ -77,6 +77,11 @@ TEST(runtime, host_life_is_stored_before_each_answer) {
     ASSERT_EQ(updated.status, 200);
     EXPECT_EQ(json::parse(w.db->load_kind("host")[0].document)["vcpus"], 32);
     EXPECT_EQ(w.ask(host_update{{}, id, http::read_host_update({{"vcpus", "lots"}})}).status, 400);
+    // A body the route could not read is answered where the actors reach it:
+    // an unknown host, a caller who may not manage hosts, answer first.
+    EXPECT_EQ(w.ask(host_update{{}, "nope", http::read_host_update({{"vcpus", "lots"}})}).status,
+              404);
+    EXPECT_EQ(w.ask(host_create{{}, http::read_host_create(json::array())}, false).status, 403);
     EXPECT_EQ(w.ask(host_list{}, false).status, 403);
     auto list = w.ask(host_list{});
     ASSERT_EQ(list.body["hosts"].size(), 1u);
