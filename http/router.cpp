@@ -31,14 +31,30 @@ void router::add(route r) {
   routes_.push_back({std::move(r), std::move(segments)});
 }
 
+namespace {
+
+// "{path*}": the rest of the path, one segment or more.
+bool is_rest(const std::string& pattern_segment) {
+  return pattern_segment.size() > 3 && pattern_segment.front() == '{'
+         && pattern_segment.compare(pattern_segment.size() - 2, 2, "*}") == 0;
+}
+
+} // namespace
+
 std::optional<std::map<std::string, std::string>>
 router::match(const compiled& c, const std::vector<std::string>& segments) {
-  if (c.segments.size() != segments.size())
+  bool rest = !c.segments.empty() && is_rest(c.segments.back());
+  if (rest ? segments.size() < c.segments.size() : c.segments.size() != segments.size())
     return std::nullopt;
   std::map<std::string, std::string> params;
-  for (std::size_t i = 0; i < segments.size(); ++i) {
+  for (std::size_t i = 0; i < c.segments.size(); ++i) {
     auto& p = c.segments[i];
-    if (p.size() > 2 && p.front() == '{' && p.back() == '}')
+    if (rest && i + 1 == c.segments.size()) {
+      std::string joined;
+      for (auto j = i; j < segments.size(); ++j)
+        joined += (j == i ? "" : "/") + segments[j];
+      params[p.substr(1, p.size() - 3)] = joined;
+    } else if (p.size() > 2 && p.front() == '{' && p.back() == '}')
       params[p.substr(1, p.size() - 2)] = segments[i];
     else if (p != segments[i])
       return std::nullopt;

@@ -30,7 +30,7 @@ using route_fn = std::function<void(route_context ctx, respond_fn respond)>;
 
 struct route {
   std::string method;       // "GET", ...
-  std::string pattern;      // "/v1/inventory/hosts/{id}"
+  std::string pattern;      // "/v1/inventory/hosts/{id}"; "{path*}" last: the rest of the path
   route_fn call;
   bool public_route = false;                    // no token needed
   std::vector<std::string> body_types = {"application/json"}; // accepted content types

@@ -27,6 +27,8 @@ struct fixture : ::testing::Test {
     r.add({"POST", "/v1/leases", echo});
     r.add({"GET", "/v1/leases/{id}", echo});
     r.add({"GET", "/api/instances/", echo});
+    r.add({"GET", "/v1/environments/{id}/services", echo});
+    r.add({"GET", "/v1/environments/{id}/services/{path*}", echo});
     route open{"GET", "/healthz", echo};
     open.public_route = true;
     r.add(open);
@@ -57,6 +59,19 @@ TEST_F(fixture, json_suffix_and_trailing_slash_match) {
   EXPECT_EQ(call("GET", "/v1/leases.json").status, 200);
   EXPECT_EQ(call("GET", "/v1/leases/").status, 200);
   EXPECT_EQ(call("GET", "/api/instances").status, 200);
+}
+
+TEST_F(fixture, a_rest_segment_takes_the_rest_of_the_path) {
+  EXPECT_EQ(call("GET", "/v1/environments/e1/services/app-1/instance/name").status, 200);
+  EXPECT_EQ(seen.params["id"], "e1");
+  EXPECT_EQ(seen.params["path"], "app-1/instance/name");
+  seen = {};
+  EXPECT_EQ(call("GET", "/v1/environments/e1/services/app-1").status, 200);
+  EXPECT_EQ(seen.params["path"], "app-1");
+  seen = {};
+  EXPECT_EQ(call("GET", "/v1/environments/e1/services/").status, 200);
+  EXPECT_FALSE(seen.params.count("path")) << "no rest: the route without one";
+  EXPECT_EQ(call("GET", "/v1/environments/e1").status, 404);
 }
 
 TEST_F(fixture, unknown_route_and_method_in_family_shape) {
