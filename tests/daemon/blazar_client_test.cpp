@@ -5,18 +5,11 @@
 // the client is not installed.
 #include <gtest/gtest.h>
 
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <ctime>
-#include <fstream>
-#include <sstream>
 
+#include "tests/support/python_tool.hpp"
 #include "tests/support/support.hpp"
-
-extern char** environ;
 
 using namespace steward;
 using namespace steward::test;
@@ -24,78 +17,12 @@ using nlohmann::json;
 
 namespace {
 
-// Debian's interpreter: the python3 first on PATH may be another one.
-const char* const python = "/usr/bin/python3";
 const char* const staff = "staff-token-0001";
 const char* const alice = "alice-token-0001";
 const std::string web_shop = "bcd23f91658347efb748a5708df7ebe3";
 
-struct run_result {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream in{path};
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// Runs /usr/bin/python3 with `args`, stdout and stderr into files of `dir`.
-// The environment is ours without OS_*, BLAZAR_* and PYTHON* variables, so
-// that only the command line configures the client.
-run_result run_python(const temp_dir& dir, const std::vector<std::string>& args) {
-  auto out_file = dir.file("cli.out");
-  auto err_file = dir.file("cli.err");
-  // Everything the child needs is ready before fork: it only opens, dups
-  // and execs.
-  std::vector<std::string> env;
-  for (char** e = environ; *e; ++e) {
-    std::string var = *e;
-    if (var.rfind("OS_", 0) == 0 || var.rfind("BLAZAR_", 0) == 0 || var.rfind("PYTHON", 0) == 0)
-      continue;
-    env.push_back(var);
-  }
-  std::vector<std::string> copy = args;
-  std::vector<char*> argv{const_cast<char*>(python)};
-  for (auto& a : copy)
-    argv.push_back(a.data());
-  argv.push_back(nullptr);
-  std::vector<char*> envp;
-  for (auto& v : env)
-    envp.push_back(v.data());
-  envp.push_back(nullptr);
-  auto pid = fork();
-  if (pid == 0) {
-    int out_fd = open(out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int err_fd = open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int null_fd = open("/dev/null", O_RDONLY);
-    if (out_fd < 0 || err_fd < 0 || null_fd < 0)
-      _exit(126);
-    dup2(null_fd, 0);
-    dup2(out_fd, 1);
-    dup2(err_fd, 2);
-    execve(python, argv.data(), envp.data());
-    _exit(127);
-  }
-  run_result r;
-  if (pid < 0)
-    return r;
-  int status = 0;
-  waitpid(pid, &status, 0);
-  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(out_file);
-  r.err = slurp(err_file);
-  return r;
-}
-
 bool blazarclient_installed() {
-  if (::access(python, X_OK) != 0)
-    return false;
-  temp_dir dir;
-  return run_python(dir, {"-c", "import blazarclient.shell"}).status == 0;
+  return python_module_installed("blazarclient.shell");
 }
 
 // "YYYY-MM-DD HH:MM" (UTC), as the CLI takes dates.
@@ -128,7 +55,7 @@ struct blazar_client : ::testing::Test {
 
   void SetUp() override {
     if (!blazarclient_installed())
-      GTEST_SKIP() << "python3-blazarclient is not installed for " << python;
+      GTEST_SKIP() << "python3-blazarclient is not installed for " << debian_python;
     dir.write("tokens.json", R"({
       "staff-token-0001": {"user_id": "root", "staff": true},
       "alice-token-0001": {"user_id": "alice", "projects": {")" + web_shop + R"(": "admin"}}})");
