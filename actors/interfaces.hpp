@@ -76,6 +76,12 @@ using instance_actor_type = entity_actor::extend_with<notification_actor>::exten
   api_of<instance_delete, instance_start, instance_stop, instance_restart, instance_usage>>::
   extend<caf::replies_to<instance::pending_resize>::with<api_reply>>;  // checked by the registry
 
+/// One application environment: its model and configuration sessions.
+using environment_actor_type = entity_actor::extend_with<
+  api_of<environment_show, environment_rename, environment_delete, environment_configure,
+         configuration_show, configuration_delete, service_show, service_add, service_replace,
+         service_remove, model_show, model_patch>>;
+
 /// One lease: its events are due at dates.
 using lease_actor_type = entity_actor::extend_with<clock_follower_actor>::extend_with<
   api_of<lease_update, lease_delete>>;
@@ -103,6 +109,10 @@ using maintenance_api
            project_maintenance_reply, constraint_show, instance_constraint_put,
            group_constraint_put, constraint_delete>;
 using host_api = api_of<host_list, host_create, host_show, host_update, host_delete>;
+using environment_api
+  = api_of<environment_list, environment_create, environment_show, environment_rename,
+           environment_delete, environment_configure, configuration_show, configuration_delete,
+           service_show, service_add, service_replace, service_remove, model_show, model_patch>;
 
 /// Whoever follows the inventory's hosts (the lease and maintenance
 /// registries): it hears of every host as stored, and of every host removed.
@@ -150,6 +160,10 @@ using maintenance_registry_actor = owner_of<session_snapshot>::extend_with<maint
   waking_actor>::extend_with<
   clock_follower_actor>::
   extend_with<host_watcher_actor>::extend_with<instance_watcher_actor>;
+
+/// The environment registry: every request of its family goes through it.
+using environment_registry_actor
+  = owner_of<environment_snapshot>::extend_with<environment_api>::extend_with<waking_actor>;
 
 /// The catalog (flavors, images, projects...): its routes, and the catalog
 /// notifications of the compute layer.

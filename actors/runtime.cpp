@@ -16,6 +16,7 @@
 #include "actors/ingest.hpp"
 #include "actors/catalog/catalog_actor.hpp"
 #include "actors/instance/instance_registry.hpp"
+#include "actors/environment/environment_registry.hpp"
 #include "actors/inventory/host_registry.hpp"
 #include "actors/lease/lease_registry.hpp"
 #include "actors/maintenance/maintenance_registry.hpp"
@@ -63,6 +64,7 @@ struct api_registries {
   catalog_actor_type catalog;
   maintenance_registry_actor maintenance;
   host_registry_actor hosts;
+  environment_registry_actor environments;
 
   const lease_registry_actor& serving(const lease_request&) const { return leases; }
   const instance_registry_actor& serving(const instance_request&) const { return instances; }
@@ -71,6 +73,9 @@ struct api_registries {
     return maintenance;
   }
   const host_registry_actor& serving(const host_request&) const { return hosts; }
+  const environment_registry_actor& serving(const environment_request&) const {
+    return environments;
+  }
 };
 
 // Where HTTP routes' requests enter the actors: one long-lived actor that
@@ -127,6 +132,7 @@ struct runtime::impl {
     auto leases = sys.spawn(stable_proxy<lease_registry_actor>, "lease");
     auto sessions = sys.spawn(stable_proxy<maintenance_registry_actor>, "maintenance");
     auto cat = sys.spawn(stable_proxy<catalog_actor_type>, "catalog");
+    auto environments = sys.spawn(stable_proxy<environment_registry_actor>, "environment");
     auto hub_proxy = sys.spawn(stable_proxy<event_hub_actor>, "events");
     auto ingest_proxy = sys.spawn(stable_proxy<ingest_actor>, "ingest");
     auto gateway_proxy = sys.spawn(stable_proxy<gateway_actor>, "gateway");
@@ -166,6 +172,12 @@ struct runtime::impl {
                                   db.load_kind("maintenance_session"), std::move(constraints)));
        },
        {}},
+      {"environment", caf::actor_cast<caf::actor>(environments),
+       [this] {
+         return untyped(
+           sys.spawn(environment::environment_registry, &svc, db.load_kind("environment")));
+       },
+       {}},
       {"catalog", caf::actor_cast<caf::actor>(cat),
        [this] {
          auto [stored, version] = catalog::recover(db.load_kind("catalog"));
@@ -186,10 +198,10 @@ struct runtime::impl {
        },
        {}, false},
       {"gateway", caf::actor_cast<caf::actor>(gateway_proxy),
-       [this, hosts, instances, cat, leases, sessions] {
-         return untyped(sys.spawn(api_gateway,
-                                  api_registries{leases, instances, cat, sessions, hosts},
-                                  opts.request_timeout));
+       [this, hosts, instances, cat, leases, sessions, environments] {
+         return untyped(
+           sys.spawn(api_gateway, api_registries{leases, instances, cat, sessions, hosts, environments},
+                     opts.request_timeout));
        },
        {}, false},
     });

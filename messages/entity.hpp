@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "messages/environment.hpp"
 #include "messages/host.hpp"
 #include "messages/instance.hpp"
 #include "messages/lease.hpp"
@@ -26,5 +27,6 @@ using lease_snapshot = snapshot_of<lease::lease>;
 using instance_snapshot = snapshot_of<instance::instance>;
 using host_snapshot = snapshot_of<inventory::host>;
 using session_snapshot = snapshot_of<maintenance::session>;
+using environment_snapshot = snapshot_of<environment::environment>;
 
 } // namespace steward

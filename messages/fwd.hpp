@@ -53,6 +53,20 @@ struct host_create;
 struct host_show;
 struct host_update;
 struct host_delete;
+struct environment_list;
+struct environment_create;
+struct environment_show;
+struct environment_rename;
+struct environment_delete;
+struct environment_configure;
+struct configuration_show;
+struct configuration_delete;
+struct service_show;
+struct service_add;
+struct service_replace;
+struct service_remove;
+struct model_show;
+struct model_patch;
 struct api_reply;
 struct api_request;
 struct domain_event;
@@ -79,6 +93,10 @@ namespace maintenance {
 struct session;
 }
 using session_snapshot = snapshot_of<maintenance::session>;
+namespace environment {
+struct environment;
+}
+using environment_snapshot = snapshot_of<environment::environment>;
 struct catalog_snapshot;
 struct world_view;
 struct world_change;
@@ -141,7 +159,21 @@ struct notification;
   X(steward::host_create)                                                      \
   X(steward::host_show)                                                        \
   X(steward::host_update)                                                      \
-  X(steward::host_delete)
+  X(steward::host_delete)                                                      \
+  X(steward::environment_list)                                                 \
+  X(steward::environment_create)                                               \
+  X(steward::environment_show)                                                 \
+  X(steward::environment_rename)                                               \
+  X(steward::environment_delete)                                               \
+  X(steward::environment_configure)                                            \
+  X(steward::configuration_show)                                               \
+  X(steward::configuration_delete)                                             \
+  X(steward::service_show)                                                     \
+  X(steward::service_add)                                                      \
+  X(steward::service_replace)                                                  \
+  X(steward::service_remove)                                                   \
+  X(steward::model_show)                                                       \
+  X(steward::model_patch)
 
 #define STEWARD_MESSAGE_TYPES(X)                                               \
   STEWARD_REQUEST_TYPES(X)                                                     \
@@ -156,6 +188,7 @@ struct notification;
   X(steward::instance_snapshot)                                                \
   X(steward::host_snapshot)                                                    \
   X(steward::session_snapshot)                                                 \
+  X(steward::environment_snapshot)                                             \
   X(std::vector<steward::host_snapshot>)                                       \
   X(std::vector<steward::instance_snapshot>)                                   \
   X(steward::catalog_snapshot)                                                 \

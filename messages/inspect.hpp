@@ -366,6 +366,20 @@ STEWARD_INSPECT_REQUEST(host_create, x.body)
 STEWARD_INSPECT_REQUEST(host_show, x.id)
 STEWARD_INSPECT_REQUEST(host_update, x.id, x.body)
 STEWARD_INSPECT_REQUEST(host_delete, x.id)
+STEWARD_INSPECT_REQUEST(environment_list, x.all_tenants, x.tenant)
+STEWARD_INSPECT_REQUEST(environment_create, x.body)
+STEWARD_INSPECT_REQUEST(environment_show, x.id, x.session_id)
+STEWARD_INSPECT_REQUEST(environment_rename, x.id, x.body)
+STEWARD_INSPECT_REQUEST(environment_delete, x.id, x.abandon)
+STEWARD_INSPECT_REQUEST(environment_configure, x.id)
+STEWARD_INSPECT_REQUEST(configuration_show, x.id, x.session_id)
+STEWARD_INSPECT_REQUEST(configuration_delete, x.id, x.session_id)
+STEWARD_INSPECT_REQUEST(service_show, x.id, x.session_id, x.path)
+STEWARD_INSPECT_REQUEST(service_add, x.id, x.session_id, x.path, json_field{x.value})
+STEWARD_INSPECT_REQUEST(service_replace, x.id, x.session_id, x.path, json_field{x.value})
+STEWARD_INSPECT_REQUEST(service_remove, x.id, x.session_id, x.path)
+STEWARD_INSPECT_REQUEST(model_show, x.id, x.session_id, x.path)
+STEWARD_INSPECT_REQUEST(model_patch, x.id, x.session_id, x.body)
 
 #undef STEWARD_INSPECT_REQUEST
 
@@ -646,6 +660,60 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, session_snapshot& x) {
   return f(caf::meta::type_name("steward::session_snapshot"), x.id, x.project,
            shared_value_field<maintenance::session>{x.doc}, x.version);
+}
+
+namespace environment {
+
+inline std::string to_string(session_state x) { return std::string(1, static_cast<char>(x)); }
+inline std::string to_string(report_level x) { return std::string(1, static_cast<char>(x)); }
+inline std::string to_string(patch_op x) { return std::string(1, static_cast<char>(x)); }
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, config_session& x) {
+  return f(caf::meta::type_name("steward::environment::config_session"), x.id, x.user_id,
+           x.version, x.state, time_field{x.created}, time_field{x.updated},
+           json_field{x.model});
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, report& x) {
+  return f(caf::meta::type_name("steward::environment::report"), x.id, x.text, x.level,
+           optional_field<std::string>{x.entity_id}, optional_field<std::string>{x.details},
+           time_field{x.timestamp});
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, deployment& x) {
+  return f(caf::meta::type_name("steward::environment::deployment"), x.id, x.session_id,
+           json_field{x.description}, time_field{x.started}, optional_time_field{x.finished},
+           x.reports);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, environment& x) {
+  return f(caf::meta::type_name("steward::environment::environment"), x.id, x.name,
+           x.tenant_id, time_field{x.created}, time_field{x.updated}, x.version,
+           json_field{x.model}, x.sessions, x.deployments);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, environment_fields& x) {
+  return f(caf::meta::type_name("steward::environment::environment_fields"), x.name,
+           json_field{x.model});
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, model_change& x) {
+  return f(caf::meta::type_name("steward::environment::model_change"), x.op, x.path,
+           json_field{x.value});
+}
+
+} // namespace environment
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, environment_snapshot& x) {
+  return f(caf::meta::type_name("steward::environment_snapshot"), x.id, x.project,
+           shared_value_field<environment::environment>{x.doc}, x.version);
 }
 
 template <class Inspector>

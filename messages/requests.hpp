@@ -18,6 +18,7 @@
 
 #include "common/access.hpp"
 #include "common/refusal.hpp"
+#include "messages/environment.hpp"
 #include "messages/host.hpp"
 #include "messages/instance.hpp"
 #include "messages/lease.hpp"
@@ -179,6 +180,74 @@ struct host_update {
 };
 struct host_delete { request_context ctx; std::string id; };
 
+// -- application environments (Murano): /v1/environments ---------------------
+// `session_id` is the X-Configuration-Session header ("" when absent); a
+// `path` is the part of the object model below the URL's anchor, "" for it.
+
+/// Every environment of the caller's project; with `all_tenants` (staff),
+/// every project's, or with `tenant` (staff) that project's.
+struct environment_list {
+  request_context ctx;
+  bool all_tenants = false;
+  std::string tenant;
+};
+struct environment_create { request_context ctx; parsed<environment::environment_fields> body; };
+struct environment_show { request_context ctx; std::string id; std::string session_id; };
+struct environment_rename {
+  request_context ctx;
+  std::string id;
+  parsed<environment::environment_fields> body;
+};
+struct environment_delete { request_context ctx; std::string id; bool abandon = false; };
+/// Opens a configuration session on the environment's model.
+struct environment_configure { request_context ctx; std::string id; };
+struct configuration_show { request_context ctx; std::string id; std::string session_id; };
+struct configuration_delete { request_context ctx; std::string id; std::string session_id; };
+/// The applications (`services`) of the model, or what `path` selects in them.
+struct service_show {
+  request_context ctx;
+  std::string id;
+  std::string session_id;
+  std::string path;
+};
+/// Appends an application (or an item at `path`) to the session's copy; the
+/// object model is free-form JSON.
+struct service_add {
+  request_context ctx;
+  std::string id;
+  std::string session_id;
+  std::string path;
+  nlohmann::json value;
+};
+/// Replaces the applications (or what `path` selects) in the session's copy.
+struct service_replace {
+  request_context ctx;
+  std::string id;
+  std::string session_id;
+  std::string path;
+  nlohmann::json value;
+};
+/// Removes the applications (or what `path` selects) from the session's copy.
+struct service_remove {
+  request_context ctx;
+  std::string id;
+  std::string session_id;
+  std::string path;
+};
+/// The model, or the part at `path`.
+struct model_show {
+  request_context ctx;
+  std::string id;
+  std::string session_id;
+  std::string path;
+};
+struct model_patch {
+  request_context ctx;
+  std::string id;
+  std::string session_id;
+  parsed<environment::model_changes> body;
+};
+
 // -- every request, by the registry that serves it -----------------------------
 
 using lease_request = std::variant<lease_list, lease_show, lease_create, lease_update,
@@ -197,10 +266,15 @@ using maintenance_request
                  project_maintenance_reply, constraint_show, instance_constraint_put,
                  group_constraint_put, constraint_delete>;
 using host_request = std::variant<host_list, host_create, host_show, host_update, host_delete>;
+using environment_request
+  = std::variant<environment_list, environment_create, environment_show, environment_rename,
+                 environment_delete, environment_configure, configuration_show,
+                 configuration_delete, service_show, service_add, service_replace,
+                 service_remove, model_show, model_patch>;
 
 using api_request_body
   = std::variant<lease_request, instance_request, catalog_request, maintenance_request,
-                 host_request>;
+                 host_request, environment_request>;
 
 
 /// A request from outside the actors (an HTTP route) with where its reply

@@ -7,7 +7,7 @@
 set -euo pipefail
 build_packages=(g++ cmake make libcaf-dev librabbitmq-dev nlohmann-json3-dev libboost-dev
                 libgtest-dev libsqlite3-dev libpq-dev)
-test_packages=(rabbitmq-server python3-oslo.messaging python3-blazarclient)
+test_packages=(rabbitmq-server python3-oslo.messaging python3-blazarclient python3-muranoclient)
 bench_packages=(rabbitmq-server wrk sqlite3 bc)
 # -fsanitize=fuzzer links libclang_rt.fuzzer from libclang-rt-14-dev (only
 # recommended by clang, so named); the standalone libfuzzer-14-dev is not needed.

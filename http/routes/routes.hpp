@@ -48,5 +48,6 @@ void add_instance_routes(router& r, route_services& svc);
 void add_lease_routes(router& r, route_services& svc);
 void add_maintenance_routes(router& r, route_services& svc);
 void add_simulator_routes(router& r, route_services& svc);
+void add_environment_routes(router& r, route_services& svc);
 
 } // namespace steward::http

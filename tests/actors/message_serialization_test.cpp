@@ -241,6 +241,28 @@ void requests_of_the_families(serialization& t) {
   ASSERT_TRUE(refused.body.refused);
   EXPECT_EQ(refused.body.refused->error, "No data to update");
   t.round_trip(host_delete{ctx(), "c-1"});
+
+  EXPECT_TRUE(t.round_trip(environment_list{ctx(), true, "p-2"}).all_tenants);
+  environment::environment_fields named{"shop", {{"region", "RegionTwo"}}};
+  EXPECT_EQ(t.round_trip(environment_create{ctx(), {named, std::nullopt}}).body.value.model["region"],
+            "RegionTwo");
+  t.round_trip(environment_show{ctx(), "e-1", "s-1"});
+  t.round_trip(environment_rename{ctx(), "e-1", {named, std::nullopt}});
+  EXPECT_TRUE(t.round_trip(environment_delete{ctx(), "e-1", true}).abandon);
+  t.round_trip(environment_configure{ctx(), "e-1"});
+  t.round_trip(configuration_show{ctx(), "e-1", "s-1"});
+  t.round_trip(configuration_delete{ctx(), "e-1", "s-1"});
+  t.round_trip(service_show{ctx(), "e-1", "s-1", "app-1/name"});
+  json application = {{"name", "ünïcode"}, {"?", {{"id", "app-1"}, {"type", "io.murano.X"}}}};
+  EXPECT_EQ(t.round_trip(service_add{ctx(), "e-1", "s-1", "", application}).value, application);
+  t.round_trip(service_replace{ctx(), "e-1", "s-1", "app-1", application});
+  t.round_trip(service_remove{ctx(), "e-1", "s-1", "app-1"});
+  t.round_trip(model_show{ctx(), "e-1", "s-1", "defaultNetworks"});
+  environment::model_changes changes = {
+    {environment::patch_op::replace, {"defaultNetworks", "flat"}, true},
+    {environment::patch_op::remove, {"a/b", "~"}, nullptr}};
+  auto patched = t.round_trip(model_patch{ctx(), "e-1", "s-1", {changes, std::nullopt}});
+  EXPECT_EQ(patched.body.value.at(1).path.at(0), "a/b");
 }
 
 void replies(serialization& t) {
@@ -330,6 +352,25 @@ void entities_events_and_the_world(serialization& t) {
   EXPECT_TRUE(*bare_session.doc == plain_session);
   EXPECT_FALSE(t.round_trip(session_snapshot{"s-3", "", nullptr, 0}).doc)
     << "no session stays none";
+
+  environment::environment env;
+  env.id = "e-1";
+  env.name = "shop";
+  env.tenant_id = "p-1";
+  env.version = 2;
+  env.model = {{"name", "shop"}};
+  env.sessions.push_back({"s-1", "wendy", 2, environment::session_state::deploying, at(1900000000),
+                          at(1900000001), {{"name", "edited"}}});
+  env.deployments.push_back({"d-1", "s-1", {{"name", "shop"}}, at(1900000000), std::nullopt,
+                             {{"r-1", "Action deploy is scheduled",
+                               environment::report_level::warning, std::string{"app-1"},
+                               std::nullopt, at(1900000000)}}});
+  auto env_snap = t.round_trip(environment_snapshot{
+    "e-1", "p-1", std::make_shared<const environment::environment>(env), 3});
+  ASSERT_TRUE(env_snap.doc);
+  EXPECT_EQ(env_snap.doc->sessions.at(0).model["name"], "edited");
+  EXPECT_EQ(env_snap.doc->deployments.at(0).reports.at(0).level,
+            environment::report_level::warning);
 
   t.round_trip(domain_event{"lease.create", "p-1", "blazar.lease", {{"id", "l-1"}}});
   t.round_trip(commit_ack{false, "disk full"});

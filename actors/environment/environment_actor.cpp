@@ -1,0 +1,209 @@
+#include "actors/environment/environment_actor.hpp"
+
+#include <algorithm>
+
+#include "actors/environment/environment_rules.hpp"
+#include "actors/environment/object_model.hpp"
+#include "actors/guard.hpp"
+
+namespace steward::environment {
+
+namespace {
+
+using self_ptr = environment_actor_type::stateful_pointer<environment_state>;
+using nlohmann::json;
+
+// No timer of its own yet: nothing to arm after a write.
+void rearm(self_ptr) {}
+
+const environment& value_of(self_ptr self) {
+  return *self->state.doc;
+}
+
+// Stores `next` and answers `answer` once it is on disk.
+caf::result<api_reply> store_and_answer(self_ptr self, environment next, api_reply answer) {
+  auto rp = self->make_response_promise<api_reply>();
+  store_document(self, environment_kind, change{*self->state.svc}, std::move(next), rearm,
+                 [=](commit_ack& ack) mutable {
+                   rp.deliver(ack.ok ? answer : stored_failure(environment_kind, ack));
+                 });
+  return rp;
+}
+
+api_reply ok_without_body() {
+  return api_reply::ok(nullptr, 200);  // Murano answers every success 200
+}
+
+// The session a write names, in `next`, or the refusal.
+template <class Edit>
+caf::result<api_reply> edit_session(self_ptr self, const std::string& session_id, Edit edit) {
+  auto next = value_of(self);
+  auto found = session_to_edit(next, session_id);
+  if (auto* refused = std::get_if<refusal>(&found))
+    return api_reply::fail(*refused);
+  auto& s = *std::get<config_session*>(found);
+  api_reply answer;
+  if (auto refused = edit(s.model, answer))
+    return api_reply::fail(*refused);
+  s.updated = whole_seconds(now());
+  next.updated = s.updated;
+  return store_and_answer(self, std::move(next), std::move(answer));
+}
+
+// The model a read sees (the session's copy, or the deployed one), or why not.
+template <class Read>
+caf::result<api_reply> read_model(self_ptr self, const std::string& session_id, Read read) {
+  auto found = model_to_read(value_of(self), session_id);
+  if (auto* refused = std::get_if<refusal>(&found))
+    return api_reply::fail(*refused);
+  return read(*std::get<const json*>(found));
+}
+
+api_reply nothing_at(const std::string& where) {
+  return api_reply::fail(404, "The object model has nothing at " + where);
+}
+
+caf::result<api_reply> rename(self_ptr self, const environment_rename& r) {
+  if (r.body.refused)
+    return *r.body.refused;
+  auto why = check_name(r.body.value.name, false);
+  if (!why.empty())
+    return api_reply::fail(400, why);
+  auto next = value_of(self);
+  if (next.name == r.body.value.name)
+    return api_reply::ok(basic_document(next));
+  next.name = r.body.value.name;
+  next.updated = whole_seconds(now());
+  auto answer = api_reply::ok(basic_document(next));
+  return store_and_answer(self, std::move(next), std::move(answer));
+}
+
+caf::result<api_reply> remove(self_ptr self, const environment_delete& r) {
+  auto status = status_of(value_of(self));
+  // Nothing is deployed yet by Steward's engine, so an environment's
+  // record is all there is to remove; while something runs, only an
+  // abandon removes it.
+  if (!r.abandon
+      && (status == environment_status::deploying || status == environment_status::deleting))
+    return api_reply::fail(403, "Could not open session for environment <EnvId: "
+                                  + value_of(self).id
+                                  + ">, environment has deploying or deleting status.");
+  auto rp = self->make_response_promise<api_reply>();
+  remove_document(self, environment_kind, change{*self->state.svc}, [=](commit_ack& ack) mutable {
+    rp.deliver(ack.ok ? ok_without_body() : stored_failure(environment_kind, ack));
+  });
+  return rp;
+}
+
+caf::result<api_reply> configure(self_ptr self, const environment_configure& r) {
+  auto next = value_of(self);
+  std::string id;
+  if (auto refused = open_session(next, r.ctx.who.user_id, now(), id))
+    return api_reply::fail(*refused);
+  auto answer = api_reply::ok(session_document(next, *find_session(next, id)));
+  next.updated = whole_seconds(now());
+  return store_and_answer(self, std::move(next), std::move(answer));
+}
+
+caf::result<api_reply> show_session(self_ptr self, const configuration_show& r) {
+  auto e = value_of(self);
+  auto found = own_session(e, r.session_id, r.ctx.who);
+  if (auto* refused = std::get_if<refusal>(&found))
+    return api_reply::fail(*refused);
+  auto& s = *std::get<config_session*>(found);
+  if (!is_valid(e, s))
+    return api_reply::fail(403, "Session <SessionId " + s.id + "> is invalid: environment has "
+                                "been updated or updating right now with other session");
+  return api_reply::ok(session_document(e, s));
+}
+
+caf::result<api_reply> delete_session(self_ptr self, const configuration_delete& r) {
+  auto next = value_of(self);
+  auto found = own_session(next, r.session_id, r.ctx.who);
+  if (auto* refused = std::get_if<refusal>(&found))
+    return api_reply::fail(*refused);
+  auto& s = *std::get<config_session*>(found);
+  if (s.state == session_state::deploying)
+    return api_reply::fail(403, "Session <SessionId: " + s.id
+                                  + "> is in deploying state and could not be deleted");
+  auto id = s.id;
+  next.sessions.erase(std::remove_if(next.sessions.begin(), next.sessions.end(),
+                                     [&](const config_session& x) { return x.id == id; }),
+                      next.sessions.end());
+  next.updated = whole_seconds(now());
+  return store_and_answer(self, std::move(next), ok_without_body());
+}
+
+} // namespace
+
+environment_actor_type::behavior_type
+environment_actor(self_ptr self, const actor_services* svc,
+                  owner_of<environment_snapshot> registry,
+                  std::shared_ptr<const environment> value, int64_t version, bool stored) {
+  self->state.init(svc, std::move(registry), std::move(value), version, stored);
+  log_failures(self, "environment", self->state.doc->id);
+  return guarded_behavior<environment_actor_type::behavior_type>(
+    "environment",
+    [=](atom::create) -> caf::result<api_reply> {
+      return store_created(self, environment_kind, rearm,
+                           [](const environment& e) { return api_reply::ok(basic_document(e)); });
+    },
+    // Deployments (next) arm their deadlines here; nothing is armed yet.
+    [=](atom::timer, uint64_t) {},
+    [=](environment_show& r) {
+      return read_model(self, r.session_id, [&](const json& model) -> caf::result<api_reply> {
+        return api_reply::ok(full_document(value_of(self), model));
+      });
+    },
+    [=](environment_rename& r) { return rename(self, r); },
+    [=](environment_delete& r) { return remove(self, r); },
+    [=](environment_configure& r) { return configure(self, r); },
+    [=](configuration_show& r) { return show_session(self, r); },
+    [=](configuration_delete& r) { return delete_session(self, r); },
+    [=](service_show& r) {
+      return read_model(self, r.session_id, [&](const json& model) -> caf::result<api_reply> {
+        auto found = services_at(model, r.path);
+        if (!found)
+          return nothing_at("services/" + r.path);
+        return api_reply::ok(r.path.empty() ? shown_services(value_of(self), std::move(*found))
+                                            : std::move(*found));
+      });
+    },
+    [=](service_add& r) {
+      return edit_session(self, r.session_id, [&](json& model, api_reply& answer) {
+        answer = api_reply::ok(r.value);
+        return add_service(model, r.path, r.value);
+      });
+    },
+    [=](service_replace& r) {
+      return edit_session(self, r.session_id, [&](json& model, api_reply& answer) {
+        answer = api_reply::ok(r.value.is_null() ? json::array() : r.value);
+        return replace_service(model, r.path, r.value);
+      });
+    },
+    [=](service_remove& r) {
+      return edit_session(self, r.session_id, [&](json& model, api_reply& answer) {
+        answer = ok_without_body();
+        return remove_service(model, r.path);
+      });
+    },
+    [=](model_show& r) {
+      return read_model(self, r.session_id, [&](const json& model) -> caf::result<api_reply> {
+        auto found = select(model, path_tokens(r.path));
+        if (!found)
+          return nothing_at(r.path.empty() ? "its root" : r.path);
+        return api_reply::ok(*found);
+      });
+    },
+    [=](model_patch& r) -> caf::result<api_reply> {
+      if (r.body.refused)
+        return *r.body.refused;
+      return edit_session(self, r.session_id, [&](json& model, api_reply& answer) {
+        auto refused = apply_changes(model, r.body.value);
+        answer = api_reply::ok(model);
+        return refused;
+      });
+    });
+}
+
+} // namespace steward::environment

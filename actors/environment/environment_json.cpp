@@ -1,0 +1,206 @@
+#include "actors/environment/environment_json.hpp"
+
+#include "actors/environment/environment_rules.hpp"
+#include "common/json_fields.hpp"
+#include "common/time_format.hpp"
+
+namespace steward::environment {
+
+using nlohmann::json;
+
+namespace {
+
+std::optional<sys_time> read_time(const json& obj, const char* key) {
+  return iso_time_field(obj, key);
+}
+
+template <class Enum>
+std::optional<Enum> read_code(const json& obj, const char* key) {
+  auto text = text_field(obj, key);
+  if (text.size() != 1)
+    return std::nullopt;
+  return static_cast<Enum>(text[0]);
+}
+
+std::string code_of(char c) {
+  return std::string(1, c);
+}
+
+json stored_report(const report& r) {
+  return {{"id", r.id},
+          {"text", r.text},
+          {"level", code_of(static_cast<char>(r.level))},
+          {"entity_id", or_null(r.entity_id)},
+          {"details", or_null(r.details)},
+          {"timestamp", timefmt::iso_micro(r.timestamp)}};
+}
+
+std::optional<report> read_report(const json& doc) {
+  report r;
+  r.id = text_field(doc, "id");
+  r.text = text_field(doc, "text");
+  auto level = read_code<report_level>(doc, "level");
+  auto at = read_time(doc, "timestamp");
+  if (r.id.empty() || !level || !at)
+    return std::nullopt;
+  r.level = *level;
+  r.timestamp = *at;
+  if (auto e = doc.find("entity_id"); e != doc.end() && e->is_string())
+    r.entity_id = e->get<std::string>();
+  if (auto d = doc.find("details"); d != doc.end() && d->is_string())
+    r.details = d->get<std::string>();
+  return r;
+}
+
+} // namespace
+
+std::string show_time(sys_time t) {
+  auto text = timefmt::iso_z(whole_seconds(t));
+  if (!text.empty() && text.back() == 'Z')
+    text.pop_back();
+  return text;
+}
+
+json basic_document(const environment& e) {
+  return {{"id", e.id},
+          {"name", e.name},
+          {"created", show_time(e.created)},
+          {"updated", show_time(e.updated)},
+          {"tenant_id", e.tenant_id},
+          {"version", e.version}};
+}
+
+json listed_document(const environment& e) {
+  auto doc = basic_document(e);
+  doc["networking"] = json::object();
+  doc["status"] = name_of(status_of(e));
+  return doc;
+}
+
+json shown_services(const environment& e, json services) {
+  if (services.is_array())
+    for (auto& s : services)
+      if (s.is_object() && s.contains("?") && s["?"].is_object())
+        s["?"]["status"] = name_of(status_of(e));
+  return services;
+}
+
+json full_document(const environment& e, const json& model) {
+  auto doc = listed_document(e);
+  auto by = acquired_by(e);
+  doc["acquired_by"] = by ? json(by->id) : json(nullptr);
+  doc["services"] = shown_services(e, model.value("services", json::array()));
+  return doc;
+}
+
+json session_document(const environment& e, const config_session& s) {
+  return {{"id", s.id},
+          {"environment_id", e.id},
+          {"user_id", s.user_id},
+          {"version", s.version},
+          {"state", name_of(s.state)},
+          {"created", show_time(s.created)},
+          {"updated", show_time(s.updated)}};
+}
+
+json to_stored(const environment& e) {
+  json sessions = json::array();
+  for (auto& s : e.sessions)
+    sessions.push_back({{"id", s.id},
+                        {"user_id", s.user_id},
+                        {"version", s.version},
+                        {"state", code_of(static_cast<char>(s.state))},
+                        {"created", timefmt::iso_micro(s.created)},
+                        {"updated", timefmt::iso_micro(s.updated)},
+                        {"model", s.model}});
+  json deployments = json::array();
+  for (auto& d : e.deployments) {
+    json reports = json::array();
+    for (auto& r : d.reports)
+      reports.push_back(stored_report(r));
+    deployments.push_back({{"id", d.id},
+                           {"session_id", d.session_id},
+                           {"description", d.description},
+                           {"started", timefmt::iso_micro(d.started)},
+                           {"finished", or_null(d.finished, [](sys_time t) {
+                              return timefmt::iso_micro(t);
+                            })},
+                           {"reports", std::move(reports)}});
+  }
+  return versioned_row({{"id", e.id},
+                        {"name", e.name},
+                        {"tenant_id", e.tenant_id},
+                        {"created", timefmt::iso_micro(e.created)},
+                        {"updated", timefmt::iso_micro(e.updated)},
+                        {"version", e.version},
+                        {"model", e.model},
+                        {"sessions", std::move(sessions)},
+                        {"deployments", std::move(deployments)}},
+                       stored_schema);
+}
+
+namespace {
+
+std::optional<environment> environment_of(const json& doc) {
+  environment e;
+  e.id = text_field(doc, "id");
+  e.name = text_field(doc, "name");
+  e.tenant_id = text_field(doc, "tenant_id");
+  auto created = read_time(doc, "created");
+  auto updated = read_time(doc, "updated");
+  if (e.id.empty() || e.name.empty() || !doc.contains("tenant_id") || !created || !updated)
+    return std::nullopt;
+  e.created = *created;
+  e.updated = *updated;
+  e.version = int_field(doc, "version");
+  if (auto m = doc.find("model"); m != doc.end() && m->is_object())
+    e.model = *m;
+  if (auto list = doc.find("sessions"); list != doc.end() && list->is_array())
+    for (auto& s : *list) {
+      config_session cs;
+      cs.id = text_field(s, "id");
+      cs.user_id = text_field(s, "user_id");
+      cs.version = int_field(s, "version");
+      auto state = read_code<session_state>(s, "state");
+      auto made = read_time(s, "created");
+      auto changed = read_time(s, "updated");
+      if (cs.id.empty() || !state || !made || !changed)
+        return std::nullopt;
+      cs.state = *state;
+      cs.created = *made;
+      cs.updated = *changed;
+      if (auto m = s.find("model"); m != s.end())
+        cs.model = *m;
+      e.sessions.push_back(std::move(cs));
+    }
+  if (auto list = doc.find("deployments"); list != doc.end() && list->is_array())
+    for (auto& d : *list) {
+      deployment dep;
+      dep.id = text_field(d, "id");
+      dep.session_id = text_field(d, "session_id");
+      auto started = read_time(d, "started");
+      if (dep.id.empty() || !started)
+        return std::nullopt;
+      dep.started = *started;
+      dep.finished = read_time(d, "finished");
+      if (auto m = d.find("description"); m != d.end())
+        dep.description = *m;
+      if (auto reports = d.find("reports"); reports != d.end() && reports->is_array())
+        for (auto& r : *reports) {
+          auto read = read_report(r);
+          if (!read)
+            return std::nullopt;
+          dep.reports.push_back(std::move(*read));
+        }
+      e.deployments.push_back(std::move(dep));
+    }
+  return e;
+}
+
+} // namespace
+
+std::optional<environment> from_stored(const json& row) {
+  return read_versioned_row(row, stored_schema, environment_of);
+}
+
+} // namespace steward::environment

@@ -1,0 +1,19 @@
+#pragma once
+// Murano's request bodies (/v1/environments) read into typed fields: an
+// environment's name, a model patch's operations with Murano's per-path
+// rules. The object model itself stays the free-form JSON it is.
+#include <nlohmann/json_fwd.hpp>
+
+#include "messages/requests.hpp"
+
+namespace steward::http {
+
+/// A create (`creating`: its other members go into the new model) or a
+/// rename.
+parsed<environment::environment_fields> read_environment(const nlohmann::json& body,
+                                                         bool creating);
+/// An `application/env-model-json-patch` body: each operation's op, pointer
+/// and value checked, and whether Murano lets that op change that path.
+parsed<environment::model_changes> read_model_patch(const nlohmann::json& body);
+
+} // namespace steward::http

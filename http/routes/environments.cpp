@@ -1,0 +1,76 @@
+// The application environments API (Murano): /v1/environments, their
+// configuration sessions, applications (`services`) and object model.
+#include "http/routes/environment_body.hpp"
+#include "http/routes/routes.hpp"
+
+#include "common/text.hpp"
+
+namespace steward::http {
+
+namespace {
+
+std::string id(const route_context& c) { return path_param(c, "id"); }
+std::string path(const route_context& c) { return path_param(c, "path"); }
+/// The configuration session a request works in ("" when it names none).
+std::string session(const route_context& c) { return c.req.header("x-configuration-session"); }
+
+// Murano takes booleans in any case ("True", "true").
+bool flag(const route_context& c, const std::string& name) {
+  auto v = lower(query_param(c, name));
+  return v == "true" || v == "1";
+}
+
+} // namespace
+
+void add_environment_routes(router& r, route_services& svc) {
+  using rc = route_context;
+  r.add({"GET", "/v1/environments", forward(svc, [](rc& c) {
+           return environment_list{context_of(c), flag(c, "all_tenants"), query_param(c, "tenant")};
+         })});
+  r.add({"POST", "/v1/environments", forward(svc, [](rc& c) {
+           return environment_create{context_of(c), read_environment(c.body, true)};
+         })});
+  r.add({"GET", "/v1/environments/{id}", forward(svc, [](rc& c) {
+           return environment_show{context_of(c), id(c), session(c)};
+         })});
+  r.add({"PUT", "/v1/environments/{id}", forward(svc, [](rc& c) {
+           return environment_rename{context_of(c), id(c), read_environment(c.body, false)};
+         })});
+  r.add({"DELETE", "/v1/environments/{id}", forward(svc, [](rc& c) {
+           return environment_delete{context_of(c), id(c), flag(c, "abandon")};
+         })});
+  r.add({"POST", "/v1/environments/{id}/configure",
+         forward(svc, [](rc& c) { return environment_configure{context_of(c), id(c)}; })});
+  r.add({"GET", "/v1/environments/{id}/sessions/{session_id}", forward(svc, [](rc& c) {
+           return configuration_show{context_of(c), id(c), path_param(c, "session_id")};
+         })});
+  r.add({"DELETE", "/v1/environments/{id}/sessions/{session_id}", forward(svc, [](rc& c) {
+           return configuration_delete{context_of(c), id(c), path_param(c, "session_id")};
+         })});
+  // The applications, and below them any path ("{path*}": "" at the list).
+  for (auto pattern : {"/v1/environments/{id}/services", "/v1/environments/{id}/services/{path*}"}) {
+    r.add({"GET", pattern, forward(svc, [](rc& c) {
+             return service_show{context_of(c), id(c), session(c), path(c)};
+           })});
+    r.add({"POST", pattern, forward(svc, [](rc& c) {
+             return service_add{context_of(c), id(c), session(c), path(c), std::move(c.body)};
+           })});
+    r.add({"PUT", pattern, forward(svc, [](rc& c) {
+             return service_replace{context_of(c), id(c), session(c), path(c), std::move(c.body)};
+           })});
+    r.add({"DELETE", pattern, forward(svc, [](rc& c) {
+             return service_remove{context_of(c), id(c), session(c), path(c)};
+           })});
+  }
+  for (auto pattern : {"/v1/environments/{id}/model", "/v1/environments/{id}/model/{path*}"})
+    r.add({"GET", pattern, forward(svc, [](rc& c) {
+             return model_show{context_of(c), id(c), session(c), path(c)};
+           })});
+  route patch{"PATCH", "/v1/environments/{id}/model", forward(svc, [](rc& c) {
+                return model_patch{context_of(c), id(c), session(c), read_model_patch(c.body)};
+              })};
+  patch.body_types = {"application/env-model-json-patch"};
+  r.add(std::move(patch));
+}
+
+} // namespace steward::http
