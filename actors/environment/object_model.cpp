@@ -117,6 +117,8 @@ std::optional<refusal> add_service(json& model, const std::string& path, const j
 std::optional<refusal> replace_service(json& model, const std::string& path, json value) {
   auto tokens = services_path(path);
   if (tokens.size() == 1) {
+    if (!value.is_null() && !value.is_array())
+      return refusal{400, "The applications are a list: send a list to replace them"};
     model["services"] = value.is_null() ? json::array() : std::move(value);
     return std::nullopt;
   }

@@ -28,8 +28,8 @@ std::optional<nlohmann::json> services_at(const nlohmann::json& model, const std
 /// the list `path` selects in them.
 std::optional<refusal> add_service(nlohmann::json& model, const std::string& path,
                                    const nlohmann::json& value);
-/// Replaces the applications, or what `path` selects in them (an
-/// application by its id, or a member of one).
+/// Replaces the applications (with a list), or what `path` selects in them
+/// (an application by its id, or a member of one).
 std::optional<refusal> replace_service(nlohmann::json& model, const std::string& path,
                                        nlohmann::json value);
 /// Removes the applications, or what `path` selects in them.

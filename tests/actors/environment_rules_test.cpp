@@ -106,6 +106,8 @@ TEST(environment_rules, the_services_path_selects_by_id_then_index) {
   EXPECT_EQ(model["services"].size(), 3u) << "a list body extends";
   EXPECT_EQ(add_service(model, "app-1/name", json{{"x", 1}})->status, 400) << "not a list";
   EXPECT_EQ(replace_service(model, "nope", json::object())->status, 404);
+  EXPECT_EQ(replace_service(model, "", json::object())->status, 400) << "the list stays a list";
+  EXPECT_TRUE(model["services"].is_array());
   EXPECT_FALSE(remove_service(model, "app-1"));
   EXPECT_EQ(remove_service(model, "app-1")->status, 404);
   EXPECT_FALSE(remove_service(model, ""));
