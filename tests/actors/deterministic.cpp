@@ -6,6 +6,7 @@
 #include "actors/instance/instance_registry.hpp"
 #include "actors/inventory/host_registry.hpp"
 #include "actors/lease/lease_registry.hpp"
+#include "actors/environment/environment_registry.hpp"
 #include "actors/maintenance/maintenance_registry.hpp"
 
 namespace steward::test {
@@ -111,7 +112,7 @@ void deterministic_actors::jump(std::chrono::seconds d) {
 }
 
 void deterministic_actors::start() {
-  for (auto kind : {"host", "instance", "lease", "maintenance"})
+  for (auto kind : {"host", "instance", "lease", "maintenance", "environment"})
     ready.expect(kind);
   auto host_registry = sys.spawn(inventory::host_registry, &svc, stored.load("host"));
   svc.hosts = host_registry;
@@ -129,6 +130,7 @@ void deterministic_actors::start() {
   auto maintenance_registry = sys.spawn(maintenance::maintenance_registry, &svc,
                                         stored.load("maintenance_session"), constraints);
   maintenance = maintenance_registry;
+  environments = sys.spawn(environment::environment_registry, &svc, stored.load("environment"));
   clock_followers = {host_registry, lease_registry, maintenance_registry};
   run();
   EXPECT_TRUE(ready.waiting().empty()) << "registries not ready";
@@ -136,7 +138,8 @@ void deterministic_actors::start() {
 
 void deterministic_actors::stop() {
   for (auto& r : {caf::actor_cast<caf::actor>(hosts), caf::actor_cast<caf::actor>(instances),
-                  caf::actor_cast<caf::actor>(leases), caf::actor_cast<caf::actor>(maintenance)})
+                  caf::actor_cast<caf::actor>(leases), caf::actor_cast<caf::actor>(maintenance),
+                  caf::actor_cast<caf::actor>(environments)})
     if (r)
       caf::anon_send_exit(r, caf::exit_reason::user_shutdown);
   run();
@@ -144,6 +147,7 @@ void deterministic_actors::stop() {
   instances = instance_registry_actor{};
   leases = lease_registry_actor{};
   maintenance = maintenance_registry_actor{};
+  environments = environment_registry_actor{};
   clock_followers.clear();
 }
 

@@ -68,7 +68,7 @@ protected:
   /// route does: entities re-arm against the new time.
   void jump(std::chrono::seconds d);
 
-  /// Spawns the host, instance, lease and maintenance registries, recovering what the
+  /// Spawns the host, instance, lease, maintenance and environment registries, recovering what the
   /// store holds; then runs until they are ready.
   void start();
   /// Stops the registries (and their entities), as a process ends.
@@ -115,6 +115,7 @@ protected:
   instance_registry_actor instances;
   lease_registry_actor leases;
   maintenance_registry_actor maintenance;
+  environment_registry_actor environments;
   std::vector<clock_follower_actor> clock_followers;
 };
 
