@@ -22,6 +22,10 @@
 #include "actors/maintenance/session_document.hpp"
 #include "actors/maintenance/workflow.hpp"
 #include "common/json_limits.hpp"
+#include "actors/environment/environment_json.hpp"
+#include "actors/environment/environment_rules.hpp"
+#include "actors/environment/object_model.hpp"
+#include "http/routes/environment_body.hpp"
 #include "http/routes/inventory_body.hpp"
 #include "tests/actors/bodies.hpp"
 #include "http/types.hpp"
@@ -127,6 +131,13 @@ const maintenance::session& asking_session() {
   return checked(s, ok, "session");
 }
 
+// A new environment's model, with one application.
+nlohmann::json environment_model() {
+  auto e = environment::make_environment("shop", "pa", json::object(), fixed_now);
+  e.model["services"] = json::array({{{"name", "a"}, {"?", {{"id", "app-1"}}}}});
+  return e.model;
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -222,6 +233,26 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto s = asking_session();
     if (!test::record_reply_from(s, "pa", body, fixed_now))
       (void)maintenance::to_document(s);
+  } else if (what == "model-patch") {
+    // A model patch as its route reads it, applied to a session's copy.
+    auto changes = http::read_model_patch(body);
+    auto model = environment_model();
+    if (!changes.refused && !environment::apply_changes(model, changes.value))
+      (void)environment::services_at(model, "");
+  } else if (what == "services") {
+    // An application posted, then edited and removed by its id.
+    auto model = environment_model();
+    if (!environment::add_service(model, "", body)) {
+      (void)environment::services_at(model, "app-1/name");
+      (void)environment::replace_service(model, "app-1/name", body);
+      (void)environment::remove_service(model, "app-1");
+    }
+  } else if (what == "environment-row") {
+    // A stored row of any shape: read back, or refused, never a crash.
+    if (auto e = environment::from_stored(body)) {
+      (void)environment::to_stored(*e);
+      (void)environment::full_document(*e, e->model);
+    }
   } else if (what == "session-row") {
     // A stored row of any shape: read back, or refused, never a crash.
     if (auto s = maintenance::from_stored(body)) {
