@@ -276,7 +276,6 @@ using api_request_body
   = std::variant<lease_request, instance_request, catalog_request, maintenance_request,
                  host_request, environment_request>;
 
-
 /// A request from outside the actors (an HTTP route) with where its reply
 /// goes: the gateway actor sends it to the registry that serves it.
 struct api_request {

@@ -34,7 +34,9 @@ api_reply ok_without_body() {
   return api_reply::ok(nullptr, 200);  // Murano answers every success 200
 }
 
-// The session a write names, in `next`, or the refusal.
+// Edits the copy of the session a write names, or refuses. The session's
+// `updated` moves; the environment's is its record's (a rename), as Murano
+// shows it.
 template <class Edit>
 caf::result<api_reply> edit_session(self_ptr self, const std::string& session_id, Edit edit) {
   auto next = value_of(self);
@@ -46,7 +48,6 @@ caf::result<api_reply> edit_session(self_ptr self, const std::string& session_id
   if (auto refused = edit(s.model, answer))
     return api_reply::fail(*refused);
   s.updated = whole_seconds(now());
-  next.updated = s.updated;
   return store_and_answer(self, std::move(next), std::move(answer));
 }
 
@@ -101,7 +102,6 @@ caf::result<api_reply> configure(self_ptr self, const environment_configure& r) 
   if (auto refused = open_session(next, r.ctx.who.user_id, now(), id))
     return api_reply::fail(*refused);
   auto answer = api_reply::ok(session_document(next, *find_session(next, id)));
-  next.updated = whole_seconds(now());
   return store_and_answer(self, std::move(next), std::move(answer));
 }
 
@@ -130,7 +130,6 @@ caf::result<api_reply> delete_session(self_ptr self, const configuration_delete&
   next.sessions.erase(std::remove_if(next.sessions.begin(), next.sessions.end(),
                                      [&](const config_session& x) { return x.id == id; }),
                       next.sessions.end());
-  next.updated = whole_seconds(now());
   return store_and_answer(self, std::move(next), ok_without_body());
 }
 

@@ -104,7 +104,6 @@ api_reply list_instances(instance_registry_state& st, const instance_list& reque
   return reply;
 }
 
-
 // The instances on the named hosts, for a lease that snapshots or deletes
 // them; those already on their way out are left alone.
 hosted_instances instances_on(const instance_registry_state& st, const instances_on_hosts& q) {

@@ -7,7 +7,6 @@ namespace steward::lease {
 
 using nlohmann::json;
 
-
 std::string host_number(const inventory::host& h) {
   return h.enrolled ? h.enrolled->number : "";
 }

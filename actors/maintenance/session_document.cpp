@@ -7,7 +7,6 @@
 
 namespace steward::maintenance {
 
-
 namespace {
 
 std::optional<refusal> bad(const std::string& message) {
