@@ -76,11 +76,13 @@ using instance_actor_type = entity_actor::extend_with<notification_actor>::exten
   api_of<instance_delete, instance_start, instance_stop, instance_restart, instance_usage>>::
   extend<caf::replies_to<instance::pending_resize>::with<api_reply>>;  // checked by the registry
 
-/// One application environment: its model and configuration sessions.
+/// One application environment: its model, configuration sessions and
+/// deployments; told by its registry how the instances it asked for stand.
 using environment_actor_type = entity_actor::extend_with<
   api_of<environment_show, environment_rename, environment_delete, environment_configure,
-         configuration_show, configuration_delete, service_show, service_add, service_replace,
-         service_remove, model_show, model_patch>>;
+         configuration_show, configuration_delete, session_deploy, service_show, service_add,
+         service_replace, service_remove, model_show, model_patch>>::
+  extend<caf::reacts_to<instance_progress>>;
 
 /// One lease: its events are due at dates.
 using lease_actor_type = entity_actor::extend_with<clock_follower_actor>::extend_with<
@@ -112,7 +114,8 @@ using host_api = api_of<host_list, host_create, host_show, host_update, host_del
 using environment_api
   = api_of<environment_list, environment_create, environment_show, environment_rename,
            environment_delete, environment_configure, configuration_show, configuration_delete,
-           service_show, service_add, service_replace, service_remove, model_show, model_patch>;
+           session_deploy, deployment_list, deployment_show, service_show, service_add,
+           service_replace, service_remove, model_show, model_patch>;
 
 /// Whoever follows the inventory's hosts (the lease and maintenance
 /// registries): it hears of every host as stored, and of every host removed.
@@ -137,7 +140,10 @@ using instance_registry_actor = owner_of<instance_snapshot>::extend_with<instanc
   notification_actor>::extend_with<waking_actor>::extend<
   caf::reacts_to<atom::catalog, catalog_snapshot>,
   caf::reacts_to<atom::workload, instance_watcher_actor>,
-  caf::replies_to<instances_on_hosts>::with<hosted_instances>>;
+  caf::replies_to<instances_on_hosts>::with<hosted_instances>,
+  caf::replies_to<deployment_instance>::with<instance_progress>,
+  caf::replies_to<deployment_instance_resize>::with<instance_progress>,
+  caf::replies_to<deployment_instance_delete>::with<instance_progress>>;
 
 /// The host registry takes service notifications; a watcher that subscribes
 /// hears of every host from then on; the requests of other kinds go through
@@ -161,9 +167,11 @@ using maintenance_registry_actor = owner_of<session_snapshot>::extend_with<maint
   clock_follower_actor>::
   extend_with<host_watcher_actor>::extend_with<instance_watcher_actor>;
 
-/// The environment registry: every request of its family goes through it.
+/// The environment registry: every request of its family goes through it;
+/// it follows the instances, for the deployments that wait on them.
 using environment_registry_actor
-  = owner_of<environment_snapshot>::extend_with<environment_api>::extend_with<waking_actor>;
+  = owner_of<environment_snapshot>::extend_with<environment_api>::extend_with<
+    waking_actor>::extend_with<instance_watcher_actor>;
 
 /// The catalog (flavors, images, projects...): its routes, and the catalog
 /// notifications of the compute layer.

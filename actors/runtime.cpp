@@ -125,6 +125,7 @@ struct runtime::impl {
     svc.ready = &ready;
     svc.leases = lease_settings{opts.minutes_before_end, opts.default_before_end};
     svc.maintenance = opts.maintenance;
+    svc.environments = opts.environments;
     // Every other actor, and this runtime, holds a supervised actor's proxy,
     // which outlives restarts.
     auto hosts = sys.spawn(stable_proxy<host_registry_actor>, "host");
@@ -159,7 +160,7 @@ struct runtime::impl {
          return untyped(
            sys.spawn(instance::instance_registry, &svc, std::move(cat), db.load_kind("instance")));
        },
-       {"maintenance"}},
+       {"maintenance", "environment"}},
       {"lease", caf::actor_cast<caf::actor>(leases),
        [this] { return untyped(sys.spawn(lease::lease_registry, &svc, db.load_kind("lease"))); },
        {}},

@@ -28,6 +28,7 @@ struct runtime_options {
   int minutes_before_end = 60;         // [leases]
   std::string default_before_end;      // [leases]: "" or "snapshot"
   maintenance_settings maintenance;     // [maintenance]
+  environment_settings environments;    // [environments]
   std::size_t scheduler_threads = std::max(2u, std::thread::hardware_concurrency());
 };
 

@@ -18,6 +18,7 @@ struct actor_services {
   instance_registry_actor instances;  // likewise
   lease_settings leases;
   maintenance_settings maintenance;
+  environment_settings environments;
   readiness* ready = nullptr;         // each registry says when it can serve
 };
 

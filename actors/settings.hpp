@@ -24,4 +24,9 @@ struct maintenance_settings {
   double cpu_allocation_ratio = 4.0;
 };
 
+/// The application environment settings ([environments] in the configuration).
+struct environment_settings {
+  int deploy_seconds = 600;  // how long a deployment waits for the compute layer
+};
+
 } // namespace steward

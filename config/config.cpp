@@ -269,6 +269,8 @@ const std::vector<key_spec>& schema() {
                "what happens to the instances of a project that does not answer"),
     text_key("maintenance", "cpu_allocation_ratio", "4.0",
              "virtual CPUs per physical one when choosing where instances go", check_number),
+    int_key("environments", "deploy_seconds", 600, 1, 86400,
+            "how long a deployment waits for the compute layer before what is pending fails"),
     text_key("simulator", "workload_file", "",
              "JSON workload the simulated cloud starts with; empty: the small embedded one"),
     text_key("simulator", "default_duration", "1",

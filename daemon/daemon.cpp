@@ -173,6 +173,8 @@ daemon::daemon(const config::settings& cfg) : parts_{std::make_unique<parts>()} 
     = static_cast<int>(cfg.integer("maintenance", "own_action_seconds"));
   ro.maintenance.host_seconds = static_cast<int>(cfg.integer("maintenance", "host_seconds"));
   ro.maintenance.move_seconds = static_cast<int>(cfg.integer("maintenance", "move_seconds"));
+  ro.environments.deploy_seconds
+    = static_cast<int>(cfg.integer("environments", "deploy_seconds"));
   // The configuration allows only the names of actions.
   ro.maintenance.default_action
     = maintenance::action_named(cfg.text("maintenance", "default_action"))

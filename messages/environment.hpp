@@ -51,14 +51,50 @@ struct report {
   sys_time timestamp;
 };
 
-/// One deployment (Murano's task): the model it deploys and its reports.
+/// What a deployment does to the instance of one object of the model.
+enum class instance_step : char { create = 'c', resize = 'r', remove = 'x' };
+
+/// How that step stands. `refused`: the compute contract refused to make the
+/// instance, so there is none.
+enum class step_outcome : char { pending = 'p', done = 'd', failed = 'f', refused = 'n' };
+
+/// One instance step of a deployment. The instance's id is chosen before it
+/// is asked for, so that asking again (after a restart) never makes a second.
+struct instance_task {
+  std::string object_id;    // `?/id` of the object in the model
+  std::string instance_id;
+  std::string name;         // the instance's hostname
+  std::string flavor;       // as the model names it (a name or an id)
+  std::string image;
+  std::string keyname;      // "" for none
+  instance_step step = instance_step::create;
+  step_outcome outcome = step_outcome::pending;
+};
+
+/// What a deployment runs: Murano's `deploy`, or the `destroy` that a delete
+/// without abandon runs before the record goes.
+enum class deployment_action : char { deploy = 'd', destroy = 'x' };
+
+/// One deployment (Murano's task): the model it deploys, what it does to
+/// instances, and its reports.
 struct deployment {
   std::string id;
   std::string session_id;
+  deployment_action action = deployment_action::deploy;
   nlohmann::json description = nlohmann::json::object();  // the model deployed
   sys_time started;
+  sys_time deadline;  // what is still pending then has failed
   std::optional<sys_time> finished;
+  std::vector<instance_task> tasks;
   std::vector<report> reports;
+};
+
+/// An instance that the environment's deployments made and still own.
+struct deployed_instance {
+  std::string object_id;
+  std::string instance_id;
+  std::string name;
+  std::string flavor;  // as the model named it
 };
 
 struct environment {
@@ -71,6 +107,7 @@ struct environment {
   nlohmann::json model = nlohmann::json::object();  // as last deployed
   std::vector<config_session> sessions;    // in the order opened
   std::vector<deployment> deployments;     // in the order started
+  std::vector<deployed_instance> instances;
 };
 
 /// What a create or rename body gives.

@@ -59,6 +59,9 @@ struct environment_show;
 struct environment_rename;
 struct environment_delete;
 struct environment_configure;
+struct session_deploy;
+struct deployment_list;
+struct deployment_show;
 struct configuration_show;
 struct configuration_delete;
 struct service_show;
@@ -108,6 +111,10 @@ struct lease_reallocation;
 struct lease_allocation;
 struct instances_on_hosts;
 struct hosted_instances;
+struct deployment_instance;
+struct deployment_instance_resize;
+struct deployment_instance_delete;
+struct instance_progress;
 namespace store {
 struct write_batch;
 }
@@ -168,6 +175,9 @@ struct notification;
   X(steward::environment_configure)                                            \
   X(steward::configuration_show)                                               \
   X(steward::configuration_delete)                                             \
+  X(steward::session_deploy)                                                   \
+  X(steward::deployment_list)                                                  \
+  X(steward::deployment_show)                                                  \
   X(steward::service_show)                                                     \
   X(steward::service_add)                                                      \
   X(steward::service_replace)                                                  \
@@ -202,6 +212,10 @@ struct notification;
   X(steward::lease_allocation)                                                 \
   X(steward::instances_on_hosts)                                               \
   X(steward::hosted_instances)                                                 \
+  X(steward::deployment_instance)                                              \
+  X(steward::deployment_instance_resize)                                       \
+  X(steward::deployment_instance_delete)                                       \
+  X(steward::instance_progress)                                                \
   X(steward::instance::pending_resize)                                         \
   X(steward::store::write_batch)                                               \
   X(steward::bus::notification)

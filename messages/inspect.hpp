@@ -374,6 +374,9 @@ STEWARD_INSPECT_REQUEST(environment_delete, x.id, x.abandon)
 STEWARD_INSPECT_REQUEST(environment_configure, x.id)
 STEWARD_INSPECT_REQUEST(configuration_show, x.id, x.session_id)
 STEWARD_INSPECT_REQUEST(configuration_delete, x.id, x.session_id)
+STEWARD_INSPECT_REQUEST(session_deploy, x.id, x.session_id)
+STEWARD_INSPECT_REQUEST(deployment_list, x.id)
+STEWARD_INSPECT_REQUEST(deployment_show, x.id, x.deployment_id, x.service_id)
 STEWARD_INSPECT_REQUEST(service_show, x.id, x.session_id, x.path)
 STEWARD_INSPECT_REQUEST(service_add, x.id, x.session_id, x.path, json_field{x.value})
 STEWARD_INSPECT_REQUEST(service_replace, x.id, x.session_id, x.path, json_field{x.value})
@@ -682,18 +685,36 @@ typename Inspector::result_type inspect(Inspector& f, report& x) {
            time_field{x.timestamp});
 }
 
+inline std::string to_string(instance_step x) { return std::string(1, static_cast<char>(x)); }
+inline std::string to_string(step_outcome x) { return std::string(1, static_cast<char>(x)); }
+inline std::string to_string(deployment_action x) {
+  return std::string(1, static_cast<char>(x));
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, instance_task& x) {
+  return f(caf::meta::type_name("steward::environment::instance_task"), x.object_id,
+           x.instance_id, x.name, x.flavor, x.image, x.keyname, x.step, x.outcome);
+}
+
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, deployment& x) {
   return f(caf::meta::type_name("steward::environment::deployment"), x.id, x.session_id,
-           json_field{x.description}, time_field{x.started}, optional_time_field{x.finished},
-           x.reports);
+           x.action, json_field{x.description}, time_field{x.started}, time_field{x.deadline},
+           optional_time_field{x.finished}, x.tasks, x.reports);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, deployed_instance& x) {
+  return f(caf::meta::type_name("steward::environment::deployed_instance"), x.object_id,
+           x.instance_id, x.name, x.flavor);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, environment& x) {
   return f(caf::meta::type_name("steward::environment::environment"), x.id, x.name,
            x.tenant_id, time_field{x.created}, time_field{x.updated}, x.version,
-           json_field{x.model}, x.sessions, x.deployments);
+           json_field{x.model}, x.sessions, x.deployments, x.instances);
 }
 
 template <class Inspector>
@@ -784,6 +805,28 @@ typename Inspector::result_type inspect(Inspector& f, hosted_instance& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, hosted_instances& x) {
   return f(caf::meta::type_name("steward::hosted_instances"), x.instances);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, deployment_instance& x) {
+  return f(caf::meta::type_name("steward::deployment_instance"), x.uuid, x.project, x.hostname,
+           x.flavor, x.image, x.keyname, x.description);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, deployment_instance_resize& x) {
+  return f(caf::meta::type_name("steward::deployment_instance_resize"), x.uuid, x.flavor);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, deployment_instance_delete& x) {
+  return f(caf::meta::type_name("steward::deployment_instance_delete"), x.uuid);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, instance_progress& x) {
+  return f(caf::meta::type_name("steward::instance_progress"), x.uuid, x.refused, x.gone,
+           x.current, x.resizing, x.flavor, x.flavor_name, x.version);
 }
 
 } // namespace steward

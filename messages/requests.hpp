@@ -203,6 +203,19 @@ struct environment_delete { request_context ctx; std::string id; bool abandon = 
 struct environment_configure { request_context ctx; std::string id; };
 struct configuration_show { request_context ctx; std::string id; std::string session_id; };
 struct configuration_delete { request_context ctx; std::string id; std::string session_id; };
+/// Deploys the session's copy of the model.
+struct session_deploy { request_context ctx; std::string id; std::string session_id; };
+/// The deployments of environment `id`, or with `id` "" of every environment
+/// of the caller's project; newest first.
+struct deployment_list { request_context ctx; std::string id; };
+/// One deployment's reports; with `service_id`, only those about the objects
+/// of that application.
+struct deployment_show {
+  request_context ctx;
+  std::string id;
+  std::string deployment_id;
+  std::string service_id;
+};
 /// The applications (`services`) of the model, or what `path` selects in them.
 struct service_show {
   request_context ctx;
@@ -269,8 +282,9 @@ using host_request = std::variant<host_list, host_create, host_show, host_update
 using environment_request
   = std::variant<environment_list, environment_create, environment_show, environment_rename,
                  environment_delete, environment_configure, configuration_show,
-                 configuration_delete, service_show, service_add, service_replace,
-                 service_remove, model_show, model_patch>;
+                 configuration_delete, session_deploy, deployment_list, deployment_show,
+                 service_show, service_add, service_replace, service_remove, model_show,
+                 model_patch>;
 
 using api_request_body
   = std::variant<lease_request, instance_request, catalog_request, maintenance_request,

@@ -293,6 +293,34 @@ const ssh_key* catalog::find_key(const std::string& key) const {
   return nullptr;
 }
 
+namespace {
+
+// The object `id_or_name` names: by id, else the one of that name in a cloud
+// of the project (the first by id when several clouds have one).
+template <class Map>
+const typename Map::mapped_type* named_for_project(const catalog& c, const Map& m,
+                                                   const std::string& project,
+                                                   const std::string& id_or_name) {
+  if (auto found = find_in(m, id_or_name))
+    return found;
+  for (auto& [id, x] : m)
+    if (x.name == id_or_name && c.project_uses_cloud(project, x.cloud))
+      return &x;
+  return nullptr;
+}
+
+} // namespace
+
+const flavor* catalog::find_flavor_for(const std::string& project,
+                                       const std::string& id_or_name) const {
+  return named_for_project(*this, flavors_, project, id_or_name);
+}
+
+const image_template* catalog::find_template_for(const std::string& project,
+                                                 const std::string& id_or_name) const {
+  return named_for_project(*this, templates_, project, id_or_name);
+}
+
 bool catalog::project_uses_cloud(const std::string& project, const std::string& cloud) const {
   auto p = find_project(project);
   return p && std::find(p->clouds.begin(), p->clouds.end(), cloud) != p->clouds.end();

@@ -70,6 +70,11 @@ public:
   const ssh_key* find_key(const std::string& uuid_or_name) const;
   const security_group* find_security_group(const std::string& uuid) const;
   bool project_uses_cloud(const std::string& project, const std::string& cloud) const;
+  /// A flavor or template as an application's model names it: its id, or
+  /// its name in a cloud of `project`.
+  const flavor* find_flavor_for(const std::string& project, const std::string& id_or_name) const;
+  const image_template* find_template_for(const std::string& project,
+                                          const std::string& id_or_name) const;
 
   // Who sees what (instances API rules: staff, customer owners, project roles).
   bool can_see_customer(const access::caller& who, const std::string& uuid) const;

@@ -2,9 +2,12 @@
 
 #include <algorithm>
 
+#include "actors/environment/deployment_engine.hpp"
 #include "actors/environment/environment_rules.hpp"
 #include "actors/environment/object_model.hpp"
 #include "actors/guard.hpp"
+#include "actors/timers.hpp"
+#include "common/log.hpp"
 
 namespace steward::environment {
 
@@ -13,11 +16,121 @@ namespace {
 using self_ptr = environment_actor_type::stateful_pointer<environment_state>;
 using nlohmann::json;
 
-// No timer of its own yet: nothing to arm after a write.
-void rearm(self_ptr) {}
+// How long the instance registry may take to answer one command.
+constexpr auto command_timeout = std::chrono::seconds{30};
 
 const environment& value_of(self_ptr self) {
   return *self->state.doc;
+}
+
+std::chrono::seconds deploy_limit(self_ptr self) {
+  return std::chrono::seconds{self->state.svc->environments.deploy_seconds};
+}
+
+void rearm(self_ptr self);
+void take_progress(self_ptr self, const instance_progress& p, bool answered);
+
+// Asks the instance registry for the next step of task `t` (unless a
+// command for its instance is on its way); each answer says where the
+// instance stands.
+void send_command(self_ptr self, const instance_task& t) {
+  auto& st = self->state;
+  if (!st.in_flight.insert(t.instance_id).second)
+    return;
+  auto id = t.instance_id;
+  auto answered = [=](instance_progress& p) {
+    self->state.in_flight.erase(id);
+    take_progress(self, p, true);
+  };
+  auto failed = [=](caf::error& e) {
+    self->state.in_flight.erase(id);
+    retry_timer_later(self, "environment",
+                      value_of(self).id + ": instance " + id + " did not answer: " + to_string(e));
+  };
+  auto& instances = st.svc->instances;
+  switch (t.step) {
+    case instance_step::create:
+      self
+        ->request(instances, command_timeout,
+                  deployment_instance{id, value_of(self).tenant_id, t.name, t.flavor, t.image,
+                                      t.keyname, "Of environment " + value_of(self).name})
+        .then(answered, failed);
+      break;
+    case instance_step::resize:
+      self->request(instances, command_timeout, deployment_instance_resize{id, t.flavor})
+        .then(answered, failed);
+      break;
+    case instance_step::remove:
+      self->request(instances, command_timeout, deployment_instance_delete{id})
+        .then(answered, failed);
+      break;
+  }
+}
+
+// After every write (and at start): a running deployment has its deadline
+// armed and a command on its way for every task still pending. Asking
+// again is harmless: the registry answers an instance already made, or
+// takes the step the instance's state calls for.
+void rearm(self_ptr self) {
+  auto& st = self->state;
+  auto gen = ++st.timer_generation;
+  auto d = running_deployment(value_of(self));
+  if (!d) {
+    st.heard.clear();
+    return;
+  }
+  arm_timer(self, d->deadline, gen);
+  for (auto& t : d->tasks)
+    if (t.outcome == step_outcome::pending)
+      send_command(self, t);
+}
+
+void store_quietly(self_ptr self, environment next, const char* what) {
+  store_document(self, environment_kind, change{*self->state.svc}, std::move(next), rearm,
+                 [=](commit_ack& ack) {
+                   if (!ack.ok)
+                     LOG_ERROR("environment", value_of(self).id << ": " << what
+                                                << " could not be stored: " << ack.error);
+                 });
+}
+
+// Ends the running deployment, which has settled: a destroy that succeeded
+// removes the environment.
+void finish(self_ptr self, environment next) {
+  if (!finish_deployment(next, now()))
+    return store_quietly(self, std::move(next), "the end of a deployment");
+  remove_document(self, environment_kind, change{*self->state.svc}, [=](commit_ack& ack) {
+    if (!ack.ok)
+      LOG_ERROR("environment", value_of(self).id << ": could not be removed: " << ack.error);
+  });
+}
+
+// News of an instance a task waits on: an answer to a command, or a change
+// the registry passes on (taken only once a command was answered, and only
+// when newer than what was heard).
+void take_progress(self_ptr self, const instance_progress& p, bool answered) {
+  auto& st = self->state;
+  auto heard = st.heard.find(p.uuid);
+  if (answered) {
+    st.heard[p.uuid] = p.version;
+  } else {
+    if (heard == st.heard.end() || (!p.gone && p.version <= heard->second))
+      return;
+    heard->second = p.version;
+  }
+  auto next = value_of(self);
+  if (record_progress(next, p, now())) {
+    if (settled(*running_deployment(next)))
+      return finish(self, std::move(next));
+    return store_quietly(self, std::move(next), "a deployment's progress");
+  }
+  // Still pending: an instance at rest waits for its next step.
+  if (answered || !p.at_rest())
+    return;
+  if (auto d = running_deployment(value_of(self)))
+    for (auto& t : d->tasks)
+      if (t.instance_id == p.uuid && t.outcome == step_outcome::pending)
+        send_command(self, t);
 }
 
 // Stores `next` and answers `answer` once it is on disk.
@@ -79,16 +192,21 @@ caf::result<api_reply> rename(self_ptr self, const environment_rename& r) {
   return store_and_answer(self, std::move(next), std::move(answer));
 }
 
+// An abandon removes the record at once (a running deployment stops with
+// the actor); otherwise the instances the deployments made are destroyed
+// first, and the record goes once they are.
 caf::result<api_reply> remove(self_ptr self, const environment_delete& r) {
   auto status = status_of(value_of(self));
-  // Nothing is deployed yet by Steward's engine, so an environment's
-  // record is all there is to remove; while something runs, only an
-  // abandon removes it.
   if (!r.abandon
       && (status == environment_status::deploying || status == environment_status::deleting))
     return api_reply::fail(403, "Could not open session for environment <EnvId: "
                                   + value_of(self).id
                                   + ">, environment has deploying or deleting status.");
+  if (!r.abandon && !value_of(self).instances.empty()) {
+    auto next = value_of(self);
+    begin_destruction(next, r.ctx.who.user_id, now(), deploy_limit(self));
+    return store_and_answer(self, std::move(next), ok_without_body());
+  }
   auto rp = self->make_response_promise<api_reply>();
   remove_document(self, environment_kind, change{*self->state.svc}, [=](commit_ack& ack) mutable {
     rp.deliver(ack.ok ? ok_without_body() : stored_failure(environment_kind, ack));
@@ -133,6 +251,15 @@ caf::result<api_reply> delete_session(self_ptr self, const configuration_delete&
   return store_and_answer(self, std::move(next), ok_without_body());
 }
 
+caf::result<api_reply> deploy(self_ptr self, const session_deploy& r) {
+  auto next = value_of(self);
+  auto found = session_to_deploy(next, r.session_id, r.ctx.who);
+  if (auto* refused = std::get_if<refusal>(&found))
+    return api_reply::fail(*refused);
+  begin_deployment(next, *std::get<config_session*>(found), now(), deploy_limit(self));
+  return store_and_answer(self, std::move(next), ok_without_body());
+}
+
 } // namespace
 
 environment_actor_type::behavior_type
@@ -141,14 +268,30 @@ environment_actor(self_ptr self, const actor_services* svc,
                   std::shared_ptr<const environment> value, int64_t version, bool stored) {
   self->state.init(svc, std::move(registry), std::move(value), version, stored);
   log_failures(self, "environment", self->state.doc->id);
+  if (stored)
+    rearm(self);  // a deployment a restart interrupted goes on
   return guarded_behavior<environment_actor_type::behavior_type>(
     "environment",
     [=](atom::create) -> caf::result<api_reply> {
       return store_created(self, environment_kind, rearm,
                            [](const environment& e) { return api_reply::ok(basic_document(e)); });
     },
-    // Deployments (next) arm their deadlines here; nothing is armed yet.
-    [=](atom::timer, uint64_t) {},
+    // The running deployment's deadline, or a retry of a command that
+    // got no answer.
+    [=](atom::timer, uint64_t generation) {
+      if (generation != self->state.timer_generation)
+        return;
+      auto d = running_deployment(value_of(self));
+      if (!d)
+        return;
+      if (d->deadline > now())
+        return rearm(self);
+      auto next = value_of(self);
+      expire(*running_deployment(next), now());
+      finish(self, std::move(next));
+    },
+    [=](instance_progress& p) { take_progress(self, p, false); },
+    [=](session_deploy& r) { return deploy(self, r); },
     [=](environment_show& r) {
       return read_model(self, r.session_id, [&](const json& model) -> caf::result<api_reply> {
         return api_reply::ok(full_document(value_of(self), model));

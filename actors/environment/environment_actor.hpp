@@ -2,6 +2,10 @@
 // One application environment (Murano): the only writer of its value, the
 // object model with its configuration sessions. Requests about it reach it
 // through its registry, which has checked the caller's project.
+#include <map>
+#include <set>
+#include <string>
+
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/entity_support.hpp"
@@ -24,6 +28,11 @@ inline void stage(change& c, const entity_kind& k, const environment& e, int64_t
 
 struct environment_state : entity_core_of<environment> {
   static inline const char* name = "environment";
+  /// Instances with a deployment's command on its way (not yet answered).
+  std::set<std::string> in_flight;
+  /// The version of each instance last heard of, answers first: older
+  /// news is stale, and news before an answer is not taken.
+  std::map<std::string, int64_t> heard;
 };
 
 environment_actor_type::behavior_type

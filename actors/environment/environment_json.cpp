@@ -52,6 +52,56 @@ std::optional<report> read_report(const json& doc) {
   return r;
 }
 
+json stored_task(const instance_task& t) {
+  return {{"object_id", t.object_id},
+          {"instance_id", t.instance_id},
+          {"name", t.name},
+          {"flavor", t.flavor},
+          {"image", t.image},
+          {"keyname", t.keyname},
+          {"step", code_of(static_cast<char>(t.step))},
+          {"outcome", code_of(static_cast<char>(t.outcome))}};
+}
+
+std::optional<instance_task> read_task(const json& doc) {
+  instance_task t;
+  t.object_id = text_field(doc, "object_id");
+  t.instance_id = text_field(doc, "instance_id");
+  t.name = text_field(doc, "name");
+  t.flavor = text_field(doc, "flavor");
+  t.image = text_field(doc, "image");
+  t.keyname = text_field(doc, "keyname");
+  auto step = read_code<instance_step>(doc, "step");
+  auto outcome = read_code<step_outcome>(doc, "outcome");
+  if (t.object_id.empty() || t.instance_id.empty() || !step || !outcome)
+    return std::nullopt;
+  t.step = *step;
+  t.outcome = *outcome;
+  return t;
+}
+
+json stored_instance(const deployed_instance& i) {
+  return {{"object_id", i.object_id},
+          {"instance_id", i.instance_id},
+          {"name", i.name},
+          {"flavor", i.flavor}};
+}
+
+std::optional<deployed_instance> read_instance(const json& doc) {
+  deployed_instance i;
+  i.object_id = text_field(doc, "object_id");
+  i.instance_id = text_field(doc, "instance_id");
+  i.name = text_field(doc, "name");
+  i.flavor = text_field(doc, "flavor");
+  if (i.object_id.empty() || i.instance_id.empty())
+    return std::nullopt;
+  return i;
+}
+
+const char* action_name(deployment_action a) {
+  return a == deployment_action::destroy ? "destroy" : "deploy";
+}
+
 } // namespace
 
 std::string show_time(sys_time t) {
@@ -103,6 +153,35 @@ json session_document(const environment& e, const config_session& s) {
           {"updated", show_time(s.updated)}};
 }
 
+json deployment_document(const environment& e, const deployment& d) {
+  auto last = d.reports.empty() ? d.started : d.reports.back().timestamp;
+  return {{"id", d.id},
+          {"environment_id", e.id},
+          {"description", d.description},
+          {"action",
+           {{"object_id", e.id}, {"method", action_name(d.action)}, {"args", json::object()}}},
+          {"started", show_time(d.started)},
+          {"finished", or_null(d.finished, [](sys_time t) { return show_time(t); })},
+          {"created", show_time(d.started)},
+          {"updated", show_time(d.finished.value_or(last))},
+          {"state", deployment_state(d)},
+          {"result", d.finished ? json{{"isException", deployment_state(d) == "completed_w_errors"},
+                                       {"result", nullptr}}
+                                : json(nullptr)}};
+}
+
+json report_document(const deployment& d, const report& r) {
+  return {{"id", r.id},
+          {"task_id", d.id},
+          {"entity_id", or_null(r.entity_id)},
+          {"entity", r.entity_id ? json("environment") : json(nullptr)},
+          {"text", r.text},
+          {"level", name_of(r.level)},
+          {"details", or_null(r.details)},
+          {"created", show_time(r.timestamp)},
+          {"updated", show_time(r.timestamp)}};
+}
+
 json to_stored(const environment& e) {
   json sessions = json::array();
   for (auto& s : e.sessions)
@@ -118,15 +197,24 @@ json to_stored(const environment& e) {
     json reports = json::array();
     for (auto& r : d.reports)
       reports.push_back(stored_report(r));
+    json tasks = json::array();
+    for (auto& t : d.tasks)
+      tasks.push_back(stored_task(t));
     deployments.push_back({{"id", d.id},
                            {"session_id", d.session_id},
+                           {"action", code_of(static_cast<char>(d.action))},
                            {"description", d.description},
                            {"started", timefmt::iso_micro(d.started)},
+                           {"deadline", timefmt::iso_micro(d.deadline)},
                            {"finished", or_null(d.finished, [](sys_time t) {
                               return timefmt::iso_micro(t);
                             })},
+                           {"tasks", std::move(tasks)},
                            {"reports", std::move(reports)}});
   }
+  json instances = json::array();
+  for (auto& i : e.instances)
+    instances.push_back(stored_instance(i));
   return versioned_row({{"id", e.id},
                         {"name", e.name},
                         {"tenant_id", e.tenant_id},
@@ -135,7 +223,8 @@ json to_stored(const environment& e) {
                         {"version", e.version},
                         {"model", e.model},
                         {"sessions", std::move(sessions)},
-                        {"deployments", std::move(deployments)}},
+                        {"deployments", std::move(deployments)},
+                        {"instances", std::move(instances)}},
                        stored_schema);
 }
 
@@ -182,7 +271,21 @@ std::optional<environment> environment_of(const json& doc) {
       if (dep.id.empty() || !started)
         return std::nullopt;
       dep.started = *started;
+      dep.deadline = read_time(d, "deadline").value_or(*started);
       dep.finished = read_time(d, "finished");
+      if (d.contains("action")) {
+        auto action = read_code<deployment_action>(d, "action");
+        if (!action)
+          return std::nullopt;
+        dep.action = *action;
+      }
+      if (auto tasks = d.find("tasks"); tasks != d.end() && tasks->is_array())
+        for (auto& t : *tasks) {
+          auto read = read_task(t);
+          if (!read)
+            return std::nullopt;
+          dep.tasks.push_back(std::move(*read));
+        }
       if (auto m = d.find("description"); m != d.end())
         dep.description = *m;
       if (auto reports = d.find("reports"); reports != d.end() && reports->is_array())
@@ -193,6 +296,13 @@ std::optional<environment> environment_of(const json& doc) {
           dep.reports.push_back(std::move(*read));
         }
       e.deployments.push_back(std::move(dep));
+    }
+  if (auto list = doc.find("instances"); list != doc.end() && list->is_array())
+    for (auto& i : *list) {
+      auto read = read_instance(i);
+      if (!read)
+        return std::nullopt;
+      e.instances.push_back(std::move(*read));
     }
   return e;
 }

@@ -26,6 +26,12 @@ nlohmann::json shown_services(const environment& e, nlohmann::json services);
 
 nlohmann::json session_document(const environment& e, const config_session& s);
 
+/// A deployment as its lists show it: the model it deployed, its action,
+/// its state from its reports' levels.
+nlohmann::json deployment_document(const environment& e, const deployment& d);
+/// One of its reports (Murano's status).
+nlohmann::json report_document(const deployment& d, const report& r);
+
 /// The version of the stored row this code writes ("schema").
 constexpr int stored_schema = 1;
 /// The stored row (also what the environment's events carry): every field,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "actors/environment/deployment_engine.hpp"
 #include "actors/environment/environment_actor.hpp"
 #include "actors/environment/environment_rules.hpp"
 #include "actors/guard.hpp"
@@ -15,6 +16,10 @@ using nlohmann::json;
 
 const char* const duplicate = "Environment with specified name already exists";
 
+environment_actor_type as_environment(const entity_actor& a) {
+  return caf::actor_cast<environment_actor_type>(a);  // every entity here is one
+}
+
 void index_name(environment_registry_state& st, const environment& e) {
   auto& names = st.names[e.tenant_id];
   for (auto i = names.begin(); i != names.end(); ++i)
@@ -25,8 +30,31 @@ void index_name(environment_registry_state& st, const environment& e) {
   names[e.name] = e.id;
 }
 
+// The instances that environment `e`'s running deployment waits on are
+// watched for it; no others of its.
+void watch_instances(environment_registry_state& st, const environment& e) {
+  for (auto i = st.watched.begin(); i != st.watched.end();)
+    i = i->second == e.id ? st.watched.erase(i) : std::next(i);
+  if (auto d = running_deployment(e))
+    for (auto& t : d->tasks)
+      if (t.outcome == step_outcome::pending)
+        st.watched[t.instance_id] = e.id;
+}
+
+// Passes news of a watched instance to the environment waiting on it.
+void pass_on(registry_ptr self, const instance_progress& p) {
+  auto& st = self->state;
+  auto w = st.watched.find(p.uuid);
+  if (w == st.watched.end())
+    return;
+  if (auto a = st.environments.actor(w->second))
+    self->send(as_environment(*a), p);
+}
+
 void forget(registry_ptr self, const std::string& id) {
   auto& st = self->state;
+  for (auto i = st.watched.begin(); i != st.watched.end();)
+    i = i->second == id ? st.watched.erase(i) : std::next(i);
   if (auto snap = st.environments.snapshot(id)) {
     auto& names = st.names[snap->doc->tenant_id];
     names.erase(snap->doc->name);
@@ -42,10 +70,6 @@ bool name_taken(const environment_registry_state& st, const std::string& tenant,
     return true;
   auto t = st.names.find(tenant);
   return t != st.names.end() && t->second.count(name);
-}
-
-environment_actor_type as_environment(const entity_actor& a) {
-  return caf::actor_cast<environment_actor_type>(a);  // every entity here is one
 }
 
 // The project a caller's environments belong to: its token's one project.
@@ -87,7 +111,7 @@ api_reply list(const environment_registry_state& st, const environment_list& r) 
   std::vector<const environment*> shown;
   for (auto& [id, snap] : st.environments.snapshots()) {
     auto& e = *snap.doc;
-    if (r.all_tenants ? true : !tenant.empty() && e.tenant_id == tenant)
+    if (r.all_tenants || (!tenant.empty() && e.tenant_id == tenant))
       shown.push_back(&e);
   }
   std::sort(shown.begin(), shown.end(), [](const environment* a, const environment* b) {
@@ -97,6 +121,62 @@ api_reply list(const environment_registry_state& st, const environment_list& r) 
   for (auto e : shown)
     out.push_back(listed_document(*e));
   return api_reply::ok({{"environments", std::move(out)}});
+}
+
+json deployments_of(const std::vector<const environment*>& shown) {
+  std::vector<std::pair<const environment*, const deployment*>> all;
+  for (auto e : shown)
+    for (auto& d : e->deployments)
+      all.emplace_back(e, &d);
+  std::stable_sort(all.begin(), all.end(), [](auto& a, auto& b) {
+    return a.second->started > b.second->started;  // newest first
+  });
+  json out = json::array();
+  for (auto& [e, d] : all)
+    out.push_back(deployment_document(*e, *d));
+  return {{"deployments", std::move(out)}};
+}
+
+// The deployments of one environment, or of every environment of the
+// caller's project.
+api_reply list_deployments(registry_ptr self, const deployment_list& r) {
+  auto& st = self->state;
+  std::vector<const environment*> shown;
+  if (!r.id.empty()) {
+    auto found = visible(self, r.ctx, r.id);
+    if (auto* refused = std::get_if<api_reply>(&found))
+      return std::move(*refused);
+    shown.push_back(st.environments.snapshot(r.id)->doc.get());
+  } else {
+    auto tenant = tenant_of(r.ctx.who);
+    if (tenant.empty())
+      return no_project();
+    for (auto& [id, snap] : st.environments.snapshots())
+      if (snap.doc->tenant_id == tenant)
+        shown.push_back(snap.doc.get());
+  }
+  return api_reply::ok(deployments_of(shown));
+}
+
+// One deployment's reports; with a service id, those about its objects.
+api_reply show_deployment(registry_ptr self, const deployment_show& r) {
+  auto found = visible(self, r.ctx, r.id);
+  if (auto* refused = std::get_if<api_reply>(&found))
+    return std::move(*refused);
+  auto& e = *self->state.environments.snapshot(r.id)->doc;
+  auto d = std::find_if(e.deployments.begin(), e.deployments.end(),
+                        [&](const deployment& x) { return x.id == r.deployment_id; });
+  if (d == e.deployments.end())
+    return api_reply::fail(404, "Deployment with id " + r.deployment_id + " not found");
+  std::set<std::string> about;
+  if (!r.service_id.empty())
+    for (auto& id : object_ids_of(d->description, r.service_id))
+      about.insert(id);
+  json reports = json::array();
+  for (auto& report : d->reports)
+    if (r.service_id.empty() || (report.entity_id && about.count(*report.entity_id)))
+      reports.push_back(report_document(*d, report));
+  return api_reply::ok({{"reports", std::move(reports)}});
 }
 
 caf::result<api_reply> create(registry_ptr self, environment_create& r) {
@@ -161,11 +241,16 @@ environment_registry(registry_ptr self, const actor_services* svc,
     self, self->state.environments, "environment-registry", "environments",
     std::move(recovered), stored_rows(&from_stored),
     [=](environment value, int64_t version) {
+      // One with a deployment under way starts at once, to go on with it.
+      auto wake = running_deployment(value) ? std::optional<sys_time>{now()} : std::nullopt;
       auto id = add_passive(self, self->state.environments, environment_kind, std::move(value),
-                            version, std::nullopt);
-      index_name(self->state, *self->state.environments.snapshot(id)->doc);
+                            version, wake);
+      auto& e = *self->state.environments.snapshot(id)->doc;
+      index_name(self->state, e);
+      watch_instances(self->state, e);
     },
     [=](const std::string& id) { forget(self, id); });
+  self->send(svc->instances, atom::workload_v, caf::actor_cast<instance_watcher_actor>(self));
   if (svc->ready)
     svc->ready->set("environment", true);
   return guarded_behavior<environment_registry_actor::behavior_type>(
@@ -178,6 +263,9 @@ environment_registry(registry_ptr self, const actor_services* svc,
     [=](environment_configure& r) { return to_environment(self, r); },
     [=](configuration_show& r) { return to_environment(self, r); },
     [=](configuration_delete& r) { return to_environment(self, r); },
+    [=](session_deploy& r) { return to_environment(self, r); },
+    [=](deployment_list& r) -> caf::result<api_reply> { return list_deployments(self, r); },
+    [=](deployment_show& r) -> caf::result<api_reply> { return show_deployment(self, r); },
     [=](service_show& r) { return to_environment(self, r); },
     [=](service_add& r) { return to_environment(self, r); },
     [=](service_replace& r) { return to_environment(self, r); },
@@ -186,10 +274,24 @@ environment_registry(registry_ptr self, const actor_services* svc,
     [=](model_patch& r) { return to_environment(self, r); },
     [=](atom::changed, environment_snapshot& snap) {
       index_name(self->state, *snap.doc);
+      watch_instances(self->state, *snap.doc);
       self->state.environments.update(std::move(snap));
     },
     [=](atom::removed, const std::string& id) { forget(self, id); },
-    [=](atom::wake) { wake_due(self, self->state.environments); });
+    [=](atom::wake) { wake_due(self, self->state.environments); },
+    [=](atom::workload, std::vector<instance_snapshot>& known) {
+      for (auto& snap : known)
+        pass_on(self, progress_of(*snap.doc, snap.version));
+    },
+    [=](atom::workload, instance_snapshot& snap) {
+      pass_on(self, progress_of(*snap.doc, snap.version));
+    },
+    [=](atom::workload, atom::removed, const std::string& id) {
+      instance_progress gone;
+      gone.uuid = id;
+      gone.gone = true;
+      pass_on(self, gone);
+    });
 }
 
 } // namespace steward::environment

@@ -22,6 +22,8 @@ struct environment_registry_state {
   /// flight has claimed (so that two renames cannot both take one).
   std::map<std::string, std::map<std::string, std::string>> names;
   std::set<std::pair<std::string, std::string>> claimed;  // tenant, name
+  /// instance id -> the environment whose running deployment waits on it.
+  std::map<std::string, std::string> watched;
 };
 
 environment_registry_actor::behavior_type environment_registry(

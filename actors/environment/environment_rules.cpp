@@ -184,6 +184,19 @@ std::variant<config_session*, refusal> own_session(environment& e, const std::st
   return s;
 }
 
+std::variant<config_session*, refusal> session_to_deploy(environment& e, const std::string& id,
+                                                         const access::caller& who) {
+  auto found = own_session(e, id, who);
+  if (auto* refused = std::get_if<refusal>(&found))
+    return *refused;
+  auto s = std::get<config_session*>(found);
+  if (!is_valid(e, *s))
+    return invalid(id);
+  if (s->state != session_state::opened)
+    return refusal{403, session_named(id) + " is already deployed or deployment is in progress"};
+  return s;
+}
+
 const char* name_of(session_state s) {
   switch (s) {
     case session_state::opened: return "opened";

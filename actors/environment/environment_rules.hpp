@@ -55,6 +55,11 @@ std::variant<const nlohmann::json*, refusal> model_to_read(const environment& e,
 std::variant<config_session*, refusal> own_session(environment& e, const std::string& id,
                                                    const access::caller& who);
 
+/// The session a deploy names: known, its user's, valid, and opened (a
+/// session deploys once).
+std::variant<config_session*, refusal> session_to_deploy(environment& e, const std::string& id,
+                                                         const access::caller& who);
+
 /// Murano's words for states and statuses.
 const char* name_of(session_state s);
 const char* name_of(environment_status s);

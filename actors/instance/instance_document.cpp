@@ -110,14 +110,54 @@ std::optional<refusal> make_instance(const instance_fields& fields, const cat::c
   out.cloud = f->cloud;
   out.cloud_name = c.find_cloud(f->cloud)->name;
   describe_flavor(out, *f);
-  out.key = key->uuid;
-  out.key_name = key->name;
-  out.key_fingerprint = key->fingerprint;
+  if (key) {  // the API requires one; an application's instance may have none
+    out.key = key->uuid;
+    out.key_name = key->name;
+    out.key_fingerprint = key->fingerprint;
+  }
   out.security_groups = std::move(groups);
   out.internal_ips = fields.internal_ips;
   out.external_ips = fields.external_ips;
   out.data_volume_size = fields.data_volume_size;
   out.current = state::provisioning_scheduled;
+  return std::nullopt;
+}
+
+std::string in_words(const json& body) {
+  if (auto d = body.find("detail"); d != body.end() && d->is_string())
+    return d->get<std::string>();
+  std::string out;
+  for (auto& [field, messages] : body.items())
+    for (auto& m : messages) {
+      if (!out.empty())
+        out += "; ";
+      out += field + ": " + (m.is_string() ? m.get<std::string>() : m.dump());
+    }
+  return out;
+}
+
+std::optional<std::string> make_deployed_instance(const deployment_instance& want,
+                                                  const cat::catalog& c, sys_time now,
+                                                  instance& out) {
+  instance_fields fields;
+  if (want.hostname.empty() || want.hostname.size() > max_hostname)
+    return "its name must have 1 to " + std::to_string(max_hostname) + " characters";
+  fields.hostname = want.hostname;
+  fields.description = want.description;
+  fields.project = want.project;
+  auto f = c.find_flavor_for(want.project, want.flavor);
+  fields.flavor = f ? f->uuid : want.flavor;
+  auto t = c.find_template_for(want.project, want.image);
+  fields.image_template = t ? t->uuid : want.image;
+  if (!want.keyname.empty())
+    fields.ssh_public_key = want.keyname;
+  // The environment's project acts, as its administrator would.
+  access::caller engine;
+  engine.user_id = "steward-environments";
+  engine.staff = true;
+  if (auto refused = make_instance(fields, c, engine, now, out))
+    return in_words(refused->body);
+  out.uuid = want.uuid;
   return std::nullopt;
 }
 

@@ -15,6 +15,7 @@
 #include "actors/instance/instance_state.hpp"
 #include "common/access.hpp"
 #include "common/clock.hpp"
+#include "messages/instances.hpp"
 
 namespace steward::instance {
 
@@ -29,6 +30,17 @@ struct refusal {
 /// (state provisioning scheduled) and returns nothing.
 std::optional<refusal> make_instance(const instance_fields& fields, const catalog::catalog& cat,
                                      const access::caller& who, sys_time now, instance& out);
+
+/// A refusal's body (DRF's shapes) in words: "flavor: Invalid hyperlink ...".
+std::string in_words(const nlohmann::json& body);
+
+/// The instance an environment's deployment wants, checked against the
+/// catalog as a create body is (its flavor and image by id or by name in a
+/// cloud of the project, its key by name, if any), under the id the
+/// deployment chose. On a refusal, why, in words.
+std::optional<std::string> make_deployed_instance(const deployment_instance& want,
+                                                  const catalog::catalog& cat, sys_time now,
+                                                  instance& out);
 
 /// The API's limit on a hostname; a Nova display name is held to it too.
 constexpr std::size_t max_hostname = 80;

@@ -174,6 +174,116 @@ caf::result<api_reply> create_instance(registry_ptr self, instance_create& r) {
   return rp;
 }
 
+// -- for environments' deployments ---------------------------------------------
+
+// A deployment acts with staff's rights, under its own name.
+request_context engine_context() {
+  request_context c;
+  c.who.user_id = "steward-environments";
+  c.who.staff = true;
+  return c;
+}
+
+// Where instance `id` stands now (gone when the registry does not know it).
+instance_progress where_is(const instance_registry_state& st, const std::string& id) {
+  auto snap = st.instances.snapshot(id);
+  if (!snap) {
+    instance_progress p;
+    p.uuid = id;
+    p.gone = true;
+    return p;
+  }
+  return progress_of(*snap->doc, snap->version);
+}
+
+instance_progress refused_progress(const std::string& id, std::string why) {
+  instance_progress p;
+  p.uuid = id;
+  p.refused = std::move(why);
+  return p;
+}
+
+std::string words_of(const api_reply& reply) {
+  return reply.error.empty() ? in_words(reply.body) : reply.error;
+}
+
+// Hands instance `id` one step of a deployment; answers where it stands
+// once the instance took it (its new state is in the registry by then:
+// an instance tells its registry before it answers).
+template <class Request>
+caf::result<instance_progress> take_step(registry_ptr self, const std::string& id, Request r) {
+  auto a = self->state.instances.actor(id);
+  if (!a)
+    return where_is(self->state, id);
+  auto rp = self->make_response_promise<instance_progress>();
+  self->request(as_instance(*a), caf::infinite, std::move(r))
+    .then(
+      [=](api_reply& reply) mutable {
+        rp.deliver(reply.status >= 400 ? refused_progress(id, words_of(reply))
+                                       : where_is(self->state, id));
+      },
+      [=](caf::error& e) mutable { rp.deliver(refused_progress(id, to_string(e))); });
+  return rp;
+}
+
+// Makes the instance a deployment wants, unless it was made already.
+caf::result<instance_progress> deploy_instance(registry_ptr self, deployment_instance& want) {
+  auto& st = self->state;
+  if (st.instances.snapshot(want.uuid))
+    return where_is(st, want.uuid);
+  instance value;
+  if (auto why = make_deployed_instance(want, *st.cat, now(), value))
+    return refused_progress(want.uuid, *why);
+  LOG_INFO("instance-registry", "creating instance " << want.uuid << " for an environment");
+  spawn_instance(self, std::move(value));
+  return take_step(self, want.uuid, atom::create_v);
+}
+
+// The next step towards the flavor a deployment wants: stop a running
+// instance, resize a stopped one, start it again once it has the flavor.
+caf::result<instance_progress> resize_step(registry_ptr self, deployment_instance_resize& r) {
+  auto& st = self->state;
+  auto snap = st.instances.snapshot(r.uuid);
+  if (!snap)
+    return where_is(st, r.uuid);
+  auto& current = *snap->doc;
+  auto f = st.cat->find_flavor_for(current.project, r.flavor);
+  if (!f)
+    return refused_progress(r.uuid, "no flavor " + r.flavor + " in a cloud of its project");
+  bool has = f->uuid == current.flavor;
+  switch (current.current) {
+    case state::online:
+      if (has)
+        return where_is(st, r.uuid);
+      return take_step(self, r.uuid, instance_stop{engine_context(), r.uuid});
+    case state::offline: {
+      if (has)
+        return take_step(self, r.uuid, instance_start{engine_context(), r.uuid});
+      resize_fields fields;
+      fields.flavor = f->uuid;
+      pending_resize want;
+      if (auto refusal = check_resize(fields, current, *st.cat, want))
+        return refused_progress(r.uuid, in_words(refusal->body));
+      return take_step(self, r.uuid, std::move(want));
+    }
+    default: return where_is(st, r.uuid);  // on its way somewhere: its change will tell
+  }
+}
+
+// The next step towards an instance's end: stop it, then delete it.
+caf::result<instance_progress> delete_step(registry_ptr self, deployment_instance_delete& r) {
+  auto& st = self->state;
+  auto snap = st.instances.snapshot(r.uuid);
+  if (!snap)
+    return where_is(st, r.uuid);
+  switch (snap->doc->current) {
+    case state::online: return take_step(self, r.uuid, instance_stop{engine_context(), r.uuid});
+    case state::offline:
+      return take_step(self, r.uuid, instance_delete{engine_context(), r.uuid});
+    default: return where_is(st, r.uuid);
+  }
+}
+
 } // namespace
 
 instance_registry_actor::behavior_type
@@ -242,6 +352,9 @@ instance_registry(registry_ptr self, const actor_services* svc, catalog::catalog
       auto a = spawn_instance(self, learned_instance(data, *self->state.cat, now()));
       return self->delegate(as_instance(a), atom::notify_v, std::move(note));
     },
+    [=](deployment_instance& want) { return deploy_instance(self, want); },
+    [=](deployment_instance_resize& r) { return resize_step(self, r); },
+    [=](deployment_instance_delete& r) { return delete_step(self, r); },
     [=](instances_on_hosts& q) -> caf::result<hosted_instances> {
       return instances_on(self->state, q);
     },

@@ -47,6 +47,17 @@ void add_environment_routes(router& r, route_services& svc) {
   r.add({"DELETE", "/v1/environments/{id}/sessions/{session_id}", forward(svc, [](rc& c) {
            return configuration_delete{context_of(c), id(c), path_param(c, "session_id")};
          })});
+  r.add({"POST", "/v1/environments/{id}/sessions/{session_id}/deploy", forward(svc, [](rc& c) {
+           return session_deploy{context_of(c), id(c), path_param(c, "session_id")};
+         })});
+  r.add({"GET", "/v1/environments/{id}/deployments",
+         forward(svc, [](rc& c) { return deployment_list{context_of(c), id(c)}; })});
+  r.add({"GET", "/v1/deployments",
+         forward(svc, [](rc& c) { return deployment_list{context_of(c), ""}; })});
+  r.add({"GET", "/v1/environments/{id}/deployments/{deployment_id}", forward(svc, [](rc& c) {
+           return deployment_show{context_of(c), id(c), path_param(c, "deployment_id"),
+                                  query_param(c, "service_id")};
+         })});
   // The applications, and below them any path ("{path*}": "" at the list).
   for (auto pattern : {"/v1/environments/{id}/services", "/v1/environments/{id}/services/{path*}"}) {
     r.add({"GET", pattern, forward(svc, [](rc& c) {

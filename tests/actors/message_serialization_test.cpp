@@ -252,6 +252,9 @@ void requests_of_the_families(serialization& t) {
   t.round_trip(environment_configure{ctx(), "e-1"});
   t.round_trip(configuration_show{ctx(), "e-1", "s-1"});
   t.round_trip(configuration_delete{ctx(), "e-1", "s-1"});
+  EXPECT_EQ(t.round_trip(session_deploy{ctx(), "e-1", "s-1"}).session_id, "s-1");
+  t.round_trip(deployment_list{ctx(), ""});
+  EXPECT_EQ(t.round_trip(deployment_show{ctx(), "e-1", "d-1", "app-1"}).service_id, "app-1");
   t.round_trip(service_show{ctx(), "e-1", "s-1", "app-1/name"});
   json application = {{"name", "ünïcode"}, {"?", {{"id", "app-1"}, {"type", "io.murano.X"}}}};
   EXPECT_EQ(t.round_trip(service_add{ctx(), "e-1", "s-1", "", application}).value, application);
@@ -361,16 +364,26 @@ void entities_events_and_the_world(serialization& t) {
   env.model = {{"name", "shop"}};
   env.sessions.push_back({"s-1", "wendy", 2, environment::session_state::deploying, at(1900000000),
                           at(1900000001), {{"name", "edited"}}});
-  env.deployments.push_back({"d-1", "s-1", {{"name", "shop"}}, at(1900000000), std::nullopt,
-                             {{"r-1", "Action deploy is scheduled",
-                               environment::report_level::warning, std::string{"app-1"},
-                               std::nullopt, at(1900000000)}}});
+  env.deployments.push_back(
+    {"d-1", "s-1", environment::deployment_action::destroy, {{"name", "shop"}}, at(1900000000),
+     at(1900000600), std::nullopt,
+     {{"app-1", "i-1", "vm-1", "m1.small", "Ubuntu", "", environment::instance_step::resize,
+       environment::step_outcome::failed}},
+     {{"r-1", "Action deploy is scheduled", environment::report_level::warning,
+       std::string{"app-1"}, std::nullopt, at(1900000000)}}});
+  env.instances.push_back({"app-1", "i-1", "vm-1", "m1.small"});
   auto env_snap = t.round_trip(environment_snapshot{
     "e-1", "p-1", std::make_shared<const environment::environment>(env), 3});
   ASSERT_TRUE(env_snap.doc);
   EXPECT_EQ(env_snap.doc->sessions.at(0).model["name"], "edited");
   EXPECT_EQ(env_snap.doc->deployments.at(0).reports.at(0).level,
             environment::report_level::warning);
+  auto& task = env_snap.doc->deployments.at(0).tasks.at(0);
+  EXPECT_EQ(task.step, environment::instance_step::resize);
+  EXPECT_EQ(task.outcome, environment::step_outcome::failed);
+  EXPECT_EQ(env_snap.doc->deployments.at(0).action, environment::deployment_action::destroy);
+  EXPECT_EQ(env_snap.doc->deployments.at(0).deadline, at(1900000600));
+  EXPECT_EQ(env_snap.doc->instances.at(0).flavor, "m1.small");
 
   t.round_trip(domain_event{"lease.create", "p-1", "blazar.lease", {{"id", "l-1"}}});
   t.round_trip(commit_ack{false, "disk full"});
@@ -472,6 +485,22 @@ void requests_between_kinds(serialization& t) {
   auto hosted = t.round_trip(hosted_instances{{{"i-1", "default", "c-1", "web-1"}}});
   ASSERT_EQ(hosted.instances.size(), 1u);
   EXPECT_EQ(hosted.instances[0].cloud, "default");
+  auto wanted = t.round_trip(
+    deployment_instance{"i-1", "p-1", "vm-1", "m1.small", "Ubuntu 22.04 x64", "", "of shop"});
+  EXPECT_EQ(wanted.image, "Ubuntu 22.04 x64");
+  EXPECT_EQ(t.round_trip(deployment_instance_resize{"i-1", "m1.large"}).flavor, "m1.large");
+  t.round_trip(deployment_instance_delete{"i-1"});
+  instance_progress p;
+  p.uuid = "i-1";
+  p.current = instance::state::resizing;
+  p.resizing = true;
+  p.flavor_name = "m1.large";
+  p.version = 7;
+  auto back = t.round_trip(p);
+  EXPECT_EQ(back.current, instance::state::resizing);
+  EXPECT_TRUE(back.resizing && !back.at_rest());
+  EXPECT_EQ(back.version, 7);
+  EXPECT_TRUE(back.has_flavor("m1.large"));
 }
 
 } // namespace

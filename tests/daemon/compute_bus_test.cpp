@@ -3,6 +3,8 @@
 // killed and started again half-way.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
 #include <cstdlib>
 #include <ctime>
 #include <set>
@@ -168,4 +170,62 @@ TEST_F(compute_over_the_bus, a_maintenance_session_goes_on_after_a_restart) {
         return false;
     return true;
   })) << "every host back in service";
+}
+
+// An environment's deployment (Murano) whose instances are on their way in
+// the cloud when stewardd dies: the next stewardd goes on with it, and
+// makes nothing twice.
+TEST_F(compute_over_the_bus, a_deployment_goes_on_after_a_restart) {
+  auto murano = [&](const std::string& method, const std::string& target, const json& body = nullptr,
+                    const std::string& session = "") {
+    header_list headers{{"X-Auth-Token", "alice-token-0001"}};
+    if (!session.empty())
+      headers.emplace_back("X-Configuration-Session", session);
+    if (!body.is_null())
+      headers.emplace_back("Content-Type", "application/json");
+    return http_call(steward->port(), method, target, body.is_null() ? "" : body.dump(), headers);
+  };
+  auto ours = [&] {
+    std::vector<json> out;
+    for (auto& i : call("GET", "/api/instances/?page_size=100", "", "staff-token-0001").json())
+      if (i["hostname"].get<std::string>().rfind("env-vm-", 0) == 0)
+        out.push_back(i);
+    return out;
+  };
+  ASSERT_TRUE(eventually([&] { return first("flavors").is_object(); })) << "the catalog is known";
+  auto env = murano("POST", "/v1/environments", {{"name", "shop"}}).json()["id"].get<std::string>();
+  auto session = murano("POST", "/v1/environments/" + env + "/configure").json()["id"]
+                   .get<std::string>();
+  json services = json::array();
+  for (auto id : {"a", "b"})
+    services.push_back({{"name", std::string{"env-vm-"} + id},
+                        {"flavor", "m1.small"},
+                        {"image", "Ubuntu 22.04 x64"},
+                        {"?", {{"type", "io.murano.resources.LinuxMuranoInstance"}, {"id", id}}}});
+  ASSERT_EQ(murano("PUT", "/v1/environments/" + env + "/services/", services, session).status, 200);
+  // The cloud holds still: the commands wait in RabbitMQ.
+  ASSERT_EQ(::kill(sim->pid(), SIGSTOP), 0);
+  ASSERT_EQ(murano("POST", "/v1/environments/" + env + "/sessions/" + session + "/deploy").status,
+            200);
+  ASSERT_TRUE(eventually([&] {
+    auto made = ours();
+    return made.size() == 2 && made[0]["state"] == "Provisioning"
+           && made[1]["state"] == "Provisioning";
+  })) << "both commands sent";
+  steward->kill9();
+  start_steward();
+  ASSERT_EQ(::kill(sim->pid(), SIGCONT), 0);
+  json shown;
+  ASSERT_TRUE(eventually([&] {
+    shown = murano("GET", "/v1/environments/" + env).json();
+    return shown.value("status", "") != "deploying";
+  })) << shown.dump();
+  EXPECT_EQ(shown["status"], "ready");
+  auto deployments = murano("GET", "/v1/environments/" + env + "/deployments").json()["deployments"];
+  ASSERT_EQ(deployments.size(), 1u);
+  EXPECT_EQ(deployments[0]["state"], "success") << deployments.dump(1);
+  auto made = ours();
+  ASSERT_EQ(made.size(), 2u) << "nothing made twice";
+  for (auto& i : made)
+    EXPECT_EQ(i["state"], "Online");
 }

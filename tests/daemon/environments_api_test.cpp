@@ -1,6 +1,9 @@
 // /v1/environments (Murano) over HTTP on a real stewardd: environments,
 // configuration sessions, applications and the object model, with the
 // errors as Murano words them, kept across a restart.
+#include <map>
+#include <set>
+
 #include <gtest/gtest.h>
 
 #include "tests/daemon/stewardd_fixture.hpp"
@@ -274,4 +277,209 @@ TEST_F(environments_api, the_model_is_patched_by_murano_rules) {
              {{"op", "replace"}, {"path", "/missing"}, {"value", 1}}});
   EXPECT_EQ(r.status, 404);
   EXPECT_EQ(murano("GET", model + "/tags", wendy, nullptr, session).status, 404);
+}
+
+// -- deployments ---------------------------------------------------------------
+
+namespace {
+
+// An instance object as an application's model has it (the simulated
+// cloud's flavor and image names).
+json vm_object(const std::string& id, const std::string& flavor = "m1.small") {
+  return {{"name", "vm-" + id},
+          {"flavor", flavor},
+          {"image", "Ubuntu 22.04 x64"},
+          {"?", {{"type", "io.murano.resources.LinuxMuranoInstance"}, {"id", id}}}};
+}
+
+json app_with(const std::string& id, json instance) {
+  return {{"name", "app-" + id},
+          {"instance", std::move(instance)},
+          {"?", {{"type", "io.murano.apps.linux.Telnet"}, {"id", id}}}};
+}
+
+struct deployments_api : environments_api {
+  // Until the environment has none of its sessions deploying or deleting.
+  json settled(const std::string& env) {
+    json shown;
+    EXPECT_TRUE(eventually([&] {
+      shown = murano("GET", "/v1/environments/" + env, wendy).json();
+      auto status = shown.value("status", "");
+      return status != "deploying" && status != "deleting";
+    })) << shown.dump();
+    return shown;
+  }
+  json deployments(const std::string& env) {
+    return murano("GET", "/v1/environments/" + env + "/deployments", wendy).json()["deployments"];
+  }
+  json reports(const std::string& env, const std::string& deployment,
+               const std::string& query = "") {
+    return murano("GET", "/v1/environments/" + env + "/deployments/" + deployment + query, wendy)
+      .json()["reports"];
+  }
+  // The instances of web-shop by hostname, as /api/instances/ shows them.
+  std::map<std::string, json> instances() {
+    std::map<std::string, json> out;
+    auto all = call("GET", "/api/instances/?page_size=100", staff).json();
+    for (auto& i : all)
+      out[i["hostname"].get<std::string>()] = i;
+    return out;
+  }
+  // Opens a session, gives it these applications and deploys it.
+  void deploy(const std::string& env, const json& services) {
+    auto session = configure(env);
+    ASSERT_EQ(murano("PUT", "/v1/environments/" + env + "/services/", wendy, services, session)
+                .status,
+              200);
+    auto r = murano("POST", "/v1/environments/" + env + "/sessions/" + session + "/deploy", wendy);
+    ASSERT_EQ(r.status, 200) << r.body;
+  }
+  bool has_report(const json& reports, const std::string& level, const std::string& part) {
+    for (auto& r : reports)
+      if (r["level"] == level && r["text"].get<std::string>().find(part) != std::string::npos)
+        return true;
+    return false;
+  }
+};
+
+} // namespace
+
+TEST_F(deployments_api, two_instances_one_failed_by_the_cloud) {
+  ASSERT_EQ(call("POST", "/v1/admin/simulator/fail_next", staff,
+                 json{{"command", "compute.instance.create"}, {"count", 1}})
+              .status,
+            202);
+  auto env = create("shop");
+  auto session = configure(env);
+  auto services = "/v1/environments/" + env + "/services/";
+  ASSERT_EQ(murano("PUT", services, wendy,
+                   json::array({app_with("a", vm_object("i-a")), app_with("b", vm_object("i-b"))}),
+                   session)
+              .status,
+            200);
+  auto deploy_url = "/v1/environments/" + env + "/sessions/" + session + "/deploy";
+  EXPECT_EQ(murano("POST", "/v1/environments/" + env + "/sessions/nope/deploy", wendy).status, 404);
+  auto other = murano("POST", deploy_url, walter);
+  EXPECT_EQ(other.status, 401) << "another user's session";
+  EXPECT_EQ(murano("POST", deploy_url, larry).status, 403) << "another project's environment";
+  auto r = murano("POST", deploy_url, wendy);
+  ASSERT_EQ(r.status, 200) << r.body;
+  r = murano("POST", deploy_url, wendy);
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(message_of(r), "Session <SessionId " + session
+                             + "> is already deployed or deployment is in progress");
+
+  auto shown = settled(env);
+  EXPECT_EQ(shown["status"], "deploy failure");
+  EXPECT_EQ(shown["version"], 1) << "up by one even on failure";
+  EXPECT_EQ(murano("GET", "/v1/environments/" + env + "/sessions/" + session, wendy).status, 403)
+    << "as in Murano, a session of an older version than its environment is invalid";
+  auto list = deployments(env);
+  ASSERT_EQ(list.size(), 1u);
+  auto& d = list[0];
+  EXPECT_EQ(d["state"], "completed_w_errors");
+  EXPECT_EQ(d["environment_id"], env);
+  EXPECT_FALSE(d["finished"].is_null());
+  EXPECT_EQ(d["description"]["services"].size(), 2u);
+  auto all = reports(env, d["id"]);
+  ASSERT_GE(all.size(), 4u);
+  EXPECT_EQ(all[0]["text"], "Action deploy is scheduled");
+  EXPECT_EQ(all.back()["text"], "Deployment finished with errors");
+  EXPECT_TRUE(has_report(all, "warning", "io.murano.apps.linux.Telnet")) << all.dump(1);
+  EXPECT_TRUE(has_report(all, "error", "failed in the compute layer")) << all.dump(1);
+  EXPECT_TRUE(has_report(all, "info", "is running")) << all.dump(1);
+  for (auto& report : all)
+    EXPECT_EQ(report["task_id"], d["id"]);
+
+  // Each instance is in the shared inventory, in the environment's project.
+  auto made = instances();
+  ASSERT_TRUE(made.count("vm-i-a") && made.count("vm-i-b"));
+  std::set<std::string> states{made["vm-i-a"]["state"], made["vm-i-b"]["state"]};
+  EXPECT_EQ(states, (std::set<std::string>{"Online", "Erred"}));
+  EXPECT_EQ(made["vm-i-a"]["project_uuid"], web_shop);
+  auto model = murano("GET", "/v1/environments/" + env + "/model/services", wendy).json();
+  EXPECT_EQ(model[0]["instance"]["openstackId"], made["vm-i-a"]["uuid"])
+    << "the model replaced by the result";
+
+  // Reports of one application: its objects only.
+  auto of_a = reports(env, d["id"], "?service_id=a");
+  ASSERT_FALSE(of_a.empty());
+  for (auto& report : of_a)
+    EXPECT_TRUE(report["entity_id"] == "a" || report["entity_id"] == "i-a") << report.dump();
+  EXPECT_TRUE(reports(env, d["id"], "?service_id=nothing").empty());
+  EXPECT_EQ(murano("GET", "/v1/environments/" + env + "/deployments/nope", wendy).status, 404);
+  EXPECT_EQ(murano("GET", "/v1/environments/" + env + "/deployments", larry).status, 403);
+
+  // The project's deployments, newest first; another project sees none of them.
+  deploy(create("second"), json::array({vm_object("i-c")}));
+  auto mine = murano("GET", "/v1/deployments", wendy).json()["deployments"];
+  ASSERT_EQ(mine.size(), 2u);
+  EXPECT_GE(mine[0]["started"], mine[1]["started"]);
+  EXPECT_TRUE(murano("GET", "/v1/deployments", larry).json()["deployments"].empty());
+  EXPECT_EQ(murano("GET", "/v1/deployments", staff).status, 403) << "staff with no project";
+}
+
+TEST_F(deployments_api, a_redeploy_is_a_diff_and_a_delete_destroys_first) {
+  auto env = create("shop");
+  deploy(env, json::array({vm_object("i-a"), vm_object("i-b"), vm_object("i-c")}));
+  auto shown = settled(env);
+  ASSERT_EQ(shown["status"], "ready") << shown.dump();
+  EXPECT_EQ(deployments(env)[0]["state"], "success");
+  auto before = instances();
+  ASSERT_EQ(before["vm-i-a"]["state"], "Online");
+
+  // i-b goes, i-c grows, i-a stays as it is.
+  deploy(env, json::array({vm_object("i-a"), vm_object("i-c", "m1.medium")}));
+  shown = settled(env);
+  ASSERT_EQ(shown["status"], "ready") << deployments(env).dump(1);
+  EXPECT_EQ(shown["version"], 2);
+  auto after = instances();
+  EXPECT_FALSE(after.count("vm-i-b")) << "removed from the model: deleted";
+  EXPECT_GT(after["vm-i-c"]["ram"], before["vm-i-c"]["ram"]) << "m1.medium";
+  EXPECT_EQ(after["vm-i-c"]["state"], "Online");
+  EXPECT_EQ(after["vm-i-c"]["uuid"], before["vm-i-c"]["uuid"]) << "resized, not made again";
+  EXPECT_EQ(after["vm-i-a"]["uuid"], before["vm-i-a"]["uuid"]);
+  auto last = deployments(env)[0];
+  EXPECT_EQ(last["state"], "success");
+  auto log = reports(env, last["id"]);
+  EXPECT_TRUE(has_report(log, "info", "Instance vm-i-a is unchanged")) << log.dump(1);
+  EXPECT_TRUE(has_report(log, "info", "deleted")) << log.dump(1);
+
+  // A delete without abandon destroys the instances, then the record.
+  auto r = murano("DELETE", "/v1/environments/" + env, wendy);
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_TRUE(eventually([&] {
+    return murano("GET", "/v1/environments/" + env, wendy).status == 404;
+  }));
+  auto gone = instances();
+  EXPECT_FALSE(gone.count("vm-i-a") || gone.count("vm-i-c"));
+}
+
+TEST_F(deployments_api, an_abandon_mid_deployment_removes_the_record_at_once) {
+  start_stewardd({"--simulator-durations", "compute.instance.create=3600"});
+  auto env = create("shop");
+  deploy(env, json::array({vm_object("i-a")}));
+  EXPECT_EQ(murano("GET", "/v1/environments/" + env, wendy).json()["status"], "deploying");
+  auto r = murano("DELETE", "/v1/environments/" + env, wendy);
+  EXPECT_EQ(r.status, 403) << "a delete that would destroy waits for the deployment";
+  r = murano("POST", "/v1/environments/" + env + "/configure", wendy);
+  EXPECT_EQ(r.status, 403) << "no session while it deploys";
+  ASSERT_EQ(murano("DELETE", "/v1/environments/" + env + "?abandon=true", wendy).status, 200);
+  EXPECT_EQ(murano("GET", "/v1/environments/" + env, wendy).status, 404);
+  EXPECT_TRUE(murano("GET", "/v1/deployments", wendy).json()["deployments"].empty());
+}
+
+TEST_F(deployments_api, a_compute_layer_that_does_not_finish_in_time_fails_the_deployment) {
+  start_stewardd({"--simulator-durations", "compute.instance.create=3600",
+                  "--environments-deploy-seconds", "1"});
+  auto env = create("shop");
+  deploy(env, json::array({vm_object("i-a")}));
+  auto shown = settled(env);
+  EXPECT_EQ(shown["status"], "deploy failure");
+  auto d = deployments(env)[0];
+  EXPECT_EQ(d["state"], "completed_w_errors");
+  auto log = reports(env, d["id"]);
+  EXPECT_TRUE(has_report(log, "error", "did not finish its creation within 1 s")) << log.dump(1);
+  // What it made may still come up: a delete reaches it.
+  EXPECT_TRUE(instances().count("vm-i-a"));
 }

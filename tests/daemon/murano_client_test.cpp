@@ -105,7 +105,7 @@ TEST_F(murano_client, applications_and_the_model_are_edited_in_a_session) {
 
   dir.write("apps.json", R"([{"op": "add", "path": "/-", "value": {
       "name": "telnet", "?": {"type": "io.murano.apps.linux.Telnet", "id": "===id1==="},
-      "instance": {"flavor": "m1.small", "image": "debian-12", "name": "vm-1",
+      "instance": {"flavor": "m1.small", "image": "Ubuntu 22.04 x64", "name": "vm-1",
                    "?": {"type": "io.murano.resources.LinuxMuranoInstance", "id": "===id2==="}}}}])");
   ok({"environment-apps-edit", "--session-id", session_id, id, dir.file("apps.json")});
   auto apps = printed(ok({"environment-show", "--session-id", session_id, "--only-apps", id}));
@@ -129,4 +129,23 @@ TEST_F(murano_client, applications_and_the_model_are_edited_in_a_session) {
   EXPECT_NE(refused.status, 0);
   EXPECT_NE(refused.err.find("is not allowed for a path with name '?/id'"), std::string::npos)
     << refused.err;
+
+  // Deployed: the instance is made, the Telnet application warned of.
+  ok({"environment-deploy", "--session-id", session_id, id});
+  ASSERT_TRUE(eventually([&] {
+    return call("GET", "/v1/environments/" + id, wendy).json()["status"] == "ready";
+  }));
+  auto listed = ok({"deployment-list", id});
+  EXPECT_NE(listed.out.find("completed_w_warnings"), std::string::npos) << listed.out;
+  auto everywhere = ok({"deployment-list", "--all-environments"});
+  EXPECT_NE(everywhere.out.find("completed_w_warnings"), std::string::npos) << everywhere.out;
+  auto instances = call("GET", "/api/instances/?hostname=vm-1", wendy).json();
+  ASSERT_EQ(instances.size(), 1u) << instances;
+  EXPECT_EQ(instances[0]["state"], "Online");
+  EXPECT_EQ(printed(ok({"environment-show", "--only-apps", id}))[0]["instance"]["openstackId"],
+            instances[0]["uuid"]);
+  // Deleted: the instance first, then the environment.
+  ok({"environment-delete", id});
+  ASSERT_TRUE(eventually([&] { return environments().empty(); }));
+  EXPECT_TRUE(call("GET", "/api/instances/?hostname=vm-1", wendy).json().empty());
 }
