@@ -80,8 +80,8 @@ using instance_actor_type = entity_actor::extend_with<notification_actor>::exten
 /// deployments; told by its registry how the instances it asked for stand.
 using environment_actor_type = entity_actor::extend_with<
   api_of<environment_show, environment_rename, environment_delete, environment_configure,
-         configuration_show, configuration_delete, session_deploy, service_show, service_add,
-         service_replace, service_remove, model_show, model_patch>>::
+         configuration_show, configuration_delete, session_deploy, action_call, service_show,
+         service_add, service_replace, service_remove, model_show, model_patch>>::
   extend<caf::reacts_to<instance_progress>>;
 
 /// One lease: its events are due at dates.
@@ -114,8 +114,9 @@ using host_api = api_of<host_list, host_create, host_show, host_update, host_del
 using environment_api
   = api_of<environment_list, environment_create, environment_show, environment_rename,
            environment_delete, environment_configure, configuration_show, configuration_delete,
-           session_deploy, deployment_list, deployment_show, service_show, service_add,
-           service_replace, service_remove, model_show, model_patch>;
+           session_deploy, deployment_list, deployment_show, action_call, action_result,
+           static_action_call, service_show, service_add, service_replace, service_remove,
+           model_show, model_patch>;
 
 /// Whoever follows the inventory's hosts (the lease and maintenance
 /// registries): it hears of every host as stored, and of every host removed.
@@ -143,7 +144,8 @@ using instance_registry_actor = owner_of<instance_snapshot>::extend_with<instanc
   caf::replies_to<instances_on_hosts>::with<hosted_instances>,
   caf::replies_to<deployment_instance>::with<instance_progress>,
   caf::replies_to<deployment_instance_resize>::with<instance_progress>,
-  caf::replies_to<deployment_instance_delete>::with<instance_progress>>;
+  caf::replies_to<deployment_instance_delete>::with<instance_progress>,
+  caf::replies_to<deployment_instance_power>::with<instance_progress>>;
 
 /// The host registry takes service notifications; a watcher that subscribes
 /// hears of every host from then on; the requests of other kinds go through

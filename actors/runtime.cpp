@@ -147,6 +147,7 @@ struct runtime::impl {
     });
     svc.hosts = hosts;
     svc.instances = instances;
+    svc.catalog = cat;
     supervisor = std::make_unique<actor_supervisor>(sys, svc.store, ready);
     // In start order: a kind after those it asks; dependents are the kinds
     // that follow its state (their registries subscribe to it).

@@ -16,6 +16,7 @@ struct actor_services {
   std::string command_exchange = "steward.compute";
   host_registry_actor hosts;          // set before the kinds that ask it start
   instance_registry_actor instances;  // likewise
+  catalog_actor_type catalog;         // read by environments' static actions
   lease_settings leases;
   maintenance_settings maintenance;
   environment_settings environments;

@@ -51,8 +51,16 @@ struct report {
   sys_time timestamp;
 };
 
-/// What a deployment does to the instance of one object of the model.
-enum class instance_step : char { create = 'c', resize = 'r', remove = 'x' };
+/// What a deployment does to the instance of one object of the model: the
+/// steps of a deploy, and the instance actions an action call runs.
+enum class instance_step : char {
+  create = 'c',
+  resize = 'r',
+  remove = 'x',
+  restart = 'R',
+  stop = 'S',
+  start = 'A',
+};
 
 /// How that step stands. `refused`: the compute contract refused to make the
 /// instance, so there is none.
@@ -71,9 +79,10 @@ struct instance_task {
   step_outcome outcome = step_outcome::pending;
 };
 
-/// What a deployment runs: Murano's `deploy`, or the `destroy` that a delete
-/// without abandon runs before the record goes.
-enum class deployment_action : char { deploy = 'd', destroy = 'x' };
+/// What a deployment runs: Murano's `deploy`, the `destroy` that a delete
+/// without abandon runs before the record goes, or an action called on an
+/// object of the model.
+enum class deployment_action : char { deploy = 'd', destroy = 'x', call = 'c' };
 
 /// One deployment (Murano's task): the model it deploys, what it does to
 /// instances, and its reports.
@@ -87,6 +96,12 @@ struct deployment {
   std::optional<sys_time> finished;
   std::vector<instance_task> tasks;
   std::vector<report> reports;
+  // An action call's: the method, the object it is called on, its
+  // arguments, and once it ended its result ({"isException", "result"}).
+  std::string method;
+  std::string target;
+  nlohmann::json args = nlohmann::json::object();
+  nlohmann::json result;
 };
 
 /// An instance that the environment's deployments made and still own.
@@ -116,6 +131,16 @@ struct environment_fields {
   /// A create's other members, copied into the new model as Murano does
   /// (`defaultNetworks`, `region`, ...): the model is free-form.
   nlohmann::json model = nlohmann::json::object();
+};
+
+/// A static action call (`POST /v1/actions`): a class's method, run
+/// without an environment.
+struct static_call {
+  std::string class_name;
+  std::string method_name;
+  std::string package_name;   // "" for any
+  std::string class_version;  // a version spec: "=0", "=1.2", "1.2.3", ">=0.1"
+  nlohmann::json parameters = nlohmann::json::object();
 };
 
 /// One operation of a model patch (`application/env-model-json-patch`).

@@ -62,6 +62,9 @@ struct environment_configure;
 struct session_deploy;
 struct deployment_list;
 struct deployment_show;
+struct action_call;
+struct action_result;
+struct static_action_call;
 struct configuration_show;
 struct configuration_delete;
 struct service_show;
@@ -114,6 +117,7 @@ struct hosted_instances;
 struct deployment_instance;
 struct deployment_instance_resize;
 struct deployment_instance_delete;
+struct deployment_instance_power;
 struct instance_progress;
 namespace store {
 struct write_batch;
@@ -178,6 +182,9 @@ struct notification;
   X(steward::session_deploy)                                                   \
   X(steward::deployment_list)                                                  \
   X(steward::deployment_show)                                                  \
+  X(steward::action_call)                                                      \
+  X(steward::action_result)                                                    \
+  X(steward::static_action_call)                                               \
   X(steward::service_show)                                                     \
   X(steward::service_add)                                                      \
   X(steward::service_replace)                                                  \
@@ -215,6 +222,7 @@ struct notification;
   X(steward::deployment_instance)                                              \
   X(steward::deployment_instance_resize)                                       \
   X(steward::deployment_instance_delete)                                       \
+  X(steward::deployment_instance_power)                                        \
   X(steward::instance_progress)                                                \
   X(steward::instance::pending_resize)                                         \
   X(steward::store::write_batch)                                               \

@@ -317,6 +317,11 @@ typename Inspector::result_type inspect(Inspector& f,
            optional_field<api_reply>{x.refused});
 }
 
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, parsed<nlohmann::json>& x) {
+  return f(json_field{x.value}, optional_field<api_reply>{x.refused});
+}
+
 // The requests of the API families: the context, then their fields.
 #define STEWARD_INSPECT_REQUEST(T, ...)                                        \
   template <class Inspector>                                                   \
@@ -377,6 +382,9 @@ STEWARD_INSPECT_REQUEST(configuration_delete, x.id, x.session_id)
 STEWARD_INSPECT_REQUEST(session_deploy, x.id, x.session_id)
 STEWARD_INSPECT_REQUEST(deployment_list, x.id)
 STEWARD_INSPECT_REQUEST(deployment_show, x.id, x.deployment_id, x.service_id)
+STEWARD_INSPECT_REQUEST(action_call, x.id, x.action_id, x.args)
+STEWARD_INSPECT_REQUEST(action_result, x.id, x.task_id)
+STEWARD_INSPECT_REQUEST(static_action_call, x.body)
 STEWARD_INSPECT_REQUEST(service_show, x.id, x.session_id, x.path)
 STEWARD_INSPECT_REQUEST(service_add, x.id, x.session_id, x.path, json_field{x.value})
 STEWARD_INSPECT_REQUEST(service_replace, x.id, x.session_id, x.path, json_field{x.value})
@@ -701,7 +709,8 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, deployment& x) {
   return f(caf::meta::type_name("steward::environment::deployment"), x.id, x.session_id,
            x.action, json_field{x.description}, time_field{x.started}, time_field{x.deadline},
-           optional_time_field{x.finished}, x.tasks, x.reports);
+           optional_time_field{x.finished}, x.tasks, x.reports, x.method, x.target,
+           json_field{x.args}, json_field{x.result});
 }
 
 template <class Inspector>
@@ -721,6 +730,12 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, environment_fields& x) {
   return f(caf::meta::type_name("steward::environment::environment_fields"), x.name,
            json_field{x.model});
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, static_call& x) {
+  return f(caf::meta::type_name("steward::environment::static_call"), x.class_name,
+           x.method_name, x.package_name, x.class_version, json_field{x.parameters});
 }
 
 template <class Inspector>
@@ -821,6 +836,13 @@ typename Inspector::result_type inspect(Inspector& f, deployment_instance_resize
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, deployment_instance_delete& x) {
   return f(caf::meta::type_name("steward::deployment_instance_delete"), x.uuid);
+}
+
+inline std::string to_string(power_action x) { return std::string(1, static_cast<char>(x)); }
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, deployment_instance_power& x) {
+  return f(caf::meta::type_name("steward::deployment_instance_power"), x.uuid, x.action);
 }
 
 template <class Inspector>

@@ -51,8 +51,17 @@ struct deployment_instance_delete {
   std::string uuid;
 };
 
+/// What an action does to a deployment's instance.
+enum class power_action : char { start = 'A', stop = 'S', restart = 'R' };
+
+/// A deployment's instance to start, stop or restart.
+struct deployment_instance_power {
+  std::string uuid;
+  power_action action = power_action::restart;
+};
+
 /// Where an instance a deployment asked for stands: the answer to each of
-/// the three, and what the environment registry passes on as it changes.
+/// the four, and what the environment registry passes on as it changes.
 struct instance_progress {
   std::string uuid;
   std::string refused;  // why it could not be made or changed ("" when it could)

@@ -216,6 +216,17 @@ struct deployment_show {
   std::string deployment_id;
   std::string service_id;
 };
+/// Calls an action of the deployed model (`_actions`) with its arguments.
+struct action_call {
+  request_context ctx;
+  std::string id;
+  std::string action_id;
+  parsed<nlohmann::json> args;  // free-form, as the action's method takes them
+};
+/// The result of an action call, by its task (deployment) id.
+struct action_result { request_context ctx; std::string id; std::string task_id; };
+/// Runs a static method of a class Steward provides.
+struct static_action_call { request_context ctx; parsed<environment::static_call> body; };
 /// The applications (`services`) of the model, or what `path` selects in them.
 struct service_show {
   request_context ctx;
@@ -283,8 +294,8 @@ using environment_request
   = std::variant<environment_list, environment_create, environment_show, environment_rename,
                  environment_delete, environment_configure, configuration_show,
                  configuration_delete, session_deploy, deployment_list, deployment_show,
-                 service_show, service_add, service_replace, service_remove, model_show,
-                 model_patch>;
+                 action_call, action_result, static_action_call, service_show, service_add,
+                 service_replace, service_remove, model_show, model_patch>;
 
 using api_request_body
   = std::variant<lease_request, instance_request, catalog_request, maintenance_request,

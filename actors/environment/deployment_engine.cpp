@@ -1,6 +1,7 @@
 #include "actors/environment/deployment_engine.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "actors/environment/environment_rules.hpp"
@@ -121,6 +122,9 @@ std::string step_text(const instance_task& t) {
     case instance_step::create: return "Creating instance " + t.name;
     case instance_step::resize: return "Resizing instance " + t.name + " to " + t.flavor;
     case instance_step::remove: return "Deleting instance " + t.name;
+    case instance_step::restart: return "Restarting instance " + t.name;
+    case instance_step::stop: return "Stopping instance " + t.name;
+    case instance_step::start: return "Starting instance " + t.name;
   }
   return "";
 }
@@ -130,8 +134,15 @@ std::string work_of(const instance_task& t) {
     case instance_step::create: return "its creation";
     case instance_step::resize: return "its resize to " + t.flavor;
     case instance_step::remove: return "its deletion";
+    case instance_step::restart: return "its restart";
+    case instance_step::stop: return "its stop";
+    case instance_step::start: return "its start";
   }
   return "";
+}
+
+std::string method_of(deployment_action a) {
+  return a == deployment_action::destroy ? "destroy" : "deploy";
 }
 
 deployment& start(environment& e, const std::string& session_id, deployment_action action,
@@ -143,10 +154,7 @@ deployment& start(environment& e, const std::string& session_id, deployment_acti
   d.description = std::move(description);
   d.started = now;
   d.deadline = now + limit;
-  add_report(d, report_level::info,
-             std::string{"Action "} + (action == deployment_action::deploy ? "deploy" : "destroy")
-               + " is scheduled",
-             e.id, now);
+  add_report(d, report_level::info, "Action " + method_of(action) + " is scheduled", e.id, now);
   e.deployments.push_back(std::move(d));
   return e.deployments.back();
 }
@@ -182,6 +190,9 @@ step_outcome judge(const instance_task& t, const instance_progress& p, report_le
       case instance_step::remove:
         text = "Instance " + name + " could not be deleted: " + p.refused;
         return step_outcome::failed;
+      default:
+        text = step_text(t) + " was refused: " + p.refused;
+        return step_outcome::failed;
     }
   }
   if (p.gone) {
@@ -211,6 +222,18 @@ step_outcome judge(const instance_task& t, const instance_progress& p, report_le
       text = "Instance " + name + " (" + t.instance_id + ") resized to " + t.flavor;
       return step_outcome::done;
     case instance_step::remove: return step_outcome::pending;
+    case instance_step::stop:
+      if (!p.at_rest() || p.current != instance::state::offline)
+        return step_outcome::pending;
+      text = "Instance " + name + " (" + t.instance_id + ") stopped";
+      return step_outcome::done;
+    case instance_step::start:
+    case instance_step::restart:
+      if (!p.at_rest() || p.current != instance::state::online)
+        return step_outcome::pending;
+      text = "Instance " + name + " (" + t.instance_id + ") "
+             + (t.step == instance_step::start ? "started" : "restarted");
+      return step_outcome::done;
   }
   return step_outcome::pending;
 }
@@ -268,6 +291,79 @@ deployment& begin_destruction(environment& e, const std::string& user, sys_time 
   return d;
 }
 
+namespace {
+
+// The object of the model that offers action `action_id` in its
+// `?/_actions`, and its id; none when no object does.
+const json* offering(const json& model, const std::string& action_id, std::string& object_id) {
+  const json* found = nullptr;
+  auto visit = [&](const json& object, const std::string& id, const std::string&) {
+    auto& meta = object["?"];
+    auto actions = meta.find("_actions");
+    if (!found && actions != meta.end() && actions->is_object() && actions->contains(action_id)) {
+      found = &(*actions)[action_id];
+      object_id = id;
+    }
+  };
+  each_object(model, visit);
+  return found;
+}
+
+std::optional<instance_step> step_for(const std::string& method) {
+  if (method == "restartVM")
+    return instance_step::restart;
+  if (method == "stop")
+    return instance_step::stop;
+  if (method == "start")
+    return instance_step::start;
+  return std::nullopt;
+}
+
+} // namespace
+
+std::variant<deployment*, refusal> begin_action(environment& e, const std::string& user,
+                                                const std::string& action_id, const json& args,
+                                                sys_time now, std::chrono::seconds limit) {
+  auto status = status_of(e);
+  if (status == environment_status::deploying || status == environment_status::deleting)
+    return refusal{403, "Environment <EnvId " + e.id + "> is being deployed or deleted: an "
+                                                      "action waits until it is not"};
+  std::string object_id;
+  auto action = offering(e.model, action_id, object_id);
+  if (!action)
+    return refusal{404, "Action <ActionId " + action_id + "> is not found"};
+  if (!action->is_object() || !action->value("enabled", false))
+    return refusal{400, "Action <ActionId " + action_id + "> is disabled"};
+  auto method = action->value("name", std::string{});
+  auto step = step_for(method);
+  auto owned = deployed(e, object_id);
+  if (!step || !owned)
+    return refusal{400, "Steward's engine runs no method '" + method + "' of object "
+                          + object_id};
+  config_session s;
+  s.id = random_hex(16);
+  s.user_id = user;
+  s.version = e.version;
+  s.state = session_state::deploying;
+  s.created = whole_seconds(now);
+  s.updated = s.created;
+  s.model = e.model;
+  e.sessions.push_back(s);
+  auto& d = start(e, s.id, deployment_action::call, e.model, now, limit);
+  d.method = method;
+  d.target = object_id;
+  d.args = args;
+  d.reports.back().text = "Action " + method + " is scheduled";
+  instance_task t;
+  t.object_id = object_id;
+  t.instance_id = owned->instance_id;
+  t.name = owned->name;
+  t.flavor = owned->flavor;
+  t.step = *step;
+  add_task(d, std::move(t), now);
+  return &d;
+}
+
 deployment* running_deployment(environment& e) {
   if (e.deployments.empty() || e.deployments.back().finished)
     return nullptr;
@@ -317,6 +413,9 @@ void expire(deployment& d, sys_time now) {
 
 namespace {
 
+// The actions of an instance the engine made: its methods, by name.
+const char* const instance_methods[] = {"restartVM", "stop", "start"};
+
 // The instances the environment owns once deployment `d` has settled.
 void take_instances(environment& e, const deployment& d) {
   for (auto& t : d.tasks) {
@@ -335,19 +434,30 @@ void take_instances(environment& e, const deployment& d) {
         if (t.outcome == step_outcome::done && owned != e.instances.end())
           e.instances.erase(owned);
         break;
+      default: break;  // an action's step changes what it runs on, not what is owned
     }
   }
 }
 
 // The model as deployed: each instance object the engine made carries the
-// id of its instance, as Murano's carry `openstackId`.
+// id of its instance, as Murano's carry `openstackId`, and the actions it
+// can be called with; no other object has actions.
 void mark_instances(json& node, const environment& e) {
   if (node.is_object()) {
     auto meta = node.find("?");
-    if (meta != node.end() && meta->is_object() && meta->contains("id")
-        && (*meta)["id"].is_string())
-      if (auto i = deployed(e, (*meta)["id"].get<std::string>()))
-        node["openstackId"] = i->instance_id;
+    if (meta != node.end() && meta->is_object()) {
+      meta->erase("_actions");
+      auto id = meta->find("id");
+      if (id != meta->end() && id->is_string())
+        if (auto i = deployed(e, id->get<std::string>())) {
+          node["openstackId"] = i->instance_id;
+          json actions = json::object();
+          for (auto method : instance_methods)
+            actions[id->get<std::string>() + "_" + method]
+              = {{"name", method}, {"title", method}, {"enabled", true}};
+          (*meta)["_actions"] = std::move(actions);
+        }
+    }
     for (auto& [key, child] : node.items())
       if (key != "?")
         mark_instances(child, e);
@@ -355,6 +465,23 @@ void mark_instances(json& node, const environment& e) {
     for (auto& child : node)
       mark_instances(child, e);
   }
+}
+
+// What an action call answers: the state it left its instance in, or what
+// failed.
+json call_result(const deployment& d, bool errors) {
+  if (errors) {
+    for (auto& r : d.reports)
+      if (r.level == report_level::error)
+        return {{"isException", true}, {"result", r.text}};
+  }
+  json instances = json::array();
+  for (auto& t : d.tasks)
+    instances.push_back({{"instance_id", t.instance_id},
+                         {"name", t.name},
+                         {"state", t.step == instance_step::stop ? "Offline" : "Online"}});
+  return {{"isException", false},
+          {"result", instances.size() == 1 ? instances[0] : instances}};
 }
 
 } // namespace
@@ -376,6 +503,8 @@ bool finish_deployment(environment& e, sys_time now) {
   d->finished = now;
   e.version += 1;
   auto session = find_session(e, d->session_id);
+  if (d->action == deployment_action::call)
+    d->result = call_result(*d, errors);
   if (d->action == deployment_action::destroy) {
     if (!errors)
       return true;

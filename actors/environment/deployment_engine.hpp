@@ -6,9 +6,11 @@
 // each step; no actors here.
 #include <chrono>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "common/clock.hpp"
+#include "common/refusal.hpp"
 #include "messages/environment.hpp"
 #include "messages/instances.hpp"
 
@@ -32,6 +34,17 @@ deployment& begin_deployment(environment& e, config_session& session, sys_time n
 /// that removes every instance.
 deployment& begin_destruction(environment& e, const std::string& user, sys_time now,
                               std::chrono::seconds limit);
+
+/// Starts the action `action_id` that the deployed model offers (an object's
+/// `?/_actions`), called by `user` with `args`: a session deploying, and a
+/// deployment that runs the action's method on the object's instance.
+/// Refused while the environment deploys or is being deleted (403), for an
+/// action the model does not offer (404), a disabled one (400) or one the
+/// engine does not run (400).
+std::variant<deployment*, refusal> begin_action(environment& e, const std::string& user,
+                                                const std::string& action_id,
+                                                const nlohmann::json& args, sys_time now,
+                                                std::chrono::seconds limit);
 
 /// The deployment running now, if any.
 deployment* running_deployment(environment& e);

@@ -64,6 +64,16 @@ void send_command(self_ptr self, const instance_task& t) {
       self->request(instances, command_timeout, deployment_instance_delete{id})
         .then(answered, failed);
       break;
+    case instance_step::restart:
+    case instance_step::stop:
+    case instance_step::start: {
+      auto action = t.step == instance_step::restart ? power_action::restart
+                    : t.step == instance_step::stop  ? power_action::stop
+                                                     : power_action::start;
+      self->request(instances, command_timeout, deployment_instance_power{id, action})
+        .then(answered, failed);
+      break;
+    }
   }
 }
 
@@ -260,6 +270,18 @@ caf::result<api_reply> deploy(self_ptr self, const session_deploy& r) {
   return store_and_answer(self, std::move(next), ok_without_body());
 }
 
+caf::result<api_reply> call_action(self_ptr self, const action_call& r) {
+  if (r.args.refused)
+    return *r.args.refused;
+  auto next = value_of(self);
+  auto begun = begin_action(next, r.ctx.who.user_id, r.action_id, r.args.value, now(),
+                            deploy_limit(self));
+  if (auto* refused = std::get_if<refusal>(&begun))
+    return api_reply::fail(*refused);
+  auto answer = api_reply::ok({{"task_id", std::get<deployment*>(begun)->id}});
+  return store_and_answer(self, std::move(next), std::move(answer));
+}
+
 } // namespace
 
 environment_actor_type::behavior_type
@@ -292,6 +314,7 @@ environment_actor(self_ptr self, const actor_services* svc,
     },
     [=](instance_progress& p) { take_progress(self, p, false); },
     [=](session_deploy& r) { return deploy(self, r); },
+    [=](action_call& r) { return call_action(self, r); },
     [=](environment_show& r) {
       return read_model(self, r.session_id, [&](const json& model) -> caf::result<api_reply> {
         return api_reply::ok(full_document(value_of(self), model));

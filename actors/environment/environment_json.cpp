@@ -98,8 +98,13 @@ std::optional<deployed_instance> read_instance(const json& doc) {
   return i;
 }
 
-const char* action_name(deployment_action a) {
-  return a == deployment_action::destroy ? "destroy" : "deploy";
+std::string method_of(const deployment& d) {
+  switch (d.action) {
+    case deployment_action::deploy: return "deploy";
+    case deployment_action::destroy: return "destroy";
+    case deployment_action::call: return d.method;
+  }
+  return "deploy";
 }
 
 } // namespace
@@ -159,15 +164,18 @@ json deployment_document(const environment& e, const deployment& d) {
           {"environment_id", e.id},
           {"description", d.description},
           {"action",
-           {{"object_id", e.id}, {"method", action_name(d.action)}, {"args", json::object()}}},
+           {{"object_id", d.action == deployment_action::call ? d.target : e.id},
+            {"method", method_of(d)},
+            {"args", d.args}}},
           {"started", show_time(d.started)},
           {"finished", or_null(d.finished, [](sys_time t) { return show_time(t); })},
           {"created", show_time(d.started)},
           {"updated", show_time(d.finished.value_or(last))},
           {"state", deployment_state(d)},
-          {"result", d.finished ? json{{"isException", deployment_state(d) == "completed_w_errors"},
-                                       {"result", nullptr}}
-                                : json(nullptr)}};
+          {"result", !d.result.is_null() ? d.result
+                     : d.finished ? json{{"isException", deployment_state(d) == "completed_w_errors"},
+                                         {"result", nullptr}}
+                                  : json(nullptr)}};
 }
 
 json report_document(const deployment& d, const report& r) {
@@ -210,7 +218,11 @@ json to_stored(const environment& e) {
                               return timefmt::iso_micro(t);
                             })},
                            {"tasks", std::move(tasks)},
-                           {"reports", std::move(reports)}});
+                           {"reports", std::move(reports)},
+                           {"method", d.method},
+                           {"target", d.target},
+                           {"args", d.args},
+                           {"result", d.result}});
   }
   json instances = json::array();
   for (auto& i : e.instances)
@@ -279,6 +291,12 @@ std::optional<environment> environment_of(const json& doc) {
           return std::nullopt;
         dep.action = *action;
       }
+      dep.method = text_field(d, "method");
+      dep.target = text_field(d, "target");
+      if (auto args = d.find("args"); args != d.end() && args->is_object())
+        dep.args = *args;
+      if (auto result = d.find("result"); result != d.end())
+        dep.result = *result;
       if (auto tasks = d.find("tasks"); tasks != d.end() && tasks->is_array())
         for (auto& t : *tasks) {
           auto read = read_task(t);

@@ -5,6 +5,7 @@
 #include "actors/environment/deployment_engine.hpp"
 #include "actors/environment/environment_actor.hpp"
 #include "actors/environment/environment_rules.hpp"
+#include "actors/environment/static_actions.hpp"
 #include "actors/guard.hpp"
 
 namespace steward::environment {
@@ -15,6 +16,9 @@ using registry_ptr = environment_registry_actor::stateful_pointer<environment_re
 using nlohmann::json;
 
 const char* const duplicate = "Environment with specified name already exists";
+
+// How long a static action waits for what it reads.
+constexpr auto catalog_timeout = std::chrono::seconds{30};
 
 environment_actor_type as_environment(const entity_actor& a) {
   return caf::actor_cast<environment_actor_type>(a);  // every entity here is one
@@ -179,6 +183,41 @@ api_reply show_deployment(registry_ptr self, const deployment_show& r) {
   return api_reply::ok({{"reports", std::move(reports)}});
 }
 
+// An action call's result, once its task ended.
+api_reply action_outcome(registry_ptr self, const action_result& r) {
+  auto found = visible(self, r.ctx, r.id);
+  if (auto* refused = std::get_if<api_reply>(&found))
+    return std::move(*refused);
+  auto& e = *self->state.environments.snapshot(r.id)->doc;
+  for (auto& d : e.deployments)
+    if (d.id == r.task_id && d.action == deployment_action::call && !d.result.is_null())
+      return api_reply::ok(d.result);
+  return api_reply::fail(404, "Result for task with environment_id: " + r.id
+                                + " and task_id: " + r.task_id + " was not found.");
+}
+
+// A static method: checked here, then run on what it reads (the catalog,
+// as the caller may see it).
+caf::result<api_reply> call_static(registry_ptr self, const static_action_call& r) {
+  if (r.body.refused)
+    return *r.body.refused;
+  if (auto refused = check_static_call(r.body.value))
+    return api_reply::fail(*refused);
+  auto rp = self->make_response_promise<api_reply>();
+  auto call = r.body.value;
+  self->request(self->state.svc->catalog, catalog_timeout, catalog_list{r.ctx, "flavors"})
+    .then(
+      [=](api_reply& flavors) mutable {
+        rp.deliver(flavors.status == 200
+                     ? api_reply::ok(list_flavors(call, flavors.body))
+                     : api_reply::fail(503, "The catalog could not be read"));
+      },
+      [=](caf::error& e) mutable {
+        rp.deliver(api_reply::fail(503, "The catalog did not answer: " + to_string(e)));
+      });
+  return rp;
+}
+
 caf::result<api_reply> create(registry_ptr self, environment_create& r) {
   auto& st = self->state;
   if (r.body.refused)
@@ -266,6 +305,9 @@ environment_registry(registry_ptr self, const actor_services* svc,
     [=](session_deploy& r) { return to_environment(self, r); },
     [=](deployment_list& r) -> caf::result<api_reply> { return list_deployments(self, r); },
     [=](deployment_show& r) -> caf::result<api_reply> { return show_deployment(self, r); },
+    [=](action_call& r) { return to_environment(self, r); },
+    [=](action_result& r) -> caf::result<api_reply> { return action_outcome(self, r); },
+    [=](static_action_call& r) { return call_static(self, r); },
     [=](service_show& r) { return to_environment(self, r); },
     [=](service_add& r) { return to_environment(self, r); },
     [=](service_replace& r) { return to_environment(self, r); },

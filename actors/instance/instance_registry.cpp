@@ -284,6 +284,24 @@ caf::result<instance_progress> delete_step(registry_ptr self, deployment_instanc
   }
 }
 
+// The next step of an action on an instance: a restart of a stopped one
+// starts it; one already where the action leads it is answered as it is.
+caf::result<instance_progress> power_step(registry_ptr self, deployment_instance_power& r) {
+  auto& st = self->state;
+  auto snap = st.instances.snapshot(r.uuid);
+  if (!snap)
+    return where_is(st, r.uuid);
+  auto current = snap->doc->current;
+  auto ctx = engine_context();
+  if (current == state::online && r.action == power_action::restart)
+    return take_step(self, r.uuid, instance_restart{ctx, r.uuid});
+  if (current == state::online && r.action == power_action::stop)
+    return take_step(self, r.uuid, instance_stop{ctx, r.uuid});
+  if (current == state::offline && r.action != power_action::stop)
+    return take_step(self, r.uuid, instance_start{ctx, r.uuid});
+  return where_is(st, r.uuid);
+}
+
 } // namespace
 
 instance_registry_actor::behavior_type
@@ -355,6 +373,7 @@ instance_registry(registry_ptr self, const actor_services* svc, catalog::catalog
     [=](deployment_instance& want) { return deploy_instance(self, want); },
     [=](deployment_instance_resize& r) { return resize_step(self, r); },
     [=](deployment_instance_delete& r) { return delete_step(self, r); },
+    [=](deployment_instance_power& r) { return power_step(self, r); },
     [=](instances_on_hosts& q) -> caf::result<hosted_instances> {
       return instances_on(self->state, q);
     },

@@ -116,4 +116,42 @@ parsed<model_changes> read_model_patch(const json& body) {
   return out;
 }
 
+parsed<json> read_action_arguments(const json& body) {
+  if (body.is_null())
+    return {json::object(), std::nullopt};
+  if (!body.is_object())
+    return refused<json>(400, "The arguments of an action must be a JSON object");
+  return {body, std::nullopt};
+}
+
+parsed<static_call> read_static_call(const json& body) {
+  using fields = static_call;
+  if (!body.is_object())
+    return refused<fields>(400, "The body of a static action must be a JSON object");
+  static_call call;
+  auto text = [&](const char* key, std::string& out) {
+    auto v = body.find(key);
+    if (v == body.end() || v->is_null())
+      return true;
+    if (!v->is_string())
+      return false;
+    out = v->get<std::string>();
+    return true;
+  };
+  if (!text("className", call.class_name) || call.class_name.empty())
+    return refused<fields>(400, "Class name should be specified");
+  if (!text("methodName", call.method_name) || call.method_name.empty())
+    return refused<fields>(400, "Method name should be specified");
+  if (!text("packageName", call.package_name))
+    return refused<fields>(400, "Package name must be a string");
+  if (!text("classVersion", call.class_version))
+    return refused<fields>(400, "Class version must be a string");
+  if (auto p = body.find("parameters"); p != body.end() && !p->is_null()) {
+    if (!p->is_object())
+      return refused<fields>(400, "Parameters must be a JSON object");
+    call.parameters = *p;
+  }
+  return {std::move(call), std::nullopt};
+}
+
 } // namespace steward::http

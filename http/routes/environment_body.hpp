@@ -15,5 +15,10 @@ parsed<environment::environment_fields> read_environment(const nlohmann::json& b
 /// An `application/env-model-json-patch` body: each operation's op, pointer
 /// and value checked, and whether Murano lets that op change that path.
 parsed<environment::model_changes> read_model_patch(const nlohmann::json& body);
+/// An action's arguments: an object (none: no arguments), free-form.
+parsed<nlohmann::json> read_action_arguments(const nlohmann::json& body);
+/// A static action call: `className` and `methodName` required,
+/// `packageName` and `classVersion` text (or null), `parameters` an object.
+parsed<environment::static_call> read_static_call(const nlohmann::json& body);
 
 } // namespace steward::http

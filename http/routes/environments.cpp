@@ -58,6 +58,16 @@ void add_environment_routes(router& r, route_services& svc) {
            return deployment_show{context_of(c), id(c), path_param(c, "deployment_id"),
                                   query_param(c, "service_id")};
          })});
+  r.add({"POST", "/v1/environments/{id}/actions/{action_id}", forward(svc, [](rc& c) {
+           return action_call{context_of(c), id(c), path_param(c, "action_id"),
+                              read_action_arguments(c.body)};
+         })});
+  r.add({"GET", "/v1/environments/{id}/actions/{task_id}", forward(svc, [](rc& c) {
+           return action_result{context_of(c), id(c), path_param(c, "task_id")};
+         })});
+  r.add({"POST", "/v1/actions", forward(svc, [](rc& c) {
+           return static_action_call{context_of(c), read_static_call(c.body)};
+         })});
   // The applications, and below them any path ("{path*}": "" at the list).
   for (auto pattern : {"/v1/environments/{id}/services", "/v1/environments/{id}/services/{path*}"}) {
     r.add({"GET", pattern, forward(svc, [](rc& c) {

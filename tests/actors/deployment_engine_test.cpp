@@ -272,3 +272,65 @@ TEST(deployment_engine, the_stored_row_keeps_tasks_deadlines_and_instances) {
   EXPECT_EQ(report["task_id"], e.deployments.front().id);
   EXPECT_EQ(report["level"], "info");
 }
+
+TEST(deployment_engine, deployed_instances_offer_actions_that_run_as_a_deployment) {
+  auto e = with_services({vm("i-a", "m1.small")});
+  deploy_all(e, [](const instance_task& t) {
+    return news(t.instance_id, instance::state::online, t.flavor, 2);
+  });
+  auto& offered = e.model["services"][0]["?"]["_actions"];
+  ASSERT_EQ(offered.size(), 3u) << offered;
+  EXPECT_EQ(offered["i-a_restartVM"]["name"], "restartVM");
+  EXPECT_EQ(offered["i-a_stop"]["enabled"], true);
+  EXPECT_FALSE(e.model.contains("_actions"));
+
+  auto unknown = begin_action(e, "wendy", "i-a_explode", json::object(), at("2030-01-01 11:00"),
+                              limit);
+  ASSERT_TRUE(std::holds_alternative<refusal>(unknown));
+  EXPECT_EQ(std::get<refusal>(unknown).status, 404);
+  offered["i-a_start"]["enabled"] = false;
+  auto disabled = begin_action(e, "wendy", "i-a_start", json::object(), at("2030-01-01 11:00"),
+                               limit);
+  ASSERT_TRUE(std::holds_alternative<refusal>(disabled));
+  EXPECT_EQ(std::get<refusal>(disabled).status, 400);
+
+  auto begun = begin_action(e, "wendy", "i-a_restartVM", {{"hard", true}},
+                            at("2030-01-01 11:00"), limit);
+  ASSERT_TRUE(std::holds_alternative<deployment*>(begun));
+  auto& d = *std::get<deployment*>(begun);
+  EXPECT_EQ(d.action, deployment_action::call);
+  EXPECT_EQ(d.method, "restartVM");
+  EXPECT_EQ(d.target, "i-a");
+  EXPECT_EQ(d.args["hard"], true);
+  EXPECT_EQ(d.reports.front().text, "Action restartVM is scheduled");
+  ASSERT_EQ(d.tasks.size(), 1u);
+  EXPECT_EQ(d.tasks[0].step, instance_step::restart);
+  EXPECT_EQ(status_of(e), environment_status::deploying);
+  auto busy = begin_action(e, "wendy", "i-a_stop", json::object(), at("2030-01-01 11:00"), limit);
+  ASSERT_TRUE(std::holds_alternative<refusal>(busy));
+  EXPECT_EQ(std::get<refusal>(busy).status, 403);
+
+  auto id = d.tasks[0].instance_id;
+  EXPECT_FALSE(record_progress(e, news(id, instance::state::stopping, "m1.small", 4),
+                               at("2030-01-01 11:01")));
+  EXPECT_TRUE(record_progress(e, news(id, instance::state::online, "m1.small", 7),
+                              at("2030-01-01 11:02")));
+  EXPECT_FALSE(finish_deployment(e, at("2030-01-01 11:03")));
+  auto& done = e.deployments.back();
+  EXPECT_EQ(done.result["isException"], false);
+  EXPECT_EQ(done.result["result"]["state"], "Online");
+  EXPECT_EQ(done.result["result"]["instance_id"], id);
+  EXPECT_EQ(e.version, 2);
+  EXPECT_EQ(status_of(e), environment_status::ready);
+  EXPECT_EQ(e.instances.size(), 1u);
+
+  auto stop = begin_action(e, "wendy", "i-a_stop", json::object(), at("2030-01-01 12:00"), limit);
+  ASSERT_TRUE(std::holds_alternative<deployment*>(stop));
+  auto refused = news(id, instance::state::online, "m1.small", 8);
+  refused.refused = "Instance must be online";
+  ASSERT_TRUE(record_progress(e, refused, at("2030-01-01 12:01")));
+  EXPECT_FALSE(finish_deployment(e, at("2030-01-01 12:02")));
+  EXPECT_EQ(e.deployments.back().result["isException"], true);
+  EXPECT_NE(e.deployments.back().result["result"].get<std::string>().find("was refused"),
+            std::string::npos);
+}

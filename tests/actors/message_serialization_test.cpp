@@ -255,6 +255,14 @@ void requests_of_the_families(serialization& t) {
   EXPECT_EQ(t.round_trip(session_deploy{ctx(), "e-1", "s-1"}).session_id, "s-1");
   t.round_trip(deployment_list{ctx(), ""});
   EXPECT_EQ(t.round_trip(deployment_show{ctx(), "e-1", "d-1", "app-1"}).service_id, "app-1");
+  EXPECT_EQ(t.round_trip(action_call{ctx(), "e-1", "i-1_stop", {{{"force", true}}, std::nullopt}})
+              .args.value["force"],
+            true);
+  t.round_trip(action_result{ctx(), "e-1", "d-1"});
+  environment::static_call call{"io.steward.Inventory", "listFlavors", "", "=0", {{"minCores", 2}}};
+  EXPECT_EQ(t.round_trip(static_action_call{ctx(), {call, std::nullopt}})
+              .body.value.parameters["minCores"],
+            2);
   t.round_trip(service_show{ctx(), "e-1", "s-1", "app-1/name"});
   json application = {{"name", "ünïcode"}, {"?", {{"id", "app-1"}, {"type", "io.murano.X"}}}};
   EXPECT_EQ(t.round_trip(service_add{ctx(), "e-1", "s-1", "", application}).value, application);
@@ -370,7 +378,8 @@ void entities_events_and_the_world(serialization& t) {
      {{"app-1", "i-1", "vm-1", "m1.small", "Ubuntu", "", environment::instance_step::resize,
        environment::step_outcome::failed}},
      {{"r-1", "Action deploy is scheduled", environment::report_level::warning,
-       std::string{"app-1"}, std::nullopt, at(1900000000)}}});
+       std::string{"app-1"}, std::nullopt, at(1900000000)}},
+     "restartVM", "app-1", {{"hard", true}}, {{"isException", false}}});
   env.instances.push_back({"app-1", "i-1", "vm-1", "m1.small"});
   auto env_snap = t.round_trip(environment_snapshot{
     "e-1", "p-1", std::make_shared<const environment::environment>(env), 3});
@@ -384,6 +393,8 @@ void entities_events_and_the_world(serialization& t) {
   EXPECT_EQ(env_snap.doc->deployments.at(0).action, environment::deployment_action::destroy);
   EXPECT_EQ(env_snap.doc->deployments.at(0).deadline, at(1900000600));
   EXPECT_EQ(env_snap.doc->instances.at(0).flavor, "m1.small");
+  EXPECT_EQ(env_snap.doc->deployments.at(0).args["hard"], true);
+  EXPECT_EQ(env_snap.doc->deployments.at(0).result["isException"], false);
 
   t.round_trip(domain_event{"lease.create", "p-1", "blazar.lease", {{"id", "l-1"}}});
   t.round_trip(commit_ack{false, "disk full"});
@@ -490,6 +501,8 @@ void requests_between_kinds(serialization& t) {
   EXPECT_EQ(wanted.image, "Ubuntu 22.04 x64");
   EXPECT_EQ(t.round_trip(deployment_instance_resize{"i-1", "m1.large"}).flavor, "m1.large");
   t.round_trip(deployment_instance_delete{"i-1"});
+  EXPECT_EQ(t.round_trip(deployment_instance_power{"i-1", power_action::stop}).action,
+            power_action::stop);
   instance_progress p;
   p.uuid = "i-1";
   p.current = instance::state::resizing;

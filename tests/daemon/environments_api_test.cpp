@@ -464,6 +464,8 @@ TEST_F(deployments_api, an_abandon_mid_deployment_removes_the_record_at_once) {
   EXPECT_EQ(r.status, 403) << "a delete that would destroy waits for the deployment";
   r = murano("POST", "/v1/environments/" + env + "/configure", wendy);
   EXPECT_EQ(r.status, 403) << "no session while it deploys";
+  r = murano("POST", "/v1/environments/" + env + "/actions/i-a_stop", wendy, json::object());
+  EXPECT_EQ(r.status, 403) << "no action while it deploys";
   ASSERT_EQ(murano("DELETE", "/v1/environments/" + env + "?abandon=true", wendy).status, 200);
   EXPECT_EQ(murano("GET", "/v1/environments/" + env, wendy).status, 404);
   EXPECT_TRUE(murano("GET", "/v1/deployments", wendy).json()["deployments"].empty());
@@ -482,4 +484,86 @@ TEST_F(deployments_api, a_compute_layer_that_does_not_finish_in_time_fails_the_d
   EXPECT_TRUE(has_report(log, "error", "did not finish its creation within 1 s")) << log.dump(1);
   // What it made may still come up: a delete reaches it.
   EXPECT_TRUE(instances().count("vm-i-a"));
+}
+
+TEST_F(deployments_api, deployed_instances_offer_actions_with_real_results) {
+  auto env = create("shop");
+  deploy(env, json::array({app_with("a", vm_object("i-a"))}));
+  ASSERT_EQ(settled(env)["status"], "ready");
+  auto services = murano("GET", "/v1/environments/" + env + "/model/services", wendy).json();
+  auto offered = services[0]["instance"]["?"]["_actions"];
+  ASSERT_TRUE(offered.contains("i-a_stop")) << services.dump(1);
+  EXPECT_FALSE(services[0]["?"].contains("_actions")) << "only what the engine runs";
+  auto actions = "/v1/environments/" + env + "/actions/";
+  auto result = [&](const std::string& task) {
+    json out;
+    EXPECT_TRUE(eventually([&] {
+      auto r = murano("GET", actions + task, wendy);
+      out = r.json();
+      return r.status == 200;
+    }));
+    return out;
+  };
+
+  EXPECT_EQ(murano("POST", actions + "i-a_explode", wendy, json::object()).status, 404);
+  auto bad = murano("POST", actions + "i-a_stop", wendy, json::array({1}));
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(message_of(bad), "The arguments of an action must be a JSON object");
+  EXPECT_EQ(murano("POST", actions + "i-a_stop", larry, json::object()).status, 403);
+  EXPECT_EQ(murano("GET", actions + "nope", wendy).status, 404);
+
+  auto r = murano("POST", actions + "i-a_stop", wendy, json::object());
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto stopped = result(r.json()["task_id"]);
+  EXPECT_EQ(stopped["isException"], false) << stopped;
+  EXPECT_EQ(stopped["result"]["state"], "Offline");
+  EXPECT_EQ(instances()["vm-i-a"]["state"], "Offline");
+
+  r = murano("POST", actions + "i-a_restartVM", wendy);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto restarted = result(r.json()["task_id"]);
+  EXPECT_EQ(restarted["result"]["state"], "Online") << restarted;
+  EXPECT_EQ(instances()["vm-i-a"]["state"], "Online");
+  EXPECT_EQ(settled(env)["version"], 3) << "each action is a deployment of its own";
+  auto calls = deployments(env);
+  ASSERT_EQ(calls.size(), 3u);
+  EXPECT_EQ(calls[0]["action"]["method"], "restartVM");
+  EXPECT_EQ(calls[0]["action"]["object_id"], "i-a");
+}
+
+TEST_F(deployments_api, static_actions_read_the_catalog) {
+  auto call_static = [&](const json& body) { return murano("POST", "/v1/actions", wendy, body); };
+  json body = {{"className", "io.steward.Inventory"},
+               {"methodName", "listFlavors"},
+               {"classVersion", "=0"},
+               {"packageName", nullptr},
+               {"parameters", {{"minCores", 2}}}};
+  auto r = call_static(body);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto flavors = r.json();
+  ASSERT_FALSE(flavors.empty());
+  for (auto& f : flavors)
+    EXPECT_GE(f["cores"], 2) << f;
+  EXPECT_TRUE(std::is_sorted(flavors.begin(), flavors.end(), [](const json& a, const json& b) {
+    return a["name"] < b["name"];
+  }));
+  body["parameters"] = json::object();
+  EXPECT_GT(call_static(body).json().size(), flavors.size()) << "the small ones too";
+
+  for (auto [change, status] : {std::pair{json{{"className", "io.murano.Nothing"}}, 404},
+                                std::pair{json{{"methodName", "dropTables"}}, 404},
+                                std::pair{json{{"packageName", "io.murano"}}, 404},
+                                std::pair{json{{"classVersion", "=1"}}, 404},
+                                std::pair{json{{"classVersion", "=x"}}, 400},
+                                std::pair{json{{"parameters", {{"colour", "red"}}}}, 400},
+                                std::pair{json{{"parameters", {{"minRam", "lots"}}}}, 400},
+                                std::pair{json{{"parameters", json::array()}}, 400},
+                                std::pair{json{{"className", nullptr}}, 400}}) {
+    auto changed = body;
+    changed.update(change);
+    auto refused = call_static(changed);
+    EXPECT_EQ(refused.status, status) << change;
+    EXPECT_FALSE(message_of(refused).empty()) << refused.body;
+  }
+  EXPECT_EQ(call_static(json::array()).status, 400);
 }

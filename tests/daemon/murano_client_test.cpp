@@ -144,6 +144,24 @@ TEST_F(murano_client, applications_and_the_model_are_edited_in_a_session) {
   EXPECT_EQ(instances[0]["state"], "Online");
   EXPECT_EQ(printed(ok({"environment-show", "--only-apps", id}))[0]["instance"]["openstackId"],
             instances[0]["uuid"]);
+  // Its actions, called and answered.
+  std::string action_id;
+  auto deployed_apps = printed(ok({"environment-show", "--only-apps", id}));
+  for (auto& [key, value] : deployed_apps[0]["instance"]["?"]["_actions"].items())
+    if (value["name"] == "stop")
+      action_id = key;
+  ASSERT_FALSE(action_id.empty()) << deployed_apps.dump(1);
+  auto called = ok({"environment-action-call", id, "--action-id", action_id});
+  auto task = called.out.substr(called.out.find("id: ") + 4, 32);
+  ASSERT_TRUE(eventually([&] {
+    return call("GET", "/v1/environments/" + id + "/actions/" + task, wendy).status == 200;
+  }));
+  auto result = ok({"environment-action-get-result", id, "--task-id", task});
+  EXPECT_NE(result.out.find("Offline"), std::string::npos) << result.out;
+  auto flavors = ok({"static-action-call", "io.steward.Inventory", "listFlavors", "--arguments",
+                     "minCores=2"});
+  EXPECT_NE(flavors.out.find("m1.medium"), std::string::npos) << flavors.out;
+  EXPECT_EQ(flavors.out.find("m1.small"), std::string::npos) << flavors.out;
   // Deleted: the instance first, then the environment.
   ok({"environment-delete", id});
   ASSERT_TRUE(eventually([&] { return environments().empty(); }));
