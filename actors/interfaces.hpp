@@ -115,8 +115,8 @@ using environment_api
   = api_of<environment_list, environment_create, environment_show, environment_rename,
            environment_delete, environment_configure, configuration_show, configuration_delete,
            session_deploy, deployment_list, deployment_show, action_call, action_result,
-           static_action_call, service_show, service_add, service_replace, service_remove,
-           model_show, model_patch>;
+           static_action_call, instance_statistics, service_show, service_add,
+           service_replace, service_remove, model_show, model_patch>;
 
 /// Whoever follows the inventory's hosts (the lease and maintenance
 /// registries): it hears of every host as stored, and of every host removed.
@@ -145,7 +145,8 @@ using instance_registry_actor = owner_of<instance_snapshot>::extend_with<instanc
   caf::replies_to<deployment_instance>::with<instance_progress>,
   caf::replies_to<deployment_instance_resize>::with<instance_progress>,
   caf::replies_to<deployment_instance_delete>::with<instance_progress>,
-  caf::replies_to<deployment_instance_power>::with<instance_progress>>;
+  caf::replies_to<deployment_instance_power>::with<instance_progress>,
+  caf::replies_to<uptime_query>::with<instance_uptimes>>;
 
 /// The host registry takes service notifications; a watcher that subscribes
 /// hears of every host from then on; the requests of other kinds go through

@@ -227,6 +227,7 @@ daemon::daemon(const config::settings& cfg) : parts_{std::make_unique<parts>()} 
     p.services->simulator_state = [cloud = p.cloud.get()] { return cloud->engine().snapshot(); };
   p.routes = std::make_unique<http::router>(
     p.tokens, static_cast<std::size_t>(cfg.integer("DEFAULT", "max_json_depth")));
+  p.services->stats = &p.routes->stats();
   http::add_system_routes(*p.routes, *p.services);
   http::add_inventory_routes(*p.routes, *p.services);
   http::add_instance_routes(*p.routes, *p.services);

@@ -90,6 +90,13 @@ bool is_text(const request& req) {
 } // namespace
 
 void router::handle(request req, respond_fn respond) {
+  // Every answer is counted, with the project it was for once the token says.
+  auto project = std::make_shared<std::string>();
+  respond = [this, project, started = std::chrono::steady_clock::now(),
+             inner = std::move(respond)](response r) {
+    stats_.record(*project, r.status, std::chrono::steady_clock::now() - started);
+    inner(std::move(r));
+  };
   auto family = family_of(req.path);
   if (!is_text(req))
     return respond(error_response(family, 400, "The request path, query or Host header is "
@@ -134,6 +141,7 @@ void router::handle(request req, respond_fn respond) {
     if (!who)
       return respond(error_response(family, 401, "The token is not valid"));
     ctx.who = std::move(*who);
+    *project = access::sole_project(ctx.who);
   }
   if (has_body_semantics(req.method) && !req.body.empty()) {
     auto type = media_type(req.header("content-type"));

@@ -14,6 +14,7 @@
 #include "common/json_limits.hpp"
 #include "http/auth.hpp"
 #include "http/errors.hpp"
+#include "http/request_stats.hpp"
 #include "http/types.hpp"
 
 namespace steward::http {
@@ -44,6 +45,8 @@ public:
     : tokens_{tokens}, max_json_depth_{max_json_depth} {}
   void add(route r);
   void handle(request req, respond_fn respond) override;
+  /// What every answer so far adds up to (GET /v1/stats).
+  const request_stats& stats() const { return stats_; }
 
 private:
   struct compiled {
@@ -56,6 +59,7 @@ private:
   const token_registry& tokens_;
   std::size_t max_json_depth_;
   std::vector<compiled> routes_;
+  request_stats stats_;
 };
 
 /// "/a/b/" -> {"a", "b"}; a ".json" suffix on the last segment is dropped.

@@ -65,6 +65,7 @@ struct deployment_show;
 struct action_call;
 struct action_result;
 struct static_action_call;
+struct instance_statistics;
 struct configuration_show;
 struct configuration_delete;
 struct service_show;
@@ -118,6 +119,8 @@ struct deployment_instance;
 struct deployment_instance_resize;
 struct deployment_instance_delete;
 struct deployment_instance_power;
+struct uptime_query;
+struct instance_uptimes;
 struct instance_progress;
 namespace store {
 struct write_batch;
@@ -185,6 +188,7 @@ struct notification;
   X(steward::action_call)                                                      \
   X(steward::action_result)                                                    \
   X(steward::static_action_call)                                               \
+  X(steward::instance_statistics)                                              \
   X(steward::service_show)                                                     \
   X(steward::service_add)                                                      \
   X(steward::service_replace)                                                  \
@@ -223,6 +227,8 @@ struct notification;
   X(steward::deployment_instance_resize)                                       \
   X(steward::deployment_instance_delete)                                       \
   X(steward::deployment_instance_power)                                        \
+  X(steward::uptime_query)                                                     \
+  X(steward::instance_uptimes)                                                 \
   X(steward::instance_progress)                                                \
   X(steward::instance::pending_resize)                                         \
   X(steward::store::write_batch)                                               \

@@ -385,6 +385,7 @@ STEWARD_INSPECT_REQUEST(deployment_show, x.id, x.deployment_id, x.service_id)
 STEWARD_INSPECT_REQUEST(action_call, x.id, x.action_id, x.args)
 STEWARD_INSPECT_REQUEST(action_result, x.id, x.task_id)
 STEWARD_INSPECT_REQUEST(static_action_call, x.body)
+STEWARD_INSPECT_REQUEST(instance_statistics, x.id, x.instance_id, x.aggregated)
 STEWARD_INSPECT_REQUEST(service_show, x.id, x.session_id, x.path)
 STEWARD_INSPECT_REQUEST(service_add, x.id, x.session_id, x.path, json_field{x.value})
 STEWARD_INSPECT_REQUEST(service_replace, x.id, x.session_id, x.path, json_field{x.value})
@@ -836,6 +837,21 @@ typename Inspector::result_type inspect(Inspector& f, deployment_instance_resize
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, deployment_instance_delete& x) {
   return f(caf::meta::type_name("steward::deployment_instance_delete"), x.uuid);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, uptime_query& x) {
+  return f(caf::meta::type_name("steward::uptime_query"), x.uuids);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, instance_uptime& x) {
+  return f(caf::meta::type_name("steward::instance_uptime"), x.uuid, x.active, x.seconds);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, instance_uptimes& x) {
+  return f(caf::meta::type_name("steward::instance_uptimes"), x.instances);
 }
 
 inline std::string to_string(power_action x) { return std::string(1, static_cast<char>(x)); }

@@ -51,6 +51,22 @@ struct deployment_instance_delete {
   std::string uuid;
 };
 
+/// How long these instances have run (an environment's statistics).
+struct uptime_query {
+  std::vector<std::string> uuids;
+};
+
+struct instance_uptime {
+  std::string uuid;
+  bool active = false;  // online
+  int64_t seconds = 0;  // since it last started, while it runs
+};
+
+/// The answer: each instance of the query still known, in its order.
+struct instance_uptimes {
+  std::vector<instance_uptime> instances;
+};
+
 /// What an action does to a deployment's instance.
 enum class power_action : char { start = 'A', stop = 'S', restart = 'R' };
 

@@ -216,6 +216,14 @@ struct deployment_show {
   std::string deployment_id;
   std::string service_id;
 };
+/// How long the environment's instances have run: each (or the one named),
+/// or summed up (`aggregated`).
+struct instance_statistics {
+  request_context ctx;
+  std::string id;
+  std::string instance_id;
+  bool aggregated = false;
+};
 /// Calls an action of the deployed model (`_actions`) with its arguments.
 struct action_call {
   request_context ctx;
@@ -294,8 +302,9 @@ using environment_request
   = std::variant<environment_list, environment_create, environment_show, environment_rename,
                  environment_delete, environment_configure, configuration_show,
                  configuration_delete, session_deploy, deployment_list, deployment_show,
-                 action_call, action_result, static_action_call, service_show, service_add,
-                 service_replace, service_remove, model_show, model_patch>;
+                 action_call, action_result, static_action_call, instance_statistics,
+                 service_show, service_add, service_replace, service_remove, model_show,
+                 model_patch>;
 
 using api_request_body
   = std::variant<lease_request, instance_request, catalog_request, maintenance_request,

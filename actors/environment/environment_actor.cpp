@@ -95,8 +95,34 @@ void rearm(self_ptr self) {
       send_command(self, t);
 }
 
+// The deployment news between the stored value and `next`, as events of
+// their own beside the environment's update: a deployment that began, each
+// new report, a deployment that ended. A client follows a deployment live
+// on the event stream (or the bus) instead of polling it.
+change with_deployment_events(self_ptr self, const environment& next) {
+  change c{*self->state.svc};
+  auto& before = value_of(self);
+  auto emit = [&](const char* type, json doc) {
+    doc["environment_id"] = next.id;
+    c.emit({type, next.tenant_id, environment_kind.publisher, std::move(doc)});
+  };
+  for (auto& d : next.deployments) {
+    auto was = std::find_if(before.deployments.begin(), before.deployments.end(),
+                            [&](const deployment& x) { return x.id == d.id; });
+    bool known = was != before.deployments.end();
+    if (!known)
+      emit("environment.deploy.start", deployment_document(next, d));
+    for (auto i = known ? was->reports.size() : 0; i < d.reports.size(); ++i)
+      emit("environment.deploy.report", report_document(d, d.reports[i]));
+    if (d.finished && (!known || !was->finished))
+      emit("environment.deploy.end", deployment_document(next, d));
+  }
+  return c;
+}
+
 void store_quietly(self_ptr self, environment next, const char* what) {
-  store_document(self, environment_kind, change{*self->state.svc}, std::move(next), rearm,
+  auto c = with_deployment_events(self, next);
+  store_document(self, environment_kind, std::move(c), std::move(next), rearm,
                  [=](commit_ack& ack) {
                    if (!ack.ok)
                      LOG_ERROR("environment", value_of(self).id << ": " << what
@@ -109,7 +135,7 @@ void store_quietly(self_ptr self, environment next, const char* what) {
 void finish(self_ptr self, environment next) {
   if (!finish_deployment(next, now()))
     return store_quietly(self, std::move(next), "the end of a deployment");
-  remove_document(self, environment_kind, change{*self->state.svc}, [=](commit_ack& ack) {
+  remove_document(self, environment_kind, with_deployment_events(self, next), [=](commit_ack& ack) {
     if (!ack.ok)
       LOG_ERROR("environment", value_of(self).id << ": could not be removed: " << ack.error);
   });
@@ -146,7 +172,8 @@ void take_progress(self_ptr self, const instance_progress& p, bool answered) {
 // Stores `next` and answers `answer` once it is on disk.
 caf::result<api_reply> store_and_answer(self_ptr self, environment next, api_reply answer) {
   auto rp = self->make_response_promise<api_reply>();
-  store_document(self, environment_kind, change{*self->state.svc}, std::move(next), rearm,
+  auto c = with_deployment_events(self, next);
+  store_document(self, environment_kind, std::move(c), std::move(next), rearm,
                  [=](commit_ack& ack) mutable {
                    rp.deliver(ack.ok ? answer : stored_failure(environment_kind, ack));
                  });

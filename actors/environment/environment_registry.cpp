@@ -17,7 +17,7 @@ using nlohmann::json;
 
 const char* const duplicate = "Environment with specified name already exists";
 
-// How long a static action waits for what it reads.
+// How long a static action or the statistics wait for what they read.
 constexpr auto catalog_timeout = std::chrono::seconds{30};
 
 environment_actor_type as_environment(const entity_actor& a) {
@@ -218,6 +218,71 @@ caf::result<api_reply> call_static(registry_ptr self, const static_action_call& 
   return rp;
 }
 
+// The type of the model's object `object_id` ("" when it has none).
+std::string type_of_object(const json& node, const std::string& object_id) {
+  if (node.is_object()) {
+    auto meta = node.find("?");
+    if (meta != node.end() && meta->is_object() && meta->value("id", "") == object_id)
+      return meta->value("type", "");
+    for (auto& [key, child] : node.items())
+      if (key != "?")
+        if (auto t = type_of_object(child, object_id); !t.empty())
+          return t;
+  } else if (node.is_array()) {
+    for (auto& child : node)
+      if (auto t = type_of_object(child, object_id); !t.empty())
+        return t;
+  }
+  return "";
+}
+
+// How long the environment's instances have run, from the instance
+// registry: Murano's raw records (type 200: an instance), or their sum.
+caf::result<api_reply> statistics(registry_ptr self, const instance_statistics& r) {
+  auto found = visible(self, r.ctx, r.id);
+  if (auto* refused = std::get_if<api_reply>(&found))
+    return std::move(*refused);
+  auto e = self->state.environments.snapshot(r.id)->doc;
+  uptime_query q;
+  std::map<std::string, std::string> types;
+  for (auto& i : e->instances)
+    if (r.instance_id.empty() || i.instance_id == r.instance_id) {
+      q.uuids.push_back(i.instance_id);
+      types[i.instance_id] = type_of_object(e->model, i.object_id);
+    }
+  if (!r.instance_id.empty() && q.uuids.empty())
+    return api_reply::fail(404, "Instance with id " + r.instance_id
+                                  + " is not deployed in environment " + r.id);
+  auto rp = self->make_response_promise<api_reply>();
+  auto aggregated = r.aggregated;
+  self->request(self->state.svc->instances, catalog_timeout, std::move(q))
+    .then(
+      [=](instance_uptimes& found) mutable {
+        json out = json::array();
+        int64_t total = 0;
+        for (auto& u : found.instances) {
+          total += u.seconds;
+          out.push_back({{"type", 200},
+                         {"type_name", types.at(u.uuid)},
+                         {"instance_id", u.uuid},
+                         {"active", u.active},
+                         {"type_title", nullptr},
+                         {"duration", u.seconds}});
+        }
+        if (aggregated)
+          out = found.instances.empty()
+                  ? json::array()
+                  : json::array({{{"type", 200},
+                                  {"duration", total},
+                                  {"count", found.instances.size()}}});
+        rp.deliver(api_reply::ok(std::move(out)));
+      },
+      [=](caf::error& err) mutable {
+        rp.deliver(api_reply::fail(503, "The instances did not answer: " + to_string(err)));
+      });
+  return rp;
+}
+
 caf::result<api_reply> create(registry_ptr self, environment_create& r) {
   auto& st = self->state;
   if (r.body.refused)
@@ -308,6 +373,7 @@ environment_registry(registry_ptr self, const actor_services* svc,
     [=](action_call& r) { return to_environment(self, r); },
     [=](action_result& r) -> caf::result<api_reply> { return action_outcome(self, r); },
     [=](static_action_call& r) { return call_static(self, r); },
+    [=](instance_statistics& r) { return statistics(self, r); },
     [=](service_show& r) { return to_environment(self, r); },
     [=](service_add& r) { return to_environment(self, r); },
     [=](service_replace& r) { return to_environment(self, r); },

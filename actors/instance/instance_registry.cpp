@@ -374,6 +374,19 @@ instance_registry(registry_ptr self, const actor_services* svc, catalog::catalog
     [=](deployment_instance_resize& r) { return resize_step(self, r); },
     [=](deployment_instance_delete& r) { return delete_step(self, r); },
     [=](deployment_instance_power& r) { return power_step(self, r); },
+    [=](uptime_query& q) -> caf::result<instance_uptimes> {
+      instance_uptimes out;
+      auto at = now();
+      for (auto& id : q.uuids)
+        if (auto snap = self->state.instances.snapshot(id)) {
+          auto& i = *snap->doc;
+          instance_uptime u{id, i.current == state::online, 0};
+          if (u.active && i.start_time && *i.start_time < at)
+            u.seconds = std::chrono::duration_cast<std::chrono::seconds>(at - *i.start_time).count();
+          out.instances.push_back(std::move(u));
+        }
+      return out;
+    },
     [=](instances_on_hosts& q) -> caf::result<hosted_instances> {
       return instances_on(self->state, q);
     },

@@ -68,6 +68,24 @@ void add_environment_routes(router& r, route_services& svc) {
   r.add({"POST", "/v1/actions", forward(svc, [](rc& c) {
            return static_action_call{context_of(c), read_static_call(c.body)};
          })});
+  r.add({"GET", "/v1/environments/{id}/instance-statistics/raw", forward(svc, [](rc& c) {
+           return instance_statistics{context_of(c), id(c), "", false};
+         })});
+  r.add({"GET", "/v1/environments/{id}/instance-statistics/raw/{instance_id}",
+         forward(svc, [](rc& c) {
+           return instance_statistics{context_of(c), id(c), path_param(c, "instance_id"), false};
+         })});
+  r.add({"GET", "/v1/environments/{id}/instance-statistics/aggregated", forward(svc, [](rc& c) {
+           return instance_statistics{context_of(c), id(c), "", true};
+         })});
+  // stewardd's own counters, which show every project's traffic: staff only.
+  r.add({"GET", "/v1/stats", [&svc](rc c, respond_fn respond) {
+           if (!access::is_staff(c.who))
+             return respond(
+               to_response(c.family, api_reply::fail(403, "Only staff may read the statistics")));
+           respond(to_response(c.family, api_reply::ok(nlohmann::json::array(
+                                           {svc.stats ? svc.stats->shown() : nlohmann::json()}))));
+         }});
   // The applications, and below them any path ("{path*}": "" at the list).
   for (auto pattern : {"/v1/environments/{id}/services", "/v1/environments/{id}/services/{path*}"}) {
     r.add({"GET", pattern, forward(svc, [](rc& c) {

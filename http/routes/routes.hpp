@@ -26,6 +26,8 @@ struct route_services {
   bool test_clock = false;
   /// The in-process simulated cloud's world, when there is one.
   std::function<nlohmann::json()> simulator_state;
+  /// stewardd's request counters (GET /v1/stats), once the router is made.
+  const request_stats* stats = nullptr;
 };
 
 /// A route that builds its family's request from the HTTP request (once,

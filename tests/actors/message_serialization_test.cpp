@@ -259,6 +259,7 @@ void requests_of_the_families(serialization& t) {
               .args.value["force"],
             true);
   t.round_trip(action_result{ctx(), "e-1", "d-1"});
+  EXPECT_TRUE(t.round_trip(instance_statistics{ctx(), "e-1", "i-1", true}).aggregated);
   environment::static_call call{"io.steward.Inventory", "listFlavors", "", "=0", {{"minCores", 2}}};
   EXPECT_EQ(t.round_trip(static_action_call{ctx(), {call, std::nullopt}})
               .body.value.parameters["minCores"],
@@ -503,6 +504,10 @@ void requests_between_kinds(serialization& t) {
   t.round_trip(deployment_instance_delete{"i-1"});
   EXPECT_EQ(t.round_trip(deployment_instance_power{"i-1", power_action::stop}).action,
             power_action::stop);
+  EXPECT_EQ(t.round_trip(uptime_query{{"i-1", "i-2"}}).uuids.size(), 2u);
+  auto uptimes = t.round_trip(instance_uptimes{{{"i-1", true, 3600}}});
+  ASSERT_EQ(uptimes.instances.size(), 1u);
+  EXPECT_EQ(uptimes.instances[0].seconds, 3600);
   instance_progress p;
   p.uuid = "i-1";
   p.current = instance::state::resizing;

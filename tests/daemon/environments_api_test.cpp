@@ -326,12 +326,13 @@ struct deployments_api : environments_api {
     return out;
   }
   // Opens a session, gives it these applications and deploys it.
-  void deploy(const std::string& env, const json& services) {
-    auto session = configure(env);
-    ASSERT_EQ(murano("PUT", "/v1/environments/" + env + "/services/", wendy, services, session)
+  void deploy(const std::string& env, const json& services) { deploy_as(env, services, wendy); }
+  void deploy_as(const std::string& env, const json& services, const char* token) {
+    auto session = configure(env, token);
+    ASSERT_EQ(murano("PUT", "/v1/environments/" + env + "/services/", token, services, session)
                 .status,
               200);
-    auto r = murano("POST", "/v1/environments/" + env + "/sessions/" + session + "/deploy", wendy);
+    auto r = murano("POST", "/v1/environments/" + env + "/sessions/" + session + "/deploy", token);
     ASSERT_EQ(r.status, 200) << r.body;
   }
   bool has_report(const json& reports, const std::string& level, const std::string& part) {
@@ -566,4 +567,91 @@ TEST_F(deployments_api, static_actions_read_the_catalog) {
     EXPECT_FALSE(message_of(refused).empty()) << refused.body;
   }
   EXPECT_EQ(call_static(json::array()).status, 400);
+}
+
+TEST_F(deployments_api, statistics_of_the_instances_and_of_stewardd) {
+  start_stewardd({"--test-clock", "true"});
+  auto env = create("shop");
+  deploy(env, json::array({vm_object("i-a"), vm_object("i-b")}));
+  ASSERT_EQ(settled(env)["status"], "ready");
+  auto stats = "/v1/environments/" + env + "/instance-statistics/";
+  auto raw = murano("GET", stats + "raw", wendy).json();
+  ASSERT_EQ(raw.size(), 2u) << raw;
+  for (auto& r : raw) {
+    EXPECT_EQ(r["type"], 200);
+    EXPECT_EQ(r["type_name"], "io.murano.resources.LinuxMuranoInstance");
+    EXPECT_EQ(r["active"], true);
+    EXPECT_TRUE(r["type_title"].is_null());
+  }
+  // Uptime is the instances' own: an hour on Steward's clock is an hour more.
+  ASSERT_EQ(call("POST", "/v1/admin/clock", staff, json{{"advance_seconds", 3600}}).status, 200);
+  auto later = murano("GET", stats + "raw", wendy).json();
+  for (auto& r : later)
+    EXPECT_GE(r["duration"], 3600) << r;
+  auto one_id = later[0]["instance_id"].get<std::string>();
+  auto one = murano("GET", stats + "raw/" + one_id, wendy).json();
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0]["instance_id"], one_id);
+  EXPECT_EQ(murano("GET", stats + "raw/nope", wendy).status, 404);
+  auto total = murano("GET", stats + "aggregated", wendy).json();
+  ASSERT_EQ(total.size(), 1u);
+  EXPECT_EQ(total[0]["count"], 2);
+  EXPECT_GE(total[0]["duration"], 7200);
+  EXPECT_EQ(murano("GET", stats + "aggregated", larry).status, 403);
+  // A stopped instance is not active and has no uptime.
+  auto stop = murano("POST", "/v1/environments/" + env + "/actions/i-a_stop", wendy);
+  ASSERT_EQ(stop.status, 200) << stop.body;
+  ASSERT_EQ(settled(env)["status"], "ready");
+  for (auto& r : murano("GET", stats + "raw", wendy).json())
+    if (r["instance_id"] == instances()["vm-i-a"]["uuid"]) {
+      EXPECT_EQ(r["active"], false);
+      EXPECT_EQ(r["duration"], 0);
+    }
+
+  // stewardd's own counters: staff only, every project's requests.
+  EXPECT_EQ(murano("GET", "/v1/stats", wendy).status, 403);
+  auto before = murano("GET", "/v1/stats", staff).json()[0];
+  EXPECT_EQ(murano("GET", "/v1/environments/nope", wendy).status, 404);
+  auto after = murano("GET", "/v1/stats", staff).json()[0];
+  EXPECT_EQ(after["request_count"], before["request_count"].get<int64_t>() + 2)
+    << "the refused one and the first look";
+  EXPECT_EQ(after["error_count"], before["error_count"].get<int64_t>() + 1);
+  auto per_project = json::parse(after["requests_per_tenant"].get<std::string>());
+  EXPECT_GE(per_project[web_shop], 10) << per_project;
+  EXPECT_GT(after["requests_per_second"], 0.0);
+  EXPECT_GT(after["average_response_time"], 0.0);
+  EXPECT_GE(after["cpu_count"], 1);
+  EXPECT_GE(after["cpu_percent"], 0.0);
+  EXPECT_FALSE(after["host"].get<std::string>().empty());
+}
+
+TEST_F(deployments_api, a_deployment_can_be_followed_live_on_the_event_stream) {
+  sse_client live{proc->port(), "/v1/events?types=environment.deploy",
+                  {{"X-Auth-Token", wendy}}};
+  ASSERT_EQ(live.status(), 200);
+  sse_client other{proc->port(), "/v1/events?types=environment.deploy",
+                   {{"X-Auth-Token", larry}}};
+  auto env = create("shop");
+  deploy(env, json::array({app_with("a", vm_object("i-a"))}));
+  std::vector<std::string> texts;
+  std::optional<sse_event> e;
+  ASSERT_TRUE((e = live.next()));
+  EXPECT_EQ(e->type, "environment.deploy.start");
+  auto started = json::parse(e->data)["payload"];
+  EXPECT_EQ(started["environment_id"], env);
+  EXPECT_EQ(started["state"], "running_w_warnings") << "the Telnet application is warned of at once";
+  while ((e = live.next()) && e->type == "environment.deploy.report")
+    texts.push_back(json::parse(e->data)["payload"]["text"]);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->type, "environment.deploy.end");
+  EXPECT_EQ(json::parse(e->data)["payload"]["state"], "completed_w_warnings");
+  ASSERT_GE(texts.size(), 4u);
+  EXPECT_EQ(texts.front(), "Action deploy is scheduled");
+  EXPECT_EQ(texts.back(), "Deployment finished with warnings");
+  EXPECT_NE(std::find(texts.begin(), texts.end(), "Creating instance vm-i-a"), texts.end());
+  // Another project's stream shows none of it: its next event is its own.
+  auto mine = create("lab-env", larry);
+  deploy_as(mine, json::array(), larry);
+  ASSERT_TRUE((e = other.next()));
+  EXPECT_EQ(json::parse(e->data)["payload"]["environment_id"], mine);
 }
