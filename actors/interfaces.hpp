@@ -78,10 +78,11 @@ using instance_actor_type = entity_actor::extend_with<notification_actor>::exten
 
 /// One application environment: its model, configuration sessions and
 /// deployments; told by its registry how the instances it asked for stand.
+/// (Shows are answered by the registry, from its snapshot.)
 using environment_actor_type = entity_actor::extend_with<
-  api_of<environment_show, environment_rename, environment_delete, environment_configure,
-         configuration_show, configuration_delete, session_deploy, action_call, service_show,
-         service_add, service_replace, service_remove, model_show, model_patch>>::
+  api_of<environment_rename, environment_delete, environment_configure, configuration_show,
+         configuration_delete, session_deploy, action_call, service_show, service_add,
+         service_replace, service_remove, model_show, model_patch>>::
   extend<caf::reacts_to<instance_progress>>;
 
 /// One lease: its events are due at dates.

@@ -276,16 +276,8 @@ deployment& begin_deployment(environment& e, config_session& session, sys_time n
 
 deployment& begin_destruction(environment& e, const std::string& user, sys_time now,
                               std::chrono::seconds limit) {
-  config_session s;
-  s.id = random_hex(16);
-  s.user_id = user;
-  s.version = e.version;
-  s.state = session_state::deleting;
-  s.created = whole_seconds(now);
-  s.updated = s.created;
-  s.model = e.model;
-  e.sessions.push_back(s);
-  auto& d = start(e, s.id, deployment_action::destroy, e.model, now, limit);
+  auto session_id = add_session(e, user, session_state::deleting, now).id;
+  auto& d = start(e, session_id, deployment_action::destroy, e.model, now, limit);
   for (auto& i : e.instances)
     add_task(d, removal_of(i), now);
   return d;
@@ -340,16 +332,8 @@ std::variant<deployment*, refusal> begin_action(environment& e, const std::strin
   if (!step || !owned)
     return refusal{400, "Steward's engine runs no method '" + method + "' of object "
                           + object_id};
-  config_session s;
-  s.id = random_hex(16);
-  s.user_id = user;
-  s.version = e.version;
-  s.state = session_state::deploying;
-  s.created = whole_seconds(now);
-  s.updated = s.created;
-  s.model = e.model;
-  e.sessions.push_back(s);
-  auto& d = start(e, s.id, deployment_action::call, e.model, now, limit);
+  auto session_id = add_session(e, user, session_state::deploying, now).id;
+  auto& d = start(e, session_id, deployment_action::call, e.model, now, limit);
   d.method = method;
   d.target = object_id;
   d.args = args;

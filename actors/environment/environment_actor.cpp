@@ -342,11 +342,6 @@ environment_actor(self_ptr self, const actor_services* svc,
     [=](instance_progress& p) { take_progress(self, p, false); },
     [=](session_deploy& r) { return deploy(self, r); },
     [=](action_call& r) { return call_action(self, r); },
-    [=](environment_show& r) {
-      return read_model(self, r.session_id, [&](const json& model) -> caf::result<api_reply> {
-        return api_reply::ok(full_document(value_of(self), model));
-      });
-    },
     [=](environment_rename& r) { return rename(self, r); },
     [=](environment_delete& r) { return remove(self, r); },
     [=](environment_configure& r) { return configure(self, r); },

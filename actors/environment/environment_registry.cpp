@@ -57,6 +57,8 @@ void pass_on(registry_ptr self, const instance_progress& p) {
 
 void forget(registry_ptr self, const std::string& id) {
   auto& st = self->state;
+  st.shown.forget(id);
+  st.listed.forget(id);
   for (auto i = st.watched.begin(); i != st.watched.end();)
     i = i->second == id ? st.watched.erase(i) : std::next(i);
   if (auto snap = st.environments.snapshot(id)) {
@@ -86,16 +88,40 @@ api_reply no_project() {
                               "exactly one");
 }
 
-// The environment `id` if the caller may see it, or the refusal.
-std::variant<entity_actor, api_reply> visible(registry_ptr self, const request_context& ctx,
-                                              const std::string& id) {
-  auto& st = self->state;
+// Why the caller may not see environment `id` (404, 403), without waking it.
+std::optional<api_reply> refusal_for(const environment_registry_state& st,
+                                     const request_context& ctx, const std::string& id) {
   auto snap = st.environments.snapshot(id);
   if (!snap)
     return api_reply::fail(404, "Environment with id " + id + " not found");
   if (!access::can_see_project(ctx.who, snap->doc->tenant_id))
     return api_reply::fail(403, "User is not authorized to access these tenant resources");
-  return *st.environments.actor(id);
+  return std::nullopt;
+}
+
+// The environment `id`'s actor (woken) if the caller may see it, or the refusal.
+std::variant<entity_actor, api_reply> visible(registry_ptr self, const request_context& ctx,
+                                              const std::string& id) {
+  if (auto refused = refusal_for(self->state, ctx, id))
+    return std::move(*refused);
+  return *self->state.environments.actor(id);
+}
+
+// A show, from the snapshot: the deployed model's is made once until the
+// environment changes; a session's copy is made each time.
+api_reply show(environment_registry_state& st, const environment_show& r) {
+  if (auto refused = refusal_for(st, r.ctx, r.id))
+    return std::move(*refused);
+  auto& e = *st.environments.snapshot(r.id)->doc;
+  api_reply reply;
+  if (r.session_id.empty()) {
+    reply.text = st.shown.get(r.id, "", [&] { return full_document(e, e.model).dump(); });
+    return reply;
+  }
+  auto found = model_to_read(e, r.session_id);
+  if (auto* refused = std::get_if<refusal>(&found))
+    return api_reply::fail(*refused);
+  return api_reply::ok(full_document(e, *std::get<const json*>(found)));
 }
 
 // Hands a request to the environment it names, if the caller may see it.
@@ -107,7 +133,7 @@ caf::result<api_reply> to_environment(registry_ptr self, Request& r) {
   return self->delegate(as_environment(std::get<entity_actor>(found)), std::move(r));
 }
 
-api_reply list(const environment_registry_state& st, const environment_list& r) {
+api_reply list(environment_registry_state& st, const environment_list& r) {
   bool every_tenant = r.all_tenants || !r.tenant.empty();
   if (every_tenant && !access::is_staff(r.ctx.who))
     return api_reply::fail(403, "Access was denied to this resource.");
@@ -121,10 +147,17 @@ api_reply list(const environment_registry_state& st, const environment_list& r) 
   std::sort(shown.begin(), shown.end(), [](const environment* a, const environment* b) {
     return std::tie(a->created, a->id) < std::tie(b->created, b->id);
   });
-  json out = json::array();
-  for (auto e : shown)
-    out.push_back(listed_document(*e));
-  return api_reply::ok({{"environments", std::move(out)}});
+  // Each entry as its text, made once until the environment changes.
+  std::string out = "{\"environments\":[";
+  for (auto e : shown) {
+    if (out.back() != '[')
+      out += ',';
+    out += *st.listed.get(e->id, "", [&] { return listed_document(*e).dump(); });
+  }
+  out += "]}";
+  api_reply reply;
+  reply.text = std::make_shared<const std::string>(std::move(out));
+  return reply;
 }
 
 json deployments_of(const std::vector<const environment*>& shown) {
@@ -147,8 +180,7 @@ api_reply list_deployments(registry_ptr self, const deployment_list& r) {
   auto& st = self->state;
   std::vector<const environment*> shown;
   if (!r.id.empty()) {
-    auto found = visible(self, r.ctx, r.id);
-    if (auto* refused = std::get_if<api_reply>(&found))
+    if (auto refused = refusal_for(st, r.ctx, r.id))
       return std::move(*refused);
     shown.push_back(st.environments.snapshot(r.id)->doc.get());
   } else {
@@ -164,8 +196,7 @@ api_reply list_deployments(registry_ptr self, const deployment_list& r) {
 
 // One deployment's reports; with a service id, those about its objects.
 api_reply show_deployment(registry_ptr self, const deployment_show& r) {
-  auto found = visible(self, r.ctx, r.id);
-  if (auto* refused = std::get_if<api_reply>(&found))
+  if (auto refused = refusal_for(self->state, r.ctx, r.id))
     return std::move(*refused);
   auto& e = *self->state.environments.snapshot(r.id)->doc;
   auto d = std::find_if(e.deployments.begin(), e.deployments.end(),
@@ -185,8 +216,7 @@ api_reply show_deployment(registry_ptr self, const deployment_show& r) {
 
 // An action call's result, once its task ended.
 api_reply action_outcome(registry_ptr self, const action_result& r) {
-  auto found = visible(self, r.ctx, r.id);
-  if (auto* refused = std::get_if<api_reply>(&found))
+  if (auto refused = refusal_for(self->state, r.ctx, r.id))
     return std::move(*refused);
   auto& e = *self->state.environments.snapshot(r.id)->doc;
   for (auto& d : e.deployments)
@@ -239,8 +269,7 @@ std::string type_of_object(const json& node, const std::string& object_id) {
 // How long the environment's instances have run, from the instance
 // registry: Murano's raw records (type 200: an instance), or their sum.
 caf::result<api_reply> statistics(registry_ptr self, const instance_statistics& r) {
-  auto found = visible(self, r.ctx, r.id);
-  if (auto* refused = std::get_if<api_reply>(&found))
+  if (auto refused = refusal_for(self->state, r.ctx, r.id))
     return std::move(*refused);
   auto e = self->state.environments.snapshot(r.id)->doc;
   uptime_query q;
@@ -361,7 +390,7 @@ environment_registry(registry_ptr self, const actor_services* svc,
     "environment-registry",
     [=](environment_list& r) -> caf::result<api_reply> { return list(self->state, r); },
     [=](environment_create& r) { return create(self, r); },
-    [=](environment_show& r) { return to_environment(self, r); },
+    [=](environment_show& r) -> caf::result<api_reply> { return show(self->state, r); },
     [=](environment_rename& r) { return rename(self, r); },
     [=](environment_delete& r) { return to_environment(self, r); },
     [=](environment_configure& r) { return to_environment(self, r); },
@@ -381,6 +410,8 @@ environment_registry(registry_ptr self, const actor_services* svc,
     [=](model_show& r) { return to_environment(self, r); },
     [=](model_patch& r) { return to_environment(self, r); },
     [=](atom::changed, environment_snapshot& snap) {
+      self->state.shown.forget(snap.id);
+      self->state.listed.forget(snap.id);
       index_name(self->state, *snap.doc);
       watch_instances(self->state, *snap.doc);
       self->state.environments.update(std::move(snap));

@@ -11,6 +11,7 @@
 
 #include "actors/entity_table.hpp"
 #include "actors/services.hpp"
+#include "actors/shown_cache.hpp"
 
 namespace steward::environment {
 
@@ -24,6 +25,9 @@ struct environment_registry_state {
   std::set<std::pair<std::string, std::string>> claimed;  // tenant, name
   /// instance id -> the environment whose running deployment waits on it.
   std::map<std::string, std::string> watched;
+  /// Environments as a show (of the deployed model) and a list show them.
+  shown_cache shown;
+  shown_cache listed;
 };
 
 environment_registry_actor::behavior_type environment_registry(

@@ -134,16 +134,22 @@ std::optional<refusal> open_session(environment& e, const std::string& user, sys
   if (status == environment_status::deploying || status == environment_status::deleting)
     return refusal{403, "Could not open session for environment <EnvId: " + e.id
                           + ">, environment has deploying or deleting status."};
+  id = add_session(e, user, session_state::opened, now).id;
+  return std::nullopt;
+}
+
+config_session& add_session(environment& e, const std::string& user, session_state state,
+                            sys_time now) {
   config_session s;
   s.id = random_hex(16);
   s.user_id = user;
   s.version = e.version;
+  s.state = state;
   s.created = whole_seconds(now);
   s.updated = s.created;
   s.model = e.model;
-  id = s.id;
   e.sessions.push_back(std::move(s));
-  return std::nullopt;
+  return e.sessions.back();
 }
 
 std::variant<config_session*, refusal> session_to_edit(environment& e, const std::string& id) {

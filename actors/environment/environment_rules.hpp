@@ -44,6 +44,11 @@ const config_session* find_session(const environment& e, const std::string& id);
 std::optional<refusal> open_session(environment& e, const std::string& user, sys_time now,
                                     std::string& id);
 
+/// A new session of `user` on a copy of the model, in `state` (a deploy
+/// or an action runs in one of its own).
+config_session& add_session(environment& e, const std::string& user, session_state state,
+                            sys_time now);
+
 /// The session a write names in X-Configuration-Session, to edit: named,
 /// known, valid, not deploying.
 std::variant<config_session*, refusal> session_to_edit(environment& e, const std::string& id);

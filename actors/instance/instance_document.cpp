@@ -18,10 +18,6 @@ namespace {
 
 const char* const no_object = "Invalid hyperlink - Object does not exist.";
 
-void add_error(field_errors& errors, const std::string& field, const std::string& message) {
-  errors[field].push_back(message);
-}
-
 security_group_copy copy_of(const cat::security_group& g) {
   return {g.uuid, g.name, g.description, g.rules.dump()};
 }
@@ -121,6 +117,10 @@ std::optional<refusal> make_instance(const instance_fields& fields, const cat::c
   out.data_volume_size = fields.data_volume_size;
   out.current = state::provisioning_scheduled;
   return std::nullopt;
+}
+
+void add_error(field_errors& errors, const std::string& field, const std::string& message) {
+  errors[field].push_back(message);
 }
 
 std::string in_words(const json& body) {
@@ -274,7 +274,7 @@ std::optional<refusal> check_resize(const resize_fields& fields, const instance&
     return std::nullopt;
   }
   if (!fields.disk_size)
-    return refusal{400, {{"non_field_errors", {"Either flavor or disk_size must be given, not both."}}}};
+    return refusal{400, {{"non_field_errors", {"Either flavor or disk_size must be given."}}}};
   if (*fields.disk_size <= current.data_volume_size)
     return refusal{400, {{"disk_size", "Disk size must be strictly greater than the current one"}}};
   out.data_volume_size = *fields.disk_size;

@@ -31,6 +31,9 @@ struct refusal {
 std::optional<refusal> make_instance(const instance_fields& fields, const catalog::catalog& cat,
                                      const access::caller& who, sys_time now, instance& out);
 
+/// Adds a DRF error message to a field (the route's and the rules' alike).
+void add_error(field_errors& errors, const std::string& field, const std::string& message);
+
 /// A refusal's body (DRF's shapes) in words: "flavor: Invalid hyperlink ...".
 std::string in_words(const nlohmann::json& body);
 

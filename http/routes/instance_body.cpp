@@ -11,16 +11,13 @@
 namespace steward::http {
 
 using nlohmann::json;
+using instance::add_error;
 using instance::field_errors;
 namespace cat = steward::catalog;
 
 namespace {
 
 const char* const missing = "This field is required.";
-
-void add_error(field_errors& errors, const std::string& field, const std::string& message) {
-  errors[field].push_back(message);
-}
 
 // A hyperlinked field: the URL (or bare id) of an object of kind `k`.
 std::optional<std::string> link(const json& body, const char* field, cat::kind k,

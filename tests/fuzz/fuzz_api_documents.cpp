@@ -22,7 +22,9 @@
 #include "actors/maintenance/session_document.hpp"
 #include "actors/maintenance/workflow.hpp"
 #include "common/json_limits.hpp"
+#include "actors/environment/deployment_engine.hpp"
 #include "actors/environment/environment_json.hpp"
+#include "actors/environment/static_actions.hpp"
 #include "actors/environment/environment_rules.hpp"
 #include "actors/environment/object_model.hpp"
 #include "http/routes/environment_body.hpp"
@@ -252,7 +254,45 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (auto e = environment::from_stored(body)) {
       (void)environment::to_stored(*e);
       (void)environment::full_document(*e, e->model);
+      for (auto& d : e->deployments) {
+        (void)environment::deployment_document(*e, d);
+        for (auto& r : d.reports)
+          (void)environment::report_document(d, r);
+      }
+      if (auto d = environment::running_deployment(*e)) {
+        environment::expire(*d, fixed_now);
+        (void)environment::finish_deployment(*e, fixed_now);
+      }
     }
+  } else if (what == "deployment-model") {
+    // A session's model of any shape deployed: every instance made, then
+    // an action of what it offers called, and one application's objects.
+    auto e = environment::make_environment("shop", "pa", json::object(), fixed_now);
+    std::string id;
+    environment::open_session(e, "u", fixed_now, id);
+    environment::find_session(e, id)->model = body;
+    auto& d = environment::begin_deployment(e, *environment::find_session(e, id), fixed_now,
+                                            std::chrono::seconds{600});
+    for (auto t : d.tasks) {
+      instance_progress p;
+      p.uuid = t.instance_id;
+      p.current = instance::state::online;
+      p.flavor_name = t.flavor;
+      (void)environment::record_progress(e, p, fixed_now);
+    }
+    if (environment::settled(*environment::running_deployment(e)))
+      (void)environment::finish_deployment(e, fixed_now);
+    if (!e.instances.empty())
+      (void)environment::begin_action(e, "u", e.instances[0].object_id + "_stop", body,
+                                      fixed_now, std::chrono::seconds{600});
+    (void)environment::object_ids_of(body, "app-1");
+  } else if (what == "static-call") {
+    // A static action's body as its route reads it, checked and run on a
+    // catalog list of the same shape.
+    auto call = http::read_static_call(body);
+    if (!call.refused && !environment::check_static_call(call.value))
+      (void)environment::list_flavors(call.value, body.value("parameters", json()));
+    (void)http::read_action_arguments(body);
   } else if (what == "session-row") {
     // A stored row of any shape: read back, or refused, never a crash.
     if (auto s = maintenance::from_stored(body)) {
