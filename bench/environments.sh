@@ -7,12 +7,17 @@
 # and on the list; then, as the limit of this machine in the same run, a
 # bare Boost.Beast server (bench-bare-server, same io threads) answering
 # the very body of each, under the same wrk settings.
-#   STEWARD_BENCH_BIN=build-release (a build dir with daemon/stewardd and
-#   bench/bench-bare-server)
+#   STEWARD_BENCH_BIN=<build dir> with daemon/stewardd and bench/bench-bare-server
+#   already built (unset: installs what is missing and builds build-release)
 #   STEWARD_BENCH_SECONDS=10
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${STEWARD_BENCH_BIN:-build-release}
+if [ -z "${STEWARD_BENCH_BIN:-}" ]; then  # as bench/run.sh builds them
+  bash scripts/setup.sh bench
+  cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DSTEWARD_TESTS=OFF -DSTEWARD_BENCH=ON >/dev/null
+  cmake --build build-release --target stewardd bench-bare-server -j "$(nproc)"
+fi
 seconds=${STEWARD_BENCH_SECONDS:-10}
 port=18191
 token=bench-project-token
