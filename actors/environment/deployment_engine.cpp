@@ -71,6 +71,7 @@ void add_report(deployment& d, report_level level, std::string text,
 struct model_reading {
   std::vector<instance_task> instances;  // each wanted, with no step decided yet
   std::vector<std::pair<report_level, std::pair<std::string, std::string>>> notes;  // text, entity
+  std::set<std::string> named;  // the id of every instance object, readable or not
 };
 
 model_reading read_model(const json& model) {
@@ -86,6 +87,7 @@ model_reading read_model(const json& model) {
                             id}});
       return;
     }
+    out.named.insert(id);
     instance_task t;
     t.object_id = id;
     t.name = text_of(object, "name");
@@ -252,9 +254,7 @@ deployment& begin_deployment(environment& e, config_session& session, sys_time n
   auto wanted = read_model(session.model);
   for (auto& [level, note] : wanted.notes)
     add_report(d, level, note.first, note.second, now);
-  std::set<std::string> kept;
   for (auto& t : wanted.instances) {
-    kept.insert(t.object_id);
     auto had = deployed(e, t.object_id);
     if (!had) {
       t.instance_id = random_hex(16);
@@ -268,8 +268,10 @@ deployment& begin_deployment(environment& e, config_session& session, sys_time n
       add_report(d, report_level::info, "Instance " + t.name + " is unchanged", t.object_id, now);
     }
   }
+  // An object still in the model keeps its instance, even one it no longer
+  // describes well enough to deploy (that is an error, not a removal).
   for (auto& i : e.instances)
-    if (!kept.count(i.object_id))
+    if (!wanted.named.count(i.object_id))
       add_task(d, removal_of(i), now);
   return d;
 }
@@ -324,9 +326,10 @@ std::variant<deployment*, refusal> begin_action(environment& e, const std::strin
   auto action = offering(e.model, action_id, object_id);
   if (!action)
     return refusal{404, "Action <ActionId " + action_id + "> is not found"};
-  if (!action->is_object() || !action->value("enabled", false))
+  auto enabled = action->is_object() ? action->find("enabled") : action->end();
+  if (enabled == action->end() || !enabled->is_boolean() || !enabled->get<bool>())
     return refusal{400, "Action <ActionId " + action_id + "> is disabled"};
-  auto method = action->value("name", std::string{});
+  auto method = text_of(*action, "name");
   auto step = step_for(method);
   auto owned = deployed(e, object_id);
   if (!step || !owned)
@@ -505,6 +508,16 @@ bool finish_deployment(environment& e, sys_time now) {
     session->updated = whole_seconds(now);
   }
   return false;
+}
+
+std::string object_type(const json& model, const std::string& object_id) {
+  std::string found;
+  auto visit = [&](const json&, const std::string& id, const std::string& type) {
+    if (found.empty() && id == object_id)
+      found = type;
+  };
+  each_object(model, visit);
+  return found;
 }
 
 std::vector<std::string> object_ids_of(const json& model, const std::string& service_id) {

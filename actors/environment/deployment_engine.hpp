@@ -69,6 +69,9 @@ void expire(deployment& d, sys_time now);
 /// is to go.
 bool finish_deployment(environment& e, sys_time now);
 
+/// The type of the model's object `object_id` ("" when there is none).
+std::string object_type(const nlohmann::json& model, const std::string& object_id);
+
 /// The objects of a model (below `root`) that belong to the application
 /// `service_id`: its own id and every id inside it.
 std::vector<std::string> object_ids_of(const nlohmann::json& model, const std::string& service_id);

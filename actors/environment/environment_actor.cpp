@@ -89,7 +89,8 @@ void rearm(self_ptr self) {
     st.heard.clear();
     return;
   }
-  arm_timer(self, d->deadline, gen);
+  // One with nothing left to wait for (nothing to do, say) ends at once.
+  arm_timer(self, settled(*d) ? now() : d->deadline, gen);
   for (auto& t : d->tasks)
     if (t.outcome == step_outcome::pending)
       send_command(self, t);
@@ -325,15 +326,15 @@ environment_actor(self_ptr self, const actor_services* svc,
       return store_created(self, environment_kind, rearm,
                            [](const environment& e) { return api_reply::ok(basic_document(e)); });
     },
-    // The running deployment's deadline, or a retry of a command that
-    // got no answer.
+    // The running deployment's deadline, a retry of a command that got no
+    // answer, or the end of one that has nothing left to wait for.
     [=](atom::timer, uint64_t generation) {
       if (generation != self->state.timer_generation)
         return;
       auto d = running_deployment(value_of(self));
       if (!d)
         return;
-      if (d->deadline > now())
+      if (!settled(*d) && d->deadline > now())
         return rearm(self);
       auto next = value_of(self);
       expire(*running_deployment(next), now());

@@ -248,24 +248,6 @@ caf::result<api_reply> call_static(registry_ptr self, const static_action_call& 
   return rp;
 }
 
-// The type of the model's object `object_id` ("" when it has none).
-std::string type_of_object(const json& node, const std::string& object_id) {
-  if (node.is_object()) {
-    auto meta = node.find("?");
-    if (meta != node.end() && meta->is_object() && meta->value("id", "") == object_id)
-      return meta->value("type", "");
-    for (auto& [key, child] : node.items())
-      if (key != "?")
-        if (auto t = type_of_object(child, object_id); !t.empty())
-          return t;
-  } else if (node.is_array()) {
-    for (auto& child : node)
-      if (auto t = type_of_object(child, object_id); !t.empty())
-        return t;
-  }
-  return "";
-}
-
 // How long the environment's instances have run, from the instance
 // registry: Murano's raw records (type 200: an instance), or their sum.
 caf::result<api_reply> statistics(registry_ptr self, const instance_statistics& r) {
@@ -277,7 +259,7 @@ caf::result<api_reply> statistics(registry_ptr self, const instance_statistics& 
   for (auto& i : e->instances)
     if (r.instance_id.empty() || i.instance_id == r.instance_id) {
       q.uuids.push_back(i.instance_id);
-      types[i.instance_id] = type_of_object(e->model, i.object_id);
+      types[i.instance_id] = object_type(e->model, i.object_id);
     }
   if (!r.instance_id.empty() && q.uuids.empty())
     return api_reply::fail(404, "Instance with id " + r.instance_id

@@ -59,9 +59,14 @@ std::optional<refusal> check_count(const json& parameters, const char* name) {
   return std::nullopt;
 }
 
-int64_t count_or_zero(const json& parameters, const char* name) {
-  auto v = parameters.find(name);
-  return v != parameters.end() && v->is_number_integer() ? v->get<int64_t>() : 0;
+int64_t count_or_zero(const json& object, const char* name) {
+  auto v = object.find(name);
+  return v != object.end() && v->is_number_integer() ? v->get<int64_t>() : 0;
+}
+
+std::string text_or_empty(const json& object, const char* name) {
+  auto v = object.find(name);
+  return v != object.end() && v->is_string() ? v->get<std::string>() : "";
 }
 
 } // namespace
@@ -126,13 +131,13 @@ json list_flavors(const static_call& call, const json& catalog_flavors) {
   if (!catalog_flavors.is_array())
     return out;
   for (auto& f : catalog_flavors) {
-    if (f.value("cores", int64_t{0}) < cores || f.value("ram", int64_t{0}) < ram)
+    if (!f.is_object() || count_or_zero(f, "cores") < cores || count_or_zero(f, "ram") < ram)
       continue;
-    out.push_back({{"id", f.value("uuid", "")},
-                   {"name", f.value("name", "")},
-                   {"cores", f.value("cores", int64_t{0})},
-                   {"ram", f.value("ram", int64_t{0})},
-                   {"disk", f.value("disk", int64_t{0})}});
+    out.push_back({{"id", text_or_empty(f, "uuid")},
+                   {"name", text_or_empty(f, "name")},
+                   {"cores", count_or_zero(f, "cores")},
+                   {"ram", count_or_zero(f, "ram")},
+                   {"disk", count_or_zero(f, "disk")}});
   }
   std::stable_sort(out.begin(), out.end(), [](const json& a, const json& b) {
     return a["name"].get<std::string>() < b["name"].get<std::string>();

@@ -233,6 +233,19 @@ TEST(deployment_engine, a_destroy_removes_every_instance_then_the_environment) {
   EXPECT_EQ(failing.instances.size(), 1u);
 }
 
+TEST(deployment_engine, an_instance_object_made_unreadable_keeps_its_instance) {
+  auto e = with_services({vm("i-a", "m1.small")});
+  deploy_all(e, [](const instance_task& t) {
+    return news(t.instance_id, instance::state::online, t.flavor, 2);
+  });
+  std::string id;
+  ASSERT_FALSE(open_session(e, "wendy", at("2030-01-01 11:00"), id));
+  find_session(e, id)->model["services"][0].erase("flavor");
+  auto& d = begin_deployment(e, *find_session(e, id), at("2030-01-01 11:01"), limit);
+  EXPECT_TRUE(d.tasks.empty()) << "an error to report, not an instance to delete";
+  EXPECT_EQ(deployment_state(d), "running_w_errors");
+}
+
 TEST(deployment_engine, unreadable_instance_objects_are_errors_and_reports_belong_to_services) {
   auto broken = vm("i-x", "m1.small");
   broken.erase("image");

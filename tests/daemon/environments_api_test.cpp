@@ -654,4 +654,10 @@ TEST_F(deployments_api, a_deployment_can_be_followed_live_on_the_event_stream) {
   deploy_as(mine, json::array(), larry);
   ASSERT_TRUE((e = other.next()));
   EXPECT_EQ(json::parse(e->data)["payload"]["environment_id"], mine);
+  // A deployment with nothing to do ends at once.
+  while ((e = other.next()) && e->type == "environment.deploy.report") {
+  }
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->type, "environment.deploy.end");
+  EXPECT_EQ(json::parse(e->data)["payload"]["state"], "success");
 }
