@@ -78,6 +78,7 @@ bool read_int(const std::string& s, std::size_t& pos, std::size_t min_digits,
 std::string oslo(sys_time t) { return format(t, "%Y-%m-%d %H:%M:%S", true); }
 std::string iso_micro(sys_time t) { return format(t, "%Y-%m-%dT%H:%M:%S", true); }
 std::string iso_z(sys_time t) { return format(t, "%Y-%m-%dT%H:%M:%SZ", false); }
+std::string iso_seconds(sys_time t) { return format(t, "%Y-%m-%dT%H:%M:%S", false); }
 std::string sql(sys_time t) { return format(t, "%Y-%m-%d %H:%M:%S", false); }
 
 std::optional<sys_time> parse(const std::string& text, const std::string& fmt) {

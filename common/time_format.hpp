@@ -13,6 +13,8 @@ std::string oslo(sys_time t);
 std::string iso_micro(sys_time t);
 /// "2024-05-01T12:00:00Z"
 std::string iso_z(sys_time t);
+/// "2024-05-01T12:00:00": to the second, no zone (Murano's dates).
+std::string iso_seconds(sys_time t);
 /// "2024-05-01 12:00:00"
 std::string sql(sys_time t);
 /// The last year a time can be in: the clock counts nanoseconds in 64 bits,

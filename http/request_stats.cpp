@@ -27,13 +27,6 @@ std::string host_name() {
   return name;
 }
 
-std::string murano_time(sys_time t) {
-  auto text = timefmt::iso_z(whole_seconds(t));
-  if (!text.empty() && text.back() == 'Z')
-    text.pop_back();
-  return text;
-}
-
 } // namespace
 
 request_stats::request_stats()
@@ -64,8 +57,8 @@ nlohmann::json request_stats::shown() const {
   nlohmann::json per_project = per_project_;
   return {{"id", 1},
           {"host", host_name()},
-          {"created", murano_time(created_)},
-          {"updated", murano_time(now())},
+          {"created", timefmt::iso_seconds(created_)},
+          {"updated", timefmt::iso_seconds(now())},
           // A JSON text, as Murano stores and shows it.
           {"requests_per_tenant", per_project.dump()},
           {"request_count", requests_},

@@ -6,6 +6,7 @@
 
 #include "actors/environment/environment_rules.hpp"
 #include "common/ids.hpp"
+#include "common/json_fields.hpp"
 
 namespace steward::environment {
 
@@ -49,12 +50,6 @@ void each_object(const json& node, Visit& visit) {
   }
 }
 
-// A text member that must be there ("" when it is not text).
-std::string text_of(const json& object, const char* key) {
-  auto v = object.find(key);
-  return v != object.end() && v->is_string() ? v->get<std::string>() : "";
-}
-
 void add_report(deployment& d, report_level level, std::string text,
                 std::optional<std::string> entity, sys_time now) {
   report r;
@@ -90,10 +85,10 @@ model_reading read_model(const json& model) {
     out.named.insert(id);
     instance_task t;
     t.object_id = id;
-    t.name = text_of(object, "name");
-    t.flavor = text_of(object, "flavor");
-    t.image = text_of(object, "image");
-    t.keyname = text_of(object, "keyname");
+    t.name = text_field(object, "name");
+    t.flavor = text_field(object, "flavor");
+    t.image = text_field(object, "image");
+    t.keyname = text_field(object, "keyname");
     if (t.name.empty() || t.flavor.empty() || t.image.empty()) {
       out.notes.push_back({report_level::error,
                            {"Instance " + id + " (" + type + ") cannot be deployed: it needs "
@@ -329,7 +324,7 @@ std::variant<deployment*, refusal> begin_action(environment& e, const std::strin
   auto enabled = action->is_object() ? action->find("enabled") : action->end();
   if (enabled == action->end() || !enabled->is_boolean() || !enabled->get<bool>())
     return refusal{400, "Action <ActionId " + action_id + "> is disabled"};
-  auto method = text_of(*action, "name");
+  auto method = text_field(*action, "name");
   auto step = step_for(method);
   auto owned = deployed(e, object_id);
   if (!step || !owned)
@@ -478,11 +473,8 @@ bool finish_deployment(environment& e, sys_time now) {
   if (!d)
     return false;
   take_instances(e, *d);
-  bool errors = false, warnings = false;
-  for (auto& r : d->reports) {
-    errors = errors || r.level == report_level::error;
-    warnings = warnings || r.level == report_level::warning;
-  }
+  auto worst = worst_level(*d);
+  bool errors = worst == report_level::error, warnings = worst == report_level::warning;
   add_report(*d, report_level::info,
              std::string{"Deployment finished"}
                + (errors ? " with errors" : warnings ? " with warnings" : ""),
@@ -528,7 +520,7 @@ std::vector<std::string> object_ids_of(const json& model, const std::string& ser
   for (auto& s : *services) {
     auto meta = s.find("?");
     if (!s.is_object() || meta == s.end() || !meta->is_object()
-        || text_of(*meta, "id") != service_id)
+        || text_field(*meta, "id") != service_id)
       continue;
     out.push_back(service_id);
     auto collect = [&](const json&, const std::string& id, const std::string&) {

@@ -109,18 +109,11 @@ std::string method_of(const deployment& d) {
 
 } // namespace
 
-std::string show_time(sys_time t) {
-  auto text = timefmt::iso_z(whole_seconds(t));
-  if (!text.empty() && text.back() == 'Z')
-    text.pop_back();
-  return text;
-}
-
 json basic_document(const environment& e) {
   return {{"id", e.id},
           {"name", e.name},
-          {"created", show_time(e.created)},
-          {"updated", show_time(e.updated)},
+          {"created", timefmt::iso_seconds(e.created)},
+          {"updated", timefmt::iso_seconds(e.updated)},
           {"tenant_id", e.tenant_id},
           {"version", e.version}};
 }
@@ -154,8 +147,8 @@ json session_document(const environment& e, const config_session& s) {
           {"user_id", s.user_id},
           {"version", s.version},
           {"state", name_of(s.state)},
-          {"created", show_time(s.created)},
-          {"updated", show_time(s.updated)}};
+          {"created", timefmt::iso_seconds(s.created)},
+          {"updated", timefmt::iso_seconds(s.updated)}};
 }
 
 json deployment_document(const environment& e, const deployment& d) {
@@ -167,10 +160,10 @@ json deployment_document(const environment& e, const deployment& d) {
            {{"object_id", d.action == deployment_action::call ? d.target : e.id},
             {"method", method_of(d)},
             {"args", d.args}}},
-          {"started", show_time(d.started)},
-          {"finished", or_null(d.finished, [](sys_time t) { return show_time(t); })},
-          {"created", show_time(d.started)},
-          {"updated", show_time(d.finished.value_or(last))},
+          {"started", timefmt::iso_seconds(d.started)},
+          {"finished", or_null(d.finished, timefmt::iso_seconds)},
+          {"created", timefmt::iso_seconds(d.started)},
+          {"updated", timefmt::iso_seconds(d.finished.value_or(last))},
           {"state", deployment_state(d)},
           {"result", !d.result.is_null() ? d.result
                      : d.finished ? json{{"isException", deployment_state(d) == "completed_w_errors"},
@@ -186,8 +179,8 @@ json report_document(const deployment& d, const report& r) {
           {"text", r.text},
           {"level", name_of(r.level)},
           {"details", or_null(r.details)},
-          {"created", show_time(r.timestamp)},
-          {"updated", show_time(r.timestamp)}};
+          {"created", timefmt::iso_seconds(r.timestamp)},
+          {"updated", timefmt::iso_seconds(r.timestamp)}};
 }
 
 json to_stored(const environment& e) {

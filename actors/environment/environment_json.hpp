@@ -11,9 +11,6 @@
 
 namespace steward::environment {
 
-/// "2014-05-14T13:02:54": Murano's dates (UTC, to the second, no zone).
-std::string show_time(sys_time t);
-
 /// As a create or rename answers it.
 nlohmann::json basic_document(const environment& e);
 /// As a list shows it: with its status.

@@ -236,12 +236,19 @@ const char* name_of(report_level l) {
   return "info";
 }
 
+report_level worst_level(const deployment& d) {
+  auto worst = report_level::info;
+  for (auto& r : d.reports)
+    if (r.level == report_level::error)
+      return report_level::error;
+    else if (r.level == report_level::warning)
+      worst = report_level::warning;
+  return worst;
+}
+
 std::string deployment_state(const deployment& d) {
-  bool errors = false, warnings = false;
-  for (auto& r : d.reports) {
-    errors = errors || r.level == report_level::error;
-    warnings = warnings || r.level == report_level::warning;
-  }
+  auto worst = worst_level(d);
+  bool errors = worst == report_level::error, warnings = worst == report_level::warning;
   if (d.finished)
     return errors ? "completed_w_errors" : warnings ? "completed_w_warnings" : "success";
   return errors ? "running_w_errors" : warnings ? "running_w_warnings" : "running";

@@ -70,6 +70,9 @@ const char* name_of(session_state s);
 const char* name_of(environment_status s);
 const char* name_of(report_level l);
 
+/// The worst level of a deployment's reports (info when it has none worse).
+report_level worst_level(const deployment& d);
+
 /// A deployment's state, from the levels of its reports: running,
 /// running_w_warnings, running_w_errors while it runs; then success,
 /// completed_w_warnings, completed_w_errors.

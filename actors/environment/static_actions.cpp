@@ -4,6 +4,8 @@
 #include <cctype>
 #include <vector>
 
+#include "common/json_fields.hpp"
+
 namespace steward::environment {
 
 using nlohmann::json;
@@ -64,10 +66,6 @@ int64_t count_or_zero(const json& object, const char* name) {
   return v != object.end() && v->is_number_integer() ? v->get<int64_t>() : 0;
 }
 
-std::string text_or_empty(const json& object, const char* name) {
-  auto v = object.find(name);
-  return v != object.end() && v->is_string() ? v->get<std::string>() : "";
-}
 
 } // namespace
 
@@ -133,8 +131,8 @@ json list_flavors(const static_call& call, const json& catalog_flavors) {
   for (auto& f : catalog_flavors) {
     if (!f.is_object() || count_or_zero(f, "cores") < cores || count_or_zero(f, "ram") < ram)
       continue;
-    out.push_back({{"id", text_or_empty(f, "uuid")},
-                   {"name", text_or_empty(f, "name")},
+    out.push_back({{"id", text_field(f, "uuid")},
+                   {"name", text_field(f, "name")},
                    {"cores", count_or_zero(f, "cores")},
                    {"ram", count_or_zero(f, "ram")},
                    {"disk", count_or_zero(f, "disk")}});

@@ -136,6 +136,13 @@ std::string in_words(const json& body) {
   return out;
 }
 
+access::caller deployment_caller() {
+  access::caller engine;
+  engine.user_id = "steward-environments";
+  engine.staff = true;
+  return engine;
+}
+
 std::optional<std::string> make_deployed_instance(const deployment_instance& want,
                                                   const cat::catalog& c, sys_time now,
                                                   instance& out) {
@@ -151,11 +158,7 @@ std::optional<std::string> make_deployed_instance(const deployment_instance& wan
   fields.image_template = t ? t->uuid : want.image;
   if (!want.keyname.empty())
     fields.ssh_public_key = want.keyname;
-  // The environment's project acts, as its administrator would.
-  access::caller engine;
-  engine.user_id = "steward-environments";
-  engine.staff = true;
-  if (auto refused = make_instance(fields, c, engine, now, out))
+  if (auto refused = make_instance(fields, c, deployment_caller(), now, out))
     return in_words(refused->body);
   out.uuid = want.uuid;
   return std::nullopt;

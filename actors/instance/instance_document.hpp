@@ -37,6 +37,10 @@ void add_error(field_errors& errors, const std::string& field, const std::string
 /// A refusal's body (DRF's shapes) in words: "flavor: Invalid hyperlink ...".
 std::string in_words(const nlohmann::json& body);
 
+/// Who acts for an environment's deployment: staff's rights, its own name
+/// (the environment's project acts, as its administrator would).
+access::caller deployment_caller();
+
 /// The instance an environment's deployment wants, checked against the
 /// catalog as a create body is (its flavor and image by id or by name in a
 /// cloud of the project, its key by name, if any), under the id the

@@ -176,12 +176,9 @@ caf::result<api_reply> create_instance(registry_ptr self, instance_create& r) {
 
 // -- for environments' deployments ---------------------------------------------
 
-// A deployment acts with staff's rights, under its own name.
+// A deployment's request, as its instance actor takes it.
 request_context engine_context() {
-  request_context c;
-  c.who.user_id = "steward-environments";
-  c.who.staff = true;
-  return c;
+  return {deployment_caller(), ""};
 }
 
 // Where instance `id` stands now (gone when the registry does not know it).
