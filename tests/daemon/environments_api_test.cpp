@@ -299,6 +299,19 @@ json app_with(const std::string& id, json instance) {
 }
 
 struct deployments_api : environments_api {
+  // The simulated cloud reports its catalog as stewardd starts: deployments
+  // and static actions need it known.
+  void SetUp() override {
+    environments_api::SetUp();
+    wait_for_catalog();
+  }
+  void restart(const std::vector<std::string>& args) {
+    start_stewardd(args);
+    wait_for_catalog();
+  }
+  void wait_for_catalog() {
+    ASSERT_TRUE(eventually([&] { return !call("GET", "/api/flavors/", wendy).json().empty(); }));
+  }
   // Until the environment has none of its sessions deploying or deleting.
   json settled(const std::string& env) {
     json shown;
@@ -457,7 +470,7 @@ TEST_F(deployments_api, a_redeploy_is_a_diff_and_a_delete_destroys_first) {
 }
 
 TEST_F(deployments_api, an_abandon_mid_deployment_removes_the_record_at_once) {
-  start_stewardd({"--simulator-durations", "compute.instance.create=3600"});
+  restart({"--simulator-durations", "compute.instance.create=3600"});
   auto env = create("shop");
   deploy(env, json::array({vm_object("i-a")}));
   EXPECT_EQ(murano("GET", "/v1/environments/" + env, wendy).json()["status"], "deploying");
@@ -473,7 +486,7 @@ TEST_F(deployments_api, an_abandon_mid_deployment_removes_the_record_at_once) {
 }
 
 TEST_F(deployments_api, a_compute_layer_that_does_not_finish_in_time_fails_the_deployment) {
-  start_stewardd({"--simulator-durations", "compute.instance.create=3600",
+  restart({"--simulator-durations", "compute.instance.create=3600",
                   "--environments-deploy-seconds", "1"});
   auto env = create("shop");
   deploy(env, json::array({vm_object("i-a")}));
@@ -570,7 +583,7 @@ TEST_F(deployments_api, static_actions_read_the_catalog) {
 }
 
 TEST_F(deployments_api, statistics_of_the_instances_and_of_stewardd) {
-  start_stewardd({"--test-clock", "true"});
+  restart({"--test-clock", "true"});
   auto env = create("shop");
   deploy(env, json::array({vm_object("i-a"), vm_object("i-b")}));
   ASSERT_EQ(settled(env)["status"], "ready");

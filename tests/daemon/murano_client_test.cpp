@@ -23,6 +23,8 @@ struct murano_client : stewardd_fixture {
     write_tokens(R"({
       "web-token-00001": {"user_id": "wendy", "projects": {")" + web_shop + R"(": "admin"}}})");
     start_stewardd();
+    // Deployments need the catalog the simulated cloud reports as it starts.
+    ASSERT_TRUE(eventually([&] { return !call("GET", "/api/flavors/", wendy).json().empty(); }));
   }
   // The murano CLI as an application manager runs it without Keystone.
   run_result murano(std::vector<std::string> args) {
