@@ -71,6 +71,13 @@ struct maintenance_api : stewardd_fixture {
     return call("GET", "/v1/maintenance/" + id + "/detail", staff).json();
   }
   json world() { return call("GET", "/v1/admin/simulator", staff).json()["clouds"][0]; }
+  std::string state_of(const std::string& uuid) {
+    auto w = world();
+    for (auto& i : w["instances"])
+      if (i["uuid"] == uuid)
+        return i["state"];
+    return "gone";
+  }
   std::string host_of(const std::string& uuid) {
     auto w = world();
     for (auto& i : w["instances"])
@@ -92,8 +99,9 @@ struct maintenance_api : stewardd_fixture {
     auto mine = call("GET", "/v1/maintenance/" + id + "/" + project + "/", token);
     EXPECT_EQ(mine.status, 200) << mine.body;
     json actions = json::object();
+    auto shown = mine.json();  // kept: the loop below reads into it
     if (state != "MAINTENANCE" && state != "MAINTENANCE_COMPLETE")
-      for (auto& uuid : mine.json()["instance_ids"])
+      for (auto& uuid : shown["instance_ids"])
         actions[uuid.get<std::string>()] = action;
     auto r = call("PUT", "/v1/maintenance/" + id + "/" + project + "/", token,
                   {{"state", "ACK_" + state}, {"instance_actions", actions}});
@@ -122,16 +130,28 @@ struct maintenance_api : stewardd_fixture {
         return s;
       bool acted = answer(id, s, web_shop, web_token, web_action);
       acted = answer(id, s, lab, lab_token, "OWN_ACTION") || acted;
-      for (auto& [uuid, move] : s["moves"].items())
-        if (move["status"] == "own" && move["project"] == lab && !lab_moved.count(uuid)) {
-          auto r = call("POST", "/v1/admin/simulator/command", staff,
-                        {{"type", "compute.instance.live_migrate"},
-                         {"payload", {{"instance_uuid", uuid},
-                                      {"target_host", free_host(s["host"])}}}});
-          EXPECT_EQ(r.status, 202) << r.body;
-          lab_moved.insert(uuid);
-          acted = true;
-        }
+      // Lab moves its own instances, once per host (an instance moved off
+      // one host may land on the next): a running one live; a stopped one
+      // (lab's scratch) cold, then confirmed as a project does.
+      for (auto& [uuid, move] : s["moves"].items()) {
+        if (move["status"] != "own" || move["project"] != lab)
+          continue;
+        auto at = uuid + "@" + s["host"].get<std::string>();
+        auto instance_state = state_of(uuid);
+        json command;
+        if (instance_state == "resized" && lab_moved.insert(at + " confirmed").second)
+          command = {{"type", "compute.instance.migrate_confirm"},
+                     {"payload", {{"instance_uuid", uuid}}}};
+        else if (instance_state != "resized" && lab_moved.insert(at).second)
+          command = {{"type", instance_state == "stopped" ? "compute.instance.migrate"
+                                                          : "compute.instance.live_migrate"},
+                     {"payload", {{"instance_uuid", uuid}, {"target_host", free_host(s["host"])}}}};
+        if (command.is_null())
+          continue;
+        auto r = call("POST", "/v1/admin/simulator/command", staff, command);
+        EXPECT_EQ(r.status, 202) << r.body;
+        acted = true;
+      }
       if (acted)
         continue;
       auto& round = s["round"];
