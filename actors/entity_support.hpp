@@ -86,6 +86,18 @@ inline api_reply stored_failure(const entity_kind& k, const commit_ack& ack) {
   return api_reply::fail(500, "The change could not be stored: " + ack.error);
 }
 
+/// Stores `next` (with what `c` already holds) and answers `answer` once it
+/// is on disk, or the failure.
+template <class Self, class Value, class Rearm>
+caf::result<api_reply> store_and_answer(Self* self, const entity_kind& k, change c, Value next,
+                                        Rearm rearm, api_reply answer) {
+  auto rp = self->template make_response_promise<api_reply>();
+  store_document(self, k, std::move(c), std::move(next), rearm, [=](commit_ack& ack) mutable {
+    rp.deliver(ack.ok ? answer : stored_failure(k, ack));
+  });
+  return rp;
+}
+
 /// The "create" command of a new entity: stores the document it was
 /// spawned with and answers `shown(doc)`; a failed write ends the actor, so
 /// that its registry forgets it.
@@ -118,6 +130,17 @@ void remove_document(Self* self, const entity_kind& k, change c, Then then) {
     if (ack.ok)
       self->quit();
   });
+}
+
+/// Removes the entity (see remove_document) and answers `answer` once it is
+/// on disk, or the failure.
+template <class Self>
+caf::result<api_reply> remove_and_answer(Self* self, const entity_kind& k, api_reply answer) {
+  auto rp = self->template make_response_promise<api_reply>();
+  remove_document(self, k, change{*self->state.svc}, [=](commit_ack& ack) mutable {
+    rp.deliver(ack.ok ? answer : stored_failure(k, ack));
+  });
+  return rp;
 }
 
 /// The effect of a bus notification on an entity: `next` replaces its

@@ -85,6 +85,12 @@ using environment_actor_type = entity_actor::extend_with<
          service_replace, service_remove, model_show, model_patch>>::
   extend<caf::reacts_to<instance_progress>>;
 
+/// One environment template: its fields and applications. (Shows, clones
+/// and create-environment are answered by the registry, from its snapshot.)
+using template_actor_type = entity_actor::extend_with<
+  api_of<template_update, template_delete, template_service_add, template_service_replace,
+         template_service_remove>>;
+
 /// One lease: its events are due at dates.
 using lease_actor_type = entity_actor::extend_with<clock_follower_actor>::extend_with<
   api_of<lease_update, lease_delete>>;
@@ -118,6 +124,10 @@ using environment_api
            session_deploy, deployment_list, deployment_show, action_call, action_result,
            static_action_call, instance_statistics, service_show, service_add,
            service_replace, service_remove, model_show, model_patch>;
+using template_api
+  = api_of<template_list, template_create, template_show, template_update, template_delete,
+           template_service_show, template_service_add, template_service_replace,
+           template_service_remove, template_create_environment, template_clone>;
 
 /// Whoever follows the inventory's hosts (the lease and maintenance
 /// registries): it hears of every host as stored, and of every host removed.
@@ -172,10 +182,17 @@ using maintenance_registry_actor = owner_of<session_snapshot>::extend_with<maint
   extend_with<host_watcher_actor>::extend_with<instance_watcher_actor>;
 
 /// The environment registry: every request of its family goes through it;
-/// it follows the instances, for the deployments that wait on them.
+/// it follows the instances, for the deployments that wait on them; it
+/// makes the environments the templates' create-environment asks for.
 using environment_registry_actor
   = owner_of<environment_snapshot>::extend_with<environment_api>::extend_with<
-    waking_actor>::extend_with<instance_watcher_actor>;
+    waking_actor>::extend_with<instance_watcher_actor>::extend<
+    caf::replies_to<environment_from_template>::with<api_reply>>;
+
+/// The environment templates: every request of their family goes through
+/// it; a create-environment goes on to the environment registry.
+using template_registry_actor
+  = owner_of<template_snapshot>::extend_with<template_api>::extend_with<waking_actor>;
 
 /// The catalog (flavors, images, projects...): its routes, and the catalog
 /// notifications of the compute layer.

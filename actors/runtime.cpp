@@ -17,6 +17,7 @@
 #include "actors/catalog/catalog_actor.hpp"
 #include "actors/instance/instance_registry.hpp"
 #include "actors/environment/environment_registry.hpp"
+#include "actors/environment/template_registry.hpp"
 #include "actors/inventory/host_registry.hpp"
 #include "actors/lease/lease_registry.hpp"
 #include "actors/maintenance/maintenance_registry.hpp"
@@ -65,6 +66,7 @@ struct api_registries {
   maintenance_registry_actor maintenance;
   host_registry_actor hosts;
   environment_registry_actor environments;
+  template_registry_actor templates;
 
   const lease_registry_actor& serving(const lease_request&) const { return leases; }
   const instance_registry_actor& serving(const instance_request&) const { return instances; }
@@ -76,6 +78,7 @@ struct api_registries {
   const environment_registry_actor& serving(const environment_request&) const {
     return environments;
   }
+  const template_registry_actor& serving(const template_request&) const { return templates; }
 };
 
 // Where HTTP routes' requests enter the actors: one long-lived actor that
@@ -134,6 +137,7 @@ struct runtime::impl {
     auto sessions = sys.spawn(stable_proxy<maintenance_registry_actor>, "maintenance");
     auto cat = sys.spawn(stable_proxy<catalog_actor_type>, "catalog");
     auto environments = sys.spawn(stable_proxy<environment_registry_actor>, "environment");
+    auto templates = sys.spawn(stable_proxy<template_registry_actor>, "environment_template");
     auto hub_proxy = sys.spawn(stable_proxy<event_hub_actor>, "events");
     auto ingest_proxy = sys.spawn(stable_proxy<ingest_actor>, "ingest");
     auto gateway_proxy = sys.spawn(stable_proxy<gateway_actor>, "gateway");
@@ -180,6 +184,12 @@ struct runtime::impl {
            sys.spawn(environment::environment_registry, &svc, db.load_kind("environment")));
        },
        {}},
+      {"environment_template", caf::actor_cast<caf::actor>(templates),
+       [this, environments] {
+         return untyped(sys.spawn(environment::template_registry, &svc, environments,
+                                  db.load_kind("environment_template")));
+       },
+       {}},
       {"catalog", caf::actor_cast<caf::actor>(cat),
        [this] {
          auto [stored, version] = catalog::recover(db.load_kind("catalog"));
@@ -200,10 +210,11 @@ struct runtime::impl {
        },
        {}, false},
       {"gateway", caf::actor_cast<caf::actor>(gateway_proxy),
-       [this, hosts, instances, cat, leases, sessions, environments] {
-         return untyped(
-           sys.spawn(api_gateway, api_registries{leases, instances, cat, sessions, hosts, environments},
-                     opts.request_timeout));
+       [this, hosts, instances, cat, leases, sessions, environments, templates] {
+         return untyped(sys.spawn(
+           api_gateway,
+           api_registries{leases, instances, cat, sessions, hosts, environments, templates},
+           opts.request_timeout));
        },
        {}, false},
     });

@@ -234,6 +234,7 @@ daemon::daemon(const config::settings& cfg) : parts_{std::make_unique<parts>()} 
   http::add_lease_routes(*p.routes, *p.services);
   http::add_maintenance_routes(*p.routes, *p.services);
   http::add_environment_routes(*p.routes, *p.services);
+  http::add_template_routes(*p.routes, *p.services);
   http::add_simulator_routes(*p.routes, *p.services);
   p.server = std::make_unique<http::server>(server_options(cfg), *p.routes);
   p.server->start();

@@ -28,5 +28,6 @@ using instance_snapshot = snapshot_of<instance::instance>;
 using host_snapshot = snapshot_of<inventory::host>;
 using session_snapshot = snapshot_of<maintenance::session>;
 using environment_snapshot = snapshot_of<environment::environment>;
+using template_snapshot = snapshot_of<environment::environment_template>;
 
 } // namespace steward

@@ -133,6 +133,32 @@ struct environment_fields {
   nlohmann::json model = nlohmann::json::object();
 };
 
+/// An environment template (Murano's): a named set of applications that a
+/// project keeps, and may make public, to create environments from. Its
+/// applications are free-form JSON, as an environment's are.
+struct environment_template {
+  std::string id;
+  std::string name;
+  std::string tenant_id;
+  bool is_public = false;            // every project may read, clone and use it
+  std::string description_text;
+  nlohmann::json networking = nlohmann::json::object();  // Murano's, kept as given
+  sys_time created;
+  sys_time updated;
+  int64_t version = 0;               // + 1 at every change
+  nlohmann::json services = nlohmann::json::array();     // the applications
+};
+
+/// What a template create, update or clone body gives; what it leaves out
+/// stays as it was (or as a new template has it).
+struct template_fields {
+  std::string name;
+  std::optional<bool> is_public;
+  std::optional<std::string> description_text;
+  std::optional<nlohmann::json> networking;  // an object
+  std::optional<nlohmann::json> services;    // a list of applications
+};
+
 /// A static action call (`POST /v1/actions`): a class's method, run
 /// without an environment.
 struct static_call {

@@ -74,6 +74,18 @@ struct service_replace;
 struct service_remove;
 struct model_show;
 struct model_patch;
+struct template_list;
+struct template_create;
+struct template_show;
+struct template_update;
+struct template_delete;
+struct template_service_show;
+struct template_service_add;
+struct template_service_replace;
+struct template_service_remove;
+struct template_create_environment;
+struct template_clone;
+struct environment_from_template;
 struct api_reply;
 struct api_request;
 struct domain_event;
@@ -102,8 +114,10 @@ struct session;
 using session_snapshot = snapshot_of<maintenance::session>;
 namespace environment {
 struct environment;
+struct environment_template;
 }
 using environment_snapshot = snapshot_of<environment::environment>;
+using template_snapshot = snapshot_of<environment::environment_template>;
 struct catalog_snapshot;
 struct world_view;
 struct world_change;
@@ -194,7 +208,18 @@ struct notification;
   X(steward::service_replace)                                                  \
   X(steward::service_remove)                                                   \
   X(steward::model_show)                                                       \
-  X(steward::model_patch)
+  X(steward::model_patch)                                                      \
+  X(steward::template_list)                                                    \
+  X(steward::template_create)                                                  \
+  X(steward::template_show)                                                    \
+  X(steward::template_update)                                                  \
+  X(steward::template_delete)                                                  \
+  X(steward::template_service_show)                                            \
+  X(steward::template_service_add)                                             \
+  X(steward::template_service_replace)                                         \
+  X(steward::template_service_remove)                                          \
+  X(steward::template_create_environment)                                      \
+  X(steward::template_clone)
 
 #define STEWARD_MESSAGE_TYPES(X)                                               \
   STEWARD_REQUEST_TYPES(X)                                                     \
@@ -210,6 +235,7 @@ struct notification;
   X(steward::host_snapshot)                                                    \
   X(steward::session_snapshot)                                                 \
   X(steward::environment_snapshot)                                             \
+  X(steward::template_snapshot)                                                \
   X(std::vector<steward::host_snapshot>)                                       \
   X(std::vector<steward::instance_snapshot>)                                   \
   X(steward::catalog_snapshot)                                                 \
@@ -230,6 +256,7 @@ struct notification;
   X(steward::uptime_query)                                                     \
   X(steward::instance_uptimes)                                                 \
   X(steward::instance_progress)                                                \
+  X(steward::environment_from_template)                                        \
   X(steward::instance::pending_resize)                                         \
   X(steward::store::write_batch)                                               \
   X(steward::bus::notification)

@@ -122,6 +122,30 @@ typename Inspector::result_type inspect(Inspector& f, optional_field<T>& x) {
   }
 }
 
+/// A JSON value that may be absent.
+struct optional_json_field {
+  std::optional<nlohmann::json>& value;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, optional_json_field& x) {
+  bool present = x.value.has_value();
+  if constexpr (Inspector::reads_state) {
+    auto copy = present ? *x.value : nlohmann::json{};
+    return f(present, json_field{copy});
+  } else {
+    auto fresh = std::make_shared<nlohmann::json>();
+    json_field text{*fresh};
+    return f(present, text, caf::meta::load_callback([&, fresh]() -> caf::error {
+               if (present)
+                 x.value = std::move(*fresh);
+               else
+                 x.value.reset();
+               return caf::none;
+             }));
+  }
+}
+
 /// Values by name where a name may stand without one (capabilities to
 /// remove, projects that have not replied), as two lists: the names with a
 /// value, the names without.
@@ -392,6 +416,19 @@ STEWARD_INSPECT_REQUEST(service_replace, x.id, x.session_id, x.path, json_field{
 STEWARD_INSPECT_REQUEST(service_remove, x.id, x.session_id, x.path)
 STEWARD_INSPECT_REQUEST(model_show, x.id, x.session_id, x.path)
 STEWARD_INSPECT_REQUEST(model_patch, x.id, x.session_id, x.body)
+
+STEWARD_INSPECT_REQUEST(template_list, optional_field<bool>{x.is_public})
+STEWARD_INSPECT_REQUEST(template_create, x.body)
+STEWARD_INSPECT_REQUEST(template_show, x.id)
+STEWARD_INSPECT_REQUEST(template_update, x.id, x.body)
+STEWARD_INSPECT_REQUEST(template_delete, x.id)
+STEWARD_INSPECT_REQUEST(template_service_show, x.id, x.path)
+STEWARD_INSPECT_REQUEST(template_service_add, x.id, x.path, json_field{x.value})
+STEWARD_INSPECT_REQUEST(template_service_replace, x.id, x.path, json_field{x.value})
+STEWARD_INSPECT_REQUEST(template_service_remove, x.id, x.path)
+STEWARD_INSPECT_REQUEST(template_create_environment, x.id, x.body)
+STEWARD_INSPECT_REQUEST(template_clone, x.id, x.body)
+STEWARD_INSPECT_REQUEST(environment_from_template, x.fields, json_field{x.services})
 
 #undef STEWARD_INSPECT_REQUEST
 
@@ -734,6 +771,20 @@ typename Inspector::result_type inspect(Inspector& f, environment_fields& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, environment_template& x) {
+  return f(caf::meta::type_name("steward::environment::environment_template"), x.id, x.name,
+           x.tenant_id, x.is_public, x.description_text, json_field{x.networking},
+           time_field{x.created}, time_field{x.updated}, x.version, json_field{x.services});
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, template_fields& x) {
+  return f(caf::meta::type_name("steward::environment::template_fields"), x.name,
+           optional_field<bool>{x.is_public}, optional_field<std::string>{x.description_text},
+           optional_json_field{x.networking}, optional_json_field{x.services});
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, static_call& x) {
   return f(caf::meta::type_name("steward::environment::static_call"), x.class_name,
            x.method_name, x.package_name, x.class_version, json_field{x.parameters});
@@ -751,6 +802,12 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, environment_snapshot& x) {
   return f(caf::meta::type_name("steward::environment_snapshot"), x.id, x.project,
            shared_value_field<environment::environment>{x.doc}, x.version);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, template_snapshot& x) {
+  return f(caf::meta::type_name("steward::template_snapshot"), x.id, x.project,
+           shared_value_field<environment::environment_template>{x.doc}, x.version);
 }
 
 template <class Inspector>

@@ -280,6 +280,59 @@ struct model_patch {
   parsed<environment::model_changes> body;
 };
 
+// -- environment templates (Murano): /v1/templates -------------------------
+
+/// The caller's project's templates and every public one; with `is_public`,
+/// only the public ones (true) or only the project's private ones (false).
+struct template_list { request_context ctx; std::optional<bool> is_public; };
+struct template_create { request_context ctx; parsed<environment::template_fields> body; };
+/// A template with its applications.
+struct template_show { request_context ctx; std::string id; };
+struct template_update {
+  request_context ctx;
+  std::string id;
+  parsed<environment::template_fields> body;
+};
+struct template_delete { request_context ctx; std::string id; };
+/// The template's applications, or what `path` selects in them.
+struct template_service_show { request_context ctx; std::string id; std::string path; };
+/// Appends an application (a list: each of its items), or an item at `path`.
+struct template_service_add {
+  request_context ctx;
+  std::string id;
+  std::string path;
+  nlohmann::json value;
+};
+struct template_service_replace {
+  request_context ctx;
+  std::string id;
+  std::string path;
+  nlohmann::json value;
+};
+struct template_service_remove { request_context ctx; std::string id; std::string path; };
+/// A new environment of the caller's project, with a configuration session
+/// whose copy of the model holds the template's applications.
+struct template_create_environment {
+  request_context ctx;
+  std::string id;
+  parsed<environment::environment_fields> body;
+};
+/// A copy of a public template in the caller's project.
+struct template_clone {
+  request_context ctx;
+  std::string id;
+  parsed<environment::template_fields> body;
+};
+
+/// From the template registry to the environment registry: make the
+/// environment a template's create-environment asks for; answered with
+/// `{"session_id", "environment_id"}`.
+struct environment_from_template {
+  request_context ctx;
+  environment::environment_fields fields;
+  nlohmann::json services;  // the template's applications
+};
+
 // -- every request, by the registry that serves it -----------------------------
 
 using lease_request = std::variant<lease_list, lease_show, lease_create, lease_update,
@@ -306,9 +359,15 @@ using environment_request
                  service_show, service_add, service_replace, service_remove, model_show,
                  model_patch>;
 
+using template_request
+  = std::variant<template_list, template_create, template_show, template_update,
+                 template_delete, template_service_show, template_service_add,
+                 template_service_replace, template_service_remove,
+                 template_create_environment, template_clone>;
+
 using api_request_body
   = std::variant<lease_request, instance_request, catalog_request, maintenance_request,
-                 host_request, environment_request>;
+                 host_request, environment_request, template_request>;
 
 /// A request from outside the actors (an HTTP route) with where its reply
 /// goes: the gateway actor sends it to the registry that serves it.

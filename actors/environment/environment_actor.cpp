@@ -170,15 +170,12 @@ void take_progress(self_ptr self, const instance_progress& p, bool answered) {
         send_command(self, t);
 }
 
-// Stores `next` and answers `answer` once it is on disk.
+// Stores `next`, with its deployment news, and answers `answer` once it is
+// on disk.
 caf::result<api_reply> store_and_answer(self_ptr self, environment next, api_reply answer) {
-  auto rp = self->make_response_promise<api_reply>();
   auto c = with_deployment_events(self, next);
-  store_document(self, environment_kind, std::move(c), std::move(next), rearm,
-                 [=](commit_ack& ack) mutable {
-                   rp.deliver(ack.ok ? answer : stored_failure(environment_kind, ack));
-                 });
-  return rp;
+  return steward::store_and_answer(self, environment_kind, std::move(c), std::move(next), rearm,
+                                   std::move(answer));
 }
 
 api_reply ok_without_body() {
@@ -245,11 +242,7 @@ caf::result<api_reply> remove(self_ptr self, const environment_delete& r) {
     begin_destruction(next, r.ctx.who.user_id, now(), deploy_limit(self));
     return store_and_answer(self, std::move(next), ok_without_body());
   }
-  auto rp = self->make_response_promise<api_reply>();
-  remove_document(self, environment_kind, change{*self->state.svc}, [=](commit_ack& ack) mutable {
-    rp.deliver(ack.ok ? ok_without_body() : stored_failure(environment_kind, ack));
-  });
-  return rp;
+  return remove_and_answer(self, environment_kind, ok_without_body());
 }
 
 caf::result<api_reply> configure(self_ptr self, const environment_configure& r) {

@@ -25,13 +25,7 @@ environment_actor_type as_environment(const entity_actor& a) {
 }
 
 void index_name(environment_registry_state& st, const environment& e) {
-  auto& names = st.names[e.tenant_id];
-  for (auto i = names.begin(); i != names.end(); ++i)
-    if (i->second == e.id) {
-      names.erase(i);
-      break;
-    }
-  names[e.name] = e.id;
+  st.names.index(e.tenant_id, e.name, e.id);
 }
 
 // The instances that environment `e`'s running deployment waits on are
@@ -61,21 +55,9 @@ void forget(registry_ptr self, const std::string& id) {
   st.listed.forget(id);
   for (auto i = st.watched.begin(); i != st.watched.end();)
     i = i->second == id ? st.watched.erase(i) : std::next(i);
-  if (auto snap = st.environments.snapshot(id)) {
-    auto& names = st.names[snap->doc->tenant_id];
-    names.erase(snap->doc->name);
-    if (names.empty())
-      st.names.erase(snap->doc->tenant_id);
-  }
+  if (auto snap = st.environments.snapshot(id))
+    st.names.forget(snap->doc->tenant_id, snap->doc->name);
   st.environments.erase(id);
-}
-
-bool name_taken(const environment_registry_state& st, const std::string& tenant,
-                const std::string& name) {
-  if (st.claimed.count({tenant, name}))
-    return true;
-  auto t = st.names.find(tenant);
-  return t != st.names.end() && t->second.count(name);
 }
 
 // The project a caller's environments belong to: its token's one project.
@@ -294,29 +276,64 @@ caf::result<api_reply> statistics(registry_ptr self, const instance_statistics& 
   return rp;
 }
 
-caf::result<api_reply> create(registry_ptr self, environment_create& r) {
-  auto& st = self->state;
-  if (r.body.refused)
-    return *r.body.refused;
-  auto tenant = tenant_of(r.ctx.who);
+// A new environment of the caller's project, as `given` asks; or why not.
+std::variant<environment, api_reply> new_environment(const environment_registry_state& st,
+                                                     const request_context& ctx,
+                                                     const environment_fields& given) {
+  auto tenant = tenant_of(ctx.who);
   if (tenant.empty())
     return no_project();
-  auto& name = r.body.value.name;
-  auto why = check_name(name, true);
+  auto why = check_name(given.name, true);
   if (!why.empty())
     return api_reply::fail(400, why);
-  if (name_taken(st, tenant, name))
+  if (st.names.taken(tenant, given.name))
     return api_reply::fail(409, duplicate);
-  auto made = make_environment(name, tenant, r.body.value.model, now());
+  return make_environment(given.name, tenant, given.model, now());
+}
+
+// Spawns the actor of a new environment, which stores it when told to create.
+environment_actor_type start_new(registry_ptr self, environment made) {
+  auto& st = self->state;
   auto id = made.id;
   auto a = spawn_entity(self, st.environments, environment_actor, environment_kind,
                         std::move(made));
   index_name(st, *st.environments.snapshot(id)->doc);
-  return self->delegate(as_environment(a), atom::create_v);
+  return as_environment(a);
 }
 
-// A rename claims its new name until the environment answers, so that two
-// renames (or a create) cannot both take it.
+caf::result<api_reply> create(registry_ptr self, environment_create& r) {
+  if (r.body.refused)
+    return *r.body.refused;
+  auto made = new_environment(self->state, r.ctx, r.body.value);
+  if (auto* refused = std::get_if<api_reply>(&made))
+    return std::move(*refused);
+  return self->delegate(start_new(self, std::move(std::get<environment>(made))), atom::create_v);
+}
+
+// A template's create-environment: the new environment's model is as a
+// create makes it; the caller's configuration session on it holds the
+// template's applications, to edit and deploy.
+caf::result<api_reply> create_from_template(registry_ptr self, environment_from_template& r) {
+  auto made = new_environment(self->state, r.ctx, r.fields);
+  if (auto* refused = std::get_if<api_reply>(&made))
+    return std::move(*refused);
+  auto& e = std::get<environment>(made);
+  auto& s = add_session(e, r.ctx.who.user_id, session_state::opened, now());
+  s.model["services"] = std::move(r.services);
+  json answer = {{"session_id", s.id}, {"environment_id", e.id}};
+  auto rp = self->make_response_promise<api_reply>();
+  self->request(start_new(self, std::move(e)), caf::infinite, atom::create_v)
+    .then(
+      [=](api_reply& reply) mutable {
+        rp.deliver(reply.status == 200 ? api_reply::ok(answer) : std::move(reply));
+      },
+      [=](caf::error& err) mutable {
+        rp.deliver(api_reply::fail(500, "The environment did not answer: " + to_string(err)));
+      });
+  return rp;
+}
+
+// A rename claims its new name until the environment answers.
 caf::result<api_reply> rename(registry_ptr self, environment_rename& r) {
   auto& st = self->state;
   auto found = visible(self, r.ctx, r.id);
@@ -326,21 +343,10 @@ caf::result<api_reply> rename(registry_ptr self, environment_rename& r) {
     return *r.body.refused;
   auto& current = *st.environments.snapshot(r.id)->doc;
   auto claim = std::make_pair(current.tenant_id, r.body.value.name);
-  if (current.name != claim.second && name_taken(st, claim.first, claim.second))
+  if (current.name != claim.second && st.names.taken(claim.first, claim.second))
     return api_reply::fail(409, duplicate);
-  st.claimed.insert(claim);
-  auto rp = self->make_response_promise<api_reply>();
-  self->request(as_environment(std::get<entity_actor>(found)), caf::infinite, std::move(r))
-    .then(
-      [=](api_reply& reply) mutable {
-        self->state.claimed.erase(claim);
-        rp.deliver(std::move(reply));
-      },
-      [=](caf::error& e) mutable {
-        self->state.claimed.erase(claim);
-        rp.deliver(api_reply::fail(500, "The environment did not answer: " + to_string(e)));
-      });
-  return rp;
+  return rename_claiming(self, st.names, claim, as_environment(std::get<entity_actor>(found)),
+                         std::move(r));
 }
 
 } // namespace
@@ -391,6 +397,7 @@ environment_registry(registry_ptr self, const actor_services* svc,
     [=](service_remove& r) { return to_environment(self, r); },
     [=](model_show& r) { return to_environment(self, r); },
     [=](model_patch& r) { return to_environment(self, r); },
+    [=](environment_from_template& r) { return create_from_template(self, r); },
     [=](atom::changed, environment_snapshot& snap) {
       self->state.shown.forget(snap.id);
       self->state.listed.forget(snap.id);

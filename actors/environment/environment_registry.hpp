@@ -1,7 +1,8 @@
 #pragma once
 // The application environments (Murano): spawns, finds and recovers their
 // actors, answers lists from their snapshots, keeps names unique per
-// project, and checks every request's project before an environment sees it.
+// project, and checks every request's project before an environment sees it;
+// makes the environments that templates' create-environment asks for.
 #include <map>
 #include <set>
 #include <string>
@@ -10,6 +11,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/entity_table.hpp"
+#include "actors/environment/project_names.hpp"
 #include "actors/services.hpp"
 #include "actors/shown_cache.hpp"
 
@@ -19,10 +21,7 @@ struct environment_registry_state {
   static inline const char* name = "environment-registry";
   const actor_services* svc = nullptr;
   entity_table_of<environment> environments;
-  /// tenant -> name -> id of every environment, and the names a rename in
-  /// flight has claimed (so that two renames cannot both take one).
-  std::map<std::string, std::map<std::string, std::string>> names;
-  std::set<std::pair<std::string, std::string>> claimed;  // tenant, name
+  project_names names;
   /// instance id -> the environment whose running deployment waits on it.
   std::map<std::string, std::string> watched;
   /// Environments as a show (of the deployed model) and a list show them.

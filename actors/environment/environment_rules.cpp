@@ -36,12 +36,22 @@ refusal unknown(const std::string& id) {
 
 } // namespace
 
-std::string check_name(const std::string& name, bool creating) {
+name_fault fault_of(const std::string& name) {
   if (blank(name))
-    return creating ? "Please, specify a name of the environment to create"
-                    : "Environment name must contain at least one non-white space symbol";
-  if (characters(name) > max_name)
-    return "Environment name should be 255 characters maximum";
+    return name_fault::blank;
+  return characters(name) > max_name ? name_fault::too_long : name_fault::none;
+}
+
+std::string check_name(const std::string& name, bool creating) {
+  switch (fault_of(name)) {
+    case name_fault::blank:
+      return creating ? "Please, specify a name of the environment to create"
+                      : "Environment name must contain at least one non-white space symbol";
+    case name_fault::too_long:
+      return "Environment name should be 255 characters maximum";
+    case name_fault::none:
+      break;
+  }
   return "";
 }
 

@@ -15,6 +15,11 @@ namespace steward::environment {
 
 constexpr std::size_t max_name = 255;
 
+/// What is wrong with a name of an environment or a template: nothing, all
+/// blank, or over `max_name` characters.
+enum class name_fault { none, blank, too_long };
+name_fault fault_of(const std::string& name);
+
 /// Why `name` cannot name an environment ("" when it can): blank or too long.
 /// `creating`: the create's message for a blank one, else the rename's.
 std::string check_name(const std::string& name, bool creating);

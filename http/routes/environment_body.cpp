@@ -72,6 +72,36 @@ parsed<environment_fields> read_environment(const json& body, bool creating) {
   return out;
 }
 
+parsed<template_fields> read_template(const json& body) {
+  using fields = template_fields;
+  if (!body.is_object() || !body.contains("name") || body["name"].is_null())
+    return refused<fields>(400, "Please, specify a name of the environment template.");
+  if (!body["name"].is_string())
+    return refused<fields>(400, "Environment template name must be a string");
+  parsed<fields> out;
+  out.value.name = body["name"].get<std::string>();
+  for (auto& [key, value] : body.items()) {
+    if (key == "is_public") {
+      if (!value.is_boolean())
+        return refused<fields>(400, "is_public must be true or false");
+      out.value.is_public = value.get<bool>();
+    } else if (key == "description_text") {
+      if (!value.is_string())
+        return refused<fields>(400, "description_text must be a string");
+      out.value.description_text = value.get<std::string>();
+    } else if (key == "networking") {
+      if (!value.is_object())
+        return refused<fields>(400, "networking must be an object");
+      out.value.networking = value;
+    } else if (key == "services") {
+      if (!value.is_array())
+        return refused<fields>(400, "services must be a list of applications");
+      out.value.services = value;
+    }
+  }
+  return out;
+}
+
 parsed<model_changes> read_model_patch(const json& body) {
   using fields = model_changes;
   if (!body.is_array())

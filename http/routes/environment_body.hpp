@@ -12,6 +12,10 @@ namespace steward::http {
 /// rename.
 parsed<environment::environment_fields> read_environment(const nlohmann::json& body,
                                                          bool creating);
+/// An environment template's create, update or clone body: `name` text,
+/// `is_public` a boolean, `description_text` text, `networking` an object,
+/// `services` a list (each application is checked by the template's rules).
+parsed<environment::template_fields> read_template(const nlohmann::json& body);
 /// An `application/env-model-json-patch` body: each operation's op, pointer
 /// and value checked, and whether Murano lets that op change that path.
 parsed<environment::model_changes> read_model_patch(const nlohmann::json& body);

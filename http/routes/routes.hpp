@@ -51,5 +51,6 @@ void add_lease_routes(router& r, route_services& svc);
 void add_maintenance_routes(router& r, route_services& svc);
 void add_simulator_routes(router& r, route_services& svc);
 void add_environment_routes(router& r, route_services& svc);
+void add_template_routes(router& r, route_services& svc);
 
 } // namespace steward::http

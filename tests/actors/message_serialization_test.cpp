@@ -275,6 +275,28 @@ void requests_of_the_families(serialization& t) {
     {environment::patch_op::remove, {"a/b", "~"}, nullptr}};
   auto patched = t.round_trip(model_patch{ctx(), "e-1", "s-1", {changes, std::nullopt}});
   EXPECT_EQ(patched.body.value.at(1).path.at(0), "a/b");
+
+  EXPECT_FALSE(t.round_trip(template_list{ctx(), std::nullopt}).is_public);
+  EXPECT_EQ(t.round_trip(template_list{ctx(), false}).is_public, std::optional<bool>{false});
+  environment::template_fields given{"web", true, std::string{"two"}, std::nullopt,
+                                     json::array({application})};
+  auto fields = t.round_trip(template_create{ctx(), {given, std::nullopt}}).body.value;
+  EXPECT_EQ(fields.is_public, std::optional<bool>{true});
+  EXPECT_EQ(fields.description_text, std::optional<std::string>{"two"});
+  EXPECT_FALSE(fields.networking);
+  EXPECT_EQ(fields.services, json::array({application}));
+  t.round_trip(template_show{ctx(), "t-1"});
+  t.round_trip(template_update{ctx(), "t-1", {given, std::nullopt}});
+  t.round_trip(template_delete{ctx(), "t-1"});
+  EXPECT_EQ(t.round_trip(template_service_show{ctx(), "t-1", "app-1/name"}).path, "app-1/name");
+  EXPECT_EQ(t.round_trip(template_service_add{ctx(), "t-1", "", application}).value, application);
+  t.round_trip(template_service_replace{ctx(), "t-1", "app-1", application});
+  t.round_trip(template_service_remove{ctx(), "t-1", "app-1"});
+  t.round_trip(template_create_environment{ctx(), "t-1", {named, std::nullopt}});
+  t.round_trip(template_clone{ctx(), "t-1", {given, std::nullopt}});
+  EXPECT_EQ(t.round_trip(environment_from_template{ctx(), named, json::array({application})})
+              .services[0],
+            application);
 }
 
 void replies(serialization& t) {
@@ -396,6 +418,26 @@ void entities_events_and_the_world(serialization& t) {
   EXPECT_EQ(env_snap.doc->instances.at(0).flavor, "m1.small");
   EXPECT_EQ(env_snap.doc->deployments.at(0).args["hard"], true);
   EXPECT_EQ(env_snap.doc->deployments.at(0).result["isException"], false);
+
+  environment::environment_template tmpl;
+  tmpl.id = "t-1";
+  tmpl.name = "web";
+  tmpl.tenant_id = "p-1";
+  tmpl.is_public = true;
+  tmpl.description_text = "two servers";
+  tmpl.networking = {{"flat", true}};
+  tmpl.created = at(1900000000);
+  tmpl.updated = at(1900000001);
+  tmpl.version = 4;
+  tmpl.services = json::array({{{"?", {{"id", "app-1"}, {"type", "io.murano.X"}}}}});
+  auto tmpl_snap = t.round_trip(template_snapshot{
+    "t-1", "p-1", std::make_shared<const environment::environment_template>(tmpl), 5});
+  ASSERT_TRUE(tmpl_snap.doc);
+  EXPECT_TRUE(tmpl_snap.doc->is_public);
+  EXPECT_EQ(tmpl_snap.doc->networking["flat"], true);
+  EXPECT_EQ(tmpl_snap.doc->updated, at(1900000001));
+  EXPECT_EQ(tmpl_snap.doc->version, 4);
+  EXPECT_EQ(tmpl_snap.doc->services, tmpl.services);
 
   t.round_trip(domain_event{"lease.create", "p-1", "blazar.lease", {{"id", "l-1"}}});
   t.round_trip(commit_ack{false, "disk full"});

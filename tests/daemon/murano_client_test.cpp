@@ -169,3 +169,50 @@ TEST_F(murano_client, applications_and_the_model_are_edited_in_a_session) {
   ASSERT_TRUE(eventually([&] { return environments().empty(); }));
   EXPECT_TRUE(call("GET", "/api/instances/?hostname=vm-1", wendy).json().empty());
 }
+
+TEST_F(murano_client, an_environment_template_from_create_to_environment) {
+  auto created = ok({"env-template-create", "--is-public", "web"});
+  EXPECT_NE(created.out.find("web"), std::string::npos) << created.out;
+  auto listed = call("GET", "/v1/templates", wendy).json()["templates"];
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0]["is_public"], true);
+  auto id = listed[0]["id"].get<std::string>();
+  EXPECT_NE(ok({"env-template-list"}).out.find(id), std::string::npos);
+
+  dir.write("app.json", R"({"name": "telnet", "?": {"type": "io.murano.apps.linux.Telnet",
+      "id": "app-1"}, "instance": {"flavor": "m1.small", "image": "Ubuntu 22.04 x64",
+      "name": "vm-1", "?": {"type": "io.murano.resources.LinuxMuranoInstance", "id": "vm-1"}}})");
+  auto with_app = ok({"env-template-add-app", id, dir.file("app.json")});
+  EXPECT_NE(with_app.out.find("app-1"), std::string::npos) << "it shows the template after";
+  EXPECT_EQ(call("GET", "/v1/templates/" + id + "/services", wendy).json().size(), 1u);
+  EXPECT_NE(ok({"env-template-show", id}).out.find("io.murano.apps.linux.Telnet"),
+            std::string::npos);
+  auto missing = murano({"env-template-show", "nope"});
+  EXPECT_NE(missing.status, 0);
+  EXPECT_NE(missing.err.find("Environment template nope not found"), std::string::npos)
+    << missing.err;
+
+  EXPECT_NE(ok({"env-template-update", id, "web-2"}).out.find("web-2"), std::string::npos);
+  auto cloned = ok({"env-template-clone", id, "copy"});
+  EXPECT_NE(cloned.out.find("app-1"), std::string::npos) << cloned.out;
+  auto again = murano({"env-template-create", "copy"});
+  EXPECT_NE(again.status, 0);
+  EXPECT_NE(again.err.find("Env Template with specified name already exists (HTTP 409)"),
+            std::string::npos)
+    << again.err;
+
+  auto env = ok({"env-template-create-env", id, "shop"});
+  auto environments_now = environments();
+  ASSERT_EQ(environments_now.size(), 1u);
+  EXPECT_EQ(environments_now[0]["name"], "shop");
+  EXPECT_EQ(environments_now[0]["status"], "pending");
+  EXPECT_NE(env.out.find(environments_now[0]["id"].get<std::string>()), std::string::npos)
+    << env.out;
+  EXPECT_NE(env.out.find("session_id"), std::string::npos) << env.out;
+
+  ok({"env-template-del-app", id, "app-1"});
+  EXPECT_EQ(call("GET", "/v1/templates/" + id + "/services", wendy).json(), json::array());
+  ok({"env-template-delete", id});
+  EXPECT_EQ(call("GET", "/v1/templates/" + id, wendy).status, 404);
+  EXPECT_EQ(call("GET", "/v1/templates", wendy).json()["templates"].size(), 1u) << "the clone";
+}

@@ -27,6 +27,8 @@
 #include "actors/environment/static_actions.hpp"
 #include "actors/environment/environment_rules.hpp"
 #include "actors/environment/object_model.hpp"
+#include "actors/environment/template_json.hpp"
+#include "actors/environment/template_rules.hpp"
 #include "http/routes/environment_body.hpp"
 #include "http/routes/inventory_body.hpp"
 #include "tests/actors/bodies.hpp"
@@ -293,6 +295,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!call.refused && !environment::check_static_call(call.value))
       (void)environment::list_flavors(call.value, body.value("parameters", json()));
     (void)http::read_action_arguments(body);
+  } else if (what == "template") {
+    // A template's body as its routes read it: made, updated, its
+    // applications checked and edited, cloned, stored and read back.
+    auto given = http::read_template(body);
+    if (!given.refused) {
+      auto t = environment::make_template(given.value, "pa", fixed_now);
+      environment::update_template(t, given.value, fixed_now);
+      json model = {{"services", t.services}};
+      if (!environment::check_applications(t.services)
+          && !environment::add_service(model, "", body))
+        (void)environment::check_applications(model["services"]);
+      auto copy = environment::clone_template(t, given.value, "pb", fixed_now);
+      (void)environment::template_from_stored(environment::template_to_stored(copy));
+      (void)environment::full_template_document(copy);
+    }
+    if (auto t = environment::template_from_stored(body))
+      (void)environment::template_to_stored(*t);
   } else if (what == "session-row") {
     // A stored row of any shape: read back, or refused, never a crash.
     if (auto s = maintenance::from_stored(body)) {
