@@ -34,29 +34,21 @@ std::string check_text(const json& v, const std::string& field, std::size_t max)
   return "";
 }
 
+const count_member* count_named(const std::string& key) {
+  for (auto& m : count_members)
+    if (key == m.key)
+      return &m;
+  return nullptr;
+}
+
+const text_member* text_named(const std::string& key) {
+  for (auto& m : text_members)
+    if (key == m.key)
+      return &m;
+  return nullptr;
+}
+
 namespace {
-
-int64_t* count_of(host& h, const std::string& key) {
-  if (key == "vcpus")
-    return &h.vcpus;
-  if (key == "memory_mb")
-    return &h.memory_mb;
-  if (key == "local_gb")
-    return &h.local_gb;
-  if (key == "hypervisor_version")
-    return &h.hypervisor_version;
-  return nullptr;
-}
-
-std::string* text_of(host& h, const std::string& key) {
-  if (key == "hypervisor_type")
-    return &h.hypervisor_type;
-  if (key == "cloud")
-    return &h.cloud;
-  if (key == "disabled_reason")
-    return &h.disabled_reason;
-  return nullptr;
-}
 
 template <class T>
 void take(T& field, const std::optional<T>& given) {
@@ -66,13 +58,10 @@ void take(T& field, const std::optional<T>& given) {
 
 // Applies the fields a create or update body names.
 void apply_fields(host& h, const host_fields& f) {
-  take(h.vcpus, f.vcpus);
-  take(h.memory_mb, f.memory_mb);
-  take(h.local_gb, f.local_gb);
-  take(h.hypervisor_version, f.hypervisor_version);
-  take(h.hypervisor_type, f.hypervisor_type);
-  take(h.cloud, f.cloud);
-  take(h.disabled_reason, f.disabled_reason);
+  for (auto& m : count_members)
+    take(h.*m.held, f.*m.given);
+  for (auto& m : text_members)
+    take(h.*m.held, f.*m.given);
   take(h.cpu_info, f.cpu_info);
   take(h.enabled, f.enabled);
   if (f.clears_disabled_until)
@@ -170,12 +159,12 @@ bool apply_service_status(host& h, const json& data, sys_time now) {
   auto next = h;
   // The compute contract's extension: a compute layer that knows the host's
   // capacity reports it with the service status.
-  for (auto key : {"vcpus", "memory_mb", "local_gb", "hypervisor_version"})
-    if (auto v = data.find(key); v != data.end() && v->is_number_integer() && v->get<long long>() >= 0)
-      *count_of(next, key) = v->get<int64_t>();
+  for (auto& m : count_members)
+    if (auto v = data.find(m.key); v != data.end() && v->is_number_integer() && v->get<long long>() >= 0)
+      next.*m.held = v->get<int64_t>();
   for (auto key : {"cloud", "hypervisor_type"})
     if (auto v = data.find(key); v != data.end() && v->is_string() && !v->get<std::string>().empty())
-      *text_of(next, key) = v->get<std::string>();
+      next.*text_named(key)->held = v->get<std::string>();
   if (auto d = data.find("disabled"); d != data.end() && d->is_boolean()) {
     next.enabled = !d->get<bool>();
     if (next.enabled)

@@ -21,6 +21,33 @@ bool valid_hostname(const std::string& name);
 std::string check_count(const nlohmann::json& v, const std::string& field);
 std::string check_text(const nlohmann::json& v, const std::string& field, std::size_t max);
 
+/// A host's counts and texts by the name the API and the compute contract
+/// give them: where a body's value goes (`given`) and where the host keeps
+/// it (`held`). One table, so that a body and a notification name the same
+/// members.
+struct count_member {
+  const char* key;
+  std::optional<int64_t> host_fields::*given;
+  int64_t host::*held;
+};
+struct text_member {
+  const char* key;
+  std::optional<std::string> host_fields::*given;
+  std::string host::*held;
+};
+inline const count_member count_members[] = {
+  {"vcpus", &host_fields::vcpus, &host::vcpus},
+  {"memory_mb", &host_fields::memory_mb, &host::memory_mb},
+  {"local_gb", &host_fields::local_gb, &host::local_gb},
+  {"hypervisor_version", &host_fields::hypervisor_version, &host::hypervisor_version}};
+inline const text_member text_members[] = {
+  {"hypervisor_type", &host_fields::hypervisor_type, &host::hypervisor_type},
+  {"cloud", &host_fields::cloud, &host::cloud},
+  {"disabled_reason", &host_fields::disabled_reason, &host::disabled_reason}};
+/// The member named `key`; none when it is not one of them.
+const count_member* count_named(const std::string& key);
+const text_member* text_named(const std::string& key);
+
 /// Builds a new host from a create body's fields. Returns "" or the error.
 std::string make_host(const host_fields& fields, sys_time now, host& out);
 /// A host learned from a compute service notification (unknown name).

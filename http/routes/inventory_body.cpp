@@ -13,31 +13,6 @@ using inventory::host_fields;
 
 namespace {
 
-using count_slot = std::optional<int64_t> host_fields::*;
-using text_slot = std::optional<std::string> host_fields::*;
-
-count_slot count_of(const std::string& key) {
-  if (key == "vcpus")
-    return &host_fields::vcpus;
-  if (key == "memory_mb")
-    return &host_fields::memory_mb;
-  if (key == "local_gb")
-    return &host_fields::local_gb;
-  if (key == "hypervisor_version")
-    return &host_fields::hypervisor_version;
-  return nullptr;
-}
-
-text_slot text_of(const std::string& key) {
-  if (key == "hypervisor_type")
-    return &host_fields::hypervisor_type;
-  if (key == "cloud")
-    return &host_fields::cloud;
-  if (key == "disabled_reason")
-    return &host_fields::disabled_reason;
-  return nullptr;
-}
-
 std::string read_capabilities(const json& v, host_fields& out) {
   if (!v.is_object())
     return "Field 'extra' must be an object of capabilities";
@@ -58,16 +33,16 @@ std::string read_capabilities(const json& v, host_fields& out) {
 
 // Reads one field of a create or update body; "" or the error.
 std::string read_field(const std::string& key, const json& v, host_fields& out) {
-  if (auto count = count_of(key)) {
+  if (auto count = inventory::count_named(key)) {
     auto err = inventory::check_count(v, key);
     if (err.empty())
-      out.*count = v.get<int64_t>();
+      out.*count->given = v.get<int64_t>();
     return err;
   }
-  if (auto text = text_of(key)) {
+  if (auto text = inventory::text_named(key)) {
     auto err = inventory::check_text(v, key, 255);
     if (err.empty())
-      out.*text = v.get<std::string>();
+      out.*text->given = v.get<std::string>();
     return err;
   }
   if (key == "cpu_info") {
