@@ -116,6 +116,7 @@ struct runtime::impl {
   gateway_actor gateway;
   std::vector<clock_follower_actor> clock_followers;  // registries with dated timers
   readiness ready;
+  published_documents environment_shows;
   std::unique_ptr<actor_supervisor> supervisor;
   bool stopped = false;
 
@@ -126,6 +127,7 @@ struct runtime::impl {
     svc.notification_topic = opts.notification_topic;
     svc.command_exchange = opts.command_exchange;
     svc.ready = &ready;
+    svc.environment_shows = &environment_shows;
     svc.leases = lease_settings{opts.minutes_before_end, opts.default_before_end};
     svc.maintenance = opts.maintenance;
     svc.environments = opts.environments;
@@ -237,6 +239,10 @@ runtime::~runtime() {
 
 void runtime::ask(api_request_body request, std::function<void(api_reply)> done) {
   caf::anon_send(impl_->gateway, api_request{std::move(request), std::move(done)});
+}
+
+const published_documents& runtime::environment_shows() const {
+  return impl_->environment_shows;
 }
 
 void runtime::fail_actor(const std::string& kind) {

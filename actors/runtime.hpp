@@ -12,6 +12,7 @@
 #include "messages/requests.hpp"
 #include "messages/notification.hpp"
 #include "messages/stream.hpp"
+#include "actors/published_documents.hpp"
 #include "actors/settings.hpp"
 
 namespace steward {
@@ -43,6 +44,9 @@ public:
   /// Sends `request` to the registry that serves it through the gateway
   /// actor; `done` gets the reply (504 on timeout) on an actor thread.
   void ask(api_request_body request, std::function<void(api_reply)> done);
+  /// Environment shows the environment registry published: a route answers
+  /// one it finds without asking (published_documents.hpp).
+  const published_documents& environment_shows() const;
   /// Waits until every registry can serve (or `limit` passed; false then).
   bool wait_until_ready(std::chrono::milliseconds limit) const;
   /// The kinds whose actor cannot serve yet (a registry still recovering,

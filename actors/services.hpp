@@ -4,6 +4,7 @@
 #include <string>
 
 #include "actors/interfaces.hpp"
+#include "actors/published_documents.hpp"
 #include "actors/readiness.hpp"
 #include "actors/settings.hpp"
 
@@ -21,6 +22,7 @@ struct actor_services {
   maintenance_settings maintenance;
   environment_settings environments;
   readiness* ready = nullptr;         // each registry says when it can serve
+  published_documents* environment_shows = nullptr;  // shows the io threads answer
 };
 
 } // namespace steward

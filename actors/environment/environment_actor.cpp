@@ -28,6 +28,21 @@ std::chrono::seconds deploy_limit(self_ptr self) {
 }
 
 void rearm(self_ptr self);
+
+// What a show published of this environment is stale from the version just
+// stored (or, `removing`, from its removal) on: marked before any answer
+// leaves, so that no client reads what it has seen changed.
+void unpublish(self_ptr self, bool removing = false) {
+  auto& st = self->state;
+  if (st.svc->environment_shows)
+    st.svc->environment_shows->stored(value_of(self).id, st.version + (removing ? 1 : 0));
+}
+
+// After every write: the published show is stale; the deployment goes on.
+void after_write(self_ptr self) {
+  unpublish(self);
+  rearm(self);
+}
 void take_progress(self_ptr self, const instance_progress& p, bool answered);
 
 // Asks the instance registry for the next step of task `t` (unless a
@@ -123,7 +138,7 @@ change with_deployment_events(self_ptr self, const environment& next) {
 
 void store_quietly(self_ptr self, environment next, const char* what) {
   auto c = with_deployment_events(self, next);
-  store_document(self, environment_kind, std::move(c), std::move(next), rearm,
+  store_document(self, environment_kind, std::move(c), std::move(next), after_write,
                  [=](commit_ack& ack) {
                    if (!ack.ok)
                      LOG_ERROR("environment", value_of(self).id << ": " << what
@@ -136,6 +151,7 @@ void store_quietly(self_ptr self, environment next, const char* what) {
 void finish(self_ptr self, environment next) {
   if (!finish_deployment(next, now()))
     return store_quietly(self, std::move(next), "the end of a deployment");
+  unpublish(self, true);
   remove_document(self, environment_kind, with_deployment_events(self, next), [=](commit_ack& ack) {
     if (!ack.ok)
       LOG_ERROR("environment", value_of(self).id << ": could not be removed: " << ack.error);
@@ -174,8 +190,8 @@ void take_progress(self_ptr self, const instance_progress& p, bool answered) {
 // on disk.
 caf::result<api_reply> store_and_answer(self_ptr self, environment next, api_reply answer) {
   auto c = with_deployment_events(self, next);
-  return steward::store_and_answer(self, environment_kind, std::move(c), std::move(next), rearm,
-                                   std::move(answer));
+  return steward::store_and_answer(self, environment_kind, std::move(c), std::move(next),
+                                   after_write, std::move(answer));
 }
 
 api_reply ok_without_body() {
@@ -242,6 +258,7 @@ caf::result<api_reply> remove(self_ptr self, const environment_delete& r) {
     begin_destruction(next, r.ctx.who.user_id, now(), deploy_limit(self));
     return store_and_answer(self, std::move(next), ok_without_body());
   }
+  unpublish(self, true);
   return remove_and_answer(self, environment_kind, ok_without_body());
 }
 
@@ -316,7 +333,7 @@ environment_actor(self_ptr self, const actor_services* svc,
   return guarded_behavior<environment_actor_type::behavior_type>(
     "environment",
     [=](atom::create) -> caf::result<api_reply> {
-      return store_created(self, environment_kind, rearm,
+      return store_created(self, environment_kind, after_write,
                            [](const environment& e) { return api_reply::ok(basic_document(e)); });
     },
     // The running deployment's deadline, a retry of a command that got no

@@ -58,6 +58,8 @@ void forget(registry_ptr self, const std::string& id) {
   if (auto snap = st.environments.snapshot(id))
     st.names.forget(snap->doc->tenant_id, snap->doc->name);
   st.environments.erase(id);
+  if (st.svc->environment_shows)
+    st.svc->environment_shows->erase(id);
 }
 
 // The project a caller's environments belong to: its token's one project.
@@ -94,10 +96,14 @@ std::variant<entity_actor, api_reply> visible(registry_ptr self, const request_c
 api_reply show(environment_registry_state& st, const environment_show& r) {
   if (auto refused = refusal_for(st, r.ctx, r.id))
     return std::move(*refused);
-  auto& e = *st.environments.snapshot(r.id)->doc;
+  auto snap = st.environments.snapshot(r.id);
+  auto& e = *snap->doc;
   api_reply reply;
   if (r.session_id.empty()) {
     reply.text = st.shown.get(r.id, "", [&] { return full_document(e, e.model).dump(); });
+    // The next shows are answered by the io threads until it changes.
+    if (st.svc->environment_shows && snap->version > 0)
+      st.svc->environment_shows->offer(r.id, snap->version, e.tenant_id, reply.text);
     return reply;
   }
   auto found = model_to_read(e, r.session_id);
@@ -355,6 +361,8 @@ environment_registry_actor::behavior_type
 environment_registry(registry_ptr self, const actor_services* svc,
                      std::vector<store::entity_record> recovered) {
   self->state.svc = svc;
+  if (svc->environment_shows)
+    svc->environment_shows->clear();  // what a registry before it published
   self->state.environments.set_starter([=](const environment_snapshot& snap) {
     start_entity(self, self->state.environments, environment_actor, snap, true);
   });

@@ -30,9 +30,19 @@ void add_environment_routes(router& r, route_services& svc) {
   r.add({"POST", "/v1/environments", forward(svc, [](rc& c) {
            return environment_create{context_of(c), read_environment(c.body, true)};
          })});
-  r.add({"GET", "/v1/environments/{id}", forward(svc, [](rc& c) {
-           return environment_show{context_of(c), id(c), session(c)};
-         })});
+  // A show of the deployed model that the registry published (and no write
+  // made stale since) is answered here, on the io thread; anything else (a
+  // session's copy, a show not published yet, a refusal) the actors answer.
+  auto ask_show = forward(svc, [](rc& c) {
+    return environment_show{context_of(c), id(c), session(c)};
+  });
+  r.add({"GET", "/v1/environments/{id}", [&svc, ask_show](rc c, respond_fn respond) {
+           if (session(c).empty())
+             if (auto shown = svc.actors.environment_shows().find(id(c));
+                 shown && access::can_see_project(c.who, shown->project))
+               return respond(json_response(200, *shown->text));
+           ask_show(std::move(c), std::move(respond));
+         }});
   r.add({"PUT", "/v1/environments/{id}", forward(svc, [](rc& c) {
            return environment_rename{context_of(c), id(c), read_environment(c.body, false)};
          })});

@@ -23,9 +23,11 @@ void add_template_routes(router& r, route_services& svc) {
            if (!v.empty() && v != "true" && v != "false")
              return respond(
                to_response(c.family, api_reply::fail(400, "is_public must be true or false")));
-           auto only = v.empty() ? std::nullopt : std::optional<bool>{v == "true"};
-           forward(svc, [only](rc& c) { return template_list{context_of(c), only}; })(
-             std::move(c), std::move(respond));
+           bool any = v.empty(), is_public = v == "true";
+           forward(svc, [any, is_public](rc& c) {
+             return template_list{context_of(c),
+                                  any ? std::nullopt : std::optional<bool>{is_public}};
+           })(std::move(c), std::move(respond));
          }});
   r.add({"POST", "/v1/templates", forward(svc, [](rc& c) {
            return template_create{context_of(c), read_template(c.body)};

@@ -542,3 +542,28 @@ TEST_F(deployments_api, a_deployment_can_be_followed_live_on_the_event_stream) {
   EXPECT_EQ(e->type, "environment.deploy.end");
   EXPECT_EQ(json::parse(e->data)["payload"]["state"], "success");
 }
+
+// Shows of the deployed model are answered from what the registry
+// published, on the io threads: never older than a write already answered,
+// never to another project.
+TEST_F(environments_api, a_show_never_lags_a_write_it_follows) {
+  auto id = create("shop");
+  auto show = "/v1/environments/" + id;
+  for (int i = 0; i < 50; ++i) {
+    ASSERT_EQ(murano("GET", show, wendy).status, 200);  // published
+    auto name = "shop-" + std::to_string(i);
+    ASSERT_EQ(murano("PUT", show, wendy, {{"name", name}}).status, 200);
+    auto r = murano("GET", show, walter);
+    ASSERT_EQ(r.status, 200);
+    ASSERT_EQ(r.json()["name"], name) << "round " << i;
+    auto other = murano("GET", show, larry);
+    EXPECT_EQ(other.status, 403);
+    EXPECT_EQ(message_of(other), "User is not authorized to access these tenant resources");
+  }
+  auto session = configure(id);
+  EXPECT_EQ(murano("GET", show, wendy).json()["status"], "pending")
+    << "opening a session is a write too";
+  EXPECT_EQ(murano("GET", show, wendy, nullptr, session).json()["status"], "pending");
+  ASSERT_EQ(murano("DELETE", show, wendy).status, 200);
+  EXPECT_EQ(murano("GET", show, wendy).status, 404) << "gone at once";
+}
