@@ -43,6 +43,7 @@ void after_write(self_ptr self) {
   unpublish(self);
   rearm(self);
 }
+
 void take_progress(self_ptr self, const instance_progress& p, bool answered);
 
 // Asks the instance registry for the next step of task `t` (unless a
