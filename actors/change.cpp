@@ -21,6 +21,11 @@ void change::emit(const domain_event& e) {
   emit_text(e.type, e.project, e.publisher, e.payload.is_null() ? "{}" : e.payload.dump());
 }
 
+void change::emit_in_stream(const std::string& stream, const domain_event& e) {
+  emit(e);
+  batch_.events.back().stream = stream;
+}
+
 void change::emit_text(const std::string& type, const std::string& project,
                        const std::string& publisher, const std::string& payload) {
   batch_.events.emplace_back();
@@ -55,7 +60,7 @@ void change::fill(std::size_t event_row, std::size_t outbox_row, const std::stri
   data += ",\"timestamp\":";
   append_json_string(data, time);
   data += '}';
-  batch_.events[event_row] = {0, type, project, time, std::move(data)};
+  batch_.events[event_row] = {0, type, project, time, std::move(data), ""};
 }
 
 std::string change::command(const std::string& cloud, const std::string& type,

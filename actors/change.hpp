@@ -22,6 +22,8 @@ public:
   /// The event goes to the event log (SSE) and, as an oslo notification, to
   /// the outbox, in the same transaction as the state.
   void emit(const domain_event& e);
+  /// The same, as an event of one operation's stream too (GET /events/{id}).
+  void emit_in_stream(const std::string& stream, const domain_event& e);
   /// A command for the compute layer (docs/compute-contract.md), sent to
   /// `compute.<cloud>` (`compute.all` for cloud "*", every cloud) once this
   /// change is stored. Returns its request id.

@@ -1,5 +1,7 @@
 #include "actors/event_hub.hpp"
 
+#include <algorithm>
+
 #include <caf/send.hpp>
 
 #include "actors/guard.hpp"
@@ -12,6 +14,8 @@ bool event_filter::matches(const store::event_record& e) const {
   if (!access::can_see_event(who, e.project))
     return false;
   if (!projects.empty() && projects.count(e.project) == 0)
+    return false;
+  if (!stream.empty() && e.stream != stream)
     return false;
   if (type_prefixes.empty())
     return true;
@@ -37,10 +41,23 @@ public:
         format_sse(event_->id, event_->type, event_->data));
     return frame_;
   }
+  // As an operation's stream shows it: its own name, its payload as data.
+  const event_stream::frame& operation_frame() {
+    if (!operation_frame_) {
+      auto name = event_->type.substr(event_->type.find('.') + 1);
+      std::replace(name.begin(), name.end(), '.', ' ');
+      auto doc = nlohmann::json::parse(event_->data, nullptr, false);
+      auto payload = doc.is_object() && doc.contains("payload") ? doc["payload"].dump() : "{}";
+      operation_frame_
+        = std::make_shared<const std::string>(format_sse(event_->id, name, payload));
+    }
+    return operation_frame_;
+  }
 
 private:
   const store::event_record* event_;
   event_stream::frame frame_;
+  event_stream::frame operation_frame_;
 };
 
 // Passes one event to a client; false when the client is gone or overflowed.
@@ -51,7 +68,14 @@ bool deliver(event_subscriber& s, formatted_event& f) {
   s.last_seen = e.id;
   if (!s.filter.matches(e))
     return true;
-  return s.stream->push_frame(f.frame());
+  if (s.filter.stream.empty())
+    return s.stream->push_frame(f.frame());
+  if (!s.stream->push_frame(f.operation_frame()))
+    return false;
+  if (!s.filter.final_types.count(e.type))
+    return true;
+  s.stream->finish();  // its operation ended: the client has every event
+  return false;
 }
 
 // The same for events of this client only (catching up).
@@ -62,10 +86,14 @@ bool deliver(event_subscriber& s, const store::event_record& e) {
 
 void request_page(hub_ptr self, uint64_t id, uint64_t after) {
   auto me = caf::actor_cast<event_hub_actor>(self);
-  self->state.db->events_after_async(after, replay_page_size,
-                                     [me, id](std::vector<store::event_record> rows) {
-    caf::anon_send(me, atom::replay_v, id, committed_events{std::move(rows)});
-  });
+  auto i = self->state.subscribers.find(id);
+  auto stream = i == self->state.subscribers.end() ? std::string{} : i->second.filter.stream;
+  self->state.db->events_after_async(
+    after, replay_page_size,
+    [me, id](std::vector<store::event_record> rows) {
+      caf::anon_send(me, atom::replay_v, id, committed_events{std::move(rows)});
+    },
+    stream);
 }
 
 // The client's queue refused an event: it overflowed, or the client left.

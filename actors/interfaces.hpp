@@ -47,6 +47,9 @@ template <class Snapshot>
 using owner_of = caf::typed_actor<caf::reacts_to<atom::changed, Snapshot>,
                                   caf::reacts_to<atom::removed, std::string>>;
 
+/// Whoever reads the catalog: it hears of every new version.
+using catalog_reader_actor = caf::typed_actor<caf::reacts_to<atom::catalog, catalog_snapshot>>;
+
 /// Keeps idle entities passive (no actor) and wakes them at their time
 /// (a delayed message to itself).
 using waking_actor = caf::typed_actor<caf::reacts_to<atom::wake>>;
@@ -91,6 +94,12 @@ using template_actor_type = entity_actor::extend_with<
   api_of<template_update, template_delete, template_service_add, template_service_replace,
          template_service_remove>>;
 
+/// One migration between clouds: its view of both clouds (the whole of it
+/// once, then each change, from its registry) and the catalog.
+using migration_actor_type = entity_actor::extend_with<catalog_reader_actor>::extend_with<
+  api_of<migration_cancel>>::extend<caf::reacts_to<atom::workload, world_view>,
+                                    caf::reacts_to<atom::workload, world_change>>;
+
 /// One lease: its events are due at dates.
 using lease_actor_type = entity_actor::extend_with<clock_follower_actor>::extend_with<
   api_of<lease_update, lease_delete>>;
@@ -124,6 +133,7 @@ using environment_api
            session_deploy, deployment_list, deployment_show, action_call, action_result,
            static_action_call, instance_statistics, service_show, service_add,
            service_replace, service_remove, model_show, model_patch>;
+using migration_api = api_of<resources_show, tenant_migrate, migration_cancel, migration_events>;
 using template_api
   = api_of<template_list, template_create, template_show, template_update, template_delete,
            template_service_show, template_service_add, template_service_replace,
@@ -193,6 +203,13 @@ using environment_registry_actor
 /// it; a create-environment goes on to the environment registry.
 using template_registry_actor
   = owner_of<template_snapshot>::extend_with<template_api>::extend_with<waking_actor>;
+
+/// The migrations between clouds: the registry follows hosts and instances
+/// and reads the catalog (its view of both clouds, which its migrations
+/// share).
+using migration_registry_actor = owner_of<migration_snapshot>::extend_with<migration_api>::
+  extend_with<waking_actor>::extend_with<host_watcher_actor>::extend_with<
+    instance_watcher_actor>::extend_with<catalog_reader_actor>;
 
 /// The catalog (flavors, images, projects...): its routes, and the catalog
 /// notifications of the compute layer.

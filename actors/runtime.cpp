@@ -21,6 +21,7 @@
 #include "actors/inventory/host_registry.hpp"
 #include "actors/lease/lease_registry.hpp"
 #include "actors/maintenance/maintenance_registry.hpp"
+#include "actors/migration/migration_registry.hpp"
 #include "actors/proxy.hpp"
 #include "actors/supervisor.hpp"
 #include "actors/store_actor.hpp"
@@ -67,6 +68,7 @@ struct api_registries {
   host_registry_actor hosts;
   environment_registry_actor environments;
   template_registry_actor templates;
+  migration_registry_actor migrations;
 
   const lease_registry_actor& serving(const lease_request&) const { return leases; }
   const instance_registry_actor& serving(const instance_request&) const { return instances; }
@@ -79,6 +81,7 @@ struct api_registries {
     return environments;
   }
   const template_registry_actor& serving(const template_request&) const { return templates; }
+  const migration_registry_actor& serving(const migration_request&) const { return migrations; }
 };
 
 // Where HTTP routes' requests enter the actors: one long-lived actor that
@@ -131,6 +134,7 @@ struct runtime::impl {
     svc.leases = lease_settings{opts.minutes_before_end, opts.default_before_end};
     svc.maintenance = opts.maintenance;
     svc.environments = opts.environments;
+    svc.migrations = opts.migrations;
     // Every other actor, and this runtime, holds a supervised actor's proxy,
     // which outlives restarts.
     auto hosts = sys.spawn(stable_proxy<host_registry_actor>, "host");
@@ -140,6 +144,7 @@ struct runtime::impl {
     auto cat = sys.spawn(stable_proxy<catalog_actor_type>, "catalog");
     auto environments = sys.spawn(stable_proxy<environment_registry_actor>, "environment");
     auto templates = sys.spawn(stable_proxy<template_registry_actor>, "environment_template");
+    auto migrations = sys.spawn(stable_proxy<migration_registry_actor>, "migration");
     auto hub_proxy = sys.spawn(stable_proxy<event_hub_actor>, "events");
     auto ingest_proxy = sys.spawn(stable_proxy<ingest_actor>, "ingest");
     auto gateway_proxy = sys.spawn(stable_proxy<gateway_actor>, "gateway");
@@ -160,14 +165,14 @@ struct runtime::impl {
     supervisor->start({
       {"host", caf::actor_cast<caf::actor>(hosts),
        [this] { return untyped(sys.spawn(inventory::host_registry, &svc, db.load_kind("host"))); },
-       {"lease", "maintenance"}},
+       {"lease", "maintenance", "migration"}},
       {"instance", caf::actor_cast<caf::actor>(instances),
        [this] {
          auto cat = catalog::recover(db.load_kind("catalog")).first;
          return untyped(
            sys.spawn(instance::instance_registry, &svc, std::move(cat), db.load_kind("instance")));
        },
-       {"maintenance", "environment"}},
+       {"maintenance", "environment", "migration"}},
       {"lease", caf::actor_cast<caf::actor>(leases),
        [this] { return untyped(sys.spawn(lease::lease_registry, &svc, db.load_kind("lease"))); },
        {}},
@@ -192,10 +197,18 @@ struct runtime::impl {
                                   db.load_kind("environment_template")));
        },
        {}},
-      {"catalog", caf::actor_cast<caf::actor>(cat),
+      {"migration", caf::actor_cast<caf::actor>(migrations),
        [this] {
+         auto cat = catalog::recover(db.load_kind("catalog")).first;
+         return untyped(sys.spawn(migration::migration_registry, &svc, std::move(cat),
+                                  db.load_kind("migration")));
+       },
+       {}},
+      {"catalog", caf::actor_cast<caf::actor>(cat),
+       [this, migrations] {
+         std::vector<catalog_reader_actor> readers{svc.instances, migrations};
          auto [stored, version] = catalog::recover(db.load_kind("catalog"));
-         return untyped(sys.spawn(catalog::catalog_actor, &svc, svc.instances, stored, version));
+         return untyped(sys.spawn(catalog::catalog_actor, &svc, readers, stored, version));
        },
        {}},
       // Stateless but for what they read at start (the ingest: the ids of
@@ -212,11 +225,11 @@ struct runtime::impl {
        },
        {}, false},
       {"gateway", caf::actor_cast<caf::actor>(gateway_proxy),
-       [this, hosts, instances, cat, leases, sessions, environments, templates] {
-         return untyped(sys.spawn(
-           api_gateway,
-           api_registries{leases, instances, cat, sessions, hosts, environments, templates},
-           opts.request_timeout));
+       [this, hosts, instances, cat, leases, sessions, environments, templates, migrations] {
+         return untyped(sys.spawn(api_gateway,
+                                  api_registries{leases, instances, cat, sessions, hosts,
+                                                 environments, templates, migrations},
+                                  opts.request_timeout));
        },
        {}, false},
     });

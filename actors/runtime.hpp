@@ -30,6 +30,7 @@ struct runtime_options {
   std::string default_before_end;      // [leases]: "" or "snapshot"
   maintenance_settings maintenance;     // [maintenance]
   environment_settings environments;    // [environments]
+  migration_settings migrations;         // [migration]
   std::size_t scheduler_threads = std::max(2u, std::thread::hardware_concurrency());
 };
 

@@ -21,6 +21,7 @@ struct actor_services {
   lease_settings leases;
   maintenance_settings maintenance;
   environment_settings environments;
+  migration_settings migrations;
   readiness* ready = nullptr;         // each registry says when it can serve
   published_documents* environment_shows = nullptr;  // shows the io threads answer
 };

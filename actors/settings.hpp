@@ -2,6 +2,8 @@
 // The settings entity actors and their rules read (CAF-free, so that the
 // rules are tested without actors).
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "messages/maintenance.hpp"
 
@@ -27,6 +29,18 @@ struct maintenance_settings {
 /// The application environment settings ([environments] in the configuration).
 struct environment_settings {
   int deploy_seconds = 600;  // how long a deployment waits for the compute layer
+};
+
+/// Named addresses of a cloud's own consoles, shown as they are configured.
+using cloud_urls = std::vector<std::pair<std::string, std::string>>;
+
+/// The migration settings ([migration] in the configuration).
+struct migration_settings {
+  std::string source_cloud = "default";
+  std::string destination_cloud = "destination";
+  cloud_urls source_urls, destination_urls;
+  bool reset = false;        // whether POST /reset restores the starting workload
+  int parallel_servers = 10; // servers of one tenant migrating at once
 };
 
 } // namespace steward

@@ -67,6 +67,29 @@ std::string check_number_map(const std::string& v) {
   return "";
 }
 
+// "name=value" pairs separated by commas, each name given once; a value is
+// free text without a comma (a URL).
+std::string check_text_map(const std::string& v) {
+  std::vector<std::string> names;
+  std::size_t i = 0;
+  while (i < v.size()) {
+    auto comma = v.find(',', i);
+    auto item = v.substr(i, comma == std::string::npos ? std::string::npos : comma - i);
+    auto eq = item.find('=');
+    if (eq == std::string::npos || eq == 0)
+      return "must be name=value pairs separated by commas";
+    auto name = item.substr(0, eq);
+    for (auto& n : names)
+      if (n == name)
+        return "names " + name + " twice";
+    names.push_back(name);
+    if (comma == std::string::npos)
+      break;
+    i = comma + 1;
+  }
+  return "";
+}
+
 std::string check_not_empty(const std::string& v) {
   return v.empty() ? "must not be empty" : "";
 }
@@ -271,6 +294,20 @@ const std::vector<key_spec>& schema() {
              "virtual CPUs per physical one when choosing where instances go", check_number),
     int_key("environments", "deploy_seconds", 600, 1, 86400,
             "how long a deployment waits for the compute layer before what is pending fails"),
+    text_key("migration", "source_cloud", "default",
+             "the cloud tenants migrate from (a cloud of the inventory)", check_not_empty),
+    text_key("migration", "destination_cloud", "destination",
+             "the cloud tenants migrate to (a cloud of the inventory)", check_not_empty),
+    text_key("migration", "source_urls", "horizon=http://127.0.0.1/horizon",
+             "what /resources shows as the source cloud's urls: name=url pairs",
+             check_text_map),
+    text_key("migration", "destination_urls", "horizon=http://127.0.0.2/horizon",
+             "what /resources shows as the destination cloud's urls: name=url pairs",
+             check_text_map),
+    bool_key("migration", "reset", false,
+             "whether POST /reset may restore the clouds' starting workload (404 otherwise)"),
+    int_key("migration", "parallel_servers", 10, 1, 1000,
+            "servers of one tenant migrating at once"),
     text_key("simulator", "workload_file", "",
              "JSON workload the simulated cloud starts with; empty: the small embedded one"),
     text_key("simulator", "default_duration", "1",

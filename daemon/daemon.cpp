@@ -40,6 +40,22 @@ void make_dir(const std::string& path) {
   }
 }
 
+// "a=x,b=y" (checked by the configuration) as its pairs, in their order.
+cloud_urls named_values(const std::string& text) {
+  cloud_urls out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    auto comma = text.find(',', i);
+    auto item = text.substr(i, comma == std::string::npos ? std::string::npos : comma - i);
+    auto eq = item.find('=');
+    out.emplace_back(item.substr(0, eq), item.substr(eq + 1));
+    if (comma == std::string::npos)
+      break;
+    i = comma + 1;
+  }
+  return out;
+}
+
 std::string database_url(const config::settings& cfg) {
   auto url = cfg.text("database", "connection");
   if (!url.empty())
@@ -175,6 +191,13 @@ daemon::daemon(const config::settings& cfg) : parts_{std::make_unique<parts>()} 
   ro.maintenance.move_seconds = static_cast<int>(cfg.integer("maintenance", "move_seconds"));
   ro.environments.deploy_seconds
     = static_cast<int>(cfg.integer("environments", "deploy_seconds"));
+  ro.migrations.source_cloud = cfg.text("migration", "source_cloud");
+  ro.migrations.destination_cloud = cfg.text("migration", "destination_cloud");
+  ro.migrations.source_urls = named_values(cfg.text("migration", "source_urls"));
+  ro.migrations.destination_urls = named_values(cfg.text("migration", "destination_urls"));
+  ro.migrations.reset = cfg.boolean("migration", "reset");
+  ro.migrations.parallel_servers
+    = static_cast<int>(cfg.integer("migration", "parallel_servers"));
   // The configuration allows only the names of actions.
   ro.maintenance.default_action
     = maintenance::action_named(cfg.text("maintenance", "default_action"))
@@ -235,6 +258,7 @@ daemon::daemon(const config::settings& cfg) : parts_{std::make_unique<parts>()} 
   http::add_maintenance_routes(*p.routes, *p.services);
   http::add_environment_routes(*p.routes, *p.services);
   http::add_template_routes(*p.routes, *p.services);
+  http::add_migration_routes(*p.routes, *p.services);
   http::add_simulator_routes(*p.routes, *p.services);
   p.server = std::make_unique<http::server>(server_options(cfg), *p.routes);
   p.server->start();
@@ -317,7 +341,10 @@ std::string daemon::first_screen() const {
         << url << "/v1/leases\n"
         << "  curl -N -H 'X-Auth-Token: " << token << "' " << url << "/v1/events\n"
         << "  curl -H 'Authorization: Token " << token << "' '" << url
-        << "/api/instances/?o=-state&page_size=5'\n";
+        << "/api/instances/?o=-state&page_size=5'\n"
+        << "  curl -H 'X-Auth-Token: " << token << "' " << url << "/resources\n"
+        << "  curl -X POST -H 'X-Auth-Token: " << token << "' " << url
+        << "/tenants/<a source tenant's id>   (then curl -N its /events/<id>)\n";
   out << "\nCtrl-C stops it; `stewardd --help` lists every setting.\n";
   return out.str();
 }

@@ -12,6 +12,7 @@
 #include "messages/instance.hpp"
 #include "messages/lease.hpp"
 #include "messages/maintenance.hpp"
+#include "messages/migration.hpp"
 
 namespace steward {
 
@@ -29,5 +30,6 @@ using host_snapshot = snapshot_of<inventory::host>;
 using session_snapshot = snapshot_of<maintenance::session>;
 using environment_snapshot = snapshot_of<environment::environment>;
 using template_snapshot = snapshot_of<environment::environment_template>;
+using migration_snapshot = snapshot_of<migration::operation>;
 
 } // namespace steward

@@ -86,6 +86,10 @@ struct template_service_remove;
 struct template_create_environment;
 struct template_clone;
 struct environment_from_template;
+struct resources_show;
+struct tenant_migrate;
+struct migration_cancel;
+struct migration_events;
 struct api_reply;
 struct api_request;
 struct domain_event;
@@ -118,6 +122,10 @@ struct environment_template;
 }
 using environment_snapshot = snapshot_of<environment::environment>;
 using template_snapshot = snapshot_of<environment::environment_template>;
+namespace migration {
+struct operation;
+}
+using migration_snapshot = snapshot_of<migration::operation>;
 struct catalog_snapshot;
 struct world_view;
 struct world_change;
@@ -219,7 +227,11 @@ struct notification;
   X(steward::template_service_replace)                                         \
   X(steward::template_service_remove)                                          \
   X(steward::template_create_environment)                                      \
-  X(steward::template_clone)
+  X(steward::template_clone)                                                   \
+  X(steward::resources_show)                                                   \
+  X(steward::tenant_migrate)                                                   \
+  X(steward::migration_cancel)                                                 \
+  X(steward::migration_events)
 
 #define STEWARD_MESSAGE_TYPES(X)                                               \
   STEWARD_REQUEST_TYPES(X)                                                     \
@@ -236,6 +248,7 @@ struct notification;
   X(steward::session_snapshot)                                                 \
   X(steward::environment_snapshot)                                             \
   X(steward::template_snapshot)                                                \
+  X(steward::migration_snapshot)                                               \
   X(std::vector<steward::host_snapshot>)                                       \
   X(std::vector<steward::instance_snapshot>)                                   \
   X(steward::catalog_snapshot)                                                 \

@@ -303,7 +303,7 @@ typename Inspector::result_type inspect(Inspector& f, entity_record& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, event_record& x) {
   return f(caf::meta::type_name("steward::store::event_record"), x.id, x.type, x.project, x.time,
-           x.data);
+           x.data, x.stream);
 }
 
 template <class Inspector>
@@ -428,6 +428,10 @@ STEWARD_INSPECT_REQUEST(template_service_replace, x.id, x.path, json_field{x.val
 STEWARD_INSPECT_REQUEST(template_service_remove, x.id, x.path)
 STEWARD_INSPECT_REQUEST(template_create_environment, x.id, x.body)
 STEWARD_INSPECT_REQUEST(template_clone, x.id, x.body)
+STEWARD_INSPECT_REQUEST(resources_show)
+STEWARD_INSPECT_REQUEST(tenant_migrate, x.tenant)
+STEWARD_INSPECT_REQUEST(migration_cancel, x.tenant)
+STEWARD_INSPECT_REQUEST(migration_events, x.id)
 STEWARD_INSPECT_REQUEST(environment_from_template, x.fields, json_field{x.services})
 
 #undef STEWARD_INSPECT_REQUEST
@@ -883,7 +887,7 @@ typename Inspector::result_type inspect(Inspector& f, hosted_instances& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, deployment_instance& x) {
   return f(caf::meta::type_name("steward::deployment_instance"), x.uuid, x.project, x.hostname,
-           x.flavor, x.image, x.keyname, x.description);
+           x.flavor, x.image, x.keyname, x.description, x.host);
 }
 
 template <class Inspector>
@@ -922,6 +926,40 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, instance_progress& x) {
   return f(caf::meta::type_name("steward::instance_progress"), x.uuid, x.refused, x.gone,
            x.current, x.resizing, x.flavor, x.flavor_name, x.version);
+}
+
+namespace migration {
+
+inline std::string to_string(operation_status x) { return std::string(1, static_cast<char>(x)); }
+inline std::string to_string(prerequisite_kind x) { return std::string(1, static_cast<char>(x)); }
+inline std::string to_string(server_step x) { return std::string(1, static_cast<char>(x)); }
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, prerequisite& x) {
+  return f(caf::meta::type_name("steward::migration::prerequisite"), x.kind, x.source_id, x.name,
+           x.destination_id, x.requested, x.ready);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, server_move& x) {
+  return f(caf::meta::type_name("steward::migration::server_move"), x.source_id, x.name,
+           x.flavor, x.image, x.key_name, x.was_running, x.destination_id, x.target_host, x.step,
+           x.error);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, operation& x) {
+  return f(caf::meta::type_name("steward::migration::operation"), x.id, x.tenant, x.tenant_name,
+           x.status, x.cancel_requested, time_field{x.created}, time_field{x.updated},
+           x.prerequisites, x.servers);
+}
+
+} // namespace migration
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, migration_snapshot& x) {
+  return f(caf::meta::type_name("steward::migration_snapshot"), x.id, x.project,
+           shared_value_field<migration::operation>{x.doc}, x.version);
 }
 
 } // namespace steward

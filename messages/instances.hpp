@@ -27,9 +27,10 @@ struct hosted_instances {
   std::vector<hosted_instance> instances;
 };
 
-/// An instance an environment's deployment wants, under the id it chose:
-/// asking again answers the instance already made. The flavor and image are
-/// catalog names or ids, as a model names them.
+/// An instance an environment's deployment (or a migration, in the
+/// destination cloud) wants, under the id it chose: asking again answers
+/// the instance already made. The flavor and image are catalog names or
+/// ids, as a model names them.
 struct deployment_instance {
   std::string uuid;
   std::string project;
@@ -38,6 +39,7 @@ struct deployment_instance {
   std::string image;
   std::string keyname;  // "" for none
   std::string description;
+  std::string host;     // the compute host to make it on; "" the compute layer chooses
 };
 
 /// A deployment's instance to have this flavor (a name or an id).

@@ -26,6 +26,7 @@ struct event_record {
   std::string project;   // "" for operator-only events
   std::string time;      // ISO 8601 with microseconds
   std::string data;      // JSON text
+  std::string stream;    // the event stream of one operation it belongs to ("" none)
 };
 
 /// Everything one state change writes, committed atomically.

@@ -333,6 +333,19 @@ struct environment_from_template {
   nlohmann::json services;  // the template's applications
 };
 
+// -- migrations between clouds (Pumphouse) -------------------------------------
+
+/// Both clouds as the migration registry sees them (GET /resources).
+struct resources_show { request_context ctx; };
+/// A tenant's migration from the source cloud to the destination begins
+/// (POST /tenants/{id}).
+struct tenant_migrate { request_context ctx; std::string tenant; };
+/// The tenant's migration under way stops (DELETE /tenants/{id}/migration).
+struct migration_cancel { request_context ctx; std::string tenant; };
+/// Whether the caller may follow the event stream of operation `id`
+/// (GET /events/{id}); answered 200 when it may.
+struct migration_events { request_context ctx; std::string id; };
+
 // -- every request, by the registry that serves it -----------------------------
 
 using lease_request = std::variant<lease_list, lease_show, lease_create, lease_update,
@@ -365,9 +378,12 @@ using template_request
                  template_service_replace, template_service_remove,
                  template_create_environment, template_clone>;
 
+using migration_request
+  = std::variant<resources_show, tenant_migrate, migration_cancel, migration_events>;
+
 using api_request_body
   = std::variant<lease_request, instance_request, catalog_request, maintenance_request,
-                 host_request, environment_request, template_request>;
+                 host_request, environment_request, template_request, migration_request>;
 
 /// A request from outside the actors (an HTTP route) with where its reply
 /// goes: the gateway actor sends it to the registry that serves it.

@@ -19,6 +19,12 @@ struct event_filter {
   std::vector<std::string> type_prefixes;  // empty: every type
   std::set<std::string> projects;          // empty: every project the caller sees
   access::caller who;
+  // One operation's stream (a migration's): only its events, each named by
+  // its type after the family (`migration.server.migrate`: `server
+  // migrate`) with its payload as data; the stream ends after the first
+  // event of a type in `final_types`.
+  std::string stream;
+  std::set<std::string> final_types;
 
   bool matches(const store::event_record& e) const;
 };

@@ -397,6 +397,48 @@ std::vector<outcome> run_create(world& w, const request& r, bool injected) {
   return {instance_outcome(create_success, i, r.request_id, nullptr)};
 }
 
+// --- what a cloud offers (a migration's prerequisites) -------------------------
+
+// A tenant, a flavor or an image made in a cloud: answered with the cloud's
+// new catalog. Making what is there already (by uuid) changes nothing.
+std::vector<outcome> run_catalog_command(world& w, const request& r, bool injected) {
+  const cloud_spec* c = w.find_cloud(r.cloud);
+  std::optional<fault> f;
+  std::string subject;
+  if (c == nullptr) {
+    f = fault{"NotFound", "cloud '" + r.cloud + "' not found"};
+  } else if (injected) {
+    f = injected_fault(r.event_type);
+  } else if (r.event_type == "compute.tenant.create") {
+    subject = text_field(r.payload, "project_id");
+    if (!w.add_tenant(r.cloud, subject))
+      f = fault{"NotFound", "project '" + subject + "' not found"};
+  } else {
+    bool flavor = r.event_type == "compute.flavor.create";
+    auto it = r.payload.find(flavor ? "flavor" : "image");
+    if (it == r.payload.end() || !it->is_object() || text_field(*it, "uuid").empty()
+        || text_field(*it, "name").empty()) {
+      f = fault{"InvalidRequest", std::string{"'"} + (flavor ? "flavor" : "image")
+                                    + "' must be an object with a uuid and a name"};
+    } else if (flavor) {
+      flavor_spec spec{text_field(*it, "uuid"), text_field(*it, "name"),
+                       count_field(*it, "cores").value_or(0), count_field(*it, "ram").value_or(0),
+                       count_field(*it, "disk").value_or(0)};
+      subject = spec.uuid;
+      w.add_flavor(r.cloud, std::move(spec));
+    } else {
+      template_spec spec{text_field(*it, "uuid"), text_field(*it, "name"), text_field(*it, "os")};
+      subject = spec.uuid;
+      if (!find_template(*c, spec.uuid))
+        w.add_template(r.cloud, std::move(spec));
+    }
+  }
+  if (f)
+    return {{"compute.command.error", "ERROR", publisher_of(r.cloud, ""),
+             command_error_payload(r.cloud, r.event_type, subject, r.request_id, *f)}};
+  return {catalog_outcome(w, *w.find_cloud(r.cloud), r.request_id)};
+}
+
 // --- hosts ----------------------------------------------------------------------
 
 std::vector<outcome> run_host_command(world& w, const request& r, bool disable, bool injected) {
@@ -425,6 +467,9 @@ const std::vector<std::string>& command_names() {
     for (const instance_command& c : instance_commands()) out.push_back(c.name);
     out.push_back("compute.host.disable");
     out.push_back("compute.host.enable");
+    out.push_back("compute.tenant.create");
+    out.push_back("compute.flavor.create");
+    out.push_back("compute.image.create");
     out.push_back("compute.sync");
     return out;
   }();
@@ -455,6 +500,9 @@ std::vector<outcome> execute(world& w, const bus::notification& command, bool in
   }
   if (r.event_type == "compute.host.disable") return run_host_command(w, r, true, injected);
   if (r.event_type == "compute.host.enable") return run_host_command(w, r, false, injected);
+  if (r.event_type == "compute.tenant.create" || r.event_type == "compute.flavor.create"
+      || r.event_type == "compute.image.create")
+    return run_catalog_command(w, r, injected);
   if (r.event_type == "compute.sync") {
     if (r.cloud == "*") {  // every cloud (routing key compute.all)
       std::vector<outcome> all;

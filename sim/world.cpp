@@ -124,6 +124,23 @@ void world::add_template(const std::string& cloud, template_spec t) {
   }
 }
 
+void world::add_flavor(const std::string& cloud, flavor_spec f) {
+  for (cloud_spec& c : catalog_.clouds)
+    if (c.name == cloud && !sim::find_flavor(c, f.uuid))
+      c.flavors.push_back(std::move(f));
+}
+
+bool world::add_tenant(const std::string& cloud, const std::string& project) {
+  const cloud_spec* c = find_cloud(cloud);
+  for (project_spec& p : catalog_.projects)
+    if (p.uuid == project) {
+      if (c && std::find(p.clouds.begin(), p.clouds.end(), c->uuid) == p.clouds.end())
+        p.clouds.push_back(c->uuid);
+      return true;
+    }
+  return false;
+}
+
 host* world::find_host(const std::string& cloud, const std::string& name) {
   auto it = hosts_.find(name);
   if (it == hosts_.end() || it->second.cloud != cloud) return nullptr;

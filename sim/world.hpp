@@ -98,6 +98,10 @@ public:
   std::vector<std::string> cloud_names() const;
   /// Adds an image (a snapshot) to what `cloud` offers.
   void add_template(const std::string& cloud, template_spec t);
+  /// Adds a flavor to what `cloud` offers, unless it has one with its uuid.
+  void add_flavor(const std::string& cloud, flavor_spec f);
+  /// Makes `project` a tenant of `cloud` too. False for an unknown project.
+  bool add_tenant(const std::string& cloud, const std::string& project);
 
   // --- hosts and instances ------------------------------------------------
   /// The host `name` of `cloud`, or nullptr.

@@ -97,6 +97,20 @@ sqlite3* open_db(const std::string& path) {
   return db;
 }
 
+// Events of one operation's stream (a migration's) are read by it.
+void add_stream_column(sqlite3* db) {
+  bool has = false;
+  {
+    statement st{db, "PRAGMA table_info(events)"};
+    while (st.step())
+      has = has || st.text(1) == "stream";
+  }
+  if (!has)  // a database of an older stewardd
+    exec(db, "ALTER TABLE events ADD COLUMN stream TEXT NOT NULL DEFAULT ''");
+  exec(db, "CREATE INDEX IF NOT EXISTS events_by_stream ON events (stream, id) "
+           "WHERE stream <> ''");
+}
+
 const char* schema = R"sql(
 CREATE TABLE IF NOT EXISTS entities (
   kind TEXT NOT NULL, id TEXT NOT NULL, project TEXT NOT NULL DEFAULT '',
@@ -104,7 +118,8 @@ CREATE TABLE IF NOT EXISTS entities (
   PRIMARY KEY (kind, id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS events (
   id INTEGER PRIMARY KEY AUTOINCREMENT, type TEXT NOT NULL,
-  project TEXT NOT NULL, time TEXT NOT NULL, data TEXT NOT NULL);
+  project TEXT NOT NULL, time TEXT NOT NULL, data TEXT NOT NULL,
+  stream TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS outbox (
   id INTEGER PRIMARY KEY AUTOINCREMENT, exchange TEXT NOT NULL,
   routing_key TEXT NOT NULL, message_id TEXT NOT NULL, body TEXT NOT NULL);
@@ -150,6 +165,7 @@ sqlite_store::sqlite_store(const std::string& path, const store_options& opts)
   exec(write_db_, "PRAGMA journal_mode=WAL");
   exec(write_db_, "PRAGMA synchronous=FULL");
   exec(write_db_, schema);
+  add_stream_column(write_db_);
   read_db_ = open_db(path_);
   async_db_ = open_db(path_);
   writer_ = std::thread{[this] { writer_loop(); }};
@@ -298,9 +314,10 @@ void sqlite_store::apply(write_batch& b, commit_result& result) {
   }
   if (!b.events.empty()) {
     statement st{write_db_,
-                 kept("INSERT INTO events (type, project, time, data) VALUES (?, ?, ?, ?)")};
+                 kept("INSERT INTO events (type, project, time, data, stream) "
+                      "VALUES (?, ?, ?, ?, ?)")};
     for (auto& e : b.events) {
-      st.bind(1, e.type).bind(2, e.project).bind(3, e.time).bind(4, e.data).run();
+      st.bind(1, e.type).bind(2, e.project).bind(3, e.time).bind(4, e.data).bind(5, e.stream).run();
       e.id = static_cast<uint64_t>(sqlite3_last_insert_rowid(write_db_));
       result.events.push_back(std::move(e));
     }
@@ -361,14 +378,22 @@ std::vector<entity_record> sqlite_store::load_kind(const std::string& kind) {
 
 namespace {
 
-std::vector<event_record> read_events(sqlite3* db, uint64_t after, std::size_t limit) {
-  statement st{db, "SELECT id, type, project, time, data FROM events WHERE id > ? "
-                   "ORDER BY id LIMIT ?"};
-  st.bind(1, static_cast<int64_t>(after)).bind(2, static_cast<int64_t>(limit));
+std::vector<event_record> read_events(sqlite3* db, uint64_t after, std::size_t limit,
+                                      const std::string& stream = "") {
+  statement st{db, stream.empty()
+                     ? "SELECT id, type, project, time, data, stream FROM events WHERE id > ? "
+                       "ORDER BY id LIMIT ?"
+                     : "SELECT id, type, project, time, data, stream FROM events WHERE id > ? "
+                       "AND stream = ? ORDER BY id LIMIT ?"};
+  st.bind(1, static_cast<int64_t>(after));
+  if (stream.empty())
+    st.bind(2, static_cast<int64_t>(limit));
+  else
+    st.bind(2, stream).bind(3, static_cast<int64_t>(limit));
   std::vector<event_record> out;
   while (st.step())
     out.push_back({static_cast<uint64_t>(st.integer(0)), st.text(1), st.text(2),
-                   st.text(3), st.text(4)});
+                   st.text(3), st.text(4), st.text(5)});
   return out;
 }
 
@@ -397,10 +422,11 @@ std::vector<std::string> sqlite_store::processed_ids(std::size_t newest) {
 }
 
 void sqlite_store::events_after_async(uint64_t after, std::size_t limit,
-                                      std::function<void(std::vector<event_record>)> done) {
+                                      std::function<void(std::vector<event_record>)> done,
+                                      const std::string& stream) {
   {
     std::lock_guard<std::mutex> guard{mtx_};
-    reads_.push_back({after, limit, std::move(done)});
+    reads_.push_back({after, limit, std::move(done), stream});
   }
   cv_.notify_all();
 }
@@ -418,7 +444,7 @@ void sqlite_store::reader_loop() {
     }
     std::vector<event_record> rows;
     try {
-      rows = read_events(async_db_, job.after, job.limit);
+      rows = read_events(async_db_, job.after, job.limit, job.stream);
     } catch (const std::exception& e) {
       LOG_ERROR("store", "event read failed: " << e.what());
     }

@@ -28,7 +28,8 @@ public:
   uint64_t last_event_id() override;
   std::vector<std::string> processed_ids(std::size_t newest) override;
   void events_after_async(uint64_t after, std::size_t limit,
-                          std::function<void(std::vector<event_record>)> done) override;
+                          std::function<void(std::vector<event_record>)> done,
+                          const std::string& stream = "") override;
   std::vector<bus::outbound> pending_outbox(int64_t after_id, std::size_t limit) override;
   void confirm_outbox(const std::vector<int64_t>& ids) override;
   int count_delivery(const std::string& key) override;
@@ -46,6 +47,7 @@ private:
     uint64_t after;
     std::size_t limit;
     std::function<void(std::vector<event_record>)> done;
+    std::string stream;
   };
 
   void writer_loop();

@@ -29,8 +29,10 @@ public:
   virtual uint64_t last_event_id() = 0;
   virtual std::vector<std::string> processed_ids(std::size_t newest) = 0;
   /// The same read off the caller's thread: `done` runs on a store thread.
+  /// With a `stream`, only the events of that operation's stream.
   virtual void events_after_async(uint64_t after, std::size_t limit,
-                                  std::function<void(std::vector<event_record>)> done) = 0;
+                                  std::function<void(std::vector<event_record>)> done,
+                                  const std::string& stream = "") = 0;
 
   /// True while the store accepts writes (for /readyz).
   virtual bool healthy() = 0;

@@ -93,6 +93,11 @@ public:
 
   std::size_t size() const;
 
+  // Everything of a kind, by uuid (a cloud's resources for /resources).
+  const std::map<std::string, project>& projects() const { return projects_; }
+  const std::map<std::string, flavor>& flavors() const { return flavors_; }
+  const std::map<std::string, image_template>& templates() const { return templates_; }
+
 private:
   std::map<std::string, customer> customers_;
   std::map<std::string, project_group> project_groups_;

@@ -39,7 +39,8 @@ std::pair<catalog_ptr, int64_t> recover(const std::vector<store::entity_record>&
 }
 
 catalog_actor_type::behavior_type
-catalog_actor(catalog_ptr_t self, const actor_services* svc, instance_registry_actor readers,
+catalog_actor(catalog_ptr_t self, const actor_services* svc,
+              std::vector<catalog_reader_actor> readers,
               catalog_ptr stored, int64_t version) {
   auto& st = self->state;
   st.svc = svc;
@@ -91,7 +92,8 @@ catalog_actor(catalog_ptr_t self, const actor_services* svc, instance_registry_a
         auto& s = self->state;
         s.current = fresh;
         s.version += 1;
-        self->send(s.readers, atom::catalog_v, catalog_snapshot{fresh});
+        for (auto& reader : s.readers)
+          self->send(reader, atom::catalog_v, catalog_snapshot{fresh});
         rp.deliver(atom::done_v);
       });
       return rp;

@@ -1,7 +1,7 @@
 #pragma once
 // Keeps the catalog: learns it from catalog.update notifications, stores it,
 // answers the GET routes of its objects, and hands every new version to the
-// instance registry.
+// instance and migration registries.
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/services.hpp"
@@ -11,7 +11,7 @@ namespace steward::catalog {
 struct catalog_state {
   static inline const char* name = "catalog";
   const actor_services* svc = nullptr;
-  instance_registry_actor readers;
+  std::vector<catalog_reader_actor> readers;
   catalog_ptr current;
   int64_t version = 0;
 };
@@ -19,7 +19,7 @@ struct catalog_state {
 /// `stored` is the catalog recovered from the store (empty at first start).
 catalog_actor_type::behavior_type
 catalog_actor(catalog_actor_type::stateful_pointer<catalog_state> self, const actor_services* svc,
-              instance_registry_actor readers, catalog_ptr stored, int64_t version);
+              std::vector<catalog_reader_actor> readers, catalog_ptr stored, int64_t version);
 
 /// The catalog kept in the store, or an empty one.
 std::pair<catalog_ptr, int64_t> recover(const std::vector<store::entity_record>& rows);

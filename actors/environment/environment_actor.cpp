@@ -69,7 +69,7 @@ void send_command(self_ptr self, const instance_task& t) {
       self
         ->request(instances, command_timeout,
                   deployment_instance{id, value_of(self).tenant_id, t.name, t.flavor, t.image,
-                                      t.keyname, "Of environment " + value_of(self).name})
+                                      t.keyname, "Of environment " + value_of(self).name, ""})
         .then(answered, failed);
       break;
     case instance_step::resize:

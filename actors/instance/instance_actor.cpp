@@ -60,6 +60,8 @@ void begin_command(change& c, instance& i) {
       p["key_name"] = i.key_name;
       p["security_groups"] = groups;
       p["data_volume_gb"] = i.data_volume_size / 1024;
+      if (i.host)
+        p["host"] = *i.host;  // chosen by who asked for it (a migration)
       type = "compute.instance.create";
       set_state(i, transition::begin_provisioning);
       break;

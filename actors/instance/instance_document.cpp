@@ -161,6 +161,8 @@ std::optional<std::string> make_deployed_instance(const deployment_instance& wan
   if (auto refused = make_instance(fields, c, deployment_caller(), now, out))
     return in_words(refused->body);
   out.uuid = want.uuid;
+  if (!want.host.empty())
+    out.host = want.host;  // where its create command places it
   return std::nullopt;
 }
 

@@ -1,5 +1,6 @@
 #include "http/routes/routes.hpp"
 
+#include "common/event_stream.hpp"
 #include "common/json_text.hpp"
 
 namespace steward::http {
@@ -37,6 +38,30 @@ response to_response(api_family family, const api_reply& reply) {
   for (auto& h : reply.headers)
     r.headers.push_back(h);
   return r;
+}
+
+std::optional<response> read_last_event_id(const route_context& ctx, stream_subscription& sub) {
+  auto last = ctx.req.header("last-event-id");
+  if (last.empty())
+    if (auto q = ctx.req.param("last_event_id"))
+      last = *q;
+  if (last.empty())
+    return std::nullopt;
+  if (last.size() > 19 || last.find_first_not_of("0123456789") != std::string::npos)
+    return error_response(ctx.family, 400, "Last-Event-ID must be an event id (a whole number)");
+  sub.last_event_id = std::stoull(last);
+  sub.resume = true;
+  return std::nullopt;
+}
+
+void start_stream(route_services& svc, stream_subscription sub, const respond_fn& respond) {
+  auto stream = std::make_shared<event_stream>(svc.sse_queue);
+  stream->push_raw("retry: 3000\n\n");
+  sub.stream = stream;
+  response r;
+  r.stream = stream;
+  respond(std::move(r));
+  svc.actors.subscribe(std::move(sub));
 }
 
 route_fn forward(route_services& svc, std::function<api_request_body(route_context&)> make) {

@@ -2,6 +2,7 @@
 // The routes of every API family, and the one piece they share: forwarding a
 // request to a registry and turning its reply into a response.
 #include <functional>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -43,6 +44,11 @@ std::string path_param(const route_context& ctx, const std::string& name);
 std::string query_param(const route_context& ctx, const std::string& name);
 /// "http://<Host header>" (the address the client used), for URLs in answers.
 std::string base_url(const request& req);
+/// Where a stream resumes: `Last-Event-ID` (or `?last_event_id=`) into
+/// `sub`; the 400 response when it is not an event id.
+std::optional<response> read_last_event_id(const route_context& ctx, stream_subscription& sub);
+/// Answers with an event stream for `sub` and hands it to the event hub.
+void start_stream(route_services& svc, stream_subscription sub, const respond_fn& respond);
 
 void add_system_routes(router& r, route_services& svc);
 void add_inventory_routes(router& r, route_services& svc);
@@ -52,5 +58,6 @@ void add_maintenance_routes(router& r, route_services& svc);
 void add_simulator_routes(router& r, route_services& svc);
 void add_environment_routes(router& r, route_services& svc);
 void add_template_routes(router& r, route_services& svc);
+void add_migration_routes(router& r, route_services& svc);
 
 } // namespace steward::http

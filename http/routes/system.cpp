@@ -56,14 +56,6 @@ std::vector<std::string> type_prefixes(const request& req) {
   return out;
 }
 
-bool parse_event_id(const std::string& text, uint64_t& out) {
-  if (text.empty() || text.size() > 19
-      || text.find_first_not_of("0123456789") != std::string::npos)
-    return false;
-  out = std::stoull(text);
-  return true;
-}
-
 route_fn events(route_services& svc) {
   return [&svc](route_context ctx, respond_fn respond) {
     stream_subscription sub;
@@ -74,23 +66,9 @@ route_fn events(route_services& svc) {
         return respond(error_response(ctx.family, 403, "Project " + p + " is not yours"));
       sub.filter.projects.insert(p);
     }
-    auto last = ctx.req.header("last-event-id");
-    if (last.empty())
-      if (auto q = ctx.req.param("last_event_id"))
-        last = *q;
-    if (!last.empty()) {
-      if (!parse_event_id(last, sub.last_event_id))
-        return respond(error_response(ctx.family, 400,
-                                      "Last-Event-ID must be an event id (a whole number)"));
-      sub.resume = true;
-    }
-    auto stream = std::make_shared<event_stream>(svc.sse_queue);
-    stream->push_raw("retry: 3000\n\n");
-    sub.stream = stream;
-    response r;
-    r.stream = stream;
-    respond(std::move(r));
-    svc.actors.subscribe(std::move(sub));
+    if (auto bad = read_last_event_id(ctx, sub))
+      return respond(std::move(*bad));
+    start_stream(svc, std::move(sub), respond);
   };
 }
 

@@ -294,6 +294,10 @@ void requests_of_the_families(serialization& t) {
   t.round_trip(template_service_remove{ctx(), "t-1", "app-1"});
   t.round_trip(template_create_environment{ctx(), "t-1", {named, std::nullopt}});
   t.round_trip(template_clone{ctx(), "t-1", {given, std::nullopt}});
+  t.round_trip(resources_show{ctx()});
+  EXPECT_EQ(t.round_trip(tenant_migrate{ctx(), "p-1"}).tenant, "p-1");
+  EXPECT_EQ(t.round_trip(migration_cancel{ctx(), "p-1"}).tenant, "p-1");
+  EXPECT_EQ(t.round_trip(migration_events{ctx(), "op-1"}).id, "op-1");
   EXPECT_EQ(t.round_trip(environment_from_template{ctx(), named, json::array({application})})
               .services[0],
             application);
@@ -439,10 +443,51 @@ void entities_events_and_the_world(serialization& t) {
   EXPECT_EQ(tmpl_snap.doc->version, 4);
   EXPECT_EQ(tmpl_snap.doc->services, tmpl.services);
 
+  migration::operation op;
+  op.id = "op-1";
+  op.tenant = "p-1";
+  op.tenant_name = "it";
+  op.status = migration::operation_status::failed;
+  op.cancel_requested = true;
+  op.created = at(1900000000);
+  op.updated = at(1900000002);
+  op.prerequisites.push_back(
+    {migration::prerequisite_kind::image, "i-1", "cirros", "i-9", true, false});
+  migration::server_move move;
+  move.source_id = "s-1";
+  move.name = "web-1";
+  move.flavor = "f-9";
+  move.image = "i-9";
+  move.key_name = "alice-key";
+  move.was_running = false;
+  move.destination_id = "s-9";
+  move.target_host = "dest-1";
+  move.step = migration::server_step::resuming;
+  move.error = "it could not boot";
+  op.servers.push_back(move);
+  auto op_snap = t.round_trip(
+    migration_snapshot{"op-1", "", std::make_shared<const migration::operation>(op), 7});
+  ASSERT_TRUE(op_snap.doc);
+  EXPECT_EQ(op_snap.doc->status, migration::operation_status::failed);
+  EXPECT_TRUE(op_snap.doc->cancel_requested);
+  EXPECT_EQ(op_snap.doc->updated, at(1900000002));
+  ASSERT_EQ(op_snap.doc->prerequisites.size(), 1u);
+  EXPECT_EQ(op_snap.doc->prerequisites[0].kind, migration::prerequisite_kind::image);
+  EXPECT_TRUE(op_snap.doc->prerequisites[0].requested);
+  ASSERT_EQ(op_snap.doc->servers.size(), 1u);
+  EXPECT_EQ(op_snap.doc->servers[0].step, migration::server_step::resuming);
+  EXPECT_EQ(op_snap.doc->servers[0].target_host, "dest-1");
+  EXPECT_FALSE(op_snap.doc->servers[0].was_running);
+  EXPECT_EQ(op_snap.doc->servers[0].error, "it could not boot");
+
   t.round_trip(domain_event{"lease.create", "p-1", "blazar.lease", {{"id", "l-1"}}});
   t.round_trip(commit_ack{false, "disk full"});
-  t.round_trip(committed_events{{{1, "host.update", "", "2030-01-01T00:00:00.000000", "{}"},
-                               {2, "lease.create", "p-1", "2030-01-01T00:00:01.000000", "{}"}}});
+  auto events = t.round_trip(
+    committed_events{{{1, "host.update", "", "2030-01-01T00:00:00.000000", "{}", ""},
+                      {2, "migration.server.migrate", "", "2030-01-01T00:00:01.000000", "{}",
+                       "stream-1"}}});
+  ASSERT_EQ(events.events.size(), 2u);
+  EXPECT_EQ(events.events[1].stream, "stream-1");
 
   world_view w;
   w.hosts["h-1"] = test::typed_host({{"id", "h-1"}, {"hypervisor_hostname", "c-1"}});
@@ -485,7 +530,7 @@ void store_and_bus_records(serialization& t) {
   store::write_batch b;
   b.upserts = {{"lease", "l-1", "p-1", "{\"id\":\"l-1\"}", 3}};
   b.deletes = {{"host", "h-9"}};
-  b.events = {{0, "lease.update", "p-1", "2030-01-01T00:00:00.000000", "{}"}};
+  b.events = {{0, "lease.update", "p-1", "2030-01-01T00:00:00.000000", "{}", "stream-1"}};
   b.outbox = {{0, "openstack", "notifications.info", "m-1", "{\"oslo.version\":\"2.0\"}"}};
   b.processed = {"m-0"};
   b.confirmed = {41, 42};
@@ -540,7 +585,8 @@ void requests_between_kinds(serialization& t) {
   ASSERT_EQ(hosted.instances.size(), 1u);
   EXPECT_EQ(hosted.instances[0].cloud, "default");
   auto wanted = t.round_trip(
-    deployment_instance{"i-1", "p-1", "vm-1", "m1.small", "Ubuntu 22.04 x64", "", "of shop"});
+    deployment_instance{"i-1", "p-1", "vm-1", "m1.small", "Ubuntu 22.04 x64", "", "of shop",
+                        "dest-1"});
   EXPECT_EQ(wanted.image, "Ubuntu 22.04 x64");
   EXPECT_EQ(t.round_trip(deployment_instance_resize{"i-1", "m1.large"}).flavor, "m1.large");
   t.round_trip(deployment_instance_delete{"i-1"});

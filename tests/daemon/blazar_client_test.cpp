@@ -66,7 +66,7 @@ struct blazar_client : ::testing::Test {
       dir.file("log"));
     // Steward learns the simulated cloud's hosts first.
     ASSERT_TRUE(eventually([&] {
-      return call("GET", "/v1/inventory/hosts").json()["hosts"].size() == 4;
+      return call("GET", "/v1/inventory/hosts").json()["hosts"].size() == 6;
     }));
   }
 
@@ -162,7 +162,7 @@ TEST_F(blazar_client, reservable_hosts) {
   ASSERT_EQ(list.size(), 1u);
   EXPECT_EQ(list[0]["hypervisor_hostname"], "compute-1");
   EXPECT_EQ(call("GET", "/v1/os-hosts/2").status, 404);
-  EXPECT_EQ(call("GET", "/v1/inventory/hosts").json()["hosts"].size(), 4u)
+  EXPECT_EQ(call("GET", "/v1/inventory/hosts").json()["hosts"].size(), 6u)
     << "withdrawn from Blazar, still in the inventory";
 }
 

@@ -165,7 +165,7 @@ TEST_F(stewardd_on_rabbitmq, a_first_start_learns_the_embedded_cloud) {
     auto r = call("GET", "/api/projects/");
     return r.status == 200 && !r.json().empty();
   })) << "the catalog never arrived";
-  EXPECT_TRUE(eventually([&] { return host_count() == 4; }));
+  EXPECT_TRUE(eventually([&] { return host_count() == 6; })) << "both clouds' hosts";
 }
 
 TEST_F(stewardd_on_rabbitmq, nova_notifications_reach_the_inventory_and_junk_is_dead_lettered) {

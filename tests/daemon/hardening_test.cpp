@@ -39,7 +39,7 @@ struct hardening : stewardd_fixture {
   void start() { start_stewardd(); }
   void wait_for_inventory() {
     ASSERT_TRUE(eventually([&] {
-      return call("GET", "/v1/inventory/hosts", staff).json()["hosts"].size() == 4;
+      return call("GET", "/v1/inventory/hosts", staff).json()["hosts"].size() == 6;
     }));
   }
   http_result send_text(const std::string& method, const std::string& target,

@@ -41,9 +41,14 @@ struct instances_api : stewardd_fixture {
   http_result list(const std::string& token, const std::string& query = "page_size=100") {
     return call("GET", "/api/instances/?" + query, token);
   }
+  // The first object of a collection of the source cloud, `default` (the
+  // workload's second cloud, `destination`, has none of its projects).
   json first_of(const std::string& collection, const std::string& token = "staff-token-0001") {
     auto r = call("GET", "/api/" + collection + "/", token).json();
-    return r.empty() ? json() : r[0];
+    for (auto& item : r)
+      if (item.dump().find(destination_cloud) == std::string::npos)
+        return item;
+    return json();
   }
   json create_body() {
     return {{"hostname", "api-vm"},

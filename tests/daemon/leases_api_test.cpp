@@ -46,7 +46,7 @@ struct leases_api : stewardd_fixture {
     start_stewardd({"--test-clock", "true", "--test-clock-offset", std::to_string(clock_offset)});
     // Steward learns the simulated cloud's hosts first.
     ASSERT_TRUE(eventually([&] {
-      return call("GET", "/v1/inventory/hosts", staff).json()["hosts"].size() == 4;
+      return call("GET", "/v1/inventory/hosts", staff).json()["hosts"].size() == 6;
     }));
   }
   json lease(const std::string& id, const std::string& token = staff) {

@@ -1,8 +1,9 @@
 // /v1/maintenance over HTTP on a real stewardd with its in-process simulated
-// cloud (4 hosts, 8 instances of 3 projects, commands taking no time) and the
-// test clock. The test plays the projects' application managers: web-shop
-// answers MIGRATE, lab answers OWN_ACTION and moves its instances itself
-// through the cloud's own API, analytics never answers.
+// cloud (4 hosts, 8 instances of 3 projects, 2 empty hosts of a second cloud,
+// commands taking no time) and the test clock. The test plays the projects'
+// application managers: web-shop answers MIGRATE, lab answers OWN_ACTION and
+// moves its instances itself through the cloud's own API, analytics never
+// answers.
 #include <gtest/gtest.h>
 
 #include <set>
@@ -28,7 +29,7 @@ struct maintenance_api : stewardd_fixture {
       "lab-token-00001": {"user_id": "larry", "projects": {")" + lab + R"(": "admin"}}})");
     start_stewardd({"--test-clock", "true"});
     ASSERT_TRUE(eventually([&] {
-      return call("GET", "/v1/inventory/hosts", staff).json()["hosts"].size() == 4
+      return call("GET", "/v1/inventory/hosts", staff).json()["hosts"].size() == 6
              && call("GET", "/api/instances/", staff).json().size() == 8;
     }));
   }
@@ -191,8 +192,10 @@ TEST_F(maintenance_api, a_whole_rolling_maintenance_with_three_kinds_of_projects
   // Every host maintained once, every instance alive, every host back in service.
   auto maintained = end["maintained"];
   EXPECT_EQ(std::set<std::string>(maintained.begin(), maintained.end()),
-            (std::set<std::string>{"compute-1", "compute-2", "compute-3", "compute-4"}));
-  EXPECT_EQ(maintained.size(), 4u);
+            (std::set<std::string>{"compute-1", "compute-2", "compute-3", "compute-4", "dest-1",
+                                   "dest-2"}))
+    << "every compute host of the inventory, of both clouds";
+  EXPECT_EQ(maintained.size(), 6u);
   auto after = world();
   EXPECT_EQ(after["instances"].size(), before.size()) << "no instance lost";
   for (auto& i : after["instances"])

@@ -18,6 +18,8 @@ inline const std::string web_shop = "bcd23f91658347efb748a5708df7ebe3";
 inline const std::string lab = "0ed5e0363f8a4eab9ee61f3a5f9277a9";
 inline const std::string analytics = "4583e347821e476ead2ecaeb1af85ee5";
 inline const std::string acme = "ed094c4ceba941ef88a349f12c91c14d";  // a customer
+// The uuid of the workload's second cloud, `destination`.
+inline const std::string destination_cloud = "5d1e7c0a9b4f4e2c8a6d3f1b0e9c7a52";
 
 class stewardd_fixture : public ::testing::Test {
 protected:

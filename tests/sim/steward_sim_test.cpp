@@ -127,18 +127,21 @@ TEST_F(StewardSimProcess, PublishesItsStateAtStart) {
   EXPECT_NE(screen_.find("cloud default: 4 hosts"), std::string::npos) << screen_;
   EXPECT_NE(screen_.find("exchange " + command_exchange_), std::string::npos) << screen_;
   EXPECT_NE(screen_.find("keys compute.default"), std::string::npos) << screen_;
-  ASSERT_TRUE(bt::eventually([&] { return of_type(*recorder_, "service.update").size() >= 4; }))
-      << "a service.update per host";
+  ASSERT_TRUE(bt::eventually([&] { return of_type(*recorder_, "service.update").size() >= 6; }))
+      << "a service.update per host of both clouds";
   auto catalogs = of_type(*recorder_, "catalog.update");
-  ASSERT_EQ(catalogs.size(), 1u);
+  ASSERT_EQ(catalogs.size(), 2u) << "one per cloud";
   EXPECT_EQ(catalogs[0]["payload"]["cloud"]["name"], "default");
+  EXPECT_EQ(catalogs[1]["payload"]["cloud"]["name"], "destination");
   EXPECT_EQ(catalogs[0]["payload"]["flavors"].size(), 3u);
   std::set<std::string> hosts;
   for (const json& s : of_type(*recorder_, "service.update")) {
-    hosts.insert(s["payload"]["nova_object.data"]["host"].get<std::string>());
-    EXPECT_EQ(s["payload"]["nova_object.data"]["vcpus"], 16);
+    auto& data = s["payload"]["nova_object.data"];
+    hosts.insert(data["host"].get<std::string>());
+    EXPECT_EQ(data["vcpus"], data["cloud"] == "default" ? 16 : 32);
   }
-  EXPECT_EQ(hosts, (std::set<std::string>{"compute-1", "compute-2", "compute-3", "compute-4"}));
+  EXPECT_EQ(hosts, (std::set<std::string>{"compute-1", "compute-2", "compute-3", "compute-4",
+                                          "dest-1", "dest-2"}));
   for (const bt::received& m : recorder_->messages()) {
     EXPECT_EQ(m.content_type, "application/json");
     EXPECT_EQ(m.exchange, nova_exchange_);

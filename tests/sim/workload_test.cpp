@@ -17,7 +17,9 @@ namespace {
 
 TEST(Workload, TheEmbeddedDefaultIsSmallButAlive) {
   workload w = default_workload();
-  ASSERT_EQ(w.clouds.size(), 1u);
+  ASSERT_EQ(w.clouds.size(), 2u) << "a source and a destination of migrations";
+  EXPECT_EQ(w.clouds[1].name, "destination");
+  EXPECT_EQ(w.clouds[1].hosts.size(), 2u);
   const cloud_spec& c = w.clouds.front();
   EXPECT_EQ(c.name, "default");
   EXPECT_EQ(c.hosts.size(), 4u);

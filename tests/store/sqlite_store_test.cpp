@@ -58,7 +58,7 @@ TEST(sqlite_store, events_get_increasing_ids_and_replay_in_order) {
   });
   for (int i = 0; i < 5; ++i) {
     store::write_batch b;
-    b.events.push_back({0, "host.update", "", "t", "{\"n\":" + std::to_string(i) + "}"});
+    b.events.push_back({0, "host.update", "", "t", "{\"n\":" + std::to_string(i) + "}", ""});
     auto r = commit(*db, b);
     ASSERT_EQ(r.events.size(), 1u);
   }

@@ -1,0 +1,210 @@
+#include "actors/migration/migration_registry.hpp"
+
+#include <algorithm>
+
+#include "actors/guard.hpp"
+#include "actors/migration/cloud_resources.hpp"
+#include "actors/migration/migration_actor.hpp"
+#include "actors/migration/migration_rules.hpp"
+#include "common/access.hpp"
+#include "common/ids.hpp"
+#include "common/log.hpp"
+
+namespace steward::migration {
+
+namespace {
+
+using registry_ptr = migration_registry_actor::stateful_pointer<migration_registry_state>;
+
+migration_actor_type as_migration(const entity_actor& a) {
+  return caf::actor_cast<migration_actor_type>(a);
+}
+
+api_reply operators_only() {
+  return api_reply::fail(403, "Migrations between clouds are run by operators");
+}
+
+bool is_running(const operation& op) { return op.status == operation_status::running; }
+
+// A started migration works on the view, once it is complete.
+void give_view(registry_ptr self, const entity_actor& a) {
+  auto& st = self->state;
+  if (!st.synced())
+    return;
+  self->send(as_migration(a), atom::catalog_v, catalog_snapshot{st.cat});
+  self->send(as_migration(a), atom::workload_v, st.world);
+}
+
+// Every running migration with an actor hears of a change to the view.
+template <class... Ts>
+void tell_running(registry_ptr self, const Ts&... xs) {
+  auto& st = self->state;
+  if (!st.synced())
+    return;
+  for (auto& [tenant, id] : st.running)
+    if (auto a = st.operations.actor(id))
+      self->send(as_migration(*a), xs...);
+}
+
+void change_view(registry_ptr self, world_change c) {
+  apply(self->state.world, c);
+  tell_running(self, atom::workload_v, c);
+}
+
+void on_synced(registry_ptr self) {
+  auto& st = self->state;
+  if (!st.synced())
+    return;
+  if (st.svc->ready)
+    st.svc->ready->set("migration", true);
+  LOG_INFO("migration-registry", "view complete: " << st.world.hosts.size() << " hosts, "
+                                   << st.world.instances.size() << " instances");
+  st.operations.for_each_actor([=](const entity_actor& a) { give_view(self, a); });
+}
+
+void track(registry_ptr self, const operation& op) {
+  auto& running = self->state.running;
+  if (is_running(op))
+    running[op.tenant] = op.id;
+  else if (auto i = running.find(op.tenant); i != running.end() && i->second == op.id)
+    running.erase(i);
+}
+
+// A stored migration waits passive when it ended; a running one goes on at once.
+void add_stored(registry_ptr self, operation op, int64_t version) {
+  track(self, op);
+  auto wake = is_running(op) ? std::optional<sys_time>{now()} : std::nullopt;
+  add_passive(self, self->state.operations, migration_kind, std::move(op), version, wake);
+}
+
+operations_view operations_of(const migration_registry_state& st) {
+  operations_view out;
+  std::vector<const operation*> running;
+  for (auto& [tenant, id] : st.running)
+    if (auto snap = st.operations.snapshot(id)) {
+      running.push_back(snap->doc.get());
+      out.tenants[tenant] = "migration";
+    }
+  std::sort(running.begin(), running.end(), [](auto* a, auto* b) {
+    return std::tie(a->created, a->id) < std::tie(b->created, b->id);
+  });
+  for (auto* op : running)
+    out.streams.push_back(op->id);
+  return out;
+}
+
+caf::result<api_reply> begin_migration(registry_ptr self, const tenant_migrate& r) {
+  auto& st = self->state;
+  if (auto i = st.running.find(r.tenant); i != st.running.end())
+    return api_reply::fail(409, "Tenant " + r.tenant + " is already migrating (its events: /events/"
+                                  + i->second + ")");
+  operation op;
+  migration_view v{st.world, *st.cat, st.svc->migrations,
+                   st.svc->maintenance.cpu_allocation_ratio};
+  if (auto refused = plan_migration(r.tenant, make_uuid(), v, now(), op))
+    return api_reply::fail(*refused);
+  LOG_INFO("migration-registry", "migrating tenant " << op.tenant << " (" << op.servers.size()
+                                   << " servers) as " << op.id);
+  track(self, op);
+  auto a = spawn_entity(self, st.operations, migration_actor, migration_kind, std::move(op));
+  give_view(self, a);
+  return self->delegate(as_migration(a), atom::create_v);
+}
+
+} // namespace
+
+migration_registry_actor::behavior_type
+migration_registry(registry_ptr self, const actor_services* svc, catalog::catalog_ptr cat,
+                   std::vector<store::entity_record> recovered) {
+  auto& st = self->state;
+  st.svc = svc;
+  st.cat = std::move(cat);
+  st.operations.set_starter([=](const migration_snapshot& snap) {
+    give_view(self, start_entity(self, self->state.operations, migration_actor, snap, true));
+  });
+  start_registry(
+    self, st.operations, "migration-registry", "migrations", std::move(recovered),
+    stored_rows(&migration_from_stored),
+    [=](operation op, int64_t version) { add_stored(self, std::move(op), version); },
+    [=](const std::string& id) { self->state.operations.erase(id); });
+  self->send(svc->hosts, atom::inventory_v, caf::actor_cast<host_watcher_actor>(self));
+  self->send(svc->instances, atom::workload_v, caf::actor_cast<instance_watcher_actor>(self));
+  auto staff_only = [](const request_context& ctx) {
+    return access::is_staff(ctx.who) ? std::optional<api_reply>{} : operators_only();
+  };
+  auto not_ready = [=]() -> std::optional<api_reply> {
+    if (self->state.synced())
+      return std::nullopt;
+    return api_reply::not_ready("The inventory is still loading; try again in a moment");
+  };
+  return guarded_behavior<migration_registry_actor::behavior_type>(
+    "migration-registry",
+    [=](resources_show& r) -> caf::result<api_reply> {
+      if (auto refused = staff_only(r.ctx))
+        return *refused;
+      if (auto wait = not_ready())
+        return *wait;
+      auto& s = self->state;
+      return api_reply::ok(resources_document(s.world, *s.cat, s.svc->migrations,
+                                              operations_of(s)));
+    },
+    [=](tenant_migrate& r) -> caf::result<api_reply> {
+      if (auto refused = staff_only(r.ctx))
+        return *refused;
+      if (auto wait = not_ready())
+        return *wait;
+      return begin_migration(self, r);
+    },
+    [=](migration_cancel& r) -> caf::result<api_reply> {
+      if (auto refused = staff_only(r.ctx))
+        return *refused;
+      auto i = self->state.running.find(r.tenant);
+      auto a = i == self->state.running.end() ? nullptr : self->state.operations.actor(i->second);
+      if (!a)
+        return api_reply::fail(404, "Tenant " + r.tenant + " has no migration under way");
+      return self->delegate(as_migration(*a), std::move(r));
+    },
+    [=](migration_events& r) -> caf::result<api_reply> {
+      if (auto refused = staff_only(r.ctx))
+        return *refused;
+      if (!self->state.operations.snapshot(r.id))
+        return api_reply::fail(404, "Event stream " + r.id + " is not found");
+      return api_reply::ok(nlohmann::json::object());
+    },
+    [=](atom::changed, migration_snapshot& snap) {
+      track(self, *snap.doc);
+      self->state.operations.update(std::move(snap));
+    },
+    [=](atom::removed, const std::string& id) { self->state.operations.erase(id); },
+    [=](atom::wake) { wake_due(self, self->state.operations); },
+    [=](atom::catalog, catalog_snapshot& snap) {
+      self->state.cat = snap.value;
+      tell_running(self, atom::catalog_v, snap);
+    },
+    [=](atom::inventory, std::vector<host_snapshot>& known) {
+      for (auto& h : known)
+        self->state.world.hosts[h.id] = std::move(h.doc);
+      self->state.hosts_synced = true;
+      on_synced(self);
+    },
+    [=](atom::inventory, host_snapshot& h) {
+      change_view(self, {world_part::host, h.id, h.doc, nullptr, nullptr, nullptr});
+    },
+    [=](atom::inventory, atom::removed, const std::string& id) {
+      change_view(self, {world_part::host, id, nullptr, nullptr, nullptr, nullptr});
+    },
+    [=](atom::workload, std::vector<instance_snapshot>& known) {
+      for (auto& i : known)
+        self->state.world.instances[i.id] = std::move(i.doc);
+      self->state.instances_synced = true;
+      on_synced(self);
+    },
+    [=](atom::workload, instance_snapshot& i) {
+      change_view(self, {world_part::instance, i.id, nullptr, i.doc, nullptr, nullptr});
+    },
+    [=](atom::workload, atom::removed, const std::string& id) {
+      change_view(self, {world_part::instance, id, nullptr, nullptr, nullptr, nullptr});
+    });
+}
+
+} // namespace steward::migration

@@ -1,0 +1,462 @@
+#include "actors/migration/migration_rules.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+
+#include "common/ids.hpp"
+
+namespace steward::migration {
+
+namespace {
+
+using nlohmann::json;
+using istate = instance::state;
+
+constexpr const char* publisher = "steward.migration";
+
+void emit(migration_effects& fx, const char* type, json payload) {
+  fx.events.push_back({type, "", publisher, std::move(payload)});
+}
+
+const instance::instance* find_instance(const migration_view& v, const std::string& id) {
+  if (id.empty())
+    return nullptr;
+  auto i = v.world.instances.find(id);
+  return i == v.world.instances.end() ? nullptr : i->second.get();
+}
+
+const catalog::cloud* destination_cloud(const migration_view& v) {
+  return v.cat.find_cloud_by_name(v.settings.destination_cloud);
+}
+
+// A stable id for what is made in the destination from `seed`: two
+// migrations that need the same flavor ask for the same one, which the
+// compute layer makes once.
+std::string derived_id(const std::string& seed) {
+  auto h1 = std::hash<std::string>{}(seed);
+  auto h2 = std::hash<std::string>{}(seed + "#");
+  char out[33];
+  std::snprintf(out, sizeof out, "%016llx%016llx", static_cast<unsigned long long>(h1),
+                static_cast<unsigned long long>(h2));
+  return out;
+}
+
+// The destination's own flavor or image of that name, if it has one.
+template <class Map>
+std::string named_in(const Map& objects, const std::string& cloud_uuid, const std::string& name) {
+  for (auto& [id, o] : objects)
+    if (o.cloud == cloud_uuid && o.name == name)
+      return id;
+  return "";
+}
+
+bool has_in_destination(const prerequisite& p, const migration_view& v) {
+  auto c = destination_cloud(v);
+  if (!c)
+    return false;
+  switch (p.kind) {
+    case prerequisite_kind::tenant: return v.cat.project_uses_cloud(p.source_id, c->uuid);
+    case prerequisite_kind::flavor: {
+      auto f = v.cat.find_flavor(p.destination_id);
+      return f && f->cloud == c->uuid;
+    }
+    case prerequisite_kind::image: {
+      auto t = v.cat.find_template(p.destination_id);
+      return t && t->cloud == c->uuid;
+    }
+  }
+  return false;
+}
+
+const prerequisite* find_prerequisite(const operation& op, prerequisite_kind k,
+                                      const std::string& source_id) {
+  for (auto& p : op.prerequisites)
+    if (p.kind == k && p.source_id == source_id)
+      return &p;
+  return nullptr;
+}
+
+bool prerequisites_ready(const operation& op) {
+  return std::all_of(op.prerequisites.begin(), op.prerequisites.end(),
+                     [](const prerequisite& p) { return p.ready; });
+}
+
+// What a server takes from a host: vCPUs, MiB of memory, GiB of disk.
+struct demand {
+  double vcpus = 0, ram = 0, disk = 0;
+};
+
+demand demand_of(const instance::instance& i) {
+  return {static_cast<double>(i.cores), static_cast<double>(i.ram),
+          static_cast<double>(i.system_volume_size + i.data_volume_size) / 1024.0};
+}
+
+// The destination host with the most free memory that is enabled, up, not
+// under maintenance and has room for `need`, counting the servers of this
+// operation already on their way there; "" when none has.
+std::string choose_host(const operation& op, const migration_view& v, const demand& need) {
+  std::map<std::string, demand> load;
+  auto add = [&](const std::string& host, const demand& d) {
+    auto& l = load[host];
+    l.vcpus += d.vcpus;
+    l.ram += d.ram;
+    l.disk += d.disk;
+  };
+  for (auto& [id, i] : v.world.instances)
+    if (i->host && i->cloud_name == v.settings.destination_cloud)
+      add(*i->host, demand_of(*i));
+  for (auto& s : op.servers)
+    if (s.step == server_step::booting && !find_instance(v, s.destination_id))
+      if (auto src = find_instance(v, s.source_id))
+        add(s.target_host, demand_of(*src));
+  std::string best;
+  double best_free = -1;
+  for (auto& [id, h] : v.world.hosts) {
+    if (h->cloud != v.settings.destination_cloud || !h->enabled || !h->up
+        || inventory::in_maintenance(*h))
+      continue;
+    auto& l = load[h->hypervisor_hostname];
+    if (l.vcpus + need.vcpus > h->vcpus * v.cpu_allocation_ratio
+        || l.ram + need.ram > static_cast<double>(h->memory_mb)
+        || l.disk + need.disk > static_cast<double>(h->local_gb))
+      continue;
+    double free = static_cast<double>(h->memory_mb) - l.ram;
+    if (free > best_free || (free == best_free && h->hypervisor_hostname < best)) {
+      best = h->hypervisor_hostname;
+      best_free = free;
+    }
+  }
+  return best;
+}
+
+void fail_server(server_move& s, const std::string& why, migration_effects& fx,
+                 const char* cloud) {
+  s.error = why;
+  emit(fx, event_type::error, {{"id", s.source_id}, {"cloud", cloud}, {"name", s.name},
+                                   {"message", why}});
+  fx.changed = true;
+}
+
+// A server whose migration failed goes back to where it was: what was made
+// in the destination goes, the source runs again if it ran.
+void roll_back(server_move& s, const std::string& why, migration_effects& fx,
+               const char* cloud) {
+  fail_server(s, why, fx, cloud);
+  s.step = server_step::resuming;
+}
+
+json boot_payload(const server_move& s, const instance::instance& made,
+                  const migration_view& v) {
+  return {{"id", s.destination_id},
+          {"cloud", v.settings.destination_cloud},
+          {"name", made.hostname},
+          {"tenant_id", made.project},
+          {"image_id", made.image_template},
+          {"host_name", made.host.value_or(s.target_host)},
+          {"status", "active"}};
+}
+
+// One moving server's step, done when the view shows it done.
+void advance_server(server_move& s, const migration_view& v, migration_effects& fx) {
+  auto& src_cloud = v.settings.source_cloud;
+  auto source = find_instance(v, s.source_id);
+  auto made = find_instance(v, s.destination_id);
+  switch (s.step) {
+    case server_step::suspending:
+      if (!source)
+        return roll_back(s, "it was deleted in the source", fx, "source");
+      if (source->current == istate::erred)
+        return roll_back(s, "it is in error in the source", fx, "source");
+      if (source->current != istate::offline)
+        return;
+      emit(fx, event_type::server_suspended, {{"id", s.source_id}, {"cloud", src_cloud}});
+      s.step = server_step::booting;
+      fx.changed = true;
+      return;
+    case server_step::booting:
+      if (!made)
+        return;
+      if (made->current == istate::erred)
+        return roll_back(s, "it could not boot in the destination", fx, "destination");
+      if (made->current != istate::online)
+        return;
+      emit(fx, event_type::server_boot, boot_payload(s, *made, v));
+      s.step = server_step::terminating;
+      fx.changed = true;
+      return;
+    case server_step::terminating:
+      if (source)
+        return;
+      emit(fx, event_type::server_terminate, {{"id", s.source_id}, {"cloud", src_cloud}});
+      emit(fx, event_type::server_migrated,
+           {{"source_id", s.source_id}, {"destination_id", s.destination_id}});
+      s.step = server_step::migrated;
+      fx.changed = true;
+      return;
+    case server_step::resuming: {
+      if (made && made->current != istate::erred)
+        return;  // what was made in the destination goes first (one in error cannot)
+      bool back = !s.was_running || (source && source->current == istate::online);
+      bool lost = !source || source->current == istate::erred;
+      if (!back && !lost)
+        return;
+      if (s.was_running && !lost)
+        emit(fx, event_type::server_resumed, {{"id", s.source_id}, {"cloud", src_cloud}});
+      s.step = server_step::failed;
+      fx.changed = true;
+      return;
+    }
+    default: return;
+  }
+}
+
+// Begins a waiting server: a destination host and id chosen and stored
+// before anything is asked.
+void begin_server(operation& op, server_move& s, const migration_view& v,
+                  migration_effects& fx) {
+  fx.changed = true;
+  auto source = find_instance(v, s.source_id);
+  emit(fx, event_type::server_migrate, {{"id", s.source_id}});
+  if (!source || source->current == istate::erred || !source->host) {
+    s.step = server_step::failed;
+    return fail_server(s, "it is not running in the source", fx, "source");
+  }
+  s.target_host = choose_host(op, v, demand_of(*source));
+  if (s.target_host.empty()) {
+    s.step = server_step::failed;
+    return fail_server(s, "no host of the destination has room for it", fx, "destination");
+  }
+  s.destination_id = make_uuid();
+  s.was_running = source->current != istate::offline;
+  s.step = s.was_running ? server_step::suspending : server_step::booting;
+}
+
+void ask_prerequisites(operation& op, const migration_view& v, migration_effects& fx) {
+  auto& dst = v.settings.destination_cloud;
+  for (auto& p : op.prerequisites) {
+    if (p.ready)
+      continue;
+    if (!p.requested) {
+      p.requested = true;
+      fx.changed = true;
+      json shown = {{"id", p.destination_id}, {"name", p.name}, {"cloud", dst}};
+      switch (p.kind) {
+        case prerequisite_kind::tenant:
+          fx.commands.push_back({dst, "compute.tenant.create",
+                                 {{"project_id", p.source_id}, {"name", p.name}}});
+          emit(fx, event_type::tenant_create, shown);
+          break;
+        case prerequisite_kind::flavor: {
+          auto f = v.cat.find_flavor(p.source_id);
+          fx.commands.push_back(
+            {dst, "compute.flavor.create",
+             {{"flavor", {{"uuid", p.destination_id}, {"name", p.name},
+                          {"cores", f ? f->cores : 0}, {"ram", f ? f->ram : 0},
+                          {"disk", f ? f->disk : 0}}}}});
+          emit(fx, event_type::flavor_create, shown);
+          break;
+        }
+        case prerequisite_kind::image: {
+          auto t = v.cat.find_template(p.source_id);
+          fx.commands.push_back({dst, "compute.image.create",
+                                 {{"image", {{"uuid", p.destination_id}, {"name", p.name},
+                                             {"os", t ? t->os : ""}}}}});
+          shown["status"] = "queued";
+          emit(fx, event_type::image_created, shown);
+          break;
+        }
+      }
+    }
+    if (has_in_destination(p, v)) {
+      p.ready = true;
+      fx.changed = true;
+      json shown = {{"id", p.destination_id}, {"name", p.name}, {"cloud", dst}};
+      if (p.kind == prerequisite_kind::flavor)
+        emit(fx, event_type::flavor_created, shown);
+      else if (p.kind == prerequisite_kind::image) {
+        shown["status"] = "active";
+        emit(fx, event_type::image_uploaded, shown);
+      }
+    }
+  }
+}
+
+void finish_if_done(operation& op, sys_time now, migration_effects& fx) {
+  if (op.status != operation_status::running)
+    return;
+  std::size_t migrated = 0, failed = 0, left = 0;
+  for (auto& s : op.servers) {
+    if (!is_final(s.step))
+      return;
+    migrated += s.step == server_step::migrated;
+    failed += s.step == server_step::failed;
+    left += s.step == server_step::left;
+  }
+  if (!op.cancel_requested && !prerequisites_ready(op))
+    return;
+  op.status = op.cancel_requested ? operation_status::cancelled
+              : failed > 0        ? operation_status::failed
+                                  : operation_status::completed;
+  op.updated = now;
+  fx.changed = true;
+  emit(fx, event_type::tenant_migrated,
+       {{"id", op.tenant}, {"name", op.tenant_name}, {"status", name_of(op.status)},
+        {"migrated", migrated}, {"failed", failed}, {"left", left}});
+}
+
+} // namespace
+
+const char* name_of(operation_status s) {
+  switch (s) {
+    case operation_status::running: return "running";
+    case operation_status::completed: return "completed";
+    case operation_status::failed: return "failed";
+    case operation_status::cancelled: return "cancelled";
+  }
+  return "running";
+}
+
+std::optional<refusal> plan_migration(const std::string& tenant, const std::string& id,
+                                      const migration_view& v, sys_time now, operation& out) {
+  auto project = v.cat.find_project(tenant);
+  if (!project)
+    return refusal{404, "Tenant " + tenant + " is not found"};
+  auto dst = destination_cloud(v);
+  if (!dst)
+    return refusal{409, "The destination cloud " + v.settings.destination_cloud
+                          + " is not known yet"};
+  out = operation{};
+  out.id = id;
+  out.tenant = tenant;
+  out.tenant_name = project->name;
+  out.created = out.updated = now;
+  auto need = [&](prerequisite_kind k, const std::string& source_id, const std::string& name,
+                  const std::string& existing) {
+    if (find_prerequisite(out, k, source_id))
+      return;
+    prerequisite p{k, source_id, name, existing, false, false};
+    if (existing.empty())
+      p.destination_id = derived_id(dst->uuid + "/" + source_id);
+    out.prerequisites.push_back(std::move(p));
+  };
+  if (!v.cat.project_uses_cloud(tenant, dst->uuid))
+    need(prerequisite_kind::tenant, tenant, project->name, "");
+  std::vector<const instance::instance*> servers;
+  for (auto& [uuid, i] : v.world.instances)
+    if (i->project == tenant && i->cloud_name == v.settings.source_cloud
+        && i->current != istate::deleting && i->current != istate::deletion_scheduled)
+      servers.push_back(i.get());
+  std::sort(servers.begin(), servers.end(),
+            [](auto* a, auto* b) { return std::tie(a->hostname, a->uuid) < std::tie(b->hostname, b->uuid); });
+  for (auto* i : servers) {
+    server_move s;
+    s.source_id = i->uuid;
+    s.name = i->hostname;
+    s.key_name = i->key_name;
+    if (auto f = v.cat.find_flavor(i->flavor)) {
+      auto there = named_in(v.cat.flavors(), dst->uuid, f->name);
+      need(prerequisite_kind::flavor, f->uuid, f->name, there);
+      s.flavor = find_prerequisite(out, prerequisite_kind::flavor, f->uuid)->destination_id;
+    }
+    if (auto t = v.cat.find_template(i->image_template)) {
+      auto there = named_in(v.cat.templates(), dst->uuid, t->name);
+      need(prerequisite_kind::image, t->uuid, t->name, there);
+      s.image = find_prerequisite(out, prerequisite_kind::image, t->uuid)->destination_id;
+    }
+    out.servers.push_back(std::move(s));
+  }
+  // What the destination has already is ready at once.
+  for (auto& p : out.prerequisites)
+    if (!p.destination_id.empty() && has_in_destination(p, v))
+      p.requested = p.ready = true;
+  return std::nullopt;
+}
+
+domain_event started_event(const operation& op, const migration_settings& settings) {
+  return {event_type::tenant_migrate, "", publisher,
+          {{"id", op.tenant}, {"name", op.tenant_name}, {"cloud", settings.source_cloud},
+           {"servers", op.servers.size()}}};
+}
+
+void advance(operation& op, const migration_view& v, sys_time now, migration_effects& fx) {
+  if (op.status != operation_status::running)
+    return;
+  auto before = fx.events.size();
+  if (!op.cancel_requested)
+    ask_prerequisites(op, v, fx);
+  std::size_t moving = 0;
+  for (auto& s : op.servers) {
+    advance_server(s, v, fx);
+    moving += is_moving(s.step);
+  }
+  if (!op.cancel_requested && prerequisites_ready(op)) {
+    auto limit = static_cast<std::size_t>(std::max(1, v.settings.parallel_servers));
+    for (auto& s : op.servers) {
+      if (moving >= limit)
+        break;
+      if (s.step != server_step::waiting)
+        continue;
+      begin_server(op, s, v, fx);
+      advance_server(s, v, fx);  // a stopped one may be booting at once
+      moving += is_moving(s.step);
+    }
+  }
+  finish_if_done(op, now, fx);
+  if (fx.events.size() != before)
+    op.updated = now;
+}
+
+void refused(operation& op, const std::string& instance_id, const std::string& why,
+             const migration_view& v, sys_time now, migration_effects& fx) {
+  for (auto& s : op.servers) {
+    if (s.step == server_step::booting && s.destination_id == instance_id)
+      roll_back(s, "it could not boot in the destination: " + why, fx, "destination");
+    else if (s.step == server_step::suspending && s.source_id == instance_id)
+      roll_back(s, "it could not be suspended: " + why, fx, "source");
+  }
+  advance(op, v, now, fx);
+}
+
+void cancel(operation& op, sys_time now, migration_effects& fx) {
+  if (op.status != operation_status::running || op.cancel_requested)
+    return;
+  op.cancel_requested = true;
+  for (auto& s : op.servers)
+    if (s.step == server_step::waiting)
+      s.step = server_step::left;
+  op.updated = now;
+  fx.changed = true;
+}
+
+instance_ask ask_for(const server_move& s, const migration_view& v) {
+  auto source = find_instance(v, s.source_id);
+  auto made = find_instance(v, s.destination_id);
+  switch (s.step) {
+    case server_step::suspending:
+      return source && source->current == istate::online ? instance_ask::stop_source
+                                                         : instance_ask::none;
+    case server_step::booting: return made ? instance_ask::none : instance_ask::boot;
+    case server_step::terminating: return source ? instance_ask::delete_source : instance_ask::none;
+    case server_step::resuming:
+      if (made && made->current != istate::erred)
+        return instance_ask::delete_destination;
+      if (s.was_running && source && source->current == istate::offline)
+        return instance_ask::start_source;
+      return instance_ask::none;
+    default: return instance_ask::none;
+  }
+}
+
+std::vector<std::string> watched_instances(const operation& op) {
+  std::vector<std::string> out;
+  for (auto& s : op.servers)
+    if (!is_final(s.step)) {
+      out.push_back(s.source_id);
+      if (!s.destination_id.empty())
+        out.push_back(s.destination_id);
+    }
+  return out;
+}
+
+} // namespace steward::migration

@@ -1,0 +1,77 @@
+#pragma once
+// The rules of a tenant's migration from the source cloud to the
+// destination, without actors: what a new migration holds, and how far it
+// moves given what the clouds look like now. The migration actor calls
+// `advance` whenever its view changes and stores what it returns; what it
+// then asks of the instance registry is `ask_for` each moving server.
+// Everything is decided from the view, so asking again after a restart (or
+// twice) never does anything twice.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "actors/catalog/catalog.hpp"
+#include "actors/settings.hpp"
+#include "common/refusal.hpp"
+#include "messages/event.hpp"
+#include "messages/migration.hpp"
+#include "messages/world.hpp"
+
+namespace steward::migration {
+
+/// What the rules read: both clouds' hosts and instances, and the catalog.
+struct migration_view {
+  const world_view& world;
+  const catalog::catalog& cat;
+  const migration_settings& settings;
+  double cpu_allocation_ratio = 4.0;
+};
+
+/// A command for the compute layer (a prerequisite made in the destination).
+struct compute_command {
+  std::string cloud;
+  std::string type;
+  nlohmann::json payload;
+};
+
+/// What one step asks of the world besides the operation's new value.
+struct migration_effects {
+  std::vector<domain_event> events;  // the operation's stream, in order
+  std::vector<compute_command> commands;
+  bool changed = false;              // the operation must be stored
+};
+
+/// A new migration of `tenant` with the id `id` (its event stream's), or
+/// why there is none.
+std::optional<refusal> plan_migration(const std::string& tenant, const std::string& id,
+                                      const migration_view& v, sys_time now, operation& out);
+/// The first event of its stream: `tenant migrate`.
+domain_event started_event(const operation& op, const migration_settings& settings);
+
+/// Moves the operation as far as the view lets it: prerequisites asked for
+/// and found, servers begun within the parallel limit, steps completed,
+/// the end.
+void advance(operation& op, const migration_view& v, sys_time now, migration_effects& fx);
+
+/// The instance registry answered that a server's step cannot be taken
+/// (`why`): the server fails.
+void refused(operation& op, const std::string& instance_id, const std::string& why,
+             const migration_view& v, sys_time now, migration_effects& fx);
+
+/// A cancel: servers not begun stay where they are; those moving finish.
+void cancel(operation& op, sys_time now, migration_effects& fx);
+
+/// What a moving server asks of the instance registry now.
+enum class instance_ask { none, stop_source, start_source, boot, delete_source, delete_destination };
+instance_ask ask_for(const server_move& s, const migration_view& v);
+
+/// The instances an operation waits on (sources and destinations of its
+/// moving servers).
+std::vector<std::string> watched_instances(const operation& op);
+
+/// Words for a status, an step (stored and shown).
+const char* name_of(operation_status s);
+
+} // namespace steward::migration

@@ -1,0 +1,112 @@
+#pragma once
+// A migration between two clouds as Steward holds it (Pumphouse): one
+// operation (a tenant's migration from the source cloud to the destination)
+// with what it prepares in the destination and each server's way there. A
+// value: the migration actor owns one. Its events are the operation's event
+// stream (GET /events/{id}); JSON is made only at its edges
+// (actors/migration/migration_json.hpp).
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/clock.hpp"
+
+namespace steward::migration {
+
+/// How an operation stands.
+enum class operation_status : char {
+  running = 'r',
+  completed = 'c',  // every server migrated
+  failed = 'f',     // it ended, and some server (or a prerequisite) failed
+  cancelled = 'x',  // a cancel stopped it; what had not begun stayed
+};
+
+/// One thing a tenant's servers need in the destination before any boots
+/// there: the tenant itself, a flavor, an image. Made once per operation
+/// and shared by all its servers.
+enum class prerequisite_kind : char { tenant = 't', flavor = 'f', image = 'i' };
+
+struct prerequisite {
+  prerequisite_kind kind = prerequisite_kind::tenant;
+  std::string source_id;       // the project, flavor or image in the source
+  std::string name;
+  std::string destination_id;  // chosen before it is asked for; found in the catalog after
+  bool requested = false;      // its compute command is stored
+  bool ready = false;          // the destination's catalog has it
+};
+
+/// Where one server stands on its way from the source to the destination.
+enum class server_step : char {
+  waiting = 'w',      // not begun: its prerequisites or a free slot
+  suspending = 's',   // stopped in the source
+  booting = 'b',      // made in the destination
+  terminating = 't',  // deleted in the source
+  migrated = 'm',     // done
+  resuming = 'r',     // it failed: started again in the source
+  failed = 'f',       // done, failed (started again in the source when it ran)
+  left = 'l',         // the migration was cancelled before it began: it stays
+};
+
+struct server_move {
+  std::string source_id;
+  std::string name;
+  std::string flavor;          // source catalog ids
+  std::string image;
+  std::string key_name;        // "" none
+  bool was_running = true;     // resumed after a failure only if it ran
+  std::string destination_id;  // chosen before the boot is asked for
+  std::string target_host;     // the destination host chosen for it
+  server_step step = server_step::waiting;
+  std::string error;           // why it failed
+};
+
+struct operation {
+  std::string id;      // also its event stream's id
+  std::string tenant;  // the project migrating
+  std::string tenant_name;
+  operation_status status = operation_status::running;
+  bool cancel_requested = false;
+  sys_time created;
+  sys_time updated;
+  std::vector<prerequisite> prerequisites;
+  std::vector<server_move> servers;  // in the source's name order
+};
+
+/// Whether the step is an end (nothing more happens to the server).
+inline bool is_final(server_step s) {
+  return s == server_step::migrated || s == server_step::failed || s == server_step::left;
+}
+/// Whether the server holds one of the operation's parallel slots.
+inline bool is_moving(server_step s) {
+  return s == server_step::suspending || s == server_step::booting
+         || s == server_step::terminating || s == server_step::resuming;
+}
+
+/// The event types of an operation's stream, as the general stream and the
+/// bus name them: `migration.` and Pumphouse's name with dots for spaces.
+namespace event_type {
+inline const char* const tenant_migrate = "migration.tenant.migrate";
+inline const char* const tenant_create = "migration.tenant.create";
+inline const char* const tenant_migrated = "migration.tenant.migrated";
+inline const char* const flavor_create = "migration.flavor.create";
+inline const char* const flavor_created = "migration.flavor.created";
+inline const char* const image_created = "migration.image.created";
+inline const char* const image_uploading = "migration.image.uploading";
+inline const char* const image_uploaded = "migration.image.uploaded";
+inline const char* const server_migrate = "migration.server.migrate";
+inline const char* const server_suspended = "migration.server.suspended";
+inline const char* const server_boot = "migration.server.boot";
+inline const char* const server_terminate = "migration.server.terminate";
+inline const char* const server_migrated = "migration.server.migrated";
+inline const char* const server_resumed = "migration.server.resumed";
+inline const char* const error = "migration.error";
+} // namespace event_type
+
+/// The events after which an operation's stream has nothing more to say.
+inline std::set<std::string> final_event_types() {
+  return {event_type::tenant_migrated};
+}
+
+} // namespace steward::migration

@@ -1,0 +1,217 @@
+// A tenant's migration between clouds, step by step, without actors: the
+// view changes as the compute layer would change it, and the rules say
+// what comes next.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "actors/migration/migration_json.hpp"
+#include "actors/migration/migration_rules.hpp"
+
+using namespace steward;
+using namespace steward::migration;
+using nlohmann::json;
+using istate = instance::state;
+
+namespace {
+
+struct clouds {
+  catalog::catalog cat;
+  world_view world;
+  migration_settings settings;
+  sys_time t0 = sys_time{std::chrono::seconds{1900000000}};
+
+  clouds() {
+    settings.source_cloud = "old";
+    settings.destination_cloud = "new";
+    settings.parallel_servers = 4;
+    catalog_of("c-old", "old", {{{"uuid", "f1"}, {"name", "m1.small"}, {"cores", 1}, {"ram", 2048},
+                                 {"disk", 20480}}},
+               {{{"uuid", "i1"}, {"name", "cirros"}, {"os", "Cirros"}}},
+               {{{"uuid", "p-it"}, {"name", "it"}, {"clouds", {"c-old"}}}});
+    catalog_of("c-new", "new", json::array(), json::array(), json::array());
+    host("h1", "cz-1", "old", 64);
+    host("h9", "cz-9", "new", 64);
+    host("h8", "cz-8", "new", 64, true);  // under maintenance: never a target
+    for (int i = 0; i < 10; ++i)
+      server("s" + std::to_string(i), "cz-1", "old", istate::online);
+  }
+  void catalog_of(const char* id, const char* name, json flavors, json templates, json projects) {
+    ASSERT_EQ(cat.apply_update({{"cloud", {{"uuid", id}, {"name", name}}},
+                                {"flavors", flavors},
+                                {"templates", templates},
+                                {"projects", projects}}),
+              "");
+  }
+  void host(const char* id, const char* name, const char* cloud, int64_t vcpus,
+            bool maintained = false) {
+    inventory::host h;
+    h.id = id;
+    h.hypervisor_hostname = name;
+    h.cloud = cloud;
+    h.vcpus = vcpus;
+    h.memory_mb = 1 << 20;
+    h.local_gb = 100000;
+    if (maintained)
+      h.maintenance_session = "m-1";
+    world.hosts[id] = std::make_shared<const inventory::host>(h);
+  }
+  void server(const std::string& uuid, const std::string& host, const char* cloud,
+              istate state) {
+    instance::instance i;
+    i.uuid = uuid;
+    i.hostname = "vm-" + uuid;
+    i.cloud_name = cloud;
+    i.project = "p-it";
+    i.flavor = "f1";
+    i.image_template = "i1";
+    i.cores = 1;
+    i.ram = 2048;
+    i.system_volume_size = 20480;
+    i.host = host;
+    i.current = state;
+    world.instances[uuid] = std::make_shared<const instance::instance>(i);
+  }
+  void gone(const std::string& uuid) { world.instances.erase(uuid); }
+  migration_view view() { return {world, cat, settings, 4.0}; }
+};
+
+std::vector<std::string> types_of(const migration_effects& fx) {
+  std::vector<std::string> out;
+  for (auto& e : fx.events)
+    out.push_back(e.type);
+  return out;
+}
+
+std::size_t count(const operation& op, server_step s) {
+  return std::count_if(op.servers.begin(), op.servers.end(),
+                       [&](const server_move& m) { return m.step == s; });
+}
+
+} // namespace
+
+TEST(migration_rules, prerequisites_once_then_servers_within_the_limit) {
+  clouds c;
+  operation op;
+  migration_effects fx;
+  ASSERT_FALSE(plan_migration("p-it", "op-1", c.view(), c.t0, op));
+  ASSERT_EQ(op.servers.size(), 10u);
+  ASSERT_EQ(op.prerequisites.size(), 3u) << "the tenant, its flavor and its image";
+  EXPECT_EQ(op.servers[0].flavor, op.prerequisites[1].destination_id)
+    << "servers boot from what the destination will have";
+
+  fx = {};
+  advance(op, c.view(), c.t0, fx);
+  ASSERT_EQ(fx.commands.size(), 3u);
+  EXPECT_EQ(fx.commands[0].type, "compute.tenant.create");
+  EXPECT_EQ(fx.commands[1].type, "compute.flavor.create");
+  EXPECT_EQ(fx.commands[1].payload["flavor"]["name"], "m1.small");
+  EXPECT_EQ(fx.commands[2].type, "compute.image.create");
+  EXPECT_EQ(fx.commands[2].cloud, "new");
+  EXPECT_EQ(types_of(fx), (std::vector<std::string>{event_type::tenant_create,
+                                                    event_type::flavor_create,
+                                                    event_type::image_created}));
+  EXPECT_EQ(count(op, server_step::waiting), 10u) << "nothing boots before they exist";
+  fx = {};
+  advance(op, c.view(), c.t0, fx);
+  EXPECT_TRUE(fx.commands.empty()) << "asked for once";
+  EXPECT_FALSE(fx.changed);
+
+  // The compute layer made them.
+  c.catalog_of("c-new", "new",
+               {{{"uuid", op.prerequisites[1].destination_id}, {"name", "m1.small"}, {"cores", 1},
+                 {"ram", 2048}, {"disk", 20480}}},
+               {{{"uuid", op.prerequisites[2].destination_id}, {"name", "cirros"}}},
+               {{{"uuid", "p-it"}, {"name", "it"}, {"clouds", {"c-old", "c-new"}}}});
+  fx = {};
+  advance(op, c.view(), c.t0, fx);
+  EXPECT_EQ(count(op, server_step::suspending), 4u) << "four at a time";
+  auto types = types_of(fx);
+  EXPECT_EQ(std::count(types.begin(), types.end(), event_type::server_migrate), 4);
+  for (auto& s : op.servers)
+    if (s.step == server_step::suspending) {
+      EXPECT_EQ(s.target_host, "cz-9") << "not the host under maintenance";
+      EXPECT_FALSE(s.destination_id.empty()) << "chosen before the boot is asked";
+      EXPECT_EQ(ask_for(s, c.view()), instance_ask::stop_source);
+    }
+
+  // Every server goes the whole way; s3's boot fails.
+  for (int round = 0; round < 20 && op.status == operation_status::running; ++round) {
+    for (auto& s : op.servers) {
+      switch (ask_for(s, c.view())) {
+        case instance_ask::stop_source: c.server(s.source_id, "cz-1", "old", istate::offline); break;
+        case instance_ask::start_source: c.server(s.source_id, "cz-1", "old", istate::online); break;
+        case instance_ask::boot:
+          c.server(s.destination_id, s.target_host, "new",
+                   s.source_id == "s3" ? istate::erred : istate::online);
+          break;
+        case instance_ask::delete_source: c.gone(s.source_id); break;
+        case instance_ask::delete_destination: c.gone(s.destination_id); break;
+        case instance_ask::none: break;
+      }
+    }
+    fx = {};
+    advance(op, c.view(), c.t0, fx);
+    EXPECT_LE(count(op, server_step::suspending) + count(op, server_step::booting)
+                + count(op, server_step::terminating) + count(op, server_step::resuming),
+              4u);
+  }
+  ASSERT_EQ(op.status, operation_status::failed);
+  EXPECT_EQ(count(op, server_step::migrated), 9u);
+  EXPECT_EQ(count(op, server_step::failed), 1u);
+  auto& failed = *std::find_if(op.servers.begin(), op.servers.end(),
+                               [](auto& s) { return s.source_id == "s3"; });
+  EXPECT_EQ(failed.step, server_step::failed);
+  EXPECT_EQ(failed.error, "it could not boot in the destination");
+  EXPECT_EQ(c.world.instances.at("s3")->current, istate::online) << "resumed in the source";
+  EXPECT_EQ(types_of(fx).back(), event_type::tenant_migrated);
+  EXPECT_EQ(fx.events.back().payload["migrated"], 9);
+
+  auto back = migration_from_stored(migration_to_stored(op));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(migration_to_stored(*back), migration_to_stored(op)) << "the row keeps everything";
+}
+
+TEST(migration_rules, what_cannot_move_fails_alone_and_a_cancel_leaves_the_rest) {
+  clouds c;
+  c.server("s-broken", "", "old", istate::erred);
+  c.catalog_of("c-new", "new", {{{"uuid", "f9"}, {"name", "m1.small"}, {"cores", 1},
+                                 {"ram", 2048}, {"disk", 20480}}},
+               {{{"uuid", "i9"}, {"name", "cirros"}}},
+               {{{"uuid", "p-it"}, {"name", "it"}, {"clouds", {"c-old", "c-new"}}}});
+  operation op;
+  migration_effects fx;
+  ASSERT_FALSE(plan_migration("p-it", "op-1", c.view(), c.t0, op));
+  for (auto& p : op.prerequisites)
+    EXPECT_TRUE(p.ready) << "the destination has them by name already";
+  EXPECT_EQ(op.servers[0].flavor, "f9");
+  fx = {};
+  advance(op, c.view(), c.t0, fx);
+  EXPECT_TRUE(fx.commands.empty());
+  auto broken = std::find_if(op.servers.begin(), op.servers.end(),
+                             [](auto& s) { return s.source_id == "s-broken"; });
+  EXPECT_EQ(broken->step, server_step::failed);
+  EXPECT_EQ(broken->error, "it is not running in the source");
+  fx = {};
+  cancel(op, c.t0, fx);
+  advance(op, c.view(), c.t0, fx);
+  EXPECT_EQ(count(op, server_step::left), 11u - 1 - 4) << "those not begun stay";
+  EXPECT_EQ(op.status, operation_status::running) << "those under way finish first";
+  for (auto& s : op.servers)
+    if (s.step == server_step::suspending)
+      c.server(s.source_id, "cz-1", "old", istate::offline);
+  for (int round = 0; round < 5; ++round) {
+    for (auto& s : op.servers)
+      if (ask_for(s, c.view()) == instance_ask::boot)
+        c.server(s.destination_id, s.target_host, "new", istate::online);
+      else if (ask_for(s, c.view()) == instance_ask::delete_source)
+        c.gone(s.source_id);
+    fx = {};
+    advance(op, c.view(), c.t0, fx);
+  }
+  EXPECT_EQ(op.status, operation_status::cancelled);
+  EXPECT_EQ(count(op, server_step::migrated), 4u);
+
+  operation none;
+  EXPECT_EQ(plan_migration("p-nobody", "op-2", c.view(), c.t0, none)->status, 404);
+}

@@ -1,0 +1,332 @@
+// Migrations between two clouds (Pumphouse's API) over HTTP on a real
+// stewardd with its in-process simulated clouds: `default` (the source: 4
+// hosts, 8 instances of 3 projects) and `destination` (2 empty hosts).
+#include <map>
+#include <set>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "tests/daemon/stewardd_fixture.hpp"
+
+using namespace steward;
+using namespace steward::test;
+using nlohmann::json;
+
+namespace {
+
+const char* const staff = "staff-token-0001";
+const char* const web_token = "web-token-00001";
+
+struct migrations_api : stewardd_fixture {
+  void SetUp() override {
+    write_tokens(R"({
+      "staff-token-0001": {"user_id": "root", "staff": true},
+      "web-token-00001": {"user_id": "wendy", "projects": {")" + web_shop + R"(": "admin"}}})");
+  }
+  void start(std::vector<std::string> args = {}) {
+    start_stewardd(args);
+    ASSERT_TRUE(eventually([&] {
+      auto r = call("GET", "/resources", staff);
+      return r.status == 200 && r.json()["source"]["resources"].size() >= 8 + 2 + 3
+             && r.json()["destination"]["hosts"].size() == 2;
+    }));
+  }
+  json resources() {
+    auto r = call("GET", "/resources", staff);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.json();
+  }
+  static std::string message_of(const http_result& r) {
+    return r.json()["error"].value("message", "");
+  }
+  // Begins the migration of `tenant`; its event stream's id.
+  std::string migrate(const std::string& tenant) {
+    auto r = call("POST", "/tenants/" + tenant, staff);
+    EXPECT_EQ(r.status, 201) << r.body;
+    auto id = r.json().value("id", "");
+    EXPECT_EQ(r.json().value("events", ""), "/events/" + id);
+    return id;
+  }
+  // Every event of an operation's stream until it ends.
+  std::vector<sse_event> events_of(const std::string& id, header_list more = {}) {
+    header_list headers{{"X-Auth-Token", staff}};
+    headers.insert(headers.end(), more.begin(), more.end());
+    sse_client stream{proc->port(), "/events/" + id, headers};
+    EXPECT_EQ(stream.status(), 200);
+    std::vector<sse_event> out;
+    while (auto e = stream.next())
+      out.push_back(*e);
+    return out;
+  }
+  static json data_of(const sse_event& e) { return json::parse(e.data); }
+  // The events of one server, by the id its source had.
+  static std::vector<std::string> steps_of(const std::vector<sse_event>& events,
+                                           const std::string& source,
+                                           const std::string& destination = "") {
+    std::vector<std::string> out;
+    for (auto& e : events) {
+      auto d = data_of(e);
+      if (d.value("id", "") == source || d.value("source_id", "") == source
+          || (!destination.empty() && d.value("id", "") == destination))
+        out.push_back(e.type);
+    }
+    return out;
+  }
+  void fail_next(const std::string& command) {
+    auto r = call("POST", "/v1/admin/simulator/fail_next", staff,
+                  {{"command", command}, {"count", 1}});
+    ASSERT_EQ(r.status, 202) << r.body;
+  }
+  json instance(const std::string& uuid) { return call("GET", "/api/instances/" + uuid + "/", staff).json(); }
+  static std::set<std::string> names_of(const json& list, const char* type = nullptr) {
+    std::set<std::string> out;
+    for (auto& item : list)
+      if (!type || item["type"] == type)
+        out.insert(item["name"].get<std::string>());
+    return out;
+  }
+};
+
+} // namespace
+
+TEST_F(migrations_api, resources_show_both_clouds_as_the_seed_does) {
+  start();
+  auto doc = resources();
+  EXPECT_EQ(doc["reset"], false);
+  EXPECT_EQ(doc["events"], json::array());
+  EXPECT_EQ(doc["hosts"], json::array()) << "every host is in one of the two clouds";
+  auto& src = doc["source"];
+  EXPECT_EQ(src["urls"], (json{{"horizon", "http://127.0.0.1/horizon"}}));
+  EXPECT_EQ(names_of(src["tenants"]), (std::set<std::string>{"analytics", "lab", "web-shop"}));
+  EXPECT_EQ(names_of(src["resources"], "server"),
+            (std::set<std::string>{"broken", "db-1", "etl-1", "gpu-test", "report-1", "scratch",
+                                   "web-1", "web-2"}));
+  EXPECT_EQ(names_of(src["resources"], "image"),
+            (std::set<std::string>{"CentOS 7 x64", "Ubuntu 22.04 x64"}));
+  EXPECT_EQ(names_of(src["resources"], "flavor"),
+            (std::set<std::string>{"m1.small", "m1.medium", "m1.large"}));
+  for (auto& r : src["resources"])
+    if (r["name"] == "web-1") {
+      EXPECT_EQ(r["id"], "2919fe98f2d149e2ad7857143842dfca");
+      EXPECT_EQ(r["tenant_id"], web_shop);
+      EXPECT_EQ(r["image_id"], "af56b3e7bb3847b98988fee122441f29");
+      EXPECT_EQ(r["host_name"], "compute-1");
+      EXPECT_EQ(r["status"], "active");
+    } else if (r["name"] == "report-1") {
+      EXPECT_EQ(r["status"], "stopped");
+    }
+  EXPECT_EQ(names_of(src["hosts"]),
+            (std::set<std::string>{"compute-1", "compute-2", "compute-3", "compute-4"}));
+  for (auto& h : src["hosts"])
+    EXPECT_EQ(h["status"], "available") << h.dump();
+  auto& dst = doc["destination"];
+  EXPECT_EQ(dst["tenants"], json::array());
+  EXPECT_EQ(names_of(dst["hosts"]), (std::set<std::string>{"dest-1", "dest-2"}));
+  EXPECT_EQ(names_of(dst["resources"], "server"), std::set<std::string>{});
+  EXPECT_EQ(names_of(dst["resources"], "flavor"),
+            (std::set<std::string>{"m1.small", "m1.medium", "m1.large"}));
+}
+
+TEST_F(migrations_api, a_host_status_follows_its_compute_service) {
+  start();
+  auto r = call("POST", "/v1/admin/simulator/command", staff,
+                {{"type", "compute.host.disable"}, {"cloud", "default"},
+                 {"payload", {{"host", "compute-2"}, {"reason", "disks"}}}});
+  ASSERT_EQ(r.status, 202) << r.body;
+  ASSERT_TRUE(eventually([&] {
+    auto doc = resources();
+    for (auto& h : doc["source"]["hosts"])
+      if (h["name"] == "compute-2")
+        return h["status"] == "blocked";
+    return false;
+  }));
+}
+
+TEST_F(migrations_api, urls_and_reset_come_from_the_configuration) {
+  start({"--migration-source-urls", "horizon=192.168.5.6/horizon",
+         "--migration-destination-urls", "horizon=192.168.5.7/horizon,mos=192.168.5.10",
+         "--migration-reset", "true"});
+  auto doc = resources();
+  EXPECT_EQ(doc["reset"], true);
+  EXPECT_EQ(doc["source"]["urls"], (json{{"horizon", "192.168.5.6/horizon"}}));
+  EXPECT_EQ(doc["destination"]["urls"],
+            (json{{"horizon", "192.168.5.7/horizon"}, {"mos", "192.168.5.10"}}));
+}
+
+TEST_F(migrations_api, only_operators_see_the_clouds) {
+  start();
+  auto r = call("GET", "/resources", web_token);
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(message_of(r), "Migrations between clouds are run by operators");
+  EXPECT_EQ(r.json()["error"]["code"], 403);
+  r = call("GET", "/resources", "no-such-token");
+  EXPECT_EQ(r.status, 401);
+  EXPECT_TRUE(r.json()["error"].contains("message")) << r.body;
+  r = call("POST", "/resources", staff);
+  EXPECT_EQ(r.status, 405);
+  EXPECT_TRUE(r.json()["error"].contains("message")) << "Pumphouse's shape: " << r.body;
+}
+
+namespace {
+const std::string web_1 = "2919fe98f2d149e2ad7857143842dfca";
+const std::string web_2 = "25e4efef1a944f77a4a44d5601b0a9ad";
+const std::string db_1 = "4ca2dc9e71c148b996a85a36de0fb12c";
+} // namespace
+
+TEST_F(migrations_api, a_tenant_migrates_server_by_server_on_its_own_event_stream) {
+  start();
+  auto id = migrate(web_shop);
+  auto events = events_of(id);
+  ASSERT_GE(events.size(), 2u);
+  EXPECT_EQ(events.front().type, "tenant migrate");
+  EXPECT_EQ(data_of(events.front())["id"], web_shop);
+  EXPECT_EQ(data_of(events.front())["servers"], 3);
+  EXPECT_EQ(events.back().type, "tenant migrated") << "the stream ends after the last event";
+  auto end = data_of(events.back());
+  EXPECT_EQ(end["status"], "completed");
+  EXPECT_EQ(end["migrated"], 3);
+  EXPECT_EQ(end["failed"], 0);
+  int tenant_creates = 0;
+  uint64_t last_id = 0;
+  for (auto& e : events) {
+    tenant_creates += e.type == "tenant create";
+    auto n = std::stoull(e.id);
+    EXPECT_GT(n, last_id) << "ids increase";
+    last_id = n;
+  }
+  EXPECT_EQ(tenant_creates, 1) << "the tenant is made in the destination once for its servers";
+
+  std::map<std::string, std::string> moved;  // source -> destination
+  for (auto& e : events)
+    if (e.type == "server migrated")
+      moved[data_of(e)["source_id"]] = data_of(e)["destination_id"];
+  ASSERT_EQ(moved.size(), 3u);
+  for (auto source : {web_1, web_2, db_1}) {
+    ASSERT_TRUE(moved.count(source)) << source;
+    auto destination = moved[source];
+    EXPECT_EQ(steps_of(events, source, destination),
+              (std::vector<std::string>{"server migrate", "server suspended", "server boot",
+                                        "server terminate", "server migrated"}))
+      << source;
+    for (auto& e : events)
+      if (e.type == "server boot" && data_of(e)["id"] == destination) {
+        auto d = data_of(e);
+        EXPECT_EQ(d["cloud"], "destination");
+        EXPECT_EQ(d["tenant_id"], web_shop);
+        EXPECT_EQ(d["status"], "active");
+        EXPECT_TRUE(d["host_name"] == "dest-1" || d["host_name"] == "dest-2") << d.dump();
+        EXPECT_FALSE(d["image_id"].get<std::string>().empty());
+      }
+    auto made = instance(destination);
+    EXPECT_EQ(made["state"], "Online") << made.dump();
+    EXPECT_EQ(made["description"], "Migrated from " + source);
+    EXPECT_EQ(call("GET", "/api/instances/" + source + "/", staff).status, 404)
+      << "the source instance ended";
+  }
+
+  auto doc = resources();
+  EXPECT_EQ(doc["events"], json::array()) << "nothing in progress";
+  EXPECT_EQ(names_of(doc["destination"]["resources"], "server"),
+            (std::set<std::string>{"web-1", "web-2", "db-1"}));
+  EXPECT_EQ(names_of(doc["destination"]["tenants"]), std::set<std::string>{"web-shop"});
+  for (auto& t : doc["source"]["tenants"])
+    EXPECT_FALSE(t.contains("status")) << t.dump();
+  auto left = names_of(doc["source"]["resources"], "server");
+  EXPECT_FALSE(left.count("web-1") || left.count("web-2") || left.count("db-1"));
+
+  // A finished operation's stream is read from its first event again, and
+  // Last-Event-ID resumes it without a gap or a repeat.
+  auto again = events_of(id);
+  ASSERT_EQ(again.size(), events.size());
+  EXPECT_EQ(again.front().id, events.front().id);
+  auto resumed = events_of(id, {{"Last-Event-ID", events[2].id}});
+  ASSERT_EQ(resumed.size(), events.size() - 3);
+  EXPECT_EQ(resumed.front().id, events[3].id);
+  EXPECT_EQ(resumed.back().id, events.back().id);
+}
+
+TEST_F(migrations_api, a_server_that_fails_to_boot_is_resumed_and_the_others_go_on) {
+  start();
+  fail_next("compute.instance.create");
+  auto events = events_of(migrate(web_shop));
+  ASSERT_FALSE(events.empty());
+  auto end = data_of(events.back());
+  EXPECT_EQ(end["status"], "failed");
+  EXPECT_EQ(end["migrated"], 2);
+  EXPECT_EQ(end["failed"], 1);
+  std::vector<json> errors;
+  std::string failed;
+  for (auto& e : events) {
+    if (e.type == "error")
+      errors.push_back(data_of(e));
+    if (e.type == "server resumed")
+      failed = data_of(e)["id"];
+  }
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0]["id"], failed) << "the error names the server";
+  EXPECT_FALSE(errors[0]["message"].get<std::string>().empty());
+  EXPECT_EQ(steps_of(events, failed),
+            (std::vector<std::string>{"server migrate", "server suspended", "error",
+                                      "server resumed"}));
+  EXPECT_EQ(instance(failed)["state"], "Online") << "running again in the source";
+  auto doc = resources();
+  EXPECT_EQ(names_of(doc["destination"]["resources"], "server").size(), 3u)
+    << "two migrated and the one whose boot failed, in error";
+}
+
+TEST_F(migrations_api, one_migration_per_tenant_and_a_cancel_leaves_what_has_not_begun) {
+  start();
+  fail_next("compute.tenant.create");  // its servers wait for the tenant for good
+  auto id = migrate(web_shop);
+  auto r = call("POST", "/tenants/" + web_shop, staff);
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(message_of(r), "Tenant " + web_shop + " is already migrating (its events: /events/" +
+                             id + ")");
+  ASSERT_TRUE(eventually([&] {
+    auto d = resources();
+    return d["events"] == json::array({id});
+  })) << "in progress";
+  auto doc = resources();
+  for (auto& t : doc["source"]["tenants"])
+    EXPECT_EQ(t.contains("status"), t["id"] == web_shop) << t.dump();
+
+  r = call("DELETE", "/tenants/" + web_shop + "/migration", staff);
+  EXPECT_EQ(r.status, 202) << r.body;
+  auto events = events_of(id);
+  ASSERT_FALSE(events.empty());
+  auto end = data_of(events.back());
+  EXPECT_EQ(events.back().type, "tenant migrated");
+  EXPECT_EQ(end["status"], "cancelled");
+  EXPECT_EQ(end["left"], 3);
+  for (auto source : {web_1, web_2, db_1})
+    EXPECT_EQ(instance(source)["state"], "Online") << "it stays";
+  EXPECT_EQ(call("DELETE", "/tenants/" + web_shop + "/migration", staff).status, 404);
+
+  // Once it ended, the tenant may migrate again, and now it does.
+  auto next = migrate(web_shop);
+  EXPECT_NE(next, id);
+  EXPECT_EQ(data_of(events_of(next).back())["status"], "completed");
+}
+
+TEST_F(migrations_api, bad_requests_get_clear_errors) {
+  start();
+  auto r = call("POST", "/tenants/no-such-tenant", staff);
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(message_of(r), "Tenant no-such-tenant is not found");
+  r = call("POST", "/tenants/" + web_shop, web_token);
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(message_of(r), "Migrations between clouds are run by operators");
+  r = call("GET", "/events/no-such-stream", staff);
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(message_of(r), "Event stream no-such-stream is not found");
+  EXPECT_EQ(call("DELETE", "/tenants/" + web_shop + "/migration", web_token).status, 403);
+  EXPECT_EQ(call("DELETE", "/tenants/" + web_shop + "/migration", staff).status, 404);
+
+  auto id = migrate(lab);
+  EXPECT_EQ(call("GET", "/events/" + id, web_token).status, 403)
+    << "a project token never reads an operation's stream";
+  sse_client bad{proc->port(), "/events/" + id, {{"X-Auth-Token", staff}, {"Last-Event-ID", "x1"}}};
+  EXPECT_EQ(bad.status(), 400);
+  events_of(id);  // it ends
+}
