@@ -16,6 +16,11 @@ using nlohmann::json;
 // How long the instance registry may take to answer one request.
 constexpr auto ask_timeout = std::chrono::seconds{30};
 
+// After a step is stored, what comes in this long is stored together: a
+// tenant's many servers report one after another, and a write per report
+// would rewrite the whole operation once per report.
+constexpr auto gather_window = std::chrono::milliseconds{10};
+
 const operation& value_of(self_ptr self) {
   return *self->state.doc;
 }
@@ -51,18 +56,17 @@ void store_step(self_ptr self, operation next, migration_effects fx) {
                                                + ack.error);
         return;
       }
-      self->state.again = false;
-      step(self);
+      // What comes in the window is stored together (gather_window).
+      s.gathering = true;
+      self->delayed_send(self, gather_window, atom::timer_v, ++s.timer_generation);
     },
     announce::already_announced);
 }
 
 void refuse(self_ptr self, const std::string& instance_id, const std::string& why) {
   auto& st = self->state;
-  if (st.writing) {  // told again by the next ask, after this write
-    st.again = true;
+  if (st.writing || st.gathering)  // asked again after this write, and refused again
     return;
-  }
   auto next = value_of(self);
   migration_effects fx;
   refused(next, instance_id, why, view_of(self), now(), fx);
@@ -128,10 +132,8 @@ void step(self_ptr self) {
   auto& st = self->state;
   if (!st.has_view || !st.cat || !st.stored)
     return;
-  if (st.writing) {
-    st.again = true;
+  if (st.writing || st.gathering)  // the step after it sees this too
     return;
-  }
   auto next = value_of(self);
   migration_effects fx;
   if (st.cancel_wanted) {
@@ -176,7 +178,11 @@ migration_actor(self_ptr self, const actor_services* svc, owner_of<migration_sna
         announce::already_announced);
       return rp;
     },
-    [=](atom::timer, uint64_t) { step(self); },
+    [=](atom::timer, uint64_t generation) {
+      if (generation == self->state.timer_generation)
+        self->state.gathering = false;
+      step(self);
+    },
     [=](atom::workload, world_view& w) {
       self->state.world = std::move(w);
       self->state.has_view = true;

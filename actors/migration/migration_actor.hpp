@@ -33,7 +33,7 @@ struct migration_state : entity_core_of<operation> {
   catalog::catalog_ptr cat;
   std::set<std::string> in_flight;  // instances with a request of ours under way
   bool writing = false;             // a step is being stored
-  bool again = false;               // the view changed meanwhile: advance after it
+  bool gathering = false;           // one was just stored: the next waits a moment
   bool cancel_wanted = false;       // a cancel waits for the next step
   std::vector<caf::typed_response_promise<api_reply>> cancel_waiters;
 };

@@ -28,6 +28,8 @@
 #include "actors/environment/environment_rules.hpp"
 #include "actors/environment/object_model.hpp"
 #include "actors/environment/template_json.hpp"
+#include "actors/migration/migration_json.hpp"
+#include "actors/migration/migration_rules.hpp"
 #include "actors/environment/template_rules.hpp"
 #include "http/routes/environment_body.hpp"
 #include "http/routes/inventory_body.hpp"
@@ -312,6 +314,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     if (auto t = environment::template_from_stored(body))
       (void)environment::template_to_stored(*t);
+  } else if (what == "migration-row") {
+    // A stored migration of any shape: read back, or refused, and moved on
+    // an empty view; never a crash.
+    if (auto op = migration::migration_from_stored(body)) {
+      (void)migration::migration_to_stored(*op);
+      catalog::catalog cat;
+      world_view world;
+      migration_settings settings;
+      migration::migration_view view{world, cat, settings, 4.0};
+      migration::migration_effects fx;
+      migration::advance(*op, view, fixed_now, fx);
+      for (auto& s : op->servers)
+        (void)migration::ask_for(s, view);
+      (void)migration::watched_instances(*op);
+    }
   } else if (what == "session-row") {
     // A stored row of any shape: read back, or refused, never a crash.
     if (auto s = maintenance::from_stored(body)) {
