@@ -1,13 +1,16 @@
 // Migrations between two clouds (Pumphouse's API) over HTTP on a real
 // stewardd with its in-process simulated clouds: `default` (the source: 4
 // hosts, 8 instances of 3 projects) and `destination` (2 empty hosts).
+#include <fstream>
 #include <map>
+#include <sstream>
 #include <set>
 #include <string>
 
 #include <gtest/gtest.h>
 
 #include "tests/daemon/stewardd_fixture.hpp"
+#include "tests/support/python_tool.hpp"
 
 using namespace steward;
 using namespace steward::test;
@@ -28,8 +31,10 @@ struct migrations_api : stewardd_fixture {
     start_stewardd(args);
     ASSERT_TRUE(eventually([&] {
       auto r = call("GET", "/resources", staff);
+      // Both clouds' catalogs too: the destination's flavors and images.
       return r.status == 200 && r.json()["source"]["resources"].size() >= 8 + 2 + 3
-             && r.json()["destination"]["hosts"].size() == 2;
+             && r.json()["destination"]["hosts"].size() == 2
+             && r.json()["destination"]["resources"].size() == 2 + 3;
     }));
   }
   json resources() {
@@ -329,4 +334,58 @@ TEST_F(migrations_api, bad_requests_get_clear_errors) {
   sse_client bad{proc->port(), "/events/" + id, {{"X-Auth-Token", staff}, {"Last-Event-ID", "x1"}}};
   EXPECT_EQ(bad.status(), 400);
   events_of(id);  // it ends
+}
+
+TEST_F(migrations_api, the_npm_eventsource_package_reads_an_operation_stream) {
+  std::string tools = STEWARD_TOOLS_DIR;
+  ASSERT_TRUE(std::ifstream{tools + "/node_modules/eventsource/package.json"}.good())
+    << "the npm eventsource package is missing: bash scripts/setup.sh test installs it";
+  start();
+  auto id = migrate(lab);
+  auto r = run_program(dir, "/usr/bin/env",
+                       {"node", tools + "/event_stream_reader.js", url("/events/" + id), staff,
+                        "tenant migrate", "tenant create", "flavor create", "flavor created",
+                        "image created", "image uploaded", "server migrate", "server suspended",
+                        "server boot", "server terminate", "server migrated", "server resumed",
+                        "error"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::vector<json> read;
+  std::istringstream lines{r.out};
+  for (std::string line; std::getline(lines, line);)
+    read.push_back(json::parse(line));
+  auto events = events_of(id);
+  ASSERT_EQ(read.size(), events.size()) << r.out;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    EXPECT_EQ(read[i]["id"], events[i].id);
+    EXPECT_EQ(read[i]["event"], events[i].type);
+    EXPECT_EQ(read[i]["data"], data_of(events[i]));
+  }
+  EXPECT_EQ(read.back()["data"]["status"], "failed") << "lab's broken server cannot move";
+  EXPECT_EQ(read.back()["data"]["migrated"], 2);
+}
+
+TEST_F(migrations_api, a_dropped_stream_resumes_live_without_a_gap_or_a_repeat) {
+  start();
+  fail_next("compute.tenant.create");  // it waits for the tenant until cancelled
+  auto id = migrate(web_shop);
+  std::string last_seen;
+  {
+    sse_client first{proc->port(), "/events/" + id, {{"X-Auth-Token", staff}}};
+    ASSERT_EQ(first.status(), 200);
+    for (auto expected : {"tenant migrate", "tenant create"}) {
+      auto e = first.next();
+      ASSERT_TRUE(e);
+      EXPECT_EQ(e->type, expected);
+      last_seen = e->id;
+    }
+  }  // the connection drops
+  ASSERT_EQ(call("DELETE", "/tenants/" + web_shop + "/migration", staff).status, 202);
+  sse_client again{proc->port(), "/events/" + id,
+                   {{"X-Auth-Token", staff}, {"Last-Event-ID", last_seen}}};
+  std::vector<sse_event> rest;
+  while (auto e = again.next())
+    rest.push_back(*e);
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_EQ(rest[0].type, "tenant migrated");
+  EXPECT_GT(std::stoull(rest[0].id), std::stoull(last_seen));
 }

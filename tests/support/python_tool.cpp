@@ -30,6 +30,11 @@ bool configures_a_client(const std::string& var) {
 } // namespace
 
 run_result run_python(const temp_dir& dir, const std::vector<std::string>& args) {
+  return run_program(dir, debian_python, args);
+}
+
+run_result run_program(const temp_dir& dir, const std::string& program,
+                       const std::vector<std::string>& args) {
   auto out_file = dir.file("cli.out");
   auto err_file = dir.file("cli.err");
   // Everything the child needs is ready before fork: it only opens, dups
@@ -39,7 +44,8 @@ run_result run_python(const temp_dir& dir, const std::vector<std::string>& args)
     if (!configures_a_client(*e))
       env.emplace_back(*e);
   std::vector<std::string> copy = args;
-  std::vector<char*> argv{const_cast<char*>(debian_python)};
+  std::string path = program;
+  std::vector<char*> argv{path.data()};
   for (auto& a : copy)
     argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -57,7 +63,7 @@ run_result run_python(const temp_dir& dir, const std::vector<std::string>& args)
     dup2(null_fd, 0);
     dup2(out_fd, 1);
     dup2(err_fd, 2);
-    execve(debian_python, argv.data(), envp.data());
+    execve(path.c_str(), argv.data(), envp.data());
     _exit(127);
   }
   run_result r;

@@ -21,6 +21,9 @@ struct run_result {
 /// `dir`. The environment is the test's without OS_*, BLAZAR_*, MURANO_* and
 /// PYTHON* variables, so that only the command line configures a client.
 run_result run_python(const temp_dir& dir, const std::vector<std::string>& args);
+/// The same for another program (a path), with the same environment.
+run_result run_program(const temp_dir& dir, const std::string& program,
+                       const std::vector<std::string>& args);
 
 /// Whether Debian's python3 imports `module` (a client's package is installed).
 bool python_module_installed(const std::string& module);
