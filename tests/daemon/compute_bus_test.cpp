@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 #include <ctime>
+#include <map>
 #include <set>
 
 #include "amqp_test_util.hpp"
@@ -58,7 +59,7 @@ struct compute_over_the_bus : ::testing::Test {
     if (!url)
       return;
     bt::admin_connection admin{*url};
-    for (auto& q : {queue, dead_letter, commands + ".sim.default"})
+    for (auto& q : {queue, dead_letter, commands + ".sim.default.destination"})
       admin.delete_queue(q);
     for (auto& x : {commands, nova, dead_letter})
       admin.delete_exchange(x);
@@ -228,4 +229,65 @@ TEST_F(compute_over_the_bus, a_deployment_goes_on_after_a_restart) {
   ASSERT_EQ(made.size(), 2u) << "nothing made twice";
   for (auto& i : made)
     EXPECT_EQ(i["state"], "Online");
+}
+
+// A tenant's migration with stewardd killed while its servers move: it goes
+// on from where it stood, and no server is migrated or booted twice.
+TEST_F(compute_over_the_bus, a_migration_goes_on_after_a_restart) {
+  const std::string staff = "staff-token-0001";
+  auto resources = [&] { return call("GET", "/resources", "", staff).json(); };
+  ASSERT_TRUE(eventually([&] {
+    auto r = call("GET", "/resources", "", staff);
+    return r.status == 200 && r.json()["source"]["resources"].size() == 8 + 2 + 3
+           && r.json()["destination"]["resources"].size() == 2 + 3;
+  })) << "both clouds learned";
+  auto began = call("POST", "/tenants/" + web_shop, "", staff);
+  ASSERT_EQ(began.status, 201) << began.body;
+  auto id = began.json()["id"].get<std::string>();
+  {
+    sse_client stream{steward->port(), "/events/" + id, {{"X-Auth-Token", staff}}};
+    for (;;) {  // half-way: a server boots in the destination
+      auto e = stream.next();
+      ASSERT_TRUE(e) << "the stream ended before any server booted";
+      if (e->type == "server boot")
+        break;
+    }
+  }
+  steward->kill9();
+  start_steward();
+  sse_client stream{steward->port(), "/events/" + id, {{"X-Auth-Token", staff}}};
+  std::vector<sse_event> events;
+  while (auto e = stream.next())
+    events.push_back(*e);
+  ASSERT_FALSE(events.empty());
+  ASSERT_EQ(events.back().type, "tenant migrated") << "it finished after the restart";
+  auto end = json::parse(events.back().data);
+  EXPECT_EQ(end["status"], "completed") << end.dump();
+  EXPECT_EQ(end["migrated"], 3);
+  std::map<std::string, int> migrated, booted;
+  for (auto& e : events) {
+    auto d = json::parse(e.data);
+    if (e.type == "server migrated")
+      ++migrated[d["source_id"].get<std::string>()];
+    if (e.type == "server boot")
+      ++booted[d["id"].get<std::string>()];
+  }
+  EXPECT_EQ(migrated.size(), 3u);
+  for (auto& [source, n] : migrated)
+    EXPECT_EQ(n, 1) << source << " migrated once";
+  for (auto& [made, n] : booted)
+    EXPECT_EQ(n, 1) << made << " booted once";
+  ASSERT_TRUE(eventually([&] {
+    auto doc = resources();
+    std::size_t servers = 0;
+    for (auto& r : doc["destination"]["resources"])
+      servers += r["type"] == "server";
+    return servers == 3;
+  })) << "three servers in the destination, none made twice";
+  auto doc = resources();
+  for (auto& r : doc["destination"]["resources"]) {
+    if (r["type"] == "server") {
+      EXPECT_EQ(r["status"], "active") << r.dump();
+    }
+  }
 }

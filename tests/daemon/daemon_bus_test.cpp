@@ -41,7 +41,7 @@ struct stewardd_on_rabbitmq : ::testing::Test {
     if (!url)
       GTEST_SKIP() << "STEWARD_TEST_AMQP_URL is not set";
     dir.write("tokens.json", R"({"staff-token-0001": {"user_id": "root", "staff": true}})");
-    queues_to_delete = {queue, dead_letter, command_exchange + ".sim.default"};
+    queues_to_delete = {queue, dead_letter, command_exchange + ".sim.default.destination"};
     exchanges_to_delete = {dead_letter, command_exchange};
   }
   void TearDown() override {
