@@ -93,8 +93,10 @@ demand demand_of(const instance::instance& i) {
 }
 
 // The destination host with the most free memory that is enabled, up, not
-// under maintenance and has room for `need`, counting the servers of this
-// operation already on their way there; "" when none has.
+// under maintenance, not reservable (a host enrolled for leases is theirs
+// alone, as Blazar's freepool is kept from other instances) and has room
+// for `need`, counting the servers of this operation already on their way
+// there; "" when none has.
 std::string choose_host(const operation& op, const migration_view& v, const demand& need) {
   std::map<std::string, demand> load;
   auto add = [&](const std::string& host, const demand& d) {
@@ -114,7 +116,7 @@ std::string choose_host(const operation& op, const migration_view& v, const dema
   double best_free = -1;
   for (auto& [id, h] : v.world.hosts) {
     if (h->cloud != v.settings.destination_cloud || !h->enabled || !h->up
-        || inventory::in_maintenance(*h))
+        || inventory::in_maintenance(*h) || h->enrolled)
       continue;
     auto& l = load[h->hypervisor_hostname];
     if (l.vcpus + need.vcpus > h->vcpus * v.cpu_allocation_ratio

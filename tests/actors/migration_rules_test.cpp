@@ -33,6 +33,10 @@ struct clouds {
     host("h1", "cz-1", "old", 64);
     host("h9", "cz-9", "new", 64);
     host("h8", "cz-8", "new", 64, true);  // under maintenance: never a target
+    host("h7", "cz-7", "new", 64);
+    auto leased = *world.hosts["h7"];     // reservable: for leases only
+    leased.enrolled = inventory::enrollment{"1", t0, std::nullopt};
+    world.hosts["h7"] = std::make_shared<const inventory::host>(leased);
     for (int i = 0; i < 10; ++i)
       server("s" + std::to_string(i), "cz-1", "old", istate::online);
   }
@@ -130,7 +134,7 @@ TEST(migration_rules, prerequisites_once_then_servers_within_the_limit) {
   EXPECT_EQ(std::count(types.begin(), types.end(), event_type::server_migrate), 4);
   for (auto& s : op.servers)
     if (s.step == server_step::suspending) {
-      EXPECT_EQ(s.target_host, "cz-9") << "not the host under maintenance";
+      EXPECT_EQ(s.target_host, "cz-9") << "not the host under maintenance nor the reservable one";
       EXPECT_FALSE(s.destination_id.empty()) << "chosen before the boot is asked";
       EXPECT_EQ(ask_for(s, c.view()), instance_ask::stop_source);
     }
