@@ -13,6 +13,24 @@ extern char** environ;
 
 namespace steward::config {
 
+std::optional<std::vector<std::pair<std::string, std::string>>>
+name_value_pairs(const std::string& text) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    auto comma = text.find(',', i);
+    auto item = text.substr(i, comma == std::string::npos ? std::string::npos : comma - i);
+    auto eq = item.find('=');
+    if (eq == std::string::npos || eq == 0)
+      return std::nullopt;
+    out.emplace_back(item.substr(0, eq), item.substr(eq + 1));
+    if (comma == std::string::npos)
+      break;
+    i = comma + 1;
+  }
+  return out;
+}
+
 namespace {
 
 std::string check_transport_url(const std::string& v) {
@@ -50,43 +68,25 @@ std::string check_number(const std::string& v) {
 
 // "name=value,name=value" with non-negative numeric values.
 std::string check_number_map(const std::string& v) {
-  std::size_t i = 0;
-  while (i < v.size()) {
-    auto comma = v.find(',', i);
-    auto item = v.substr(i, comma == std::string::npos ? std::string::npos : comma - i);
-    auto eq = item.find('=');
-    if (eq == std::string::npos || eq == 0)
-      return "must be name=number pairs separated by commas";
-    auto err = check_number(item.substr(eq + 1));
-    if (!err.empty())
+  auto pairs = name_value_pairs(v);
+  if (!pairs)
+    return "must be name=number pairs separated by commas";
+  for (auto& [name, value] : *pairs)
+    if (auto err = check_number(value); !err.empty())
       return "has a value that " + err;
-    if (comma == std::string::npos)
-      break;
-    i = comma + 1;
-  }
   return "";
 }
 
 // "name=value" pairs separated by commas, each name given once; a value is
 // free text without a comma (a URL).
 std::string check_text_map(const std::string& v) {
-  std::vector<std::string> names;
-  std::size_t i = 0;
-  while (i < v.size()) {
-    auto comma = v.find(',', i);
-    auto item = v.substr(i, comma == std::string::npos ? std::string::npos : comma - i);
-    auto eq = item.find('=');
-    if (eq == std::string::npos || eq == 0)
-      return "must be name=value pairs separated by commas";
-    auto name = item.substr(0, eq);
-    for (auto& n : names)
-      if (n == name)
-        return "names " + name + " twice";
-    names.push_back(name);
-    if (comma == std::string::npos)
-      break;
-    i = comma + 1;
-  }
+  auto pairs = name_value_pairs(v);
+  if (!pairs)
+    return "must be name=value pairs separated by commas";
+  for (std::size_t i = 0; i < pairs->size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if ((*pairs)[j].first == (*pairs)[i].first)
+        return "names " + (*pairs)[i].first + " twice";
   return "";
 }
 

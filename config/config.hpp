@@ -4,7 +4,9 @@
 // Precedence: embedded default < file < environment < flag.
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace steward::config {
@@ -65,6 +67,10 @@ std::string parse_ini(const std::string& text, const std::string& file_name,
                       settings& into);
 /// The --help text: usage and every key with its default.
 std::string help_text();
+/// "a=x,b=y" as its pairs, in order; nothing when an item has no name or
+/// no '='.
+std::optional<std::vector<std::pair<std::string, std::string>>>
+name_value_pairs(const std::string& text);
 /// The process environment as a map.
 std::map<std::string, std::string> process_environment();
 

@@ -42,18 +42,7 @@ void make_dir(const std::string& path) {
 
 // "a=x,b=y" (checked by the configuration) as its pairs, in their order.
 cloud_urls named_values(const std::string& text) {
-  cloud_urls out;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    auto comma = text.find(',', i);
-    auto item = text.substr(i, comma == std::string::npos ? std::string::npos : comma - i);
-    auto eq = item.find('=');
-    out.emplace_back(item.substr(0, eq), item.substr(eq + 1));
-    if (comma == std::string::npos)
-      break;
-    i = comma + 1;
-  }
-  return out;
+  return config::name_value_pairs(text).value_or(cloud_urls{});
 }
 
 std::string database_url(const config::settings& cfg) {

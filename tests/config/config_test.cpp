@@ -65,6 +65,12 @@ TEST(config, bad_input_names_the_key) {
     {"[database]\nconnection = mysql://x\n", "[database] connection"},
     {"[api]\naccess_log = maybe\n", "not a boolean"},
     {"[DEFAULT]\nlog_level = loud\n", "not one of"},
+    {"[migration]\nsource_urls = horizon\n", "must be name=value pairs"},
+    {"[migration]\nsource_urls = =http://x\n", "must be name=value pairs"},
+    {"[migration]\ndestination_urls = a=1,b=2,a=3\n", "names a twice"},
+    {"[migration]\nsource_cloud = \n", "must not be empty"},
+    {"[migration]\nparallel_servers = 0\n", "[migration] parallel_servers"},
+    {"[simulator]\ndurations = compute.instance.create=x\n", "not a non-negative number"},
   };
   for (auto& c : cases) {
     dir.write("bad.conf", c.file);
