@@ -4,6 +4,8 @@
 #include <future>
 #include <thread>
 
+#include <sqlite3.h>
+
 #include "store/store.hpp"
 #include "tests/support/support.hpp"
 
@@ -170,4 +172,40 @@ TEST(sqlite_store, delivery_counts_survive_reopening_until_forgotten) {
   db->forget_delivery("m-1");
   EXPECT_EQ(db->count_delivery("m-1"), 1) << "a forgotten count starts again";
   EXPECT_EQ(db->count_delivery("m-2"), 2);
+}
+
+// A database of a stewardd before operations' streams: its events table
+// gains the stream column when the store opens it, the events it held stay
+// in no stream, and new events of a stream are read by their stream alone.
+TEST(sqlite_store, an_older_events_table_gains_operation_streams) {
+  test::temp_dir dir;
+  {
+    sqlite3* old = nullptr;
+    ASSERT_EQ(sqlite3_open(dir.file("s.db").c_str(), &old), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(old,
+                           "CREATE TABLE events (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+                           "type TEXT NOT NULL, project TEXT NOT NULL, time TEXT NOT NULL, "
+                           "data TEXT NOT NULL);"
+                           "INSERT INTO events (type, project, time, data) "
+                           "VALUES ('host.update', '', 't', '{}');",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(old);
+  }
+  auto db = open(dir);
+  store::write_batch b;
+  b.events.push_back({0, "migration.server.migrate", "", "t", "{\"n\":1}", "op-1"});
+  b.events.push_back({0, "host.update", "", "t", "{\"n\":2}", ""});
+  b.events.push_back({0, "migration.server.boot", "", "t", "{\"n\":3}", "op-1"});
+  ASSERT_TRUE(commit(*db, b).ok);
+  auto all = db->events_after(0, 10);
+  ASSERT_EQ(all.size(), 4u);
+  EXPECT_EQ(all[0].stream, "") << "what it held stays in no stream";
+  EXPECT_EQ(all[1].stream, "op-1");
+  std::promise<std::vector<store::event_record>> p;
+  db->events_after_async(
+    all[1].id, 10, [&](std::vector<store::event_record> r) { p.set_value(r); }, "op-1");
+  auto mine = p.get_future().get();
+  ASSERT_EQ(mine.size(), 1u) << "after the first of its stream, only its own";
+  EXPECT_EQ(mine[0].type, "migration.server.boot");
 }
