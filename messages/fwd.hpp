@@ -88,6 +88,9 @@ struct template_clone;
 struct environment_from_template;
 struct resources_show;
 struct tenant_migrate;
+struct tenant_plan;
+struct host_reassign;
+struct clouds_reset;
 struct migration_cancel;
 struct migration_events;
 struct api_reply;
@@ -230,6 +233,9 @@ struct notification;
   X(steward::template_clone)                                                   \
   X(steward::resources_show)                                                   \
   X(steward::tenant_migrate)                                                   \
+  X(steward::tenant_plan)                                                      \
+  X(steward::host_reassign)                                                    \
+  X(steward::clouds_reset)                                                     \
   X(steward::migration_cancel)                                                 \
   X(steward::migration_events)
 

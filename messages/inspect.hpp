@@ -430,6 +430,9 @@ STEWARD_INSPECT_REQUEST(template_create_environment, x.id, x.body)
 STEWARD_INSPECT_REQUEST(template_clone, x.id, x.body)
 STEWARD_INSPECT_REQUEST(resources_show)
 STEWARD_INSPECT_REQUEST(tenant_migrate, x.tenant)
+STEWARD_INSPECT_REQUEST(tenant_plan, x.tenant)
+STEWARD_INSPECT_REQUEST(host_reassign, x.host)
+STEWARD_INSPECT_REQUEST(clouds_reset)
 STEWARD_INSPECT_REQUEST(migration_cancel, x.tenant)
 STEWARD_INSPECT_REQUEST(migration_events, x.id)
 STEWARD_INSPECT_REQUEST(environment_from_template, x.fields, json_field{x.services})
@@ -930,6 +933,7 @@ typename Inspector::result_type inspect(Inspector& f, instance_progress& x) {
 
 namespace migration {
 
+inline std::string to_string(operation_kind x) { return std::string(1, static_cast<char>(x)); }
 inline std::string to_string(operation_status x) { return std::string(1, static_cast<char>(x)); }
 inline std::string to_string(prerequisite_kind x) { return std::string(1, static_cast<char>(x)); }
 inline std::string to_string(server_step x) { return std::string(1, static_cast<char>(x)); }
@@ -949,8 +953,8 @@ typename Inspector::result_type inspect(Inspector& f, server_move& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, operation& x) {
-  return f(caf::meta::type_name("steward::migration::operation"), x.id, x.tenant, x.tenant_name,
-           x.status, x.cancel_requested, time_field{x.created}, time_field{x.updated},
+  return f(caf::meta::type_name("steward::migration::operation"), x.id, x.kind, x.tenant,
+           x.tenant_name, x.host, x.status, x.cancel_requested, time_field{x.created}, time_field{x.updated},
            x.prerequisites, x.servers);
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // A migration between two clouds as Steward holds it (Pumphouse): one
-// operation (a tenant's migration from the source cloud to the destination)
-// with what it prepares in the destination and each server's way there. A
+// operation (a tenant's migration from the source cloud to the destination,
+// with what it prepares in the destination and each server's way there; or
+// an empty host's reassignment from the source to the destination). A
 // value: the migration actor owns one. Its events are the operation's event
 // stream (GET /events/{id}); JSON is made only at its edges
 // (actors/migration/migration_json.hpp).
@@ -15,6 +16,13 @@
 
 namespace steward::migration {
 
+/// What an operation does.
+enum class operation_kind : char {
+  tenant = 't',        // a tenant's servers move to the destination
+  reassignment = 'r',  // an empty host of the source joins the destination
+  reset = 'x',         // the clouds go back to their starting workload
+};
+
 /// How an operation stands.
 enum class operation_status : char {
   running = 'r',
@@ -26,7 +34,17 @@ enum class operation_status : char {
 /// One thing a tenant's servers need in the destination before any boots
 /// there: the tenant itself, a flavor, an image. Made once per operation
 /// and shared by all its servers.
-enum class prerequisite_kind : char { tenant = 't', flavor = 'f', image = 'i' };
+/// (A reassignment's one step is of this kind too: its host, in the
+/// destination.)
+/// A reset's steps: the clouds restored (`clouds`), each reassigned host
+/// back in the source (`host`).
+enum class prerequisite_kind : char {
+  tenant = 't',
+  flavor = 'f',
+  image = 'i',
+  host = 'h',
+  clouds = 'c',
+};
 
 struct prerequisite {
   prerequisite_kind kind = prerequisite_kind::tenant;
@@ -64,8 +82,10 @@ struct server_move {
 
 struct operation {
   std::string id;      // also its event stream's id
-  std::string tenant;  // the project migrating
+  operation_kind kind = operation_kind::tenant;
+  std::string tenant;  // the project migrating (a tenant's migration)
   std::string tenant_name;
+  std::string host;    // the host reassigned (a reassignment)
   operation_status status = operation_status::running;
   bool cancel_requested = false;
   sys_time created;
@@ -102,11 +122,15 @@ inline const char* const server_terminate = "migration.server.terminate";
 inline const char* const server_migrated = "migration.server.migrated";
 inline const char* const server_resumed = "migration.server.resumed";
 inline const char* const error = "migration.error";
+inline const char* const host_reassign = "migration.host.reassign";
+inline const char* const host_reassigned = "migration.host.reassigned";
+inline const char* const reset_start = "migration.reset.start";
+inline const char* const reset_completed = "migration.reset.completed";
 } // namespace event_type
 
 /// The events after which an operation's stream has nothing more to say.
 inline std::set<std::string> final_event_types() {
-  return {event_type::tenant_migrated};
+  return {event_type::tenant_migrated, event_type::host_reassigned, event_type::reset_completed};
 }
 
 } // namespace steward::migration

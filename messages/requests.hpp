@@ -340,6 +340,15 @@ struct resources_show { request_context ctx; };
 /// A tenant's migration from the source cloud to the destination begins
 /// (POST /tenants/{id}).
 struct tenant_migrate { request_context ctx; std::string tenant; };
+/// An empty host of the source cloud joins the destination
+/// (DELETE /hosts/{id}).
+struct host_reassign { request_context ctx; std::string host; };
+/// Both clouds back to their starting workload (POST /reset), where the
+/// configuration allows it.
+struct clouds_reset { request_context ctx; };
+/// What a migration of the tenant would do, without doing it
+/// (GET /tenants/{id}/plan).
+struct tenant_plan { request_context ctx; std::string tenant; };
 /// The tenant's migration under way stops (DELETE /tenants/{id}/migration).
 struct migration_cancel { request_context ctx; std::string tenant; };
 /// Whether the caller may follow the event stream of operation `id`
@@ -379,7 +388,8 @@ using template_request
                  template_create_environment, template_clone>;
 
 using migration_request
-  = std::variant<resources_show, tenant_migrate, migration_cancel, migration_events>;
+  = std::variant<resources_show, tenant_migrate, tenant_plan, host_reassign, clouds_reset,
+                 migration_cancel, migration_events>;
 
 using api_request_body
   = std::variant<lease_request, instance_request, catalog_request, maintenance_request,

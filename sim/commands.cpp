@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <set>
 
 #include "common/ids.hpp"
 #include "common/log.hpp"
@@ -441,6 +442,34 @@ std::vector<outcome> run_catalog_command(world& w, const request& r, bool inject
 
 // --- hosts ----------------------------------------------------------------------
 
+// An empty host leaves its cloud for another (`destination`): reported by
+// its service.update, which names its new cloud.
+std::vector<outcome> run_host_reassign(world& w, const request& r, bool injected) {
+  std::string name = text_field(r.payload, "host");
+  std::string to = text_field(r.payload, "destination");
+  host* h = w.find_host(r.cloud, name);
+  std::optional<fault> f;
+  if (h == nullptr) {
+    f = fault{"NotFound", "host '" + name + "' not found in cloud '" + r.cloud + "'"};
+  } else if (w.find_cloud(to) == nullptr) {
+    f = fault{"NotFound", "cloud '" + to + "' not found"};
+  } else if (injected) {
+    f = injected_fault(r.event_type);
+  } else {
+    for (const instance* i : w.instances_of(r.cloud))
+      if (i->host == name) {
+        f = fault{"InvalidRequest", "host '" + name + "' holds instances"};
+        break;
+      }
+  }
+  if (f) {
+    return {{"compute.command.error", "ERROR", publisher_of(r.cloud, h == nullptr ? "" : name),
+             command_error_payload(r.cloud, r.event_type, name, r.request_id, *f)}};
+  }
+  h->cloud = to;
+  return {service_outcome(*h, r.request_id)};
+}
+
 std::vector<outcome> run_host_command(world& w, const request& r, bool disable, bool injected) {
   std::string name = text_field(r.payload, "host");
   host* h = w.find_host(r.cloud, name);
@@ -467,10 +496,12 @@ const std::vector<std::string>& command_names() {
     for (const instance_command& c : instance_commands()) out.push_back(c.name);
     out.push_back("compute.host.disable");
     out.push_back("compute.host.enable");
+    out.push_back("compute.host.reassign");
     out.push_back("compute.tenant.create");
     out.push_back("compute.flavor.create");
     out.push_back("compute.image.create");
     out.push_back("compute.sync");
+    out.push_back("compute.reset");
     return out;
   }();
   return names;
@@ -500,6 +531,7 @@ std::vector<outcome> execute(world& w, const bus::notification& command, bool in
   }
   if (r.event_type == "compute.host.disable") return run_host_command(w, r, true, injected);
   if (r.event_type == "compute.host.enable") return run_host_command(w, r, false, injected);
+  if (r.event_type == "compute.host.reassign") return run_host_reassign(w, r, injected);
   if (r.event_type == "compute.tenant.create" || r.event_type == "compute.flavor.create"
       || r.event_type == "compute.image.create")
     return run_catalog_command(w, r, injected);
@@ -519,6 +551,27 @@ std::vector<outcome> execute(world& w, const bus::notification& command, bool in
   }
   LOG_WARN(component, "not a command: " << r.event_type);
   return {};
+}
+
+std::vector<outcome> reset_world(world& w, const workload& initial,
+                                 const std::string& request_id) {
+  std::set<std::string> starting;
+  for (const instance_spec& i : initial.instances) starting.insert(i.uuid);
+  std::vector<outcome> out;
+  for (const std::string& cloud : w.cloud_names()) {
+    for (const instance* i : w.instances_of(cloud)) {
+      if (starting.count(i->uuid)) continue;
+      instance gone = *i;
+      gone.vm_state = "deleted";
+      out.push_back(instance_outcome("instance.delete.end", gone, request_id, nullptr));
+    }
+  }
+  w = world(initial, w.ratios());
+  for (const std::string& cloud : w.cloud_names()) {
+    auto part = full_state(w, cloud, request_id);
+    out.insert(out.end(), part.begin(), part.end());
+  }
+  return out;
 }
 
 std::vector<outcome> full_state(const world& w, const std::string& cloud,

@@ -39,6 +39,12 @@ constexpr const char* injected_exception = "SimulatedFailure";
 /// compute.sync ignores `injected`.
 std::vector<outcome> execute(world& w, const bus::notification& command, bool injected);
 
+/// compute.reset: the world goes back to `initial`. Every instance not in it
+/// is reported deleted (instance.delete.end), then every cloud's whole state
+/// as compute.sync reports it.
+std::vector<outcome> reset_world(world& w, const workload& initial,
+                                 const std::string& request_id);
+
 /// Everything `cloud` knows: one catalog.update, one service.update per
 /// host, one instance.update per instance. Empty for an unknown cloud.
 std::vector<outcome> full_state(const world& w, const std::string& cloud,

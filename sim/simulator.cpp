@@ -276,7 +276,9 @@ void simulator::run(const queued& q) {
   std::vector<outcome> outcomes;
   {
     std::lock_guard<std::mutex> l(world_mtx_);
-    outcomes = execute(world_, q.command, injected);
+    outcomes = q.command.event_type == "compute.reset"
+                 ? reset_world(world_, options_.initial_workload, q.request_id)
+                 : execute(world_, q.command, injected);
   }
   std::vector<emitted> notes = notifications_of(outcomes);
   {

@@ -149,7 +149,12 @@ void step(self_ptr self) {
 } // namespace
 
 json began_document(const operation& op) {
-  return {{"id", op.id}, {"tenant_id", op.tenant}, {"events", "/events/" + op.id}};
+  json out = {{"id", op.id}, {"events", "/events/" + op.id}};
+  if (op.kind == operation_kind::reassignment)
+    out["host"] = op.host;
+  else if (op.kind == operation_kind::tenant)
+    out["tenant_id"] = op.tenant;
+  return out;
 }
 
 migration_actor_type::behavior_type

@@ -28,12 +28,22 @@ std::optional<operation> operation_of(const json& doc) {
   op.id = text_field(doc, "id");
   op.tenant = text_field(doc, "tenant");
   op.tenant_name = text_field(doc, "tenant_name");
+  op.host = text_field(doc, "host");
+  auto kind = doc.contains("kind") ? parse_symbol(text_field(doc, "kind"),
+                                                  {operation_kind::tenant,
+                                                   operation_kind::reassignment,
+                                                   operation_kind::reset})
+                                   : std::optional<operation_kind>{operation_kind::tenant};
   auto created = iso_time_field(doc, "created");
   auto updated = iso_time_field(doc, "updated");
   auto status = parse_symbol(text_field(doc, "status"),
                              {operation_status::running, operation_status::completed,
                               operation_status::failed, operation_status::cancelled});
-  if (op.id.empty() || op.tenant.empty() || !created || !updated || !status)
+  if (op.id.empty() || !kind || !created || !updated || !status)
+    return std::nullopt;
+  op.kind = *kind;
+  if ((op.kind == operation_kind::tenant && op.tenant.empty())
+      || (op.kind == operation_kind::reassignment && op.host.empty()))
     return std::nullopt;
   op.created = *created;
   op.updated = *updated;
@@ -43,7 +53,8 @@ std::optional<operation> operation_of(const json& doc) {
     for (auto& p : *list) {
       auto kind = parse_symbol(text_field(p, "kind"),
                                {prerequisite_kind::tenant, prerequisite_kind::flavor,
-                                prerequisite_kind::image});
+                                prerequisite_kind::image, prerequisite_kind::host,
+                                prerequisite_kind::clouds});
       if (!kind)
         return std::nullopt;
       op.prerequisites.push_back({*kind, text_field(p, "source_id"), text_field(p, "name"),
@@ -100,8 +111,10 @@ json migration_to_stored(const operation& op) {
                        {"error", s.error}});
   return {{"schema", migration_schema},
           {"id", op.id},
+          {"kind", symbol(op.kind)},
           {"tenant", op.tenant},
           {"tenant_name", op.tenant_name},
+          {"host", op.host},
           {"status", symbol(op.status)},
           {"cancel_requested", op.cancel_requested},
           {"created", timefmt::iso_micro(op.created)},

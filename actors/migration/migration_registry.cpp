@@ -41,7 +41,7 @@ void tell_running(registry_ptr self, const Ts&... xs) {
   auto& st = self->state;
   if (!st.synced())
     return;
-  for (auto& [tenant, id] : st.running)
+  for (auto& [subject, id] : st.running)
     if (auto a = st.operations.actor(id))
       self->send(as_migration(*a), xs...);
 }
@@ -64,9 +64,10 @@ void on_synced(registry_ptr self) {
 
 void track(registry_ptr self, const operation& op) {
   auto& running = self->state.running;
+  auto key = subject_of(op);
   if (is_running(op))
-    running[op.tenant] = op.id;
-  else if (auto i = running.find(op.tenant); i != running.end() && i->second == op.id)
+    running[key] = op.id;
+  else if (auto i = running.find(key); i != running.end() && i->second == op.id)
     running.erase(i);
 }
 
@@ -80,10 +81,11 @@ void add_stored(registry_ptr self, operation op, int64_t version) {
 operations_view operations_of(const migration_registry_state& st) {
   operations_view out;
   std::vector<const operation*> running;
-  for (auto& [tenant, id] : st.running)
+  for (auto& [subject, id] : st.running)
     if (auto snap = st.operations.snapshot(id)) {
       running.push_back(snap->doc.get());
-      out.tenants[tenant] = "migration";
+      if (snap->doc->kind == operation_kind::tenant)
+        out.tenants[snap->doc->tenant] = "migration";
     }
   std::sort(running.begin(), running.end(), [](auto* a, auto* b) {
     return std::tie(a->created, a->id) < std::tie(b->created, b->id);
@@ -93,17 +95,22 @@ operations_view operations_of(const migration_registry_state& st) {
   return out;
 }
 
-caf::result<api_reply> begin_migration(registry_ptr self, const tenant_migrate& r) {
+migration_view view_of(const migration_registry_state& st) {
+  return {st.world, *st.cat, st.svc->migrations, st.svc->maintenance.cpu_allocation_ratio};
+}
+
+// Starts operation `op`, planned just now, and answers its POST.
+caf::result<api_reply> begin(registry_ptr self, operation op) {
   auto& st = self->state;
-  if (auto i = st.running.find(r.tenant); i != st.running.end())
-    return api_reply::fail(409, "Tenant " + r.tenant + " is already migrating (its events: /events/"
-                                  + i->second + ")");
-  operation op;
-  migration_view v{st.world, *st.cat, st.svc->migrations,
-                   st.svc->maintenance.cpu_allocation_ratio};
-  if (auto refused = plan_migration(r.tenant, make_uuid(), v, now(), op))
-    return api_reply::fail(*refused);
-  LOG_INFO("migration-registry", "migrating tenant " << op.tenant << " (" << op.servers.size()
+  if (auto i = st.running.find("clouds"); i != st.running.end())
+    return api_reply::fail(409, "The clouds are being reset (its events: /events/" + i->second
+                                  + ")");
+  if (auto i = st.running.find(subject_of(op)); i != st.running.end())
+    return api_reply::fail(409, (op.kind == operation_kind::tenant
+                                   ? "Tenant " + op.tenant + " is already migrating"
+                                   : "Host " + op.host + " is already being reassigned")
+                                  + " (its events: /events/" + i->second + ")");
+  LOG_INFO("migration-registry", "began " << subject_of(op) << " (" << op.servers.size()
                                    << " servers) as " << op.id);
   track(self, op);
   auto a = spawn_entity(self, st.operations, migration_actor, migration_kind, std::move(op));
@@ -153,12 +160,53 @@ migration_registry(registry_ptr self, const actor_services* svc, catalog::catalo
         return *refused;
       if (auto wait = not_ready())
         return *wait;
-      return begin_migration(self, r);
+      operation op;
+      if (auto refused = plan_migration(r.tenant, make_uuid(), view_of(self->state), now(), op))
+        return api_reply::fail(*refused);
+      return begin(self, std::move(op));
+    },
+    [=](host_reassign& r) -> caf::result<api_reply> {
+      if (auto refused = staff_only(r.ctx))
+        return *refused;
+      if (auto wait = not_ready())
+        return *wait;
+      operation op;
+      if (auto refused = plan_reassignment(r.host, make_uuid(), view_of(self->state), now(), op))
+        return api_reply::fail(*refused);
+      return begin(self, std::move(op));
+    },
+    [=](clouds_reset& r) -> caf::result<api_reply> {
+      if (auto refused = staff_only(r.ctx))
+        return *refused;
+      auto& s = self->state;
+      // Pumphouse's rule: no reset unless the state of the world offers it.
+      if (!s.svc->migrations.reset)
+        return api_reply::fail(404, "Reset is not offered ([migration] reset is false)");
+      if (auto wait = not_ready())
+        return *wait;
+      if (!s.running.empty())
+        return api_reply::fail(409, std::to_string(s.running.size())
+                                      + " operation(s) under way: the clouds are reset once "
+                                        "they end");
+      std::vector<const operation*> done;
+      for (auto& [id, snap] : s.operations.snapshots())
+        done.push_back(snap.doc.get());
+      return begin(self, plan_reset(done, make_uuid(), now()));
+    },
+    [=](tenant_plan& r) -> caf::result<api_reply> {
+      if (auto refused = staff_only(r.ctx))
+        return *refused;
+      if (auto wait = not_ready())
+        return *wait;
+      nlohmann::json plan;
+      if (auto refused = plan_document(r.tenant, view_of(self->state), plan))
+        return api_reply::fail(*refused);
+      return api_reply::ok(std::move(plan));
     },
     [=](migration_cancel& r) -> caf::result<api_reply> {
       if (auto refused = staff_only(r.ctx))
         return *refused;
-      auto i = self->state.running.find(r.tenant);
+      auto i = self->state.running.find(tenant_subject(r.tenant));
       auto a = i == self->state.running.end() ? nullptr : self->state.operations.actor(i->second);
       if (!a)
         return api_reply::fail(404, "Tenant " + r.tenant + " has no migration under way");

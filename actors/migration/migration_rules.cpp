@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 
+#include "actors/migration/cloud_resources.hpp"
 #include "common/ids.hpp"
 
 namespace steward::migration {
@@ -65,8 +66,28 @@ bool has_in_destination(const prerequisite& p, const migration_view& v) {
       auto t = v.cat.find_template(p.destination_id);
       return t && t->cloud == c->uuid;
     }
+    case prerequisite_kind::host:
+      for (auto& [id, h] : v.world.hosts)
+        if (h->hypervisor_hostname == p.source_id)
+          return h->cloud == v.settings.destination_cloud;
+      return false;
+    case prerequisite_kind::clouds: return false;  // a reset's: see restored()
   }
   return false;
+}
+
+// Whether a reset is done: every migrated server back in the source and its
+// destination instance gone, every reassigned host back in the source.
+bool restored(const operation& op, const migration_view& v) {
+  for (auto& s : op.servers)
+    if (!find_instance(v, s.source_id) || find_instance(v, s.destination_id))
+      return false;
+  for (auto& p : op.prerequisites)
+    if (p.kind == prerequisite_kind::host)
+      for (auto& [id, h] : v.world.hosts)
+        if (h->hypervisor_hostname == p.source_id && h->cloud != v.settings.source_cloud)
+          return false;
+  return true;
 }
 
 const prerequisite* find_prerequisite(const operation& op, prerequisite_kind k,
@@ -108,8 +129,10 @@ std::string choose_host(const operation& op, const migration_view& v, const dema
   for (auto& [id, i] : v.world.instances)
     if (i->host && i->cloud_name == v.settings.destination_cloud)
       add(*i->host, demand_of(*i));
+  // Its servers on their way there, before their instances are made.
   for (auto& s : op.servers)
-    if (s.step == server_step::booting && !find_instance(v, s.destination_id))
+    if ((s.step == server_step::suspending || s.step == server_step::booting)
+        && !find_instance(v, s.destination_id))
       if (auto src = find_instance(v, s.source_id))
         add(s.target_host, demand_of(*src));
   std::string best;
@@ -135,8 +158,8 @@ std::string choose_host(const operation& op, const migration_view& v, const dema
 void fail_server(server_move& s, const std::string& why, migration_effects& fx,
                  const char* cloud) {
   s.error = why;
-  emit(fx, event_type::error, {{"id", s.source_id}, {"cloud", cloud}, {"name", s.name},
-                                   {"message", why}});
+  emit(fx, event_type::error,
+       {{"id", s.source_id}, {"cloud", cloud}, {"name", s.name}, {"message", why}});
   fx.changed = true;
 }
 
@@ -259,6 +282,14 @@ void ask_prerequisites(operation& op, const migration_view& v, migration_effects
           emit(fx, event_type::flavor_create, shown);
           break;
         }
+        case prerequisite_kind::clouds:
+          fx.commands.push_back({"*", "compute.reset", json::object()});
+          break;
+        case prerequisite_kind::host:
+          // Asked of the cloud it leaves; it reports the host in its new cloud.
+          fx.commands.push_back({v.settings.source_cloud, "compute.host.reassign",
+                                 {{"host", p.source_id}, {"destination", dst}}});
+          break;
         case prerequisite_kind::image: {
           auto t = v.cat.find_template(p.source_id);
           fx.commands.push_back({dst, "compute.image.create",
@@ -270,7 +301,7 @@ void ask_prerequisites(operation& op, const migration_view& v, migration_effects
         }
       }
     }
-    if (has_in_destination(p, v)) {
+    if (op.kind == operation_kind::reset ? restored(op, v) : has_in_destination(p, v)) {
       p.ready = true;
       fx.changed = true;
       json shown = {{"id", p.destination_id}, {"name", p.name}, {"cloud", dst}};
@@ -284,9 +315,25 @@ void ask_prerequisites(operation& op, const migration_view& v, migration_effects
   }
 }
 
-void finish_if_done(operation& op, sys_time now, migration_effects& fx) {
+void finish_if_done(operation& op, const migration_view& v, sys_time now,
+                    migration_effects& fx) {
   if (op.status != operation_status::running)
     return;
+  if (op.kind != operation_kind::tenant) {
+    if (!prerequisites_ready(op))
+      return;
+    op.status = operation_status::completed;
+    op.updated = now;
+    fx.changed = true;
+    if (op.kind == operation_kind::reassignment)
+      emit(fx, event_type::host_reassigned,
+           {{"name", op.host}, {"cloud", v.settings.destination_cloud}});
+    else
+      emit(fx, event_type::reset_completed,
+           {{"servers", op.servers.size()}, {"clouds", {v.settings.source_cloud,
+                                                        v.settings.destination_cloud}}});
+    return;
+  }
   std::size_t migrated = 0, failed = 0, left = 0;
   for (auto& s : op.servers) {
     if (!is_final(s.step))
@@ -375,7 +422,130 @@ std::optional<refusal> plan_migration(const std::string& tenant, const std::stri
   return std::nullopt;
 }
 
+std::optional<refusal> plan_document(const std::string& tenant, const migration_view& v,
+                                     json& out) {
+  operation op;
+  if (auto refused = plan_migration(tenant, "plan", v, sys_time{}, op))
+    return refused;
+  auto type_of = [](prerequisite_kind k) {
+    switch (k) {
+      case prerequisite_kind::tenant: return "tenant";
+      case prerequisite_kind::flavor: return "flavor";
+      case prerequisite_kind::image: return "image";
+      case prerequisite_kind::host: return "host";
+      case prerequisite_kind::clouds: return "clouds";
+    }
+    return "tenant";
+  };
+  json prerequisites = json::array();
+  for (auto& p : op.prerequisites)
+    prerequisites.push_back(
+      {{"type", type_of(p.kind)},
+       {"name", p.name},
+       {"id", p.destination_id},
+       {"action", p.ready ? "exists" : "create"}});
+  json servers = json::array();
+  bool all_fit = true;
+  for (auto& s : op.servers) {
+    auto source = find_instance(v, s.source_id);
+    json entry = {{"id", s.source_id},
+                  {"name", s.name},
+                  {"host_name", source && source->host ? *source->host : ""},
+                  {"status", source ? server_status(*source) : "gone"},
+                  {"destination_host", nullptr}};
+    std::string why;
+    if (!source || source->current == istate::erred || !source->host)
+      why = "it is not running in the source";
+    else {
+      s.target_host = choose_host(op, v, demand_of(*source));
+      if (s.target_host.empty())
+        why = "no host of the destination has room for it";
+      else {
+        s.step = server_step::booting;  // counted by the next choices
+        entry["destination_host"] = s.target_host;
+      }
+    }
+    if (!why.empty()) {
+      entry["reason"] = why;
+      all_fit = false;
+    }
+    servers.push_back(std::move(entry));
+  }
+  out = {{"tenant", {{"id", op.tenant}, {"name", op.tenant_name}}},
+         {"source", v.settings.source_cloud},
+         {"destination", v.settings.destination_cloud},
+         {"prerequisites", std::move(prerequisites)},
+         {"servers", std::move(servers)},
+         {"fits", all_fit}};
+  return std::nullopt;
+}
+
+std::optional<refusal> plan_reassignment(const std::string& host, const std::string& id,
+                                         const migration_view& v, sys_time now,
+                                         operation& out) {
+  const inventory::host* found = nullptr;
+  for (auto& [hid, h] : v.world.hosts)
+    if (hid == host || h->hypervisor_hostname == host)
+      found = h.get();
+  if (!found)
+    return refusal{404, "Host " + host + " is not found"};
+  auto& name = found->hypervisor_hostname;
+  if (found->cloud != v.settings.source_cloud)
+    return refusal{409, "Host " + name + " is not in the source cloud " + v.settings.source_cloud
+                          + " (it is in " + found->cloud + ")"};
+  std::size_t servers = 0;
+  for (auto& [uuid, i] : v.world.instances)
+    servers += i->host == name && i->cloud_name == found->cloud;
+  if (servers > 0)
+    return refusal{409, "Host " + name + " still holds " + std::to_string(servers)
+                          + " server(s): only an empty host is reassigned (evacuate it first)"};
+  out = operation{};
+  out.id = id;
+  out.kind = operation_kind::reassignment;
+  out.host = name;
+  out.created = out.updated = now;
+  out.prerequisites.push_back({prerequisite_kind::host, name, name, name, false, false});
+  return std::nullopt;
+}
+
+operation plan_reset(const std::vector<const operation*>& done, const std::string& id,
+                     sys_time now) {
+  operation out;
+  out.id = id;
+  out.kind = operation_kind::reset;
+  out.created = out.updated = now;
+  out.prerequisites.push_back({prerequisite_kind::clouds, "*", "clouds", "", false, false});
+  for (auto* op : done) {
+    if (op->kind == operation_kind::reassignment && op->status == operation_status::completed)
+      out.prerequisites.push_back({prerequisite_kind::host, op->host, op->host, "", true, false});
+    if (op->kind == operation_kind::tenant)
+      for (auto& s : op->servers)
+        if (s.step == server_step::migrated)
+          out.servers.push_back(s);
+  }
+  return out;
+}
+
+std::string tenant_subject(const std::string& tenant) { return "tenant:" + tenant; }
+
+std::string subject_of(const operation& op) {
+  switch (op.kind) {
+    case operation_kind::reassignment: return "host:" + op.host;
+    case operation_kind::reset: return "clouds";
+    case operation_kind::tenant: break;
+  }
+  return tenant_subject(op.tenant);
+}
+
 domain_event started_event(const operation& op, const migration_settings& settings) {
+  if (op.kind == operation_kind::reset)
+    return {event_type::reset_start, "", publisher,
+            {{"servers", op.servers.size()},
+             {"clouds", {settings.source_cloud, settings.destination_cloud}}}};
+  if (op.kind == operation_kind::reassignment)
+    return {event_type::host_reassign, "", publisher,
+            {{"name", op.host}, {"cloud", settings.source_cloud},
+             {"destination", settings.destination_cloud}}};
   return {event_type::tenant_migrate, "", publisher,
           {{"id", op.tenant}, {"name", op.tenant_name}, {"cloud", settings.source_cloud},
            {"servers", op.servers.size()}}};
@@ -388,11 +558,12 @@ void advance(operation& op, const migration_view& v, sys_time now, migration_eff
   if (!op.cancel_requested)
     ask_prerequisites(op, v, fx);
   std::size_t moving = 0;
-  for (auto& s : op.servers) {
-    advance_server(s, v, fx);
-    moving += is_moving(s.step);
-  }
-  if (!op.cancel_requested && prerequisites_ready(op)) {
+  if (op.kind == operation_kind::tenant)  // a reset's servers are only its record
+    for (auto& s : op.servers) {
+      advance_server(s, v, fx);
+      moving += is_moving(s.step);
+    }
+  if (op.kind == operation_kind::tenant && !op.cancel_requested && prerequisites_ready(op)) {
     auto limit = static_cast<std::size_t>(std::max(1, v.settings.parallel_servers));
     for (auto& s : op.servers) {
       if (moving >= limit)
@@ -404,7 +575,7 @@ void advance(operation& op, const migration_view& v, sys_time now, migration_eff
       moving += is_moving(s.step);
     }
   }
-  finish_if_done(op, now, fx);
+  finish_if_done(op, v, now, fx);
   if (fx.events.size() != before)
     op.updated = now;
 }

@@ -47,6 +47,27 @@ struct migration_effects {
 /// why there is none.
 std::optional<refusal> plan_migration(const std::string& tenant, const std::string& id,
                                       const migration_view& v, sys_time now, operation& out);
+/// A new reassignment of an empty host of the source cloud (`host`: its
+/// inventory id or name) to the destination, or why there is none.
+std::optional<refusal> plan_reassignment(const std::string& host, const std::string& id,
+                                         const migration_view& v, sys_time now,
+                                         operation& out);
+/// A reset of both clouds to their starting workload, undoing what the
+/// operations `done` (every one ended) did: their migrated servers back in
+/// the source, their reassigned hosts too.
+operation plan_reset(const std::vector<const operation*>& done, const std::string& id,
+                     sys_time now);
+/// The key of what an operation works on, one operation at a time:
+/// "tenant:<id>" or "host:<name>".
+std::string subject_of(const operation& op);
+std::string tenant_subject(const std::string& tenant);
+
+/// What a migration of `tenant` would do now, without doing it: the
+/// prerequisites the destination has or would get, and for each server the
+/// destination host it would boot on, or why it would not move. The hosts
+/// are chosen as a migration chooses them, each counting those before it.
+std::optional<refusal> plan_document(const std::string& tenant, const migration_view& v,
+                                     nlohmann::json& out);
 /// The first event of its stream: `tenant migrate`.
 domain_event started_event(const operation& op, const migration_settings& settings);
 

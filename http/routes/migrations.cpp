@@ -39,8 +39,13 @@ void add_migration_routes(router& r, route_services& svc) {
          forward(svc, [](rc& c) { return resources_show{context_of(c)}; })});
   r.add({"POST", "/tenants/{id}",
          forward(svc, [](rc& c) { return tenant_migrate{context_of(c), id(c)}; })});
+  r.add({"GET", "/tenants/{id}/plan",
+         forward(svc, [](rc& c) { return tenant_plan{context_of(c), id(c)}; })});
   r.add({"DELETE", "/tenants/{id}/migration",
          forward(svc, [](rc& c) { return migration_cancel{context_of(c), id(c)}; })});
+  r.add({"DELETE", "/hosts/{id}",
+         forward(svc, [](rc& c) { return host_reassign{context_of(c), id(c)}; })});
+  r.add({"POST", "/reset", forward(svc, [](rc& c) { return clouds_reset{context_of(c)}; })});
   r.add({"GET", "/events/{id}", operation_events(svc)});
 }
 

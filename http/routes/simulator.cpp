@@ -17,7 +17,7 @@ const std::set<std::string> commands = {
   "compute.instance.restart", "compute.instance.resize", "compute.instance.migrate",
   "compute.instance.migrate_confirm", "compute.instance.live_migrate",
   "compute.instance.snapshot", "compute.instance.delete", "compute.host.disable",
-  "compute.host.enable", "compute.tenant.create", "compute.flavor.create",
+  "compute.host.enable", "compute.host.reassign", "compute.tenant.create", "compute.flavor.create",
   "compute.image.create"};
 
 // Sends `type` to the compute layer of `cloud` and answers 202 with

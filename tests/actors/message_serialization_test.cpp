@@ -296,6 +296,9 @@ void requests_of_the_families(serialization& t) {
   t.round_trip(template_clone{ctx(), "t-1", {given, std::nullopt}});
   t.round_trip(resources_show{ctx()});
   EXPECT_EQ(t.round_trip(tenant_migrate{ctx(), "p-1"}).tenant, "p-1");
+  EXPECT_EQ(t.round_trip(tenant_plan{ctx(), "p-1"}).tenant, "p-1");
+  EXPECT_EQ(t.round_trip(host_reassign{ctx(), "compute-4"}).host, "compute-4");
+  t.round_trip(clouds_reset{ctx()});
   EXPECT_EQ(t.round_trip(migration_cancel{ctx(), "p-1"}).tenant, "p-1");
   EXPECT_EQ(t.round_trip(migration_events{ctx(), "op-1"}).id, "op-1");
   EXPECT_EQ(t.round_trip(environment_from_template{ctx(), named, json::array({application})})
@@ -447,6 +450,8 @@ void entities_events_and_the_world(serialization& t) {
   op.id = "op-1";
   op.tenant = "p-1";
   op.tenant_name = "it";
+  op.kind = migration::operation_kind::reassignment;
+  op.host = "compute-4";
   op.status = migration::operation_status::failed;
   op.cancel_requested = true;
   op.created = at(1900000000);
@@ -469,6 +474,8 @@ void entities_events_and_the_world(serialization& t) {
     migration_snapshot{"op-1", "", std::make_shared<const migration::operation>(op), 7});
   ASSERT_TRUE(op_snap.doc);
   EXPECT_EQ(op_snap.doc->status, migration::operation_status::failed);
+  EXPECT_EQ(op_snap.doc->kind, migration::operation_kind::reassignment);
+  EXPECT_EQ(op_snap.doc->host, "compute-4");
   EXPECT_TRUE(op_snap.doc->cancel_requested);
   EXPECT_EQ(op_snap.doc->updated, at(1900000002));
   ASSERT_EQ(op_snap.doc->prerequisites.size(), 1u);

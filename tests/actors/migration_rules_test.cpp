@@ -219,3 +219,81 @@ TEST(migration_rules, what_cannot_move_fails_alone_and_a_cancel_leaves_the_rest)
   operation none;
   EXPECT_EQ(plan_migration("p-nobody", "op-2", c.view(), c.t0, none)->status, 404);
 }
+
+TEST(migration_rules, an_empty_source_host_joins_the_destination) {
+  clouds c;
+  c.host("h2", "cz-2", "old", 64);
+  operation op;
+  EXPECT_EQ(plan_reassignment("cz-1", "op-1", c.view(), c.t0, op)->status, 409)
+    << "it holds servers";
+  EXPECT_EQ(plan_reassignment("cz-9", "op-1", c.view(), c.t0, op)->status, 409)
+    << "it is in the destination";
+  EXPECT_EQ(plan_reassignment("nope", "op-1", c.view(), c.t0, op)->status, 404);
+  ASSERT_FALSE(plan_reassignment("h2", "op-1", c.view(), c.t0, op)) << "found by id too";
+  EXPECT_EQ(op.host, "cz-2");
+  EXPECT_EQ(subject_of(op), "host:cz-2");
+  EXPECT_EQ(started_event(op, c.settings).type, event_type::host_reassign);
+  migration_effects fx;
+  advance(op, c.view(), c.t0, fx);
+  ASSERT_EQ(fx.commands.size(), 1u);
+  EXPECT_EQ(fx.commands[0].type, "compute.host.reassign");
+  EXPECT_EQ(fx.commands[0].cloud, "old") << "asked of the cloud it leaves";
+  EXPECT_EQ(fx.commands[0].payload["destination"], "new");
+  EXPECT_EQ(op.status, operation_status::running);
+  fx = {};
+  advance(op, c.view(), c.t0, fx);
+  EXPECT_TRUE(fx.commands.empty()) << "asked once";
+  c.host("h2", "cz-2", "new", 64);  // its service reports the new cloud
+  fx = {};
+  advance(op, c.view(), c.t0, fx);
+  EXPECT_EQ(op.status, operation_status::completed);
+  ASSERT_EQ(fx.events.size(), 1u);
+  EXPECT_EQ(fx.events[0].type, event_type::host_reassigned);
+  auto back = migration_from_stored(migration_to_stored(op));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->kind, operation_kind::reassignment);
+  EXPECT_EQ(back->host, "cz-2");
+}
+
+TEST(migration_rules, a_reset_is_done_when_the_view_is_back) {
+  clouds c;
+  operation migrated;
+  migrated.kind = operation_kind::tenant;
+  migrated.status = operation_status::completed;
+  server_move s;
+  s.source_id = "s1";
+  s.destination_id = "d1";
+  s.step = server_step::migrated;
+  migrated.servers.push_back(s);
+  s.source_id = "s2";
+  s.step = server_step::failed;  // never left: nothing to undo
+  migrated.servers.push_back(s);
+  operation reassigned;
+  reassigned.kind = operation_kind::reassignment;
+  reassigned.status = operation_status::completed;
+  reassigned.host = "cz-1";
+  auto op = plan_reset({&migrated, &reassigned}, "op-9", c.t0);
+  EXPECT_EQ(subject_of(op), "clouds");
+  ASSERT_EQ(op.servers.size(), 1u);
+  c.gone("s1");
+  c.server("d1", "cz-9", "new", istate::online);
+  c.host("h1", "cz-1", "new", 64);
+  migration_effects fx;
+  advance(op, c.view(), c.t0, fx);
+  ASSERT_EQ(fx.commands.size(), 1u);
+  EXPECT_EQ(fx.commands[0].type, "compute.reset");
+  EXPECT_EQ(fx.commands[0].cloud, "*");
+  EXPECT_EQ(op.status, operation_status::running);
+  c.server("s1", "cz-1", "old", istate::online);
+  c.gone("d1");
+  fx = {};
+  advance(op, c.view(), c.t0, fx);
+  EXPECT_EQ(op.status, operation_status::running) << "cz-1 is still in the destination";
+  c.host("h1", "cz-1", "old", 64);
+  fx = {};
+  advance(op, c.view(), c.t0, fx);
+  EXPECT_EQ(op.status, operation_status::completed);
+  ASSERT_EQ(fx.events.size(), 1u);
+  EXPECT_EQ(fx.events[0].type, event_type::reset_completed);
+  EXPECT_EQ(op.servers[0].step, server_step::migrated) << "a reset's servers are its record";
+}

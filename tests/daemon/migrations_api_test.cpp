@@ -389,3 +389,133 @@ TEST_F(migrations_api, a_dropped_stream_resumes_live_without_a_gap_or_a_repeat) 
   EXPECT_EQ(rest[0].type, "tenant migrated");
   EXPECT_GT(std::stoull(rest[0].id), std::stoull(last_seen));
 }
+
+TEST_F(migrations_api, the_plan_says_what_a_migration_then_does) {
+  start();
+  auto r = call("GET", "/tenants/" + web_shop + "/plan", staff);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto plan = r.json();
+  EXPECT_EQ(plan["tenant"]["name"], "web-shop");
+  EXPECT_EQ(plan["fits"], true);
+  std::map<std::string, std::string> actions;  // "type name" -> exists / create
+  for (auto& p : plan["prerequisites"])
+    actions[p["type"].get<std::string>() + " " + p["name"].get<std::string>()] = p["action"];
+  EXPECT_EQ(actions, (std::map<std::string, std::string>{{"tenant web-shop", "create"},
+                                                         {"flavor m1.small", "exists"},
+                                                         {"flavor m1.large", "exists"},
+                                                         {"image CentOS 7 x64", "exists"},
+                                                         {"image Ubuntu 22.04 x64", "exists"}}));
+  std::map<std::string, std::string> planned;  // source -> destination host
+  for (auto& s : plan["servers"]) {
+    ASSERT_FALSE(s["destination_host"].is_null()) << s.dump();
+    planned[s["id"]] = s["destination_host"];
+  }
+  ASSERT_EQ(planned.size(), 3u);
+  std::set<std::string> hosts;
+  for (auto& [source, host] : planned)
+    hosts.insert(host);
+  EXPECT_EQ(hosts, (std::set<std::string>{"dest-1", "dest-2"})) << "spread by free memory";
+  EXPECT_EQ(resources()["events"], json::array()) << "a plan begins nothing";
+
+  auto events = events_of(migrate(web_shop));
+  std::map<std::string, std::string> booted_on;  // destination id -> host
+  std::map<std::string, std::string> moved;      // source -> destination id
+  for (auto& e : events) {
+    if (e.type == "server boot")
+      booted_on[data_of(e)["id"]] = data_of(e)["host_name"];
+    if (e.type == "server migrated")
+      moved[data_of(e)["source_id"]] = data_of(e)["destination_id"];
+  }
+  for (auto& [source, host] : planned)
+    EXPECT_EQ(booted_on[moved[source]], host) << source << " went where the plan said";
+
+  r = call("GET", "/tenants/" + lab + "/plan", staff);
+  ASSERT_EQ(r.status, 200);
+  auto lab_plan = r.json();
+  EXPECT_EQ(lab_plan["fits"], false);
+  for (auto& s : lab_plan["servers"]) {
+    if (s["name"] == "broken") {
+      EXPECT_EQ(s["reason"], "it is not running in the source");
+    }
+  }
+  EXPECT_EQ(call("GET", "/tenants/nobody/plan", staff).status, 404);
+  EXPECT_EQ(call("GET", "/tenants/" + lab + "/plan", web_token).status, 403);
+}
+
+TEST_F(migrations_api, an_empty_host_is_reassigned_and_one_with_servers_is_refused) {
+  start();
+  auto r = call("DELETE", "/hosts/compute-4", staff);
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(message_of(r), "Host compute-4 still holds 1 server(s): only an empty host is "
+                           "reassigned (evacuate it first)");
+  r = call("DELETE", "/hosts/nope", staff);
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(message_of(r), "Host nope is not found");
+  r = call("DELETE", "/hosts/dest-1", staff);
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(message_of(r), "Host dest-1 is not in the source cloud default (it is in destination)");
+  EXPECT_EQ(call("DELETE", "/hosts/compute-4", web_token).status, 403);
+
+  events_of(migrate(lab));  // gpu-test leaves compute-4
+  r = call("DELETE", "/hosts/compute-4", staff);
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.json()["host"], "compute-4");
+  auto events = events_of(r.json()["id"]);
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].type, "host reassign");
+  EXPECT_EQ(data_of(events[0]), (json{{"name", "compute-4"}, {"cloud", "default"},
+                                      {"destination", "destination"}}));
+  EXPECT_EQ(events[1].type, "host reassigned");
+  auto doc = resources();
+  EXPECT_EQ(names_of(doc["destination"]["hosts"]),
+            (std::set<std::string>{"compute-4", "dest-1", "dest-2"}));
+  EXPECT_EQ(names_of(doc["source"]["hosts"]),
+            (std::set<std::string>{"compute-1", "compute-2", "compute-3"}));
+  r = call("DELETE", "/hosts/compute-4", staff);
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(message_of(r),
+            "Host compute-4 is not in the source cloud default (it is in destination)");
+}
+
+TEST_F(migrations_api, a_reset_puts_both_clouds_back_where_the_configuration_offers_it) {
+  start();
+  auto r = call("POST", "/reset", staff);
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(message_of(r), "Reset is not offered ([migration] reset is false)");
+
+  start({"--migration-reset", "true"});
+  EXPECT_EQ(call("POST", "/reset", web_token).status, 403);
+  events_of(migrate(web_shop));
+  events_of(migrate(lab));
+  r = call("DELETE", "/hosts/compute-4", staff);
+  ASSERT_EQ(r.status, 201) << r.body;
+  events_of(r.json()["id"]);
+  fail_next("compute.tenant.create");
+  auto stuck = migrate(analytics);  // waits for its tenant until cancelled
+  r = call("POST", "/reset", staff);
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(message_of(r), "1 operation(s) under way: the clouds are reset once they end");
+  ASSERT_EQ(call("DELETE", "/tenants/" + analytics + "/migration", staff).status, 202);
+  events_of(stuck);
+
+  r = call("POST", "/reset", staff);
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto id = r.json()["id"].get<std::string>();
+  EXPECT_EQ(call("POST", "/tenants/" + analytics, staff).status, 409) << "not while it resets";
+  auto events = events_of(id);
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].type, "reset start");
+  EXPECT_EQ(data_of(events[0])["servers"], 5)
+    << "web-shop's three, lab's gpu-test and scratch (not its broken one)";
+  EXPECT_EQ(events[1].type, "reset completed");
+  auto doc = resources();
+  EXPECT_EQ(names_of(doc["source"]["resources"], "server"),
+            (std::set<std::string>{"broken", "db-1", "etl-1", "gpu-test", "report-1", "scratch",
+                                   "web-1", "web-2"}));
+  EXPECT_EQ(names_of(doc["destination"]["resources"], "server"), std::set<std::string>{});
+  EXPECT_EQ(names_of(doc["source"]["hosts"]),
+            (std::set<std::string>{"compute-1", "compute-2", "compute-3", "compute-4"}));
+  EXPECT_EQ(names_of(doc["destination"]["hosts"]), (std::set<std::string>{"dest-1", "dest-2"}));
+  EXPECT_EQ(doc["destination"]["tenants"], json::array());
+  events_of(migrate(web_shop));  // and it migrates again
+}
