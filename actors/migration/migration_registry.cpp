@@ -102,7 +102,7 @@ migration_view view_of(const migration_registry_state& st) {
 // Starts operation `op`, planned just now, and answers its POST.
 caf::result<api_reply> begin(registry_ptr self, operation op) {
   auto& st = self->state;
-  if (auto i = st.running.find("clouds"); i != st.running.end())
+  if (auto i = st.running.find(reset_subject); i != st.running.end())
     return api_reply::fail(409, "The clouds are being reset (its events: /events/" + i->second
                                   + ")");
   if (auto i = st.running.find(subject_of(op)); i != st.running.end())

@@ -171,6 +171,12 @@ void roll_back(server_move& s, const std::string& why, migration_effects& fx,
   s.step = server_step::resuming;
 }
 
+// What a reset's two events say: the servers it brings back, the clouds.
+json reset_payload(const operation& op, const migration_settings& settings) {
+  return {{"servers", op.servers.size()},
+          {"clouds", {settings.source_cloud, settings.destination_cloud}}};
+}
+
 json boot_payload(const server_move& s, const instance::instance& made,
                   const migration_view& v) {
   return {{"id", s.destination_id},
@@ -329,9 +335,7 @@ void finish_if_done(operation& op, const migration_view& v, sys_time now,
       emit(fx, event_type::host_reassigned,
            {{"name", op.host}, {"cloud", v.settings.destination_cloud}});
     else
-      emit(fx, event_type::reset_completed,
-           {{"servers", op.servers.size()}, {"clouds", {v.settings.source_cloud,
-                                                        v.settings.destination_cloud}}});
+      emit(fx, event_type::reset_completed, reset_payload(op, v.settings));
     return;
   }
   std::size_t migrated = 0, failed = 0, left = 0;
@@ -531,7 +535,7 @@ std::string tenant_subject(const std::string& tenant) { return "tenant:" + tenan
 std::string subject_of(const operation& op) {
   switch (op.kind) {
     case operation_kind::reassignment: return "host:" + op.host;
-    case operation_kind::reset: return "clouds";
+    case operation_kind::reset: return reset_subject;
     case operation_kind::tenant: break;
   }
   return tenant_subject(op.tenant);
@@ -539,9 +543,7 @@ std::string subject_of(const operation& op) {
 
 domain_event started_event(const operation& op, const migration_settings& settings) {
   if (op.kind == operation_kind::reset)
-    return {event_type::reset_start, "", publisher,
-            {{"servers", op.servers.size()},
-             {"clouds", {settings.source_cloud, settings.destination_cloud}}}};
+    return {event_type::reset_start, "", publisher, reset_payload(op, settings)};
   if (op.kind == operation_kind::reassignment)
     return {event_type::host_reassign, "", publisher,
             {{"name", op.host}, {"cloud", settings.source_cloud},

@@ -61,6 +61,8 @@ operation plan_reset(const std::vector<const operation*>& done, const std::strin
 /// "tenant:<id>" or "host:<name>".
 std::string subject_of(const operation& op);
 std::string tenant_subject(const std::string& tenant);
+/// A reset's key: it works on every operation's subject at once.
+inline const char* const reset_subject = "clouds";
 
 /// What a migration of `tenant` would do now, without doing it: the
 /// prerequisites the destination has or would get, and for each server the
