@@ -134,8 +134,8 @@ using environment_api
            static_action_call, instance_statistics, service_show, service_add,
            service_replace, service_remove, model_show, model_patch>;
 using migration_api
-  = api_of<resources_show, tenant_migrate, tenant_plan, host_reassign, clouds_reset,
-           migration_cancel, migration_events>;
+  = api_of<resources_show, tenant_migrate, tenant_plan, host_reassign, host_evacuate,
+           clouds_reset, migration_cancel, migration_events>;
 using template_api
   = api_of<template_list, template_create, template_show, template_update, template_delete,
            template_service_show, template_service_add, template_service_replace,

@@ -40,7 +40,10 @@ struct migration_settings {
   std::string destination_cloud = "destination";
   cloud_urls source_urls, destination_urls;
   bool reset = false;        // whether POST /reset restores the starting workload
-  int parallel_servers = 10; // servers of one tenant migrating at once
+  int parallel_servers = 10; // servers of one tenant (or host) migrating at once
+  // An evacuated server's move: a live migration that the cloud aborts
+  // leaves no trace, so one not done in this time counts as failed.
+  int move_seconds = 600;
 };
 
 } // namespace steward

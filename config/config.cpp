@@ -308,6 +308,8 @@ const std::vector<key_spec>& schema() {
              "whether POST /reset may restore the clouds' starting workload (404 otherwise)"),
     int_key("migration", "parallel_servers", 10, 1, 1000,
             "servers of one tenant migrating at once"),
+    int_key("migration", "move_seconds", 600, 1, 86400,
+            "seconds an evacuated server's move may take before it counts as failed"),
     text_key("simulator", "workload_file", "",
              "JSON workload the simulated cloud starts with; empty: the small embedded one"),
     text_key("simulator", "default_duration", "1",

@@ -187,6 +187,7 @@ daemon::daemon(const config::settings& cfg) : parts_{std::make_unique<parts>()} 
   ro.migrations.reset = cfg.boolean("migration", "reset");
   ro.migrations.parallel_servers
     = static_cast<int>(cfg.integer("migration", "parallel_servers"));
+  ro.migrations.move_seconds = static_cast<int>(cfg.integer("migration", "move_seconds"));
   // The configuration allows only the names of actions.
   ro.maintenance.default_action
     = maintenance::action_named(cfg.text("maintenance", "default_action"))

@@ -64,6 +64,7 @@ private:
   void on_wake();
   void pump_sse();
   void write_sse(std::vector<event_stream::frame> frames);
+  void finish_sse();
   void on_sse_written(beast::error_code ec, std::size_t n);
   void on_sse_gathered(beast::error_code ec);
   void arm_heartbeat(steady::time_point when);
@@ -107,6 +108,9 @@ private:
   std::optional<bhttp::response_serializer<bhttp::empty_body>> sse_serializer_;
   bool sse_started_ = false;
   bool sse_writing_ = false;
+  bool sse_chunked_ = false;      // HTTP/1.1: each write one chunk
+  bool sse_ended_ = false;        // the last (empty) chunk is written
+  std::string sse_chunk_size_;    // the size line of the chunk being written
   std::vector<event_stream::frame> sse_out_;       // being written, shared
   std::vector<net::const_buffer> sse_buffers_;    // over sse_out_
   std::size_t sse_bytes_ = 0;

@@ -3,6 +3,7 @@
 // the client ends.
 #include "http/session.hpp"
 
+#include <cstdio>
 #include <string>
 #include <utility>
 
@@ -21,8 +22,9 @@ constexpr std::chrono::milliseconds sse_gather_window{10};
 } // namespace
 
 // The status line and headers go out through Beast's serializer; after that
-// the body is whatever the stream yields, written raw: no Content-Length,
-// the body ends when the connection does.
+// the body is whatever the stream yields, one chunk per write for HTTP/1.1
+// (a last empty chunk says the stream ended, not the connection), written
+// raw for HTTP/1.0 (the body ends when the connection does).
 void session::start_sse(response res) {
   sse_ = std::move(res.stream);
   sse_head_.emplace();
@@ -34,6 +36,8 @@ void session::start_sse(response res) {
   head.set(bhttp::field::cache_control, "no-cache");
   head.set(bhttp::field::connection, "keep-alive");
   head.set("X-Accel-Buffering", "no"); // tells nginx-like proxies not to buffer
+  sse_chunked_ = version_ >= 11;
+  head.chunked(sse_chunked_);
   add_handler_headers(head, res.headers);
   sse_serializer_.emplace(head);
 
@@ -109,7 +113,22 @@ void session::pump_sse() {
   if (!frames.empty())
     write_sse(std::move(frames));
   else if (!open)
+    finish_sse();
+}
+
+// The stream has nothing more: the last chunk tells the client so, then
+// the connection closes.
+void session::finish_sse() {
+  if (!sse_chunked_ || sse_ended_) {
     close("stream finished");
+    return;
+  }
+  sse_ended_ = true;
+  sse_writing_ = true;
+  static const char last_chunk[] = "0\r\n\r\n";
+  stream_.expires_after(opts_.write_timeout);
+  net::async_write(stream_, net::buffer(last_chunk, sizeof last_chunk - 1),
+                   beast::bind_front_handler(&session::on_sse_written, shared_from_this()));
 }
 
 void session::on_sse_gathered(beast::error_code) {
@@ -124,8 +143,20 @@ void session::write_sse(std::vector<event_stream::frame> frames) {
   last_write_start_ = steady::now();
   sse_out_ = std::move(frames);
   sse_buffers_.clear();
+  std::size_t size = 0;
+  for (auto& f : sse_out_)
+    size += f->size();
+  if (sse_chunked_) {
+    char line[24];
+    std::snprintf(line, sizeof line, "%zx\r\n", size);
+    sse_chunk_size_ = line;
+    sse_buffers_.push_back(net::buffer(sse_chunk_size_));
+  }
   for (auto& f : sse_out_)
     sse_buffers_.push_back(net::buffer(*f));
+  static const char chunk_end[] = "\r\n";
+  if (sse_chunked_)
+    sse_buffers_.push_back(net::buffer(chunk_end, 2));
   // A client that stops reading stalls this write; the deadline ends it.
   stream_.expires_after(opts_.write_timeout);
   net::async_write(stream_, sse_buffers_,
@@ -154,7 +185,7 @@ void session::arm_heartbeat(steady::time_point when) {
 }
 
 void session::on_heartbeat(beast::error_code ec) {
-  if (ec || closed_)
+  if (ec || closed_ || sse_ended_)
     return;
   auto now = steady::now();
   auto due = last_write_ + opts_.sse_heartbeat;

@@ -90,6 +90,7 @@ struct resources_show;
 struct tenant_migrate;
 struct tenant_plan;
 struct host_reassign;
+struct host_evacuate;
 struct clouds_reset;
 struct migration_cancel;
 struct migration_events;
@@ -235,6 +236,7 @@ struct notification;
   X(steward::tenant_migrate)                                                   \
   X(steward::tenant_plan)                                                      \
   X(steward::host_reassign)                                                    \
+  X(steward::host_evacuate)                                                    \
   X(steward::clouds_reset)                                                     \
   X(steward::migration_cancel)                                                 \
   X(steward::migration_events)

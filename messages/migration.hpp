@@ -1,8 +1,9 @@
 #pragma once
 // A migration between two clouds as Steward holds it (Pumphouse): one
 // operation (a tenant's migration from the source cloud to the destination,
-// with what it prepares in the destination and each server's way there; or
-// an empty host's reassignment from the source to the destination). A
+// with what it prepares in the destination and each server's way there; a
+// host's evacuation to the other hosts of its cloud; an empty host's
+// reassignment from the source to the destination; a reset). A
 // value: the migration actor owns one. Its events are the operation's event
 // stream (GET /events/{id}); JSON is made only at its edges
 // (actors/migration/migration_json.hpp).
@@ -21,6 +22,7 @@ enum class operation_kind : char {
   tenant = 't',        // a tenant's servers move to the destination
   reassignment = 'r',  // an empty host of the source joins the destination
   reset = 'x',         // the clouds go back to their starting workload
+  evacuation = 'e',    // a host is blocked and its servers move to other hosts of its cloud
 };
 
 /// How an operation stands.
@@ -37,13 +39,15 @@ enum class operation_status : char {
 /// (A reassignment's one step is of this kind too: its host, in the
 /// destination.)
 /// A reset's steps: the clouds restored (`clouds`), each reassigned host
-/// back in the source (`host`).
+/// back in the source (`host`). An evacuation's: its host disabled in its
+/// cloud (`block`), before any server moves.
 enum class prerequisite_kind : char {
   tenant = 't',
   flavor = 'f',
   image = 'i',
   host = 'h',
   clouds = 'c',
+  block = 'b',
 };
 
 struct prerequisite {
@@ -65,6 +69,8 @@ enum class server_step : char {
   resuming = 'r',     // it failed: started again in the source
   failed = 'f',       // done, failed (started again in the source when it ran)
   left = 'l',         // the migration was cancelled before it began: it stays
+                      // (an evacuation's: it left the host by other means)
+  relocating = 'v',   // an evacuation's: moving to another host of its cloud
 };
 
 struct server_move {
@@ -77,6 +83,7 @@ struct server_move {
   std::string destination_id;  // chosen before the boot is asked for
   std::string target_host;     // the destination host chosen for it
   server_step step = server_step::waiting;
+  std::optional<sys_time> deadline;  // a relocation not done by then failed
   std::string error;           // why it failed
 };
 
@@ -85,7 +92,8 @@ struct operation {
   operation_kind kind = operation_kind::tenant;
   std::string tenant;  // the project migrating (a tenant's migration)
   std::string tenant_name;
-  std::string host;    // the host reassigned (a reassignment)
+  std::string host;    // the host reassigned or evacuated
+  bool host_was_blocked = false;  // an evacuation's host was disabled before it: it stays so
   operation_status status = operation_status::running;
   bool cancel_requested = false;
   sys_time created;
@@ -95,13 +103,15 @@ struct operation {
 };
 
 /// Whether the step is an end (nothing more happens to the server).
+/// `migrated` is an evacuated server's end too: it is on another host.
 inline bool is_final(server_step s) {
   return s == server_step::migrated || s == server_step::failed || s == server_step::left;
 }
 /// Whether the server holds one of the operation's parallel slots.
 inline bool is_moving(server_step s) {
   return s == server_step::suspending || s == server_step::booting
-         || s == server_step::terminating || s == server_step::resuming;
+         || s == server_step::terminating || s == server_step::resuming
+         || s == server_step::relocating;
 }
 
 /// The event types of an operation's stream, as the general stream and the
@@ -124,13 +134,19 @@ inline const char* const server_resumed = "migration.server.resumed";
 inline const char* const error = "migration.error";
 inline const char* const host_reassign = "migration.host.reassign";
 inline const char* const host_reassigned = "migration.host.reassigned";
+inline const char* const host_evacuation = "migration.host.evacuation";
+inline const char* const host_block = "migration.host.block";
+inline const char* const host_evacuated = "migration.host.evacuated";
+inline const char* const server_live_migration = "migration.server.live.migration";
+inline const char* const server_live_migrated = "migration.server.live.migrated";
 inline const char* const reset_start = "migration.reset.start";
 inline const char* const reset_completed = "migration.reset.completed";
 } // namespace event_type
 
 /// The events after which an operation's stream has nothing more to say.
 inline std::set<std::string> final_event_types() {
-  return {event_type::tenant_migrated, event_type::host_reassigned, event_type::reset_completed};
+  return {event_type::tenant_migrated, event_type::host_reassigned, event_type::host_evacuated,
+          event_type::reset_completed};
 }
 
 } // namespace steward::migration

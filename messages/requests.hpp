@@ -343,6 +343,9 @@ struct tenant_migrate { request_context ctx; std::string tenant; };
 /// An empty host of the source cloud joins the destination
 /// (DELETE /hosts/{id}).
 struct host_reassign { request_context ctx; std::string host; };
+/// A host is blocked and its servers moved to other hosts of its cloud
+/// (POST /hosts/{id}).
+struct host_evacuate { request_context ctx; std::string host; };
 /// Both clouds back to their starting workload (POST /reset), where the
 /// configuration allows it.
 struct clouds_reset { request_context ctx; };
@@ -388,8 +391,8 @@ using template_request
                  template_create_environment, template_clone>;
 
 using migration_request
-  = std::variant<resources_show, tenant_migrate, tenant_plan, host_reassign, clouds_reset,
-                 migration_cancel, migration_events>;
+  = std::variant<resources_show, tenant_migrate, tenant_plan, host_reassign, host_evacuate,
+                 clouds_reset, migration_cancel, migration_events>;
 
 using api_request_body
   = std::variant<lease_request, instance_request, catalog_request, maintenance_request,

@@ -1,5 +1,6 @@
 #include "actors/migration/migration_actor.hpp"
 
+#include <limits>
 #include <utility>
 
 #include "actors/guard.hpp"
@@ -20,6 +21,10 @@ constexpr auto ask_timeout = std::chrono::seconds{30};
 // tenant's many servers report one after another, and a write per report
 // would rewrite the whole operation once per report.
 constexpr auto gather_window = std::chrono::milliseconds{10};
+
+// The generation of the timer of a server's deadline (the gathering timers
+// count up from 1).
+constexpr uint64_t deadline_timer = std::numeric_limits<uint64_t>::max();
 
 const operation& value_of(self_ptr self) {
   return *self->state.doc;
@@ -126,6 +131,18 @@ void ask_instances(self_ptr self) {
   }
 }
 
+// A server's deadline may pass with nothing else happening: the operation
+// looks again then.
+void arm_deadline(self_ptr self) {
+  auto& st = self->state;
+  auto due = next_deadline(value_of(self));
+  if (!due || due == st.armed_deadline)
+    return;
+  st.armed_deadline = due;
+  auto delay = std::max(*due - now(), sys_time::duration::zero());
+  self->delayed_send(self, delay, atom::timer_v, deadline_timer);
+}
+
 // Moves the operation as far as the view lets it; stores that step, or
 // asks for what the moving servers need.
 void step(self_ptr self) {
@@ -144,13 +161,14 @@ void step(self_ptr self) {
   if (fx.changed)
     return store_step(self, std::move(next), std::move(fx));
   ask_instances(self);
+  arm_deadline(self);
 }
 
 } // namespace
 
 json began_document(const operation& op) {
   json out = {{"id", op.id}, {"events", "/events/" + op.id}};
-  if (op.kind == operation_kind::reassignment)
+  if (op.kind == operation_kind::reassignment || op.kind == operation_kind::evacuation)
     out["host"] = op.host;
   else if (op.kind == operation_kind::tenant)
     out["tenant_id"] = op.tenant;
@@ -184,7 +202,9 @@ migration_actor(self_ptr self, const actor_services* svc, owner_of<migration_sna
       return rp;
     },
     [=](atom::timer, uint64_t generation) {
-      if (generation == self->state.timer_generation)
+      if (generation == deadline_timer)
+        self->state.armed_deadline.reset();
+      else if (generation == self->state.timer_generation)
         self->state.gathering = false;
       step(self);
     },

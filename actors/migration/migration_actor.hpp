@@ -1,9 +1,10 @@
 #pragma once
-// One tenant's migration from the source cloud to the destination: the only
-// writer of its operation. It works on its registry's view of both clouds
+// One operation between the clouds (a tenant's migration, a host's
+// evacuation or reassignment, a reset): the only writer of its operation. It works on its registry's view of both clouds
 // (hosts, instances, the catalog), moves the operation as far as the view
 // lets it (migration_rules.hpp), stores each step with its events, and asks
 // the instance registry for what the moving servers need next.
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -35,6 +36,7 @@ struct migration_state : entity_core_of<operation> {
   bool writing = false;             // a step is being stored
   bool gathering = false;           // one was just stored: the next waits a moment
   bool cancel_wanted = false;       // a cancel waits for the next step
+  std::optional<sys_time> armed_deadline;  // a server's, a timer is set for
   std::vector<caf::typed_response_promise<api_reply>> cancel_waiters;
 };
 

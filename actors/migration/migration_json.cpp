@@ -32,7 +32,8 @@ std::optional<operation> operation_of(const json& doc) {
   auto kind = doc.contains("kind") ? parse_symbol(text_field(doc, "kind"),
                                                   {operation_kind::tenant,
                                                    operation_kind::reassignment,
-                                                   operation_kind::reset})
+                                                   operation_kind::reset,
+                                                   operation_kind::evacuation})
                                    : std::optional<operation_kind>{operation_kind::tenant};
   auto created = iso_time_field(doc, "created");
   auto updated = iso_time_field(doc, "updated");
@@ -43,18 +44,20 @@ std::optional<operation> operation_of(const json& doc) {
     return std::nullopt;
   op.kind = *kind;
   if ((op.kind == operation_kind::tenant && op.tenant.empty())
-      || (op.kind == operation_kind::reassignment && op.host.empty()))
+      || ((op.kind == operation_kind::reassignment || op.kind == operation_kind::evacuation)
+          && op.host.empty()))
     return std::nullopt;
   op.created = *created;
   op.updated = *updated;
   op.status = *status;
   op.cancel_requested = bool_field(doc, "cancel_requested");
+  op.host_was_blocked = bool_field(doc, "host_was_blocked");
   if (auto list = doc.find("prerequisites"); list != doc.end() && list->is_array())
     for (auto& p : *list) {
       auto kind = parse_symbol(text_field(p, "kind"),
                                {prerequisite_kind::tenant, prerequisite_kind::flavor,
                                 prerequisite_kind::image, prerequisite_kind::host,
-                                prerequisite_kind::clouds});
+                                prerequisite_kind::clouds, prerequisite_kind::block});
       if (!kind)
         return std::nullopt;
       op.prerequisites.push_back({*kind, text_field(p, "source_id"), text_field(p, "name"),
@@ -67,7 +70,7 @@ std::optional<operation> operation_of(const json& doc) {
         text_field(s, "step"),
         {server_step::waiting, server_step::suspending, server_step::booting,
          server_step::terminating, server_step::migrated, server_step::resuming,
-         server_step::failed, server_step::left});
+         server_step::failed, server_step::left, server_step::relocating});
       if (!step)
         return std::nullopt;
       server_move m;
@@ -81,6 +84,11 @@ std::optional<operation> operation_of(const json& doc) {
       m.target_host = text_field(s, "target_host");
       m.step = *step;
       m.error = text_field(s, "error");
+      if (s.contains("deadline") && !s["deadline"].is_null()) {
+        m.deadline = iso_time_field(s, "deadline");
+        if (!m.deadline)
+          return std::nullopt;
+      }
       op.servers.push_back(std::move(m));
     }
   return op;
@@ -108,7 +116,8 @@ json migration_to_stored(const operation& op) {
                        {"destination_id", s.destination_id},
                        {"target_host", s.target_host},
                        {"step", symbol(s.step)},
-                       {"error", s.error}});
+                       {"error", s.error},
+                       {"deadline", s.deadline ? json(timefmt::iso_micro(*s.deadline)) : json()}});
   return {{"schema", migration_schema},
           {"id", op.id},
           {"kind", symbol(op.kind)},
@@ -117,6 +126,7 @@ json migration_to_stored(const operation& op) {
           {"host", op.host},
           {"status", symbol(op.status)},
           {"cancel_requested", op.cancel_requested},
+          {"host_was_blocked", op.host_was_blocked},
           {"created", timefmt::iso_micro(op.created)},
           {"updated", timefmt::iso_micro(op.updated)},
           {"prerequisites", std::move(prerequisites)},

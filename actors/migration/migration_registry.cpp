@@ -86,6 +86,8 @@ operations_view operations_of(const migration_registry_state& st) {
       running.push_back(snap->doc.get());
       if (snap->doc->kind == operation_kind::tenant)
         out.tenants[snap->doc->tenant] = "migration";
+      if (snap->doc->kind == operation_kind::evacuation)
+        out.hosts[snap->doc->host] = "evacuation";
     }
   std::sort(running.begin(), running.end(), [](auto* a, auto* b) {
     return std::tie(a->created, a->id) < std::tie(b->created, b->id);
@@ -99,6 +101,18 @@ migration_view view_of(const migration_registry_state& st) {
   return {st.world, *st.cat, st.svc->migrations, st.svc->maintenance.cpu_allocation_ratio};
 }
 
+// Why `op` cannot begin: the operation `running_id` works on its subject.
+std::string already_running(const migration_registry_state& st, const operation& op,
+                            const std::string& running_id) {
+  auto snap = st.operations.snapshot(running_id);
+  auto kind = snap ? snap->doc->kind : op.kind;
+  std::string what = kind == operation_kind::tenant ? "Tenant " + op.tenant + " is already migrating"
+                     : kind == operation_kind::evacuation
+                       ? "Host " + op.host + " is being evacuated"
+                       : "Host " + op.host + " is being reassigned";
+  return what + " (its events: /events/" + running_id + ")";
+}
+
 // Starts operation `op`, planned just now, and answers its POST.
 caf::result<api_reply> begin(registry_ptr self, operation op) {
   auto& st = self->state;
@@ -106,10 +120,7 @@ caf::result<api_reply> begin(registry_ptr self, operation op) {
     return api_reply::fail(409, "The clouds are being reset (its events: /events/" + i->second
                                   + ")");
   if (auto i = st.running.find(subject_of(op)); i != st.running.end())
-    return api_reply::fail(409, (op.kind == operation_kind::tenant
-                                   ? "Tenant " + op.tenant + " is already migrating"
-                                   : "Host " + op.host + " is already being reassigned")
-                                  + " (its events: /events/" + i->second + ")");
+    return api_reply::fail(409, already_running(st, op, i->second));
   LOG_INFO("migration-registry", "began " << subject_of(op) << " (" << op.servers.size()
                                    << " servers) as " << op.id);
   track(self, op);
@@ -172,6 +183,16 @@ migration_registry(registry_ptr self, const actor_services* svc, catalog::catalo
         return *wait;
       operation op;
       if (auto refused = plan_reassignment(r.host, make_uuid(), view_of(self->state), now(), op))
+        return api_reply::fail(*refused);
+      return begin(self, std::move(op));
+    },
+    [=](host_evacuate& r) -> caf::result<api_reply> {
+      if (auto refused = staff_only(r.ctx))
+        return *refused;
+      if (auto wait = not_ready())
+        return *wait;
+      operation op;
+      if (auto refused = plan_evacuation(r.host, make_uuid(), view_of(self->state), now(), op))
         return api_reply::fail(*refused);
       return begin(self, std::move(op));
     },

@@ -52,7 +52,20 @@ std::string named_in(const Map& objects, const std::string& cloud_uuid, const st
   return "";
 }
 
-bool has_in_destination(const prerequisite& p, const migration_view& v) {
+const inventory::host* find_host(const migration_view& v, const std::string& id_or_name) {
+  for (auto& [id, h] : v.world.hosts)
+    if (id == id_or_name || h->hypervisor_hostname == id_or_name)
+      return h.get();
+  return nullptr;
+}
+
+// Whether the view shows the prerequisite made: in the destination (a
+// tenant's, a reassignment's), or its host disabled (an evacuation's).
+bool prerequisite_met(const prerequisite& p, const migration_view& v) {
+  if (p.kind == prerequisite_kind::block) {
+    auto h = find_host(v, p.source_id);
+    return h && !h->enabled;
+  }
   auto c = destination_cloud(v);
   if (!c)
     return false;
@@ -72,6 +85,7 @@ bool has_in_destination(const prerequisite& p, const migration_view& v) {
           return h->cloud == v.settings.destination_cloud;
       return false;
     case prerequisite_kind::clouds: return false;  // a reset's: see restored()
+    case prerequisite_kind::block: return false;   // above
   }
   return false;
 }
@@ -113,12 +127,38 @@ demand demand_of(const instance::instance& i) {
           static_cast<double>(i.system_volume_size + i.data_volume_size) / 1024.0};
 }
 
-// The destination host with the most free memory that is enabled, up, not
-// under maintenance, not reservable (a host enrolled for leases is theirs
-// alone, as Blazar's freepool is kept from other instances) and has room
-// for `need`, counting the servers of this operation already on their way
-// there; "" when none has.
+// Where the operation's servers go: its destination cloud's hosts, or for
+// an evacuation the other hosts of its host's cloud.
+struct placement {
+  std::string cloud;
+  std::string avoid;  // the host being emptied
+};
+
+placement placement_of(const operation& op, const migration_view& v) {
+  if (op.kind != operation_kind::evacuation)
+    return {v.settings.destination_cloud, ""};
+  auto h = find_host(v, op.host);
+  return {h ? h->cloud : "", op.host};
+}
+
+// Whether a server of the operation has a host chosen that the view does
+// not show it on yet (it takes room there all the same).
+bool on_its_way(const operation& op, const server_move& s, const migration_view& v) {
+  if (op.kind == operation_kind::evacuation) {
+    auto i = find_instance(v, s.source_id);
+    return s.step == server_step::relocating && i && i->host == op.host;
+  }
+  return (s.step == server_step::suspending || s.step == server_step::booting)
+         && !find_instance(v, s.destination_id);
+}
+
+// The host of the operation's placement with the most free memory that is
+// enabled, up, not under maintenance, not reservable (a host enrolled for
+// leases is theirs alone, as Blazar's freepool is kept from other
+// instances) and has room for `need`, counting the servers of this
+// operation already on their way there; "" when none has.
 std::string choose_host(const operation& op, const migration_view& v, const demand& need) {
+  auto where = placement_of(op, v);
   std::map<std::string, demand> load;
   auto add = [&](const std::string& host, const demand& d) {
     auto& l = load[host];
@@ -127,19 +167,17 @@ std::string choose_host(const operation& op, const migration_view& v, const dema
     l.disk += d.disk;
   };
   for (auto& [id, i] : v.world.instances)
-    if (i->host && i->cloud_name == v.settings.destination_cloud)
+    if (i->host && i->cloud_name == where.cloud)
       add(*i->host, demand_of(*i));
-  // Its servers on their way there, before their instances are made.
   for (auto& s : op.servers)
-    if ((s.step == server_step::suspending || s.step == server_step::booting)
-        && !find_instance(v, s.destination_id))
+    if (on_its_way(op, s, v))
       if (auto src = find_instance(v, s.source_id))
         add(s.target_host, demand_of(*src));
   std::string best;
   double best_free = -1;
   for (auto& [id, h] : v.world.hosts) {
-    if (h->cloud != v.settings.destination_cloud || !h->enabled || !h->up
-        || inventory::in_maintenance(*h) || h->enrolled)
+    if (h->cloud != where.cloud || h->hypervisor_hostname == where.avoid || !h->enabled
+        || !h->up || inventory::in_maintenance(*h) || h->enrolled)
       continue;
     auto& l = load[h->hypervisor_hostname];
     if (l.vcpus + need.vcpus > h->vcpus * v.cpu_allocation_ratio
@@ -242,6 +280,75 @@ void advance_server(server_move& s, const migration_view& v, migration_effects& 
   }
 }
 
+// One evacuated server on its way off `host`: done when the view shows it
+// on another host; failed when it errs or its time is up (a live migration
+// the cloud aborts leaves no other trace).
+void advance_relocation(server_move& s, const std::string& host, const migration_view& v,
+                        sys_time now, migration_effects& fx) {
+  if (s.step != server_step::relocating)
+    return;
+  auto i = find_instance(v, s.source_id);
+  if (!i) {  // deleted meanwhile: it is off the host all the same
+    s.step = server_step::left;
+    fx.changed = true;
+    return;
+  }
+  auto cloud = i->cloud_name.c_str();
+  if (i->host && *i->host != host) {
+    if (!s.was_running)  // a cold migration holds its old place until confirmed
+      fx.commands.push_back({i->cloud_name, "compute.instance.migrate_confirm",
+                             {{"instance_uuid", s.source_id}}});
+    emit(fx, event_type::server_live_migrated,
+         {{"id", s.source_id}, {"name", s.name}, {"host_name", *i->host}, {"cloud", cloud}});
+    s.step = server_step::migrated;
+    fx.changed = true;
+    return;
+  }
+  if (i->current == istate::erred) {
+    s.step = server_step::failed;
+    return fail_server(s, "it went into error while it moved off " + host, fx, cloud);
+  }
+  if (s.deadline && now >= *s.deadline) {
+    s.step = server_step::failed;
+    return fail_server(s, "it did not reach " + s.target_host + " within "
+                            + std::to_string(v.settings.move_seconds) + " s",
+                       fx, cloud);
+  }
+}
+
+// Begins a waiting server of an evacuation: the host it goes to chosen and
+// its move asked for in the same step (live if it runs, else cold).
+void begin_relocation(operation& op, server_move& s, const migration_view& v, sys_time now,
+                      migration_effects& fx) {
+  fx.changed = true;
+  auto i = find_instance(v, s.source_id);
+  if (!i || i->host != op.host) {
+    s.step = server_step::left;
+    return;
+  }
+  auto cloud = i->cloud_name.c_str();
+  emit(fx, event_type::server_live_migration,
+       {{"id", s.source_id}, {"name", s.name}, {"host_name", op.host}, {"cloud", cloud}});
+  s.was_running = i->current == istate::online;
+  if (!s.was_running && i->current != istate::offline) {
+    s.step = server_step::failed;
+    return fail_server(s, std::string("it is ") + server_status(*i) + ": only a running or "
+                            "stopped server moves", fx, cloud);
+  }
+  s.target_host = choose_host(op, v, demand_of(*i));
+  if (s.target_host.empty()) {
+    s.step = server_step::failed;
+    return fail_server(s, "no other host of cloud " + i->cloud_name + " has room for it", fx,
+                       cloud);
+  }
+  fx.commands.push_back({i->cloud_name,
+                         s.was_running ? "compute.instance.live_migrate"
+                                       : "compute.instance.migrate",
+                         {{"instance_uuid", s.source_id}, {"target_host", s.target_host}}});
+  s.deadline = now + std::chrono::seconds{std::max(1, v.settings.move_seconds)};
+  s.step = server_step::relocating;
+}
+
 // Begins a waiting server: a destination host and id chosen and stored
 // before anything is asked.
 void begin_server(operation& op, server_move& s, const migration_view& v,
@@ -296,6 +403,12 @@ void ask_prerequisites(operation& op, const migration_view& v, migration_effects
           fx.commands.push_back({v.settings.source_cloud, "compute.host.reassign",
                                  {{"host", p.source_id}, {"destination", dst}}});
           break;
+        case prerequisite_kind::block:
+          if (auto h = find_host(v, p.source_id))
+            fx.commands.push_back({h->cloud, "compute.host.disable",
+                                   {{"host", p.source_id},
+                                    {"reason", "Evacuation " + op.id}}});
+          break;
         case prerequisite_kind::image: {
           auto t = v.cat.find_template(p.source_id);
           fx.commands.push_back({dst, "compute.image.create",
@@ -307,7 +420,7 @@ void ask_prerequisites(operation& op, const migration_view& v, migration_effects
         }
       }
     }
-    if (op.kind == operation_kind::reset ? restored(op, v) : has_in_destination(p, v)) {
+    if (op.kind == operation_kind::reset ? restored(op, v) : prerequisite_met(p, v)) {
       p.ready = true;
       fx.changed = true;
       json shown = {{"id", p.destination_id}, {"name", p.name}, {"cloud", dst}};
@@ -316,6 +429,9 @@ void ask_prerequisites(operation& op, const migration_view& v, migration_effects
       else if (p.kind == prerequisite_kind::image) {
         shown["status"] = "active";
         emit(fx, event_type::image_uploaded, shown);
+      } else if (p.kind == prerequisite_kind::block) {
+        auto h = find_host(v, p.source_id);
+        emit(fx, event_type::host_block, {{"name", p.source_id}, {"cloud", h ? h->cloud : ""}});
       }
     }
   }
@@ -325,7 +441,7 @@ void finish_if_done(operation& op, const migration_view& v, sys_time now,
                     migration_effects& fx) {
   if (op.status != operation_status::running)
     return;
-  if (op.kind != operation_kind::tenant) {
+  if (op.kind == operation_kind::reassignment || op.kind == operation_kind::reset) {
     if (!prerequisites_ready(op))
       return;
     op.status = operation_status::completed;
@@ -353,6 +469,18 @@ void finish_if_done(operation& op, const migration_view& v, sys_time now,
                                   : operation_status::completed;
   op.updated = now;
   fx.changed = true;
+  if (op.kind == operation_kind::evacuation) {
+    auto h = find_host(v, op.host);
+    auto cloud = h ? h->cloud : "";
+    // Half emptied, the host takes servers again (as Pumphouse leaves it),
+    // unless it was blocked before the evacuation.
+    if (failed > 0 && !op.host_was_blocked && h)
+      fx.commands.push_back({cloud, "compute.host.enable", {{"host", op.host}}});
+    emit(fx, event_type::host_evacuated,
+         {{"name", op.host}, {"cloud", cloud}, {"status", name_of(op.status)},
+          {"migrated", migrated}, {"failed", failed}, {"left", left}});
+    return;
+  }
   emit(fx, event_type::tenant_migrated,
        {{"id", op.tenant}, {"name", op.tenant_name}, {"status", name_of(op.status)},
         {"migrated", migrated}, {"failed", failed}, {"left", left}});
@@ -421,7 +549,7 @@ std::optional<refusal> plan_migration(const std::string& tenant, const std::stri
   }
   // What the destination has already is ready at once.
   for (auto& p : out.prerequisites)
-    if (!p.destination_id.empty() && has_in_destination(p, v))
+    if (!p.destination_id.empty() && prerequisite_met(p, v))
       p.requested = p.ready = true;
   return std::nullopt;
 }
@@ -438,6 +566,7 @@ std::optional<refusal> plan_document(const std::string& tenant, const migration_
       case prerequisite_kind::image: return "image";
       case prerequisite_kind::host: return "host";
       case prerequisite_kind::clouds: return "clouds";
+      case prerequisite_kind::block: return "block";
     }
     return "tenant";
   };
@@ -487,10 +616,7 @@ std::optional<refusal> plan_document(const std::string& tenant, const migration_
 std::optional<refusal> plan_reassignment(const std::string& host, const std::string& id,
                                          const migration_view& v, sys_time now,
                                          operation& out) {
-  const inventory::host* found = nullptr;
-  for (auto& [hid, h] : v.world.hosts)
-    if (hid == host || h->hypervisor_hostname == host)
-      found = h.get();
+  auto found = find_host(v, host);
   if (!found)
     return refusal{404, "Host " + host + " is not found"};
   auto& name = found->hypervisor_hostname;
@@ -530,11 +656,58 @@ operation plan_reset(const std::vector<const operation*>& done, const std::strin
   return out;
 }
 
+std::optional<refusal> plan_evacuation(const std::string& host, const std::string& id,
+                                       const migration_view& v, sys_time now, operation& out) {
+  auto found = find_host(v, host);
+  if (!found)
+    return refusal{404, "Host " + host + " is not found"};
+  auto& name = found->hypervisor_hostname;
+  if (inventory::in_maintenance(*found))
+    return refusal{409, "Host " + name + " is under maintenance (session "
+                          + found->maintenance_session + "), which moves its servers itself"};
+  if (!found->up)
+    return refusal{409, "Host " + name + " is down: its servers cannot be live-migrated"};
+  out = operation{};
+  out.id = id;
+  out.kind = operation_kind::evacuation;
+  out.host = name;
+  out.host_was_blocked = !found->enabled;
+  out.created = out.updated = now;
+  out.prerequisites.push_back({prerequisite_kind::block, name, name, "", false, false});
+  if (out.host_was_blocked)
+    out.prerequisites.back().requested = out.prerequisites.back().ready = true;
+  std::vector<const instance::instance*> servers;
+  for (auto& [uuid, i] : v.world.instances)
+    if (i->host == name && i->cloud_name == found->cloud && i->current != istate::deleting
+        && i->current != istate::deletion_scheduled)
+      servers.push_back(i.get());
+  std::sort(servers.begin(), servers.end(), [](auto* a, auto* b) {
+    return std::tie(a->hostname, a->uuid) < std::tie(b->hostname, b->uuid);
+  });
+  for (auto* i : servers) {
+    server_move s;
+    s.source_id = i->uuid;
+    s.name = i->hostname;
+    out.servers.push_back(std::move(s));
+  }
+  return std::nullopt;
+}
+
+std::optional<sys_time> next_deadline(const operation& op) {
+  std::optional<sys_time> out;
+  if (op.status == operation_status::running)
+    for (auto& s : op.servers)
+      if (s.step == server_step::relocating && s.deadline && (!out || *s.deadline < *out))
+        out = s.deadline;
+  return out;
+}
+
 std::string tenant_subject(const std::string& tenant) { return "tenant:" + tenant; }
 
 std::string subject_of(const operation& op) {
   switch (op.kind) {
-    case operation_kind::reassignment: return "host:" + op.host;
+    case operation_kind::reassignment:
+    case operation_kind::evacuation: return "host:" + op.host;
     case operation_kind::reset: return reset_subject;
     case operation_kind::tenant: break;
   }
@@ -544,6 +717,9 @@ std::string subject_of(const operation& op) {
 domain_event started_event(const operation& op, const migration_settings& settings) {
   if (op.kind == operation_kind::reset)
     return {event_type::reset_start, "", publisher, reset_payload(op, settings)};
+  if (op.kind == operation_kind::evacuation)
+    return {event_type::host_evacuation, "", publisher,
+            {{"name", op.host}, {"servers", op.servers.size()}}};
   if (op.kind == operation_kind::reassignment)
     return {event_type::host_reassign, "", publisher,
             {{"name", op.host}, {"cloud", settings.source_cloud},
@@ -560,20 +736,29 @@ void advance(operation& op, const migration_view& v, sys_time now, migration_eff
   if (!op.cancel_requested)
     ask_prerequisites(op, v, fx);
   std::size_t moving = 0;
-  if (op.kind == operation_kind::tenant)  // a reset's servers are only its record
+  bool evacuation = op.kind == operation_kind::evacuation;
+  bool moves_servers = op.kind == operation_kind::tenant || evacuation;  // a reset's are its record
+  if (moves_servers)
     for (auto& s : op.servers) {
-      advance_server(s, v, fx);
+      if (evacuation)
+        advance_relocation(s, op.host, v, now, fx);
+      else
+        advance_server(s, v, fx);
       moving += is_moving(s.step);
     }
-  if (op.kind == operation_kind::tenant && !op.cancel_requested && prerequisites_ready(op)) {
+  if (moves_servers && !op.cancel_requested && prerequisites_ready(op)) {
     auto limit = static_cast<std::size_t>(std::max(1, v.settings.parallel_servers));
     for (auto& s : op.servers) {
       if (moving >= limit)
         break;
       if (s.step != server_step::waiting)
         continue;
-      begin_server(op, s, v, fx);
-      advance_server(s, v, fx);  // a stopped one may be booting at once
+      if (evacuation)
+        begin_relocation(op, s, v, now, fx);
+      else {
+        begin_server(op, s, v, fx);
+        advance_server(s, v, fx);  // a stopped one may be booting at once
+      }
       moving += is_moving(s.step);
     }
   }

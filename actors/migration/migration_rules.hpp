@@ -52,13 +52,20 @@ std::optional<refusal> plan_migration(const std::string& tenant, const std::stri
 std::optional<refusal> plan_reassignment(const std::string& host, const std::string& id,
                                          const migration_view& v, sys_time now,
                                          operation& out);
+/// A new evacuation of `host` (its inventory id or name): blocked in its
+/// cloud, then each of its servers moved to another host of that cloud.
+std::optional<refusal> plan_evacuation(const std::string& host, const std::string& id,
+                                       const migration_view& v, sys_time now, operation& out);
+/// When the operation must look again though nothing changes: the first
+/// deadline of a server on its way.
+std::optional<sys_time> next_deadline(const operation& op);
 /// A reset of both clouds to their starting workload, undoing what the
 /// operations `done` (every one ended) did: their migrated servers back in
 /// the source, their reassigned hosts too.
 operation plan_reset(const std::vector<const operation*>& done, const std::string& id,
                      sys_time now);
 /// The key of what an operation works on, one operation at a time:
-/// "tenant:<id>" or "host:<name>".
+/// "tenant:<id>" or "host:<name>" (a reassignment's or an evacuation's).
 std::string subject_of(const operation& op);
 std::string tenant_subject(const std::string& tenant);
 /// A reset's key: it works on every operation's subject at once.

@@ -43,6 +43,8 @@ void add_migration_routes(router& r, route_services& svc) {
          forward(svc, [](rc& c) { return tenant_plan{context_of(c), id(c)}; })});
   r.add({"DELETE", "/tenants/{id}/migration",
          forward(svc, [](rc& c) { return migration_cancel{context_of(c), id(c)}; })});
+  r.add({"POST", "/hosts/{id}",
+         forward(svc, [](rc& c) { return host_evacuate{context_of(c), id(c)}; })});
   r.add({"DELETE", "/hosts/{id}",
          forward(svc, [](rc& c) { return host_reassign{context_of(c), id(c)}; })});
   r.add({"POST", "/reset", forward(svc, [](rc& c) { return clouds_reset{context_of(c)}; })});

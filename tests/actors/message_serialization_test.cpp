@@ -298,6 +298,7 @@ void requests_of_the_families(serialization& t) {
   EXPECT_EQ(t.round_trip(tenant_migrate{ctx(), "p-1"}).tenant, "p-1");
   EXPECT_EQ(t.round_trip(tenant_plan{ctx(), "p-1"}).tenant, "p-1");
   EXPECT_EQ(t.round_trip(host_reassign{ctx(), "compute-4"}).host, "compute-4");
+  EXPECT_EQ(t.round_trip(host_evacuate{ctx(), "compute-3"}).host, "compute-3");
   t.round_trip(clouds_reset{ctx()});
   EXPECT_EQ(t.round_trip(migration_cancel{ctx(), "p-1"}).tenant, "p-1");
   EXPECT_EQ(t.round_trip(migration_events{ctx(), "op-1"}).id, "op-1");

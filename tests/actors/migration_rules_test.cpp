@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
 
 #include "actors/migration/migration_json.hpp"
 #include "actors/migration/migration_rules.hpp"
@@ -296,4 +297,156 @@ TEST(migration_rules, a_reset_is_done_when_the_view_is_back) {
   ASSERT_EQ(fx.events.size(), 1u);
   EXPECT_EQ(fx.events[0].type, event_type::reset_completed);
   EXPECT_EQ(op.servers[0].step, server_step::migrated) << "a reset's servers are its record";
+}
+
+namespace {
+
+// Disables (or enables) host `id` as its compute service would report it.
+void block(clouds& c, const char* id, bool blocked = true) {
+  auto h = *c.world.hosts[id];
+  h.enabled = !blocked;
+  c.world.hosts[id] = std::make_shared<const inventory::host>(h);
+}
+
+const compute_command* command_for(const migration_effects& fx, const std::string& type,
+                                   const std::string& uuid) {
+  for (auto& cmd : fx.commands)
+    if (cmd.type == type && cmd.payload.value("instance_uuid", "") == uuid)
+      return &cmd;
+  return nullptr;
+}
+
+} // namespace
+
+TEST(migration_rules, an_evacuation_blocks_its_host_then_moves_each_server_within_its_cloud) {
+  clouds c;
+  c.settings.move_seconds = 60;
+  c.host("h2", "cz-2", "old", 64);
+  c.host("h3", "cz-3", "old", 64);
+  c.server("s9", "cz-1", "old", istate::offline);  // moves cold
+  operation op;
+  EXPECT_EQ(plan_evacuation("nope", "op-1", c.view(), c.t0, op)->status, 404);
+  EXPECT_EQ(plan_evacuation("cz-8", "op-1", c.view(), c.t0, op)->status, 409)
+    << "under maintenance, which moves its servers itself";
+  ASSERT_FALSE(plan_evacuation("h1", "op-1", c.view(), c.t0, op));
+  EXPECT_EQ(subject_of(op), "host:cz-1");
+  EXPECT_EQ(started_event(op, c.settings).type, event_type::host_evacuation);
+  EXPECT_EQ(started_event(op, c.settings).payload["servers"], 10);
+
+  migration_effects fx;
+  advance(op, c.view(), c.t0, fx);
+  ASSERT_EQ(fx.commands.size(), 1u);
+  EXPECT_EQ(fx.commands[0].type, "compute.host.disable");
+  EXPECT_EQ(fx.commands[0].cloud, "old");
+  EXPECT_EQ(fx.commands[0].payload["host"], "cz-1");
+  EXPECT_EQ(count(op, server_step::waiting), 10u) << "nothing moves before the host is blocked";
+  fx = {};
+  advance(op, c.view(), c.t0, fx);
+  EXPECT_TRUE(fx.commands.empty()) << "asked once";
+
+  block(c, "h1");
+  fx = {};
+  advance(op, c.view(), c.t0, fx);
+  ASSERT_FALSE(fx.events.empty());
+  EXPECT_EQ(fx.events[0].type, event_type::host_block);
+  EXPECT_EQ(count(op, server_step::relocating), 4u) << "parallel_servers at a time";
+  std::set<std::string> targets;
+  for (auto& s : op.servers)
+    if (s.step == server_step::relocating) {
+      auto cmd = command_for(fx, "compute.instance.live_migrate", s.source_id);
+      ASSERT_TRUE(cmd) << s.source_id;
+      EXPECT_EQ(cmd->cloud, "old");
+      EXPECT_EQ(cmd->payload["target_host"], s.target_host);
+      EXPECT_EQ(s.deadline, c.t0 + std::chrono::seconds{60});
+      targets.insert(s.target_host);
+    }
+  EXPECT_EQ(targets, (std::set<std::string>{"cz-2", "cz-3"}))
+    << "within its cloud, never the host itself, spread by free memory";
+  EXPECT_EQ(next_deadline(op), c.t0 + std::chrono::seconds{60});
+
+  // s0 arrives, s1 errs; two more begin.
+  auto t1 = c.t0 + std::chrono::seconds{10};
+  c.server("s0", op.servers[0].target_host, "old", istate::online);
+  c.server("s1", "cz-1", "old", istate::erred);
+  fx = {};
+  advance(op, c.view(), t1, fx);
+  EXPECT_EQ(op.servers[0].step, server_step::migrated);
+  EXPECT_EQ(op.servers[1].step, server_step::failed);
+  EXPECT_EQ(op.servers[1].error, "it went into error while it moved off cz-1");
+  EXPECT_EQ(count(op, server_step::relocating), 4u);
+  ASSERT_GE(fx.events.size(), 2u);
+  EXPECT_EQ(fx.events[0].type, event_type::server_live_migrated);
+  EXPECT_EQ(fx.events[0].payload["host_name"], op.servers[0].target_host);
+  EXPECT_EQ(fx.events[1].type, event_type::error);
+
+  // s2 and s3 never arrive: their time is up (a live migration the cloud
+  // aborted leaves them where they were).
+  fx = {};
+  advance(op, c.view(), c.t0 + std::chrono::seconds{60}, fx);
+  EXPECT_EQ(op.servers[2].step, server_step::failed);
+  EXPECT_EQ(op.servers[3].step, server_step::failed);
+  EXPECT_EQ(op.servers[2].error, "it did not reach " + op.servers[2].target_host + " within 60 s");
+  EXPECT_EQ(op.servers[4].step, server_step::relocating) << "begun later, its time is later";
+
+  // The others arrive as they begin; the stopped one moves cold and is confirmed.
+  auto t2 = c.t0 + std::chrono::seconds{61};
+  for (int round = 0; round < 5 && op.status == operation_status::running; ++round) {
+    for (auto& s : op.servers)
+      if (s.step == server_step::relocating)
+        c.server(s.source_id, s.target_host, "old",
+                 s.source_id == "s9" ? istate::offline : istate::online);
+    fx = {};
+    advance(op, c.view(), t2, fx);
+    if (op.servers[9].step == server_step::relocating) {
+      EXPECT_TRUE(command_for(fx, "compute.instance.migrate", "s9"));
+    }
+  }
+  EXPECT_EQ(op.status, operation_status::failed);
+  EXPECT_EQ(count(op, server_step::migrated), 7u);
+  EXPECT_EQ(count(op, server_step::failed), 3u);
+  EXPECT_TRUE(command_for(fx, "compute.instance.migrate_confirm", "s9"));
+  auto enable = std::find_if(fx.commands.begin(), fx.commands.end(),
+                             [](auto& cmd) { return cmd.type == "compute.host.enable"; });
+  ASSERT_NE(enable, fx.commands.end()) << "half emptied, the host takes servers again";
+  EXPECT_EQ(enable->payload["host"], "cz-1");
+  EXPECT_EQ(fx.events.back().type, event_type::host_evacuated);
+  EXPECT_EQ(fx.events.back().payload["migrated"], 7);
+  EXPECT_EQ(fx.events.back().payload["failed"], 3);
+  EXPECT_EQ(fx.events.back().payload["status"], "failed");
+  EXPECT_FALSE(next_deadline(op));
+
+  auto back = migration_from_stored(migration_to_stored(op));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(migration_to_stored(*back), migration_to_stored(op));
+  EXPECT_EQ(back->servers[4].deadline, op.servers[4].deadline);
+}
+
+TEST(migration_rules, a_host_blocked_before_its_evacuation_stays_blocked) {
+  clouds c;
+  c.host("h2", "cz-2", "old", 64);
+  block(c, "h1");
+  operation op;
+  ASSERT_FALSE(plan_evacuation("cz-1", "op-1", c.view(), c.t0, op));
+  EXPECT_TRUE(op.host_was_blocked);
+  migration_effects fx;
+  advance(op, c.view(), c.t0, fx);
+  EXPECT_EQ(count(op, server_step::relocating), 4u) << "nothing to block first";
+  for (auto& s : op.servers)
+    EXPECT_TRUE(s.step != server_step::relocating || s.target_host == "cz-2")
+      << "the only other host of its cloud: " << s.source_id;
+  c.gone("s0");  // deleted by their project meanwhile: off the host all the same
+  c.gone("s1");
+  for (int round = 0; round < 10 && op.status == operation_status::running; ++round) {
+    for (auto& s : op.servers)
+      if (s.step == server_step::relocating && c.world.instances.count(s.source_id))
+        c.server(s.source_id, "cz-2", "old", istate::online);
+    fx = {};
+    advance(op, c.view(), c.t0, fx);
+  }
+  EXPECT_EQ(op.status, operation_status::completed);
+  EXPECT_EQ(count(op, server_step::left), 2u);
+  EXPECT_EQ(count(op, server_step::migrated), 8u);
+  for (auto& cmd : fx.commands)
+    EXPECT_NE(cmd.type, "compute.host.enable") << "it was blocked before: it stays so";
+  EXPECT_EQ(fx.events.back().payload["status"], "completed");
 }

@@ -62,6 +62,7 @@ struct migrations_api : stewardd_fixture {
     std::vector<sse_event> out;
     while (auto e = stream.next())
       out.push_back(*e);
+    EXPECT_TRUE(stream.saw_end()) << "the last chunk ends an operation's stream";
     return out;
   }
   static json data_of(const sse_event& e) { return json::parse(e.data); }
@@ -518,4 +519,147 @@ TEST_F(migrations_api, a_reset_puts_both_clouds_back_where_the_configuration_off
   EXPECT_EQ(names_of(doc["destination"]["hosts"]), (std::set<std::string>{"dest-1", "dest-2"}));
   EXPECT_EQ(doc["destination"]["tenants"], json::array());
   events_of(migrate(web_shop));  // and it migrates again
+}
+
+namespace {
+
+// The servers of `doc`'s source cloud by name: their host and status.
+std::map<std::string, std::pair<std::string, std::string>> source_servers(const json& doc) {
+  std::map<std::string, std::pair<std::string, std::string>> out;
+  for (auto& r : doc["source"]["resources"])
+    if (r["type"] == "server")
+      out[r["name"]] = {r["host_name"], r["status"]};
+  return out;
+}
+
+std::string host_status(const json& doc, const std::string& cloud, const std::string& name) {
+  for (auto& h : doc[cloud]["hosts"])
+    if (h["name"] == name)
+      return h["status"];
+  return "absent";
+}
+
+} // namespace
+
+TEST_F(migrations_api, a_host_is_evacuated_within_its_cloud_then_reassigned) {
+  start();
+  auto before = source_servers(resources());
+  auto db = std::string{};
+  auto listed = resources();
+  for (auto& r : listed["source"]["resources"])
+    if (r["name"] == "db-1")
+      db = r["id"];
+  ASSERT_EQ(call("POST", "/api/instances/" + db + "/stop/", staff).status, 202);
+  ASSERT_TRUE(eventually([&] { return source_servers(resources())["db-1"].second == "stopped"; }));
+
+  auto r = call("POST", "/hosts/compute-1", staff);
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.json()["host"], "compute-1");
+  auto id = r.json()["id"].get<std::string>();
+  EXPECT_EQ(r.json()["events"], "/events/" + id);
+  auto events = events_of(id);
+  ASSERT_EQ(events.size(), 7u);
+  EXPECT_EQ(events[0].type, "host evacuation");
+  EXPECT_EQ(data_of(events[0]), (json{{"name", "compute-1"}, {"servers", 2}}));
+  EXPECT_EQ(events[1].type, "host block");
+  EXPECT_EQ(data_of(events[1]), (json{{"name", "compute-1"}, {"cloud", "default"}}));
+  for (auto name : {"db-1", "web-1"}) {
+    std::vector<std::string> steps;
+    std::string landed;
+    for (auto& e : events)
+      if (data_of(e).value("name", "") == name && e.type != "host evacuation") {
+        steps.push_back(e.type);
+        landed = data_of(e).value("host_name", "");
+      }
+    EXPECT_EQ(steps, (std::vector<std::string>{"server live migration", "server live migrated"}))
+      << name;
+    EXPECT_NE(landed, "compute-1") << name;
+  }
+  EXPECT_EQ(events[6].type, "host evacuated");
+  EXPECT_EQ(data_of(events[6]), (json{{"name", "compute-1"}, {"cloud", "default"},
+                                      {"status", "completed"}, {"migrated", 2}, {"failed", 0},
+                                      {"left", 0}}));
+  auto doc = resources();
+  auto after = source_servers(doc);
+  for (auto name : {"db-1", "web-1"}) {
+    EXPECT_NE(after[name].first, "compute-1") << name;
+    EXPECT_EQ(after[name].first.rfind("compute-", 0), 0u) << "within its cloud: " << name;
+  }
+  EXPECT_EQ(after["db-1"].second, "stopped") << "a stopped server moves cold and stays stopped";
+  EXPECT_EQ(after["web-1"].second, "active");
+  EXPECT_EQ(after["web-2"], before["web-2"]) << "the others stay where they were";
+  EXPECT_EQ(host_status(doc, "source", "compute-1"), "blocked") << "emptied, it stays blocked";
+  EXPECT_EQ(doc["events"], json::array());
+  EXPECT_EQ(instance(db)["state"], "Offline") << "its identity and owner kept";
+
+  // Pumphouse's way: evacuate, then reassign the empty host.
+  r = call("DELETE", "/hosts/compute-1", staff);
+  ASSERT_EQ(r.status, 201) << r.body;
+  events_of(r.json()["id"]);
+  EXPECT_EQ(host_status(resources(), "destination", "compute-1"), "blocked");
+}
+
+TEST_F(migrations_api, an_evacuating_host_is_shown_refused_twice_and_kept_from_leases) {
+  // Live migrations that take an hour: the evacuation stays under way.
+  start({"--simulator-durations", "compute.instance.live_migrate=3600"});
+  ASSERT_EQ(call("POST", "/v1/os-hosts", staff, json{{"name", "compute-3"}}).status, 202);
+  auto r = call("POST", "/hosts/nope", staff);
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(message_of(r), "Host nope is not found");
+  EXPECT_EQ(call("POST", "/hosts/compute-3", web_token).status, 403);
+
+  r = call("POST", "/hosts/compute-3", staff);
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto id = r.json()["id"].get<std::string>();
+  {
+    sse_client stream{proc->port(), "/events/" + id, {{"X-Auth-Token", staff}}};
+    std::vector<std::string> seen;
+    while (seen.size() < 4)
+      if (auto e = stream.next())
+        seen.push_back(e->type);
+      else
+        break;
+    EXPECT_EQ(seen, (std::vector<std::string>{"host evacuation", "host block",
+                                              "server live migration", "server live migration"}));
+  }
+  auto doc = resources();
+  EXPECT_EQ(host_status(doc, "source", "compute-3"), "evacuation");
+  EXPECT_EQ(doc["events"], json::array({id}));
+  r = call("POST", "/hosts/compute-3", staff);
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(message_of(r), "Host compute-3 is being evacuated (its events: /events/" + id + ")");
+  r = call("DELETE", "/hosts/compute-3", staff);
+  EXPECT_EQ(r.status, 409) << "its servers have not left yet";
+
+  json lease = {{"name", "on-evacuated"}, {"start_date", "2030-1-1 10:00"},
+                {"end_date", "2030-1-2 10:00"}, {"events", json::array()},
+                {"reservations",
+                 {{{"resource_type", "physical:host"}, {"min", 1}, {"max", 1},
+                   {"hypervisor_properties",
+                    json::array({"==", "$hypervisor_hostname", "compute-3"}).dump()},
+                   {"resource_properties", ""}}}}};
+  r = call("POST", "/v1/leases", staff, lease);
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_EQ(r.json().value("error_message", ""), "Not enough hosts available");
+}
+
+TEST_F(migrations_api, a_server_that_does_not_move_in_time_fails_and_the_host_takes_servers_again) {
+  start({"--migration-move-seconds", "1"});
+  fail_next("compute.instance.live_migrate");  // aborted: no trace but its deadline
+  auto r = call("POST", "/hosts/compute-4", staff);
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto events = events_of(r.json()["id"]);
+  ASSERT_EQ(events.size(), 5u);
+  EXPECT_EQ(events[2].type, "server live migration");
+  EXPECT_EQ(events[3].type, "error");
+  EXPECT_EQ(data_of(events[3])["name"], "gpu-test");
+  auto message = data_of(events[3]).value("message", "");
+  EXPECT_EQ(message.rfind("it did not reach compute-", 0), 0u) << message;
+  EXPECT_NE(message.find(" within 1 s"), std::string::npos) << message;
+  EXPECT_EQ(events[4].type, "host evacuated");
+  EXPECT_EQ(data_of(events[4])["status"], "failed");
+  EXPECT_EQ(data_of(events[4])["failed"], 1);
+  ASSERT_TRUE(eventually([&] { return host_status(resources(), "source", "compute-4") == "available"; }))
+    << "unblocked: it was not blocked before";
+  EXPECT_EQ(source_servers(resources())["gpu-test"].first, "compute-4");
 }

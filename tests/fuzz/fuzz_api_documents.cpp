@@ -328,6 +328,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       for (auto& s : op->servers)
         (void)migration::ask_for(s, view);
       (void)migration::watched_instances(*op);
+      (void)migration::next_deadline(*op);
     }
   } else if (what == "session-row") {
     // A stored row of any shape: read back, or refused, never a crash.

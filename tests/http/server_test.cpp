@@ -619,6 +619,7 @@ TEST_F(HttpServer, SseEventsArriveInOrder) {
   EXPECT_EQ(head->header("x-accel-buffering"), "no");
   EXPECT_EQ(head->header("server"), "stewardd");
   EXPECT_FALSE(head->has_header("content-length"));
+  EXPECT_EQ(head->header("transfer-encoding"), "chunked");
   EXPECT_FALSE(head->header("x-request-id").empty());
 
   auto s = streams_.get(0);
@@ -633,11 +634,32 @@ TEST_F(HttpServer, SseEventsArriveInOrder) {
   ASSERT_TRUE(c.read_until("data: plain\n\n"));
   EXPECT_EQ(c.received(), expected);
 
-  // The producer ends the stream: the connection closes.
+  // The producer ends the stream: the last chunk says so, and the
+  // connection closes.
   s->finish();
   EXPECT_TRUE(c.wait_closed());
+  EXPECT_TRUE(c.saw_last_chunk());
   EXPECT_EQ(streams_.closed.load(), 1);
   expect_serving();
+}
+
+TEST_F(HttpServer, SseToAnHttp10ClientEndsWithTheConnection) {
+  serve_events(64);
+  auto o = options();
+  o.sse_heartbeat = 600s;
+  start(o);
+  client c{port()};
+  ASSERT_TRUE(c.send("GET /events HTTP/1.0\r\nHost: test\r\n\r\n"));
+  auto head = c.read_head();
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 200);
+  EXPECT_FALSE(head->has_header("transfer-encoding")) << "HTTP/1.0 has no chunks";
+  auto s = streams_.get(0);
+  ASSERT_TRUE(s);
+  EXPECT_TRUE(s->push_event(1, "t", "x"));
+  s->finish();
+  EXPECT_EQ(c.read_to_close(), "retry: 1000\n\nid: 1\nevent: t\ndata: x\n\n");
+  EXPECT_FALSE(c.saw_last_chunk());
 }
 
 TEST_F(HttpServer, SseHeartbeatArrives) {

@@ -78,8 +78,33 @@ bool client::send(const std::string& bytes) {
   return fd_ >= 0;
 }
 
+// Moves the data of every whole chunk from raw_ to buffer_. Malformed
+// framing ends the body (and a test expecting more then fails).
+void client::decode_chunks() {
+  while (!last_chunk_) {
+    auto line_end = raw_.find("\r\n");
+    if (line_end == std::string::npos)
+      return;
+    char* end = nullptr;
+    auto size = std::strtoull(raw_.c_str(), &end, 16);
+    if (end == raw_.c_str() || end > raw_.c_str() + line_end) {
+      last_chunk_ = true;
+      raw_.clear();
+      return;
+    }
+    if (size == 0) {
+      last_chunk_ = true;
+      return;
+    }
+    if (raw_.size() < line_end + 2 + size + 2)
+      return;
+    buffer_.append(raw_, line_end + 2, size);
+    raw_.erase(0, line_end + 2 + size + 2);
+  }
+}
+
 client::outcome client::fill(std::chrono::steady_clock::time_point until) {
-  if (fd_ < 0)
+  if (fd_ < 0 || last_chunk_)
     return outcome::closed;
   for (;;) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -98,7 +123,11 @@ client::outcome client::fill(std::chrono::steady_clock::time_point until) {
       continue;
     if (n <= 0)
       return outcome::closed; // end of file, or a reset
-    buffer_.append(chunk, static_cast<std::size_t>(n));
+    if (chunked_) {
+      raw_.append(chunk, static_cast<std::size_t>(n));
+      decode_chunks();
+    } else
+      buffer_.append(chunk, static_cast<std::size_t>(n));
     return outcome::data;
   }
 }
@@ -128,6 +157,13 @@ std::optional<http_result> client::read_head() {
     if (colon == std::string::npos)
       continue;
     r.headers[lower(line.substr(0, colon))] = trim(line.substr(colon + 1));
+  }
+  // An event stream's body (read_reply's bodies have a Content-Length).
+  if (lower(r.header("transfer-encoding")) == "chunked") {
+    chunked_ = true;
+    raw_ = std::move(buffer_);
+    buffer_.clear();
+    decode_chunks();
   }
   return r;
 }

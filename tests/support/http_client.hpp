@@ -39,8 +39,11 @@ public:
   /// One whole response (framed by Content-Length), or nullopt when the
   /// connection ended or the deadline passed first.
   std::optional<http_result> read_reply();
-  /// Only the status line and headers (for an event stream).
+  /// Only the status line and headers (for an event stream). A chunked
+  /// body is decoded from here on: received() holds the chunks' data.
   std::optional<http_result> read_head();
+  /// Whether the last (empty) chunk of a chunked body has arrived.
+  bool saw_last_chunk() const { return last_chunk_; }
   /// Reads one more piece of what the server sends into received(): false
   /// when the connection ended or `until` passed first.
   bool read_more(std::chrono::steady_clock::time_point until);
@@ -60,9 +63,14 @@ private:
   enum class outcome { data, closed, timed_out };
   outcome fill(std::chrono::steady_clock::time_point until);
 
+  void decode_chunks();
+
   int fd_ = -1;
   std::chrono::seconds deadline_;
   std::string buffer_;
+  bool chunked_ = false;
+  std::string raw_;  // of a chunked body: what is not decoded yet
+  bool last_chunk_ = false;
 };
 
 /// "GET <target> HTTP/1.1" with a Host header, the extra header lines given

@@ -48,6 +48,8 @@ public:
   std::optional<sse_event> next(std::chrono::seconds wait = patience);
   /// True once a comment line (heartbeat) was seen.
   bool saw_comment() const { return saw_comment_; }
+  /// True once the stream's last chunk came: it ended, not its connection.
+  bool saw_end() const { return conn_.saw_last_chunk(); }
 
 private:
   client conn_;
