@@ -121,6 +121,10 @@ void ask_instances(self_ptr self) {
             deployment_instance{s.destination_id, op.tenant, s.name, s.flavor, s.image,
                                 s.key_name, "Migrated from " + s.source_id, s.target_host});
         break;
+      case instance_ask::stop_destination:
+        ask(self, s.destination_id,
+            deployment_instance_power{s.destination_id, power_action::stop});
+        break;
       case instance_ask::delete_source:
         ask(self, s.source_id, deployment_instance_delete{s.source_id});
         break;

@@ -223,7 +223,7 @@ json boot_payload(const server_move& s, const instance::instance& made,
           {"tenant_id", made.project},
           {"image_id", made.image_template},
           {"host_name", made.host.value_or(s.target_host)},
-          {"status", "active"}};
+          {"status", server_status(made)}};
 }
 
 // One moving server's step, done when the view shows it done.
@@ -248,7 +248,8 @@ void advance_server(server_move& s, const migration_view& v, migration_effects& 
         return;
       if (made->current == istate::erred)
         return roll_back(s, "it could not boot in the destination", fx, "destination");
-      if (made->current != istate::online)
+      // Booted, and stopped again if it was stopped in the source.
+      if (made->current != (s.was_running ? istate::online : istate::offline))
         return;
       emit(fx, event_type::server_boot, boot_payload(s, *made, v));
       s.step = server_step::terminating;
@@ -796,7 +797,11 @@ instance_ask ask_for(const server_move& s, const migration_view& v) {
     case server_step::suspending:
       return source && source->current == istate::online ? instance_ask::stop_source
                                                          : instance_ask::none;
-    case server_step::booting: return made ? instance_ask::none : instance_ask::boot;
+    case server_step::booting:
+      if (!made)
+        return instance_ask::boot;
+      return !s.was_running && made->current == istate::online ? instance_ask::stop_destination
+                                                               : instance_ask::none;
     case server_step::terminating: return source ? instance_ask::delete_source : instance_ask::none;
     case server_step::resuming:
       if (made && made->current != istate::erred)

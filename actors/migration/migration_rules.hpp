@@ -94,7 +94,15 @@ void refused(operation& op, const std::string& instance_id, const std::string& w
 void cancel(operation& op, sys_time now, migration_effects& fx);
 
 /// What a moving server asks of the instance registry now.
-enum class instance_ask { none, stop_source, start_source, boot, delete_source, delete_destination };
+enum class instance_ask {
+  none,
+  stop_source,
+  start_source,
+  boot,
+  stop_destination,  // it was stopped in the source: it is stopped there too
+  delete_source,
+  delete_destination
+};
 instance_ask ask_for(const server_move& s, const migration_view& v);
 
 /// The instances an operation waits on (sources and destinations of its

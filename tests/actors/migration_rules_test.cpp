@@ -150,6 +150,9 @@ TEST(migration_rules, prerequisites_once_then_servers_within_the_limit) {
           c.server(s.destination_id, s.target_host, "new",
                    s.source_id == "s3" ? istate::erred : istate::online);
           break;
+        case instance_ask::stop_destination:
+          c.server(s.destination_id, s.target_host, "new", istate::offline);
+          break;
         case instance_ask::delete_source: c.gone(s.source_id); break;
         case instance_ask::delete_destination: c.gone(s.destination_id); break;
         case instance_ask::none: break;
@@ -449,4 +452,34 @@ TEST(migration_rules, a_host_blocked_before_its_evacuation_stays_blocked) {
   for (auto& cmd : fx.commands)
     EXPECT_NE(cmd.type, "compute.host.enable") << "it was blocked before: it stays so";
   EXPECT_EQ(fx.events.back().payload["status"], "completed");
+}
+
+TEST(migration_rules, a_stopped_server_is_stopped_in_the_destination_too) {
+  clouds c;
+  c.world.instances.clear();
+  c.server("s-off", "cz-1", "old", istate::offline);
+  c.catalog_of("c-new", "new", {{{"uuid", "f9"}, {"name", "m1.small"}, {"cores", 1},
+                                 {"ram", 2048}, {"disk", 20480}}},
+               {{{"uuid", "i9"}, {"name", "cirros"}}},
+               {{{"uuid", "p-it"}, {"name", "it"}, {"clouds", {"c-old", "c-new"}}}});
+  operation op;
+  ASSERT_FALSE(plan_migration("p-it", "op-1", c.view(), c.t0, op));
+  migration_effects fx;
+  advance(op, c.view(), c.t0, fx);
+  auto& s = op.servers[0];
+  ASSERT_EQ(s.step, server_step::booting) << "nothing to suspend";
+  EXPECT_EQ(ask_for(s, c.view()), instance_ask::boot);
+  c.server(s.destination_id, s.target_host, "new", istate::online);
+  fx = {};
+  advance(op, c.view(), c.t0, fx);
+  EXPECT_EQ(s.step, server_step::booting) << "booted, but it ran in the source only stopped";
+  EXPECT_EQ(ask_for(s, c.view()), instance_ask::stop_destination);
+  c.server(s.destination_id, s.target_host, "new", istate::offline);
+  fx = {};
+  advance(op, c.view(), c.t0, fx);
+  EXPECT_EQ(s.step, server_step::terminating);
+  ASSERT_FALSE(fx.events.empty());
+  EXPECT_EQ(fx.events[0].type, event_type::server_boot);
+  EXPECT_EQ(fx.events[0].payload["status"], "stopped");
+  EXPECT_EQ(ask_for(s, c.view()), instance_ask::delete_source);
 }

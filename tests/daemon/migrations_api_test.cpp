@@ -663,3 +663,24 @@ TEST_F(migrations_api, a_server_that_does_not_move_in_time_fails_and_the_host_ta
     << "unblocked: it was not blocked before";
   EXPECT_EQ(source_servers(resources())["gpu-test"].first, "compute-4");
 }
+
+TEST_F(migrations_api, a_stopped_server_arrives_stopped) {
+  start();
+  ASSERT_EQ(call("POST", "/api/instances/" + db_1 + "/stop/", staff).status, 202);
+  ASSERT_TRUE(eventually([&] { return source_servers(resources())["db-1"].second == "stopped"; }));
+  auto events = events_of(migrate(web_shop));
+  std::string destination;
+  for (auto& e : events)
+    if (e.type == "server migrated" && data_of(e)["source_id"] == db_1)
+      destination = data_of(e)["destination_id"];
+  ASSERT_FALSE(destination.empty());
+  EXPECT_EQ(steps_of(events, db_1, destination),
+            (std::vector<std::string>{"server migrate", "server boot", "server terminate",
+                                      "server migrated"}))
+    << "nothing to suspend";
+  for (auto& e : events)
+    if (e.type == "server boot" && data_of(e)["id"] == destination) {
+      EXPECT_EQ(data_of(e)["status"], "stopped");
+    }
+  EXPECT_EQ(instance(destination)["state"], "Offline");
+}
