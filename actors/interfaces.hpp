@@ -98,7 +98,8 @@ using template_actor_type = entity_actor::extend_with<
 /// once, then each change, from its registry) and the catalog.
 using migration_actor_type = entity_actor::extend_with<catalog_reader_actor>::extend_with<
   api_of<migration_cancel>>::extend<caf::reacts_to<atom::workload, world_view>,
-                                    caf::reacts_to<atom::workload, world_change>>;
+                                    caf::reacts_to<atom::workload, world_change>,
+                                    caf::reacts_to<atom::notify, bus::notification>>;
 
 /// One lease: its events are due at dates.
 using lease_actor_type = entity_actor::extend_with<clock_follower_actor>::extend_with<
@@ -211,7 +212,7 @@ using template_registry_actor
 /// share).
 using migration_registry_actor = owner_of<migration_snapshot>::extend_with<migration_api>::
   extend_with<waking_actor>::extend_with<host_watcher_actor>::extend_with<
-    instance_watcher_actor>::extend_with<catalog_reader_actor>;
+    instance_watcher_actor>::extend_with<catalog_reader_actor>::extend_with<notification_actor>;
 
 /// The catalog (flavors, images, projects...): its routes, and the catalog
 /// notifications of the compute layer.

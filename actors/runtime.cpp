@@ -217,9 +217,11 @@ struct runtime::impl {
       {"events", caf::actor_cast<caf::actor>(hub_proxy),
        [this] { return untyped(sys.spawn(event_hub, &db)); }, {}, false},
       {"ingest", caf::actor_cast<caf::actor>(ingest_proxy),
-       [this, hosts, instances, cat] {
-         std::vector<ingest_route> routes = {
-           {"service.", hosts}, {"instance.", instances}, {"catalog.", cat}};
+       [this, hosts, instances, cat, migrations] {
+         std::vector<ingest_route> routes = {{"service.", hosts},
+                                             {"instance.", instances},
+                                             {"catalog.", cat},
+                                             {"compute.command.", migrations}};
          return untyped(
            sys.spawn(steward::ingest, std::move(routes), db.processed_ids(100000)));
        },

@@ -57,6 +57,7 @@ struct prerequisite {
   std::string destination_id;  // chosen before it is asked for; found in the catalog after
   bool requested = false;      // its compute command is stored
   bool ready = false;          // the destination's catalog has it
+  bool failed = false;         // the compute layer refused to make it
 };
 
 /// Where one server stands on its way from the source to the destination.

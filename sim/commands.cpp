@@ -405,38 +405,38 @@ std::vector<outcome> run_create(world& w, const request& r, bool injected) {
 std::vector<outcome> run_catalog_command(world& w, const request& r, bool injected) {
   const cloud_spec* c = w.find_cloud(r.cloud);
   std::optional<fault> f;
-  std::string subject;
+  // What it makes: a refusal names it.
+  bool flavor = r.event_type == "compute.flavor.create";
+  auto made = r.payload.find(flavor ? "flavor" : "image");
+  std::string subject = r.event_type == "compute.tenant.create" ? text_field(r.payload, "project_id")
+                        : made != r.payload.end() && made->is_object() ? text_field(*made, "uuid")
+                                                                       : "";
   if (c == nullptr) {
     f = fault{"NotFound", "cloud '" + r.cloud + "' not found"};
   } else if (injected) {
     f = injected_fault(r.event_type);
   } else if (r.event_type == "compute.tenant.create") {
-    subject = text_field(r.payload, "project_id");
     if (!w.add_tenant(r.cloud, subject))
       f = fault{"NotFound", "project '" + subject + "' not found"};
   } else {
-    bool flavor = r.event_type == "compute.flavor.create";
-    auto it = r.payload.find(flavor ? "flavor" : "image");
-    if (it == r.payload.end() || !it->is_object() || text_field(*it, "uuid").empty()
-        || text_field(*it, "name").empty()) {
+    if (made == r.payload.end() || !made->is_object() || text_field(*made, "uuid").empty()
+        || text_field(*made, "name").empty()) {
       f = fault{"InvalidRequest", std::string{"'"} + (flavor ? "flavor" : "image")
                                     + "' must be an object with a uuid and a name"};
     } else if (flavor) {
-      flavor_spec spec{text_field(*it, "uuid"), text_field(*it, "name"),
-                       count_field(*it, "cores").value_or(0), count_field(*it, "ram").value_or(0),
-                       count_field(*it, "disk").value_or(0)};
-      subject = spec.uuid;
+      flavor_spec spec{text_field(*made, "uuid"), text_field(*made, "name"),
+                       count_field(*made, "cores").value_or(0), count_field(*made, "ram").value_or(0),
+                       count_field(*made, "disk").value_or(0)};
       w.add_flavor(r.cloud, std::move(spec));
     } else {
-      template_spec spec{text_field(*it, "uuid"), text_field(*it, "name"), text_field(*it, "os")};
-      subject = spec.uuid;
+      template_spec spec{text_field(*made, "uuid"), text_field(*made, "name"), text_field(*made, "os")};
       if (!find_template(*c, spec.uuid))
         w.add_template(r.cloud, std::move(spec));
     }
   }
   if (f)
     return {{"compute.command.error", "ERROR", publisher_of(r.cloud, ""),
-             command_error_payload(r.cloud, r.event_type, subject, r.request_id, *f)}};
+             command_error_payload(r.cloud, r.event_type, "", subject, r.request_id, *f)}};
   return {catalog_outcome(w, *w.find_cloud(r.cloud), r.request_id)};
 }
 
@@ -464,7 +464,7 @@ std::vector<outcome> run_host_reassign(world& w, const request& r, bool injected
   }
   if (f) {
     return {{"compute.command.error", "ERROR", publisher_of(r.cloud, h == nullptr ? "" : name),
-             command_error_payload(r.cloud, r.event_type, name, r.request_id, *f)}};
+             command_error_payload(r.cloud, r.event_type, name, name, r.request_id, *f)}};
   }
   h->cloud = to;
   return {service_outcome(*h, r.request_id)};
@@ -481,7 +481,7 @@ std::vector<outcome> run_host_command(world& w, const request& r, bool disable, 
   }
   if (f) {
     return {{"compute.command.error", "ERROR", publisher_of(r.cloud, h == nullptr ? "" : name),
-             command_error_payload(r.cloud, r.event_type, name, r.request_id, *f)}};
+             command_error_payload(r.cloud, r.event_type, name, name, r.request_id, *f)}};
   }
   h->disabled = disable;
   h->disabled_reason = disable ? text_field(r.payload, "reason") : "";

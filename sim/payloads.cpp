@@ -133,12 +133,13 @@ json service_payload(const host& h, const std::string& request_id) {
 }
 
 json command_error_payload(const std::string& cloud, const std::string& command,
-                           const std::string& host, const std::string& request_id,
-                           const fault& f) {
+                           const std::string& host, const std::string& subject,
+                           const std::string& request_id, const fault& f) {
   return nova_object("CommandErrorPayload", "1.0",
                      {{"cloud", cloud},
                       {"command", command},
                       {"host", text_or_null(host)},
+                      {"subject", text_or_null(subject)},
                       {"request_id", text_or_null(request_id)},
                       {"fault", exception_payload(f)}},
                      "steward");

@@ -37,10 +37,12 @@ nlohmann::json instance_payload(const instance& i, const std::string& request_id
 /// extension).
 nlohmann::json service_payload(const host& h, const std::string& request_id);
 
-/// The payload of compute.command.error: a host command that failed.
+/// The payload of compute.command.error: a host or catalog command that
+/// failed; `subject` is what it was about (the host, the project, the
+/// flavor's or image's uuid).
 nlohmann::json command_error_payload(const std::string& cloud, const std::string& command,
-                                     const std::string& host, const std::string& request_id,
-                                     const fault& f);
+                                     const std::string& host, const std::string& subject,
+                                     const std::string& request_id, const fault& f);
 
 /// catalog.update of one cloud: what it offers, the projects that use it,
 /// their project groups and customers (and the cloud's own customer).

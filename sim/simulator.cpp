@@ -197,13 +197,14 @@ void simulator::apply_control(const bus::notification& command) {
                                           << ") is not a command and a count; ignored");
     return;
   }
-  fail_next(name, count);
+  fail_next(name, count, command.payload.value("lose", false));
 }
 
-void simulator::fail_next(const std::string& command, int count) {
+void simulator::fail_next(const std::string& command, int count, bool lose) {
   std::lock_guard<std::mutex> l(mtx_);
-  fail_next_[command] = count;
-  LOG_INFO(component, "the next " << count << " executions of " << command << " fail");
+  (lose ? lose_next_ : fail_next_)[command] = count;
+  LOG_INFO(component, "the next " << count << " executions of " << command
+                                  << (lose ? " are lost" : " fail"));
 }
 
 // Must hold mtx_. A command starts when the last one on its subject ends.
@@ -272,6 +273,12 @@ void simulator::run(const queued& q) {
     replay(q.request_id);
     return;
   }
+  if (take_loss(q.command.event_type)) {
+    std::lock_guard<std::mutex> l(mtx_);
+    in_flight_.erase(q.request_id);
+    LOG_INFO(component, q.command.event_type << " " << q.request_id << " lost on purpose");
+    return;
+  }
   bool injected = q.command.event_type != "compute.sync" && take_failure(q.command.event_type);
   std::vector<outcome> outcomes;
   {
@@ -311,6 +318,15 @@ void simulator::remember(const std::string& request_id, const std::vector<emitte
     answered_.erase(answered_order_.front());
     answered_order_.pop_front();
   }
+}
+
+bool simulator::take_loss(const std::string& command) {
+  std::lock_guard<std::mutex> l(mtx_);
+  auto next = lose_next_.find(command);
+  if (next == lose_next_.end() || next->second <= 0)
+    return false;
+  --next->second;
+  return true;
 }
 
 bool simulator::take_failure(const std::string& command) {

@@ -89,10 +89,12 @@ public:
 
   /// Takes a command, from any thread: it runs after its duration. Unknown
   /// event types are logged and ignored. simulator.fail_next ({"command":
-  /// ..., "count": n}) is applied at once.
+  /// ..., "count": n, "lose": false}) is applied at once.
   void handle(const bus::notification& command);
-  /// The next `count` executions of `command` fail.
-  void fail_next(const std::string& command, int count);
+  /// The next `count` executions of `command` fail; or, with `lose`, are
+  /// lost: nothing is done and nothing reported, as a compute layer that
+  /// dropped the command.
+  void fail_next(const std::string& command, int count, bool lose = false);
 
   /// The world as JSON (any thread).
   nlohmann::json snapshot() const;
@@ -120,6 +122,7 @@ private:
   void run(const queued& q);
   void replay(const std::string& request_id);
   bool take_failure(const std::string& command);
+  bool take_loss(const std::string& command);
   clock::duration duration_of(const std::string& command) const;
   void enqueue(queued q, clock::duration duration);
   void remember(const std::string& request_id, const std::vector<emitted>& outcomes);
@@ -145,6 +148,7 @@ private:
   std::map<std::string, std::vector<emitted>> answered_;  // request id -> its outcome
   std::deque<std::string> answered_order_;                // oldest first, for forgetting
   std::map<std::string, int> fail_next_;
+  std::map<std::string, int> lose_next_;
   std::mt19937_64 rng_;
 
   std::thread worker_;

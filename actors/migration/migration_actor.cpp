@@ -6,6 +6,8 @@
 #include "actors/guard.hpp"
 #include "actors/migration/migration_rules.hpp"
 #include "actors/timers.hpp"
+#include "bus/oslo.hpp"
+#include "common/json_fields.hpp"
 
 namespace steward::migration {
 
@@ -37,9 +39,25 @@ migration_view view_of(self_ptr self) {
 
 void step(self_ptr self);
 
+// A compute.command.error as a refusal (the bus's JSON ends here).
+std::optional<command_failure> failure_of(const bus::notification& note) {
+  if (note.event_type != "compute.command.error")
+    return std::nullopt;
+  auto& data = bus::object_data(note.payload);
+  command_failure f{text_field(data, "cloud"), text_field(data, "command"),
+                    text_field(data, "subject"), ""};
+  if (auto fault = data.find("fault"); fault != data.end() && fault->is_object())
+    f.message = text_field(bus::object_data(*fault), "exception_message");
+  if (f.command.empty() || f.subject.empty())
+    return std::nullopt;
+  return f;
+}
+
 // Stores `next` with the step's events (in the operation's stream) and
-// commands, then asks for what the moving servers need.
-void store_step(self_ptr self, operation next, migration_effects fx) {
+// commands, then asks for what the moving servers need. The first
+// `reported` refusals of the compute layer are in it once it is stored.
+void store_step(self_ptr self, operation next, migration_effects fx,
+                std::size_t reported = 0) {
   auto& st = self->state;
   change c{*st.svc};
   for (auto& e : fx.events)
@@ -55,6 +73,9 @@ void store_step(self_ptr self, operation next, migration_effects fx) {
       if (ack.ok && value_of(self).cancel_requested)
         for (auto& rp : std::exchange(s.cancel_waiters, {}))
           rp.deliver(api_reply::ok(began_document(value_of(self)), 202));
+      if (ack.ok)
+        s.failures.erase(s.failures.begin(),
+                         s.failures.begin() + static_cast<std::ptrdiff_t>(reported));
       if (!ack.ok) {
         s.cancel_wanted = s.cancel_wanted || !s.cancel_waiters.empty();
         retry_timer_later(self, "migration", value_of(self).id + ": a step was not stored: "
@@ -161,9 +182,13 @@ void step(self_ptr self) {
     st.cancel_wanted = false;
     cancel(next, now(), fx);
   }
+  auto reported = st.failures.size();
+  for (auto& f : st.failures)
+    command_failed(next, f, view_of(self), now(), fx);
   advance(next, view_of(self), now(), fx);
   if (fx.changed)
-    return store_step(self, std::move(next), std::move(fx));
+    return store_step(self, std::move(next), std::move(fx), reported);
+  st.failures.clear();  // none of them was this operation's
   ask_instances(self);
   arm_deadline(self);
 }
@@ -224,6 +249,12 @@ migration_actor(self_ptr self, const actor_services* svc, owner_of<migration_sna
     [=](atom::catalog, catalog_snapshot& snap) {
       self->state.cat = std::move(snap.value);
       step(self);
+    },
+    [=](atom::notify, bus::notification& note) {
+      if (auto f = failure_of(note)) {
+        self->state.failures.push_back(std::move(*f));
+        step(self);
+      }
     },
     [=](migration_cancel&) -> caf::result<api_reply> {
       auto& st = self->state;

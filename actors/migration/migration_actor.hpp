@@ -12,6 +12,7 @@
 
 #include "actors/entity_support.hpp"
 #include "actors/migration/migration_json.hpp"
+#include "actors/migration/migration_rules.hpp"
 
 namespace steward::migration {
 
@@ -37,6 +38,7 @@ struct migration_state : entity_core_of<operation> {
   bool gathering = false;           // one was just stored: the next waits a moment
   bool cancel_wanted = false;       // a cancel waits for the next step
   std::optional<sys_time> armed_deadline;  // a server's, a timer is set for
+  std::vector<command_failure> failures;   // refusals of the compute layer, not stored yet
   std::vector<caf::typed_response_promise<api_reply>> cancel_waiters;
 };
 

@@ -62,7 +62,7 @@ std::optional<operation> operation_of(const json& doc) {
         return std::nullopt;
       op.prerequisites.push_back({*kind, text_field(p, "source_id"), text_field(p, "name"),
                                   text_field(p, "destination_id"), bool_field(p, "requested"),
-                                  bool_field(p, "ready")});
+                                  bool_field(p, "ready"), bool_field(p, "failed")});
     }
   if (auto list = doc.find("servers"); list != doc.end() && list->is_array())
     for (auto& s : *list) {
@@ -104,7 +104,8 @@ json migration_to_stored(const operation& op) {
                              {"name", p.name},
                              {"destination_id", p.destination_id},
                              {"requested", p.requested},
-                             {"ready", p.ready}});
+                             {"ready", p.ready},
+                             {"failed", p.failed}});
   json servers = json::array();
   for (auto& s : op.servers)
     servers.push_back({{"source_id", s.source_id},

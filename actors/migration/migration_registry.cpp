@@ -246,6 +246,13 @@ migration_registry(registry_ptr self, const actor_services* svc, catalog::catalo
     },
     [=](atom::removed, const std::string& id) { self->state.operations.erase(id); },
     [=](atom::wake) { wake_due(self, self->state.operations); },
+    // The compute layer refused a command: the operation that gave it
+    // finds it its own.
+    [=](atom::notify, bus::notification& note) -> caf::result<atom::done> {
+      if (note.event_type == "compute.command.error")
+        tell_running(self, atom::notify_v, note);
+      return atom::done_v;
+    },
     [=](atom::catalog, catalog_snapshot& snap) {
       self->state.cat = snap.value;
       tell_running(self, atom::catalog_v, snap);

@@ -117,6 +117,42 @@ bool prerequisites_ready(const operation& op) {
                      [](const prerequisite& p) { return p.ready; });
 }
 
+bool prerequisite_failed(const operation& op) {
+  return std::any_of(op.prerequisites.begin(), op.prerequisites.end(),
+                     [](const prerequisite& p) { return p.failed; });
+}
+
+// The compute command that makes a prerequisite.
+const char* command_of(prerequisite_kind k) {
+  switch (k) {
+    case prerequisite_kind::tenant: return "compute.tenant.create";
+    case prerequisite_kind::flavor: return "compute.flavor.create";
+    case prerequisite_kind::image: return "compute.image.create";
+    case prerequisite_kind::host: return "compute.host.reassign";
+    case prerequisite_kind::block: return "compute.host.disable";
+    case prerequisite_kind::clouds: return "compute.reset";
+  }
+  return "";
+}
+
+// What that command is about, as a refusal of it names it.
+const std::string& command_subject(const prerequisite& p) {
+  bool by_uuid = p.kind == prerequisite_kind::flavor || p.kind == prerequisite_kind::image;
+  return by_uuid ? p.destination_id : p.source_id;
+}
+
+std::string what_failed(const prerequisite& p) {
+  switch (p.kind) {
+    case prerequisite_kind::tenant: return "Tenant " + p.name + " could not be made in the destination";
+    case prerequisite_kind::flavor: return "Flavor " + p.name + " could not be made in the destination";
+    case prerequisite_kind::image: return "Image " + p.name + " could not be made in the destination";
+    case prerequisite_kind::host: return "Host " + p.name + " could not be reassigned";
+    case prerequisite_kind::block: return "Host " + p.name + " could not be blocked";
+    case prerequisite_kind::clouds: return "The clouds could not be reset";
+  }
+  return "";
+}
+
 // What a server takes from a host: vCPUs, MiB of memory, GiB of disk.
 struct demand {
   double vcpus = 0, ram = 0, disk = 0;
@@ -374,7 +410,7 @@ void begin_server(operation& op, server_move& s, const migration_view& v,
 void ask_prerequisites(operation& op, const migration_view& v, migration_effects& fx) {
   auto& dst = v.settings.destination_cloud;
   for (auto& p : op.prerequisites) {
-    if (p.ready)
+    if (p.ready || p.failed)
       continue;
     if (!p.requested) {
       p.requested = true;
@@ -382,14 +418,14 @@ void ask_prerequisites(operation& op, const migration_view& v, migration_effects
       json shown = {{"id", p.destination_id}, {"name", p.name}, {"cloud", dst}};
       switch (p.kind) {
         case prerequisite_kind::tenant:
-          fx.commands.push_back({dst, "compute.tenant.create",
+          fx.commands.push_back({dst, command_of(p.kind),
                                  {{"project_id", p.source_id}, {"name", p.name}}});
           emit(fx, event_type::tenant_create, shown);
           break;
         case prerequisite_kind::flavor: {
           auto f = v.cat.find_flavor(p.source_id);
           fx.commands.push_back(
-            {dst, "compute.flavor.create",
+            {dst, command_of(p.kind),
              {{"flavor", {{"uuid", p.destination_id}, {"name", p.name},
                           {"cores", f ? f->cores : 0}, {"ram", f ? f->ram : 0},
                           {"disk", f ? f->disk : 0}}}}});
@@ -397,22 +433,22 @@ void ask_prerequisites(operation& op, const migration_view& v, migration_effects
           break;
         }
         case prerequisite_kind::clouds:
-          fx.commands.push_back({"*", "compute.reset", json::object()});
+          fx.commands.push_back({"*", command_of(p.kind), json::object()});
           break;
         case prerequisite_kind::host:
           // Asked of the cloud it leaves; it reports the host in its new cloud.
-          fx.commands.push_back({v.settings.source_cloud, "compute.host.reassign",
+          fx.commands.push_back({v.settings.source_cloud, command_of(p.kind),
                                  {{"host", p.source_id}, {"destination", dst}}});
           break;
         case prerequisite_kind::block:
           if (auto h = find_host(v, p.source_id))
-            fx.commands.push_back({h->cloud, "compute.host.disable",
+            fx.commands.push_back({h->cloud, command_of(p.kind),
                                    {{"host", p.source_id},
                                     {"reason", "Evacuation " + op.id}}});
           break;
         case prerequisite_kind::image: {
           auto t = v.cat.find_template(p.source_id);
-          fx.commands.push_back({dst, "compute.image.create",
+          fx.commands.push_back({dst, command_of(p.kind),
                                  {{"image", {{"uuid", p.destination_id}, {"name", p.name},
                                              {"os", t ? t->os : ""}}}}});
           shown["status"] = "queued";
@@ -442,15 +478,18 @@ void finish_if_done(operation& op, const migration_view& v, sys_time now,
                     migration_effects& fx) {
   if (op.status != operation_status::running)
     return;
+  bool broken = prerequisite_failed(op);
   if (op.kind == operation_kind::reassignment || op.kind == operation_kind::reset) {
-    if (!prerequisites_ready(op))
+    if (!prerequisites_ready(op) && !broken)
       return;
-    op.status = operation_status::completed;
+    op.status = broken ? operation_status::failed : operation_status::completed;
     op.updated = now;
     fx.changed = true;
     if (op.kind == operation_kind::reassignment)
       emit(fx, event_type::host_reassigned,
-           {{"name", op.host}, {"cloud", v.settings.destination_cloud}});
+           {{"name", op.host},
+            {"cloud", broken ? v.settings.source_cloud : v.settings.destination_cloud},
+            {"status", name_of(op.status)}});
     else
       emit(fx, event_type::reset_completed, reset_payload(op, v.settings));
     return;
@@ -463,11 +502,11 @@ void finish_if_done(operation& op, const migration_view& v, sys_time now,
     failed += s.step == server_step::failed;
     left += s.step == server_step::left;
   }
-  if (!op.cancel_requested && !prerequisites_ready(op))
+  if (!op.cancel_requested && !prerequisites_ready(op) && !broken)
     return;
-  op.status = op.cancel_requested ? operation_status::cancelled
-              : failed > 0        ? operation_status::failed
-                                  : operation_status::completed;
+  op.status = op.cancel_requested     ? operation_status::cancelled
+              : failed > 0 || broken ? operation_status::failed
+                                     : operation_status::completed;
   op.updated = now;
   fx.changed = true;
   if (op.kind == operation_kind::evacuation) {
@@ -475,7 +514,7 @@ void finish_if_done(operation& op, const migration_view& v, sys_time now,
     auto cloud = h ? h->cloud : "";
     // Half emptied, the host takes servers again (as Pumphouse leaves it),
     // unless it was blocked before the evacuation.
-    if (failed > 0 && !op.host_was_blocked && h)
+    if (failed > 0 && !op.host_was_blocked && !broken && h)
       fx.commands.push_back({cloud, "compute.host.enable", {{"host", op.host}}});
     emit(fx, event_type::host_evacuated,
          {{"name", op.host}, {"cloud", cloud}, {"status", name_of(op.status)},
@@ -517,7 +556,7 @@ std::optional<refusal> plan_migration(const std::string& tenant, const std::stri
                   const std::string& existing) {
     if (find_prerequisite(out, k, source_id))
       return;
-    prerequisite p{k, source_id, name, existing, false, false};
+    prerequisite p{k, source_id, name, existing, false, false, false};
     if (existing.empty())
       p.destination_id = derived_id(dst->uuid + "/" + source_id);
     out.prerequisites.push_back(std::move(p));
@@ -635,7 +674,7 @@ std::optional<refusal> plan_reassignment(const std::string& host, const std::str
   out.kind = operation_kind::reassignment;
   out.host = name;
   out.created = out.updated = now;
-  out.prerequisites.push_back({prerequisite_kind::host, name, name, name, false, false});
+  out.prerequisites.push_back({prerequisite_kind::host, name, name, name, false, false, false});
   return std::nullopt;
 }
 
@@ -645,10 +684,10 @@ operation plan_reset(const std::vector<const operation*>& done, const std::strin
   out.id = id;
   out.kind = operation_kind::reset;
   out.created = out.updated = now;
-  out.prerequisites.push_back({prerequisite_kind::clouds, "*", "clouds", "", false, false});
+  out.prerequisites.push_back({prerequisite_kind::clouds, "*", "clouds", "", false, false, false});
   for (auto* op : done) {
     if (op->kind == operation_kind::reassignment && op->status == operation_status::completed)
-      out.prerequisites.push_back({prerequisite_kind::host, op->host, op->host, "", true, false});
+      out.prerequisites.push_back({prerequisite_kind::host, op->host, op->host, "", true, false, false});
     if (op->kind == operation_kind::tenant)
       for (auto& s : op->servers)
         if (s.step == server_step::migrated)
@@ -674,7 +713,7 @@ std::optional<refusal> plan_evacuation(const std::string& host, const std::strin
   out.host = name;
   out.host_was_blocked = !found->enabled;
   out.created = out.updated = now;
-  out.prerequisites.push_back({prerequisite_kind::block, name, name, "", false, false});
+  out.prerequisites.push_back({prerequisite_kind::block, name, name, "", false, false, false});
   if (out.host_was_blocked)
     out.prerequisites.back().requested = out.prerequisites.back().ready = true;
   std::vector<const instance::instance*> servers;
@@ -775,6 +814,28 @@ void refused(operation& op, const std::string& instance_id, const std::string& w
       roll_back(s, "it could not boot in the destination: " + why, fx, "destination");
     else if (s.step == server_step::suspending && s.source_id == instance_id)
       roll_back(s, "it could not be suspended: " + why, fx, "source");
+  }
+  advance(op, v, now, fx);
+}
+
+void command_failed(operation& op, const command_failure& f, const migration_view& v,
+                    sys_time now, migration_effects& fx) {
+  if (op.status != operation_status::running)
+    return;
+  for (auto& p : op.prerequisites) {
+    if (!p.requested || p.ready || p.failed || f.command != command_of(p.kind)
+        || f.subject != command_subject(p))
+      continue;
+    p.failed = true;
+    fx.changed = true;
+    auto why = what_failed(p) + ": " + f.message;
+    emit(fx, event_type::error,
+         {{"id", command_subject(p)}, {"cloud", f.cloud}, {"name", p.name}, {"message", why}});
+    for (auto& s : op.servers)
+      if (s.step == server_step::waiting) {
+        s.step = server_step::failed;
+        s.error = why;
+      }
   }
   advance(op, v, now, fx);
 }

@@ -90,6 +90,22 @@ void advance(operation& op, const migration_view& v, sys_time now, migration_eff
 void refused(operation& op, const std::string& instance_id, const std::string& why,
              const migration_view& v, sys_time now, migration_effects& fx);
 
+/// The compute layer refused a command (compute.command.error): its type,
+/// and what it was about (a host's name, a project's id, a flavor's or
+/// image's uuid).
+struct command_failure {
+  std::string cloud;
+  std::string command;
+  std::string subject;
+  std::string message;
+};
+
+/// The compute layer refused to make one of the operation's prerequisites
+/// (a refusal of anything else is not this operation's): an `error` names
+/// it, and the operation ends failed with the servers that had not begun.
+void command_failed(operation& op, const command_failure& f, const migration_view& v,
+                    sys_time now, migration_effects& fx);
+
 /// A cancel: servers not begun stay where they are; those moving finish.
 void cancel(operation& op, sys_time now, migration_effects& fx);
 

@@ -58,10 +58,13 @@ route_fn fail_next(route_services& svc) {
     if (!b.contains("count") || !b["count"].is_number_integer() || b["count"].get<int>() < 1
         || b["count"].get<int>() > 1000)
       return respond(error_response(ctx.family, 400, "count must be a whole number from 1 to 1000"));
-    json payload = {{"command", b["command"]}, {"count", b["count"]}};
+    if (b.contains("lose") && !b["lose"].is_boolean())
+      return respond(error_response(ctx.family, 400, "lose must be true or false"));
+    bool lose = b.value("lose", false);
+    json payload = {{"command", b["command"]}, {"count", b["count"]}, {"lose", lose}};
     send_to_cloud(svc, ctx.family, "*", "simulator.fail_next", payload,
                   {{"status", "failure injection sent"}, {"command", b["command"]},
-                   {"count", b["count"]}},
+                   {"count", b["count"]}, {"lose", lose}},
                   std::move(respond));
   };
 }

@@ -458,7 +458,7 @@ void entities_events_and_the_world(serialization& t) {
   op.created = at(1900000000);
   op.updated = at(1900000002);
   op.prerequisites.push_back(
-    {migration::prerequisite_kind::image, "i-1", "cirros", "i-9", true, false});
+    {migration::prerequisite_kind::image, "i-1", "cirros", "i-9", true, false, false});
   migration::server_move move;
   move.source_id = "s-1";
   move.name = "web-1";

@@ -483,3 +483,61 @@ TEST(migration_rules, a_stopped_server_is_stopped_in_the_destination_too) {
   EXPECT_EQ(fx.events[0].payload["status"], "stopped");
   EXPECT_EQ(ask_for(s, c.view()), instance_ask::delete_source);
 }
+
+TEST(migration_rules, a_prerequisite_the_compute_layer_refuses_ends_the_operation) {
+  clouds c;
+  operation op;
+  ASSERT_FALSE(plan_migration("p-it", "op-1", c.view(), c.t0, op));
+  migration_effects fx;
+  advance(op, c.view(), c.t0, fx);
+  auto image = op.prerequisites[2];
+  ASSERT_EQ(image.kind, prerequisite_kind::image);
+  fx = {};
+  command_failed(op, {"new", "compute.image.create", "someone-else", "no"}, c.view(), c.t0, fx);
+  command_failed(op, {"new", "compute.flavor.create", image.destination_id, "no"}, c.view(),
+                 c.t0, fx);
+  EXPECT_FALSE(fx.changed) << "not its command for that subject";
+  command_failed(op, {"new", "compute.image.create", image.destination_id, "quota exceeded"},
+                 c.view(), c.t0, fx);
+  EXPECT_EQ(op.status, operation_status::failed);
+  EXPECT_EQ(count(op, server_step::failed), 10u) << "none had begun";
+  EXPECT_EQ(op.servers[0].error,
+            "Image cirros could not be made in the destination: quota exceeded");
+  ASSERT_EQ(fx.events.size(), 2u);
+  EXPECT_EQ(fx.events[0].type, event_type::error);
+  EXPECT_EQ(fx.events[0].payload["id"], image.destination_id);
+  EXPECT_EQ(fx.events[1].type, event_type::tenant_migrated);
+  EXPECT_EQ(fx.events[1].payload["failed"], 10);
+  auto back = migration_from_stored(migration_to_stored(op));
+  ASSERT_TRUE(back);
+  EXPECT_TRUE(back->prerequisites[2].failed);
+
+  // A host that cannot be blocked is not evacuated, nor enabled after.
+  c.host("h2", "cz-2", "old", 64);
+  operation evacuation;
+  ASSERT_FALSE(plan_evacuation("cz-1", "op-2", c.view(), c.t0, evacuation));
+  fx = {};
+  advance(evacuation, c.view(), c.t0, fx);
+  fx = {};
+  command_failed(evacuation, {"old", "compute.host.disable", "cz-1", "service down"}, c.view(),
+                 c.t0, fx);
+  EXPECT_EQ(evacuation.status, operation_status::failed);
+  EXPECT_EQ(fx.events[0].payload["message"], "Host cz-1 could not be blocked: service down");
+  EXPECT_EQ(fx.events.back().type, event_type::host_evacuated);
+  EXPECT_TRUE(fx.commands.empty()) << "nothing to enable: it was never blocked";
+
+  // A reassignment the source refuses ends failed, the host where it was.
+  c.world.instances.clear();
+  operation reassignment;
+  ASSERT_FALSE(plan_reassignment("cz-2", "op-3", c.view(), c.t0, reassignment));
+  fx = {};
+  advance(reassignment, c.view(), c.t0, fx);
+  fx = {};
+  command_failed(reassignment, {"old", "compute.host.reassign", "cz-2", "busy"}, c.view(), c.t0,
+                 fx);
+  EXPECT_EQ(reassignment.status, operation_status::failed);
+  ASSERT_EQ(fx.events.size(), 2u);
+  EXPECT_EQ(fx.events[1].type, event_type::host_reassigned);
+  EXPECT_EQ(fx.events[1].payload["status"], "failed");
+  EXPECT_EQ(fx.events[1].payload["cloud"], "old");
+}

@@ -185,6 +185,9 @@ TEST_F(instances_api, injected_failures_err_the_instance) {
   EXPECT_EQ(inject(R"({"command": "compute.instance.create", "count": 0})").status, 400);
   EXPECT_EQ(inject(R"({"command": "compute.instance.explode", "count": 1})").status, 400);
   EXPECT_EQ(inject(R"({"count": 1})").status, 400);
+  auto bad_lose = inject(R"({"command": "compute.instance.create", "count": 1, "lose": "yes"})");
+  EXPECT_EQ(bad_lose.status, 400);
+  EXPECT_NE(bad_lose.body.find("lose must be true or false"), std::string::npos) << bad_lose.body;
   EXPECT_EQ(inject(R"({"command": "compute.instance.create", "count": 1})", "alice-token-0001").status, 403);
   ASSERT_EQ(inject(R"({"command": "compute.instance.create", "count": 1})").status, 202);
   auto failed = call("POST", "/api/instances/", "alice-token-0001", create_body().dump());

@@ -79,9 +79,10 @@ struct migrations_api : stewardd_fixture {
     }
     return out;
   }
-  void fail_next(const std::string& command) {
+  // The simulated cloud's next `command` fails (or, `lose`, is never answered).
+  void fail_next(const std::string& command, bool lose = false) {
     auto r = call("POST", "/v1/admin/simulator/fail_next", staff,
-                  {{"command", command}, {"count", 1}});
+                  {{"command", command}, {"count", 1}, {"lose", lose}});
     ASSERT_EQ(r.status, 202) << r.body;
   }
   json instance(const std::string& uuid) { return call("GET", "/api/instances/" + uuid + "/", staff).json(); }
@@ -283,7 +284,7 @@ TEST_F(migrations_api, a_server_that_fails_to_boot_is_resumed_and_the_others_go_
 
 TEST_F(migrations_api, one_migration_per_tenant_and_a_cancel_leaves_what_has_not_begun) {
   start();
-  fail_next("compute.tenant.create");  // its servers wait for the tenant for good
+  fail_next("compute.tenant.create", true);  // its servers wait for the tenant for good
   auto id = migrate(web_shop);
   auto r = call("POST", "/tenants/" + web_shop, staff);
   EXPECT_EQ(r.status, 409);
@@ -367,7 +368,7 @@ TEST_F(migrations_api, the_npm_eventsource_package_reads_an_operation_stream) {
 
 TEST_F(migrations_api, a_dropped_stream_resumes_live_without_a_gap_or_a_repeat) {
   start();
-  fail_next("compute.tenant.create");  // it waits for the tenant until cancelled
+  fail_next("compute.tenant.create", true);  // it waits for the tenant until cancelled
   auto id = migrate(web_shop);
   std::string last_seen;
   {
@@ -491,7 +492,7 @@ TEST_F(migrations_api, a_reset_puts_both_clouds_back_where_the_configuration_off
   r = call("DELETE", "/hosts/compute-4", staff);
   ASSERT_EQ(r.status, 201) << r.body;
   events_of(r.json()["id"]);
-  fail_next("compute.tenant.create");
+  fail_next("compute.tenant.create", true);
   auto stuck = migrate(analytics);  // waits for its tenant until cancelled
   r = call("POST", "/reset", staff);
   EXPECT_EQ(r.status, 409);
@@ -683,4 +684,34 @@ TEST_F(migrations_api, a_stopped_server_arrives_stopped) {
       EXPECT_EQ(data_of(e)["status"], "stopped");
     }
   EXPECT_EQ(instance(destination)["state"], "Offline");
+}
+
+TEST_F(migrations_api, what_the_compute_layer_refuses_ends_the_operation_with_an_error) {
+  start();
+  fail_next("compute.tenant.create");
+  auto events = events_of(migrate(web_shop));
+  ASSERT_EQ(events.size(), 4u);
+  EXPECT_EQ(events[1].type, "tenant create");
+  EXPECT_EQ(events[2].type, "error");
+  auto message = data_of(events[2]).value("message", "");
+  EXPECT_EQ(message.rfind("Tenant web-shop could not be made in the destination: ", 0), 0u)
+    << message;
+  EXPECT_EQ(events[3].type, "tenant migrated");
+  EXPECT_EQ(data_of(events[3])["status"], "failed");
+  EXPECT_EQ(data_of(events[3])["failed"], 3);
+  auto servers = source_servers(resources());
+  for (auto name : {"web-1", "web-2", "db-1"})
+    EXPECT_EQ(servers[name].second, "active") << "it stays in the source: " << name;
+  events_of(migrate(web_shop));  // and it may be tried again
+
+  fail_next("compute.host.disable");
+  auto r = call("POST", "/hosts/compute-3", staff);
+  ASSERT_EQ(r.status, 201) << r.body;
+  events = events_of(r.json()["id"]);
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[1].type, "error");
+  EXPECT_EQ(data_of(events[1])["name"], "compute-3");
+  EXPECT_EQ(events[2].type, "host evacuated");
+  EXPECT_EQ(data_of(events[2])["status"], "failed");
+  EXPECT_EQ(host_status(resources(), "source", "compute-3"), "available");
 }

@@ -582,6 +582,31 @@ TEST_F(SimulatorTest, HostCommandsFailWithComputeCommandError) {
   EXPECT_EQ(host_now("h3")["disabled"], true);
 }
 
+TEST_F(SimulatorTest, ALostCommandIsNeitherDoneNorAnswered) {
+  start();
+  sim_->fail_next("compute.host.disable", 1, true);
+  bus::notification lost = command("compute.host.disable", {{"host", "h3"}, {"reason", "x"}});
+  sim_->handle(lost);
+  // The next command on the same host runs after it: by its answer the lost
+  // one has had its turn.
+  expect_success(ask("compute.host.enable", {{"host", "h3"}}), "service.update");
+  std::string rid = lost.payload["request_id"];
+  for (auto& e : rec_.all())
+    EXPECT_NE(e.request_id(), rid) << e.note.event_type;
+  EXPECT_EQ(host_now("h3")["disabled"], false);
+  // Only the next one is lost.
+  expect_success(ask("compute.host.disable", {{"host", "h3"}, {"reason", "x"}}), "service.update");
+}
+
+TEST_F(SimulatorTest, ARefusedCatalogCommandNamesWhatItWasAbout) {
+  start();
+  sim_->fail_next("compute.image.create", 1);
+  auto refused = ask("compute.image.create", {{"image", {{"uuid", "img-9"}, {"name", "x"}}}});
+  expect_failure(refused, "compute.command.error", "SimulatedFailure");
+  EXPECT_EQ(refused.data()["subject"], "img-9");
+  EXPECT_TRUE(refused.data()["host"].is_null());
+}
+
 // --- idempotency, injection, order ------------------------------------------------
 
 TEST_F(SimulatorTest, ARepeatedRequestIsAnsweredAgainNotExecutedAgain) {
