@@ -155,6 +155,17 @@ migration_registry(registry_ptr self, const actor_services* svc, catalog::catalo
       return std::nullopt;
     return api_reply::not_ready("The inventory is still loading; try again in a moment");
   };
+  // A new operation, as `plan` makes it from the view, begins (or why not).
+  auto start_planned = [=](const request_context& ctx, auto plan) -> caf::result<api_reply> {
+    if (auto refused = staff_only(ctx))
+      return *refused;
+    if (auto wait = not_ready())
+      return *wait;
+    operation op;
+    if (auto refused = plan(view_of(self->state), op))
+      return api_reply::fail(*refused);
+    return begin(self, std::move(op));
+  };
   return guarded_behavior<migration_registry_actor::behavior_type>(
     "migration-registry",
     [=](resources_show& r) -> caf::result<api_reply> {
@@ -166,35 +177,20 @@ migration_registry(registry_ptr self, const actor_services* svc, catalog::catalo
       return api_reply::ok(resources_document(s.world, *s.cat, s.svc->migrations,
                                               operations_of(s)));
     },
-    [=](tenant_migrate& r) -> caf::result<api_reply> {
-      if (auto refused = staff_only(r.ctx))
-        return *refused;
-      if (auto wait = not_ready())
-        return *wait;
-      operation op;
-      if (auto refused = plan_migration(r.tenant, make_uuid(), view_of(self->state), now(), op))
-        return api_reply::fail(*refused);
-      return begin(self, std::move(op));
+    [=](tenant_migrate& r) {
+      return start_planned(r.ctx, [&](const migration_view& v, operation& op) {
+        return plan_migration(r.tenant, make_uuid(), v, now(), op);
+      });
     },
-    [=](host_reassign& r) -> caf::result<api_reply> {
-      if (auto refused = staff_only(r.ctx))
-        return *refused;
-      if (auto wait = not_ready())
-        return *wait;
-      operation op;
-      if (auto refused = plan_reassignment(r.host, make_uuid(), view_of(self->state), now(), op))
-        return api_reply::fail(*refused);
-      return begin(self, std::move(op));
+    [=](host_reassign& r) {
+      return start_planned(r.ctx, [&](const migration_view& v, operation& op) {
+        return plan_reassignment(r.host, make_uuid(), v, now(), op);
+      });
     },
-    [=](host_evacuate& r) -> caf::result<api_reply> {
-      if (auto refused = staff_only(r.ctx))
-        return *refused;
-      if (auto wait = not_ready())
-        return *wait;
-      operation op;
-      if (auto refused = plan_evacuation(r.host, make_uuid(), view_of(self->state), now(), op))
-        return api_reply::fail(*refused);
-      return begin(self, std::move(op));
+    [=](host_evacuate& r) {
+      return start_planned(r.ctx, [&](const migration_view& v, operation& op) {
+        return plan_evacuation(r.host, make_uuid(), v, now(), op);
+      });
     },
     [=](clouds_reset& r) -> caf::result<api_reply> {
       if (auto refused = staff_only(r.ctx))

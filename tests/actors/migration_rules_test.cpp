@@ -78,6 +78,13 @@ struct clouds {
     world.instances[uuid] = std::make_shared<const instance::instance>(i);
   }
   void gone(const std::string& uuid) { world.instances.erase(uuid); }
+  // The destination has the tenant, and its flavor and image by name.
+  void destination_has_all() {
+    catalog_of("c-new", "new", {{{"uuid", "f9"}, {"name", "m1.small"}, {"cores", 1},
+                                 {"ram", 2048}, {"disk", 20480}}},
+               {{{"uuid", "i9"}, {"name", "cirros"}}},
+               {{{"uuid", "p-it"}, {"name", "it"}, {"clouds", {"c-old", "c-new"}}}});
+  }
   migration_view view() { return {world, cat, settings, 4.0}; }
 };
 
@@ -183,10 +190,7 @@ TEST(migration_rules, prerequisites_once_then_servers_within_the_limit) {
 TEST(migration_rules, what_cannot_move_fails_alone_and_a_cancel_leaves_the_rest) {
   clouds c;
   c.server("s-broken", "", "old", istate::erred);
-  c.catalog_of("c-new", "new", {{{"uuid", "f9"}, {"name", "m1.small"}, {"cores", 1},
-                                 {"ram", 2048}, {"disk", 20480}}},
-               {{{"uuid", "i9"}, {"name", "cirros"}}},
-               {{{"uuid", "p-it"}, {"name", "it"}, {"clouds", {"c-old", "c-new"}}}});
+  c.destination_has_all();
   operation op;
   migration_effects fx;
   ASSERT_FALSE(plan_migration("p-it", "op-1", c.view(), c.t0, op));
@@ -458,10 +462,7 @@ TEST(migration_rules, a_stopped_server_is_stopped_in_the_destination_too) {
   clouds c;
   c.world.instances.clear();
   c.server("s-off", "cz-1", "old", istate::offline);
-  c.catalog_of("c-new", "new", {{{"uuid", "f9"}, {"name", "m1.small"}, {"cores", 1},
-                                 {"ram", 2048}, {"disk", 20480}}},
-               {{{"uuid", "i9"}, {"name", "cirros"}}},
-               {{{"uuid", "p-it"}, {"name", "it"}, {"clouds", {"c-old", "c-new"}}}});
+  c.destination_has_all();
   operation op;
   ASSERT_FALSE(plan_migration("p-it", "op-1", c.view(), c.t0, op));
   migration_effects fx;
