@@ -272,7 +272,8 @@ class subscriber {
       std::size_t skip = n > 3 && s[3] == ' ' ? 4 : 3;
       auto id = read_number(s + skip, n - skip);
       frame_id_ = id < 0 ? 0 : static_cast<uint64_t>(id);
-    } // event: and retry: tell nothing the data does not
+    } // event:, retry: and the chunk framing (a size line, an empty line
+      // after each write's frames) tell nothing the data does not
   }
 
   // The data is one line of JSON whose last field is "timestamp" and whose
