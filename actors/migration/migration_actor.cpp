@@ -1,5 +1,6 @@
 #include "actors/migration/migration_actor.hpp"
 
+#include <algorithm>
 #include <limits>
 #include <utility>
 
@@ -75,7 +76,8 @@ void store_step(self_ptr self, operation next, migration_effects fx,
           rp.deliver(api_reply::ok(began_document(value_of(self)), 202));
       if (ack.ok)
         s.failures.erase(s.failures.begin(),
-                         s.failures.begin() + static_cast<std::ptrdiff_t>(reported));
+                         s.failures.begin()
+                           + static_cast<std::ptrdiff_t>(std::min(reported, s.failures.size())));
       if (!ack.ok) {
         s.cancel_wanted = s.cancel_wanted || !s.cancel_waiters.empty();
         retry_timer_later(self, "migration", value_of(self).id + ": a step was not stored: "

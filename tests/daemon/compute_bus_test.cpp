@@ -291,3 +291,55 @@ TEST_F(compute_over_the_bus, a_migration_goes_on_after_a_restart) {
     }
   }
 }
+
+TEST_F(compute_over_the_bus, an_evacuation_goes_on_after_a_restart) {
+  const std::string staff = "staff-token-0001";
+  ASSERT_TRUE(eventually([&] {
+    auto r = call("GET", "/resources", "", staff);
+    return r.status == 200 && r.json()["source"]["hosts"].size() == 4;
+  })) << "the source's hosts learned";
+  auto began = call("POST", "/hosts/compute-1", "", staff);
+  ASSERT_EQ(began.status, 201) << began.body;
+  auto id = began.json()["id"].get<std::string>();
+  {
+    sse_client stream{steward->port(), "/events/" + id, {{"X-Auth-Token", staff}}};
+    for (;;) {  // a server is on its way
+      auto e = stream.next();
+      ASSERT_TRUE(e) << "the stream ended before any server moved";
+      if (e->type == "server live migration")
+        break;
+    }
+  }
+  steward->kill9();
+  start_steward();
+  sse_client stream{steward->port(), "/events/" + id, {{"X-Auth-Token", staff}}};
+  std::vector<sse_event> events;
+  while (auto e = stream.next())
+    events.push_back(*e);
+  ASSERT_FALSE(events.empty());
+  ASSERT_EQ(events.back().type, "host evacuated") << "it finished after the restart";
+  auto end = json::parse(events.back().data);
+  EXPECT_EQ(end["status"], "completed") << end.dump();
+  EXPECT_EQ(end["migrated"], 2);
+  std::map<std::string, int> begun, arrived;
+  for (auto& e : events) {
+    auto d = json::parse(e.data);
+    if (e.type == "server live migration")
+      ++begun[d["id"].get<std::string>()];
+    if (e.type == "server live migrated") {
+      ++arrived[d["id"].get<std::string>()];
+      EXPECT_NE(d["host_name"], "compute-1");
+    }
+    EXPECT_NE(e.type, "error") << e.data;
+  }
+  EXPECT_EQ(begun.size(), 2u);
+  for (auto& [server, n] : begun)
+    EXPECT_EQ(n, 1) << server << " moved once";
+  EXPECT_EQ(arrived.size(), 2u);
+  auto doc = call("GET", "/resources", "", staff).json();
+  for (auto& r : doc["source"]["resources"]) {
+    if (r["type"] == "server") {
+      EXPECT_NE(r["host_name"], "compute-1") << r.dump();
+    }
+  }
+}
