@@ -79,16 +79,17 @@ bool client::send(const std::string& bytes) {
 }
 
 // Moves the data of every whole chunk from raw_ to buffer_. Malformed
-// framing ends the body (and a test expecting more then fails).
+// framing ends the body without its last chunk (a test expecting more, or
+// the end, then fails).
 void client::decode_chunks() {
-  while (!last_chunk_) {
+  while (!last_chunk_ && !bad_chunk_) {
     auto line_end = raw_.find("\r\n");
     if (line_end == std::string::npos)
       return;
     char* end = nullptr;
     auto size = std::strtoull(raw_.c_str(), &end, 16);
     if (end == raw_.c_str() || end > raw_.c_str() + line_end) {
-      last_chunk_ = true;
+      bad_chunk_ = true;
       raw_.clear();
       return;
     }
@@ -104,7 +105,7 @@ void client::decode_chunks() {
 }
 
 client::outcome client::fill(std::chrono::steady_clock::time_point until) {
-  if (fd_ < 0 || last_chunk_)
+  if (fd_ < 0 || last_chunk_ || bad_chunk_)
     return outcome::closed;
   for (;;) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(

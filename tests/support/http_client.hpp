@@ -71,6 +71,7 @@ private:
   bool chunked_ = false;
   std::string raw_;  // of a chunked body: what is not decoded yet
   bool last_chunk_ = false;
+  bool bad_chunk_ = false;  // framing that is not chunks: the body ends there
 };
 
 /// "GET <target> HTTP/1.1" with a Host header, the extra header lines given
