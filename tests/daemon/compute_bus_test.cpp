@@ -76,6 +76,25 @@ struct compute_over_the_bus : ::testing::Test {
     auto r = call("GET", "/api/" + collection + "/").json();
     return r.empty() ? json() : r[0];
   }
+  // Every event of operation `id`'s stream, read again after stewardd was
+  // killed (kill -9) as soon as its stream showed `type`, and started again.
+  std::vector<sse_event> events_across_a_restart(const std::string& id, const std::string& type) {
+    header_list staff{{"X-Auth-Token", "staff-token-0001"}};
+    {
+      sse_client stream{steward->port(), "/events/" + id, staff};
+      auto e = stream.next();
+      while (e && e->type != type)
+        e = stream.next();
+      EXPECT_TRUE(e) << "the stream ended before " << type;
+    }
+    steward->kill9();
+    start_steward();
+    sse_client stream{steward->port(), "/events/" + id, staff};
+    std::vector<sse_event> events;
+    while (auto e = stream.next())
+      events.push_back(*e);
+    return events;
+  }
   bool reaches(const std::string& id, const std::string& state) {
     return eventually([&] {
       return call("GET", "/api/instances/" + id + "/").json().value("state", "?") == state;
@@ -243,22 +262,8 @@ TEST_F(compute_over_the_bus, a_migration_goes_on_after_a_restart) {
   })) << "both clouds learned";
   auto began = call("POST", "/tenants/" + web_shop, "", staff);
   ASSERT_EQ(began.status, 201) << began.body;
-  auto id = began.json()["id"].get<std::string>();
-  {
-    sse_client stream{steward->port(), "/events/" + id, {{"X-Auth-Token", staff}}};
-    for (;;) {  // half-way: a server boots in the destination
-      auto e = stream.next();
-      ASSERT_TRUE(e) << "the stream ended before any server booted";
-      if (e->type == "server boot")
-        break;
-    }
-  }
-  steward->kill9();
-  start_steward();
-  sse_client stream{steward->port(), "/events/" + id, {{"X-Auth-Token", staff}}};
-  std::vector<sse_event> events;
-  while (auto e = stream.next())
-    events.push_back(*e);
+  // Half-way: a server boots in the destination.
+  auto events = events_across_a_restart(began.json()["id"], "server boot");
   ASSERT_FALSE(events.empty());
   ASSERT_EQ(events.back().type, "tenant migrated") << "it finished after the restart";
   auto end = json::parse(events.back().data);
@@ -300,22 +305,8 @@ TEST_F(compute_over_the_bus, an_evacuation_goes_on_after_a_restart) {
   })) << "the source's hosts learned";
   auto began = call("POST", "/hosts/compute-1", "", staff);
   ASSERT_EQ(began.status, 201) << began.body;
-  auto id = began.json()["id"].get<std::string>();
-  {
-    sse_client stream{steward->port(), "/events/" + id, {{"X-Auth-Token", staff}}};
-    for (;;) {  // a server is on its way
-      auto e = stream.next();
-      ASSERT_TRUE(e) << "the stream ended before any server moved";
-      if (e->type == "server live migration")
-        break;
-    }
-  }
-  steward->kill9();
-  start_steward();
-  sse_client stream{steward->port(), "/events/" + id, {{"X-Auth-Token", staff}}};
-  std::vector<sse_event> events;
-  while (auto e = stream.next())
-    events.push_back(*e);
+  // A server is on its way.
+  auto events = events_across_a_restart(began.json()["id"], "server live migration");
   ASSERT_FALSE(events.empty());
   ASSERT_EQ(events.back().type, "host evacuated") << "it finished after the restart";
   auto end = json::parse(events.back().data);
