@@ -153,6 +153,20 @@ std::string what_failed(const prerequisite& p) {
   return "";
 }
 
+// The servers of the view that `wanted` picks, not being deleted, in name
+// order: what an operation moves, one server_move each.
+template <class Pick>
+std::vector<const instance::instance*> servers_where(const migration_view& v, Pick wanted) {
+  std::vector<const instance::instance*> out;
+  for (auto& [uuid, i] : v.world.instances)
+    if (i->current != istate::deleting && i->current != istate::deletion_scheduled && wanted(*i))
+      out.push_back(i.get());
+  std::sort(out.begin(), out.end(), [](auto* a, auto* b) {
+    return std::tie(a->hostname, a->uuid) < std::tie(b->hostname, b->uuid);
+  });
+  return out;
+}
+
 // What a server takes from a host: vCPUs, MiB of memory, GiB of disk.
 struct demand {
   double vcpus = 0, ram = 0, disk = 0;
@@ -563,14 +577,9 @@ std::optional<refusal> plan_migration(const std::string& tenant, const std::stri
   };
   if (!v.cat.project_uses_cloud(tenant, dst->uuid))
     need(prerequisite_kind::tenant, tenant, project->name, "");
-  std::vector<const instance::instance*> servers;
-  for (auto& [uuid, i] : v.world.instances)
-    if (i->project == tenant && i->cloud_name == v.settings.source_cloud
-        && i->current != istate::deleting && i->current != istate::deletion_scheduled)
-      servers.push_back(i.get());
-  std::sort(servers.begin(), servers.end(),
-            [](auto* a, auto* b) { return std::tie(a->hostname, a->uuid) < std::tie(b->hostname, b->uuid); });
-  for (auto* i : servers) {
+  for (auto* i : servers_where(v, [&](const instance::instance& i) {
+         return i.project == tenant && i.cloud_name == v.settings.source_cloud;
+       })) {
     server_move s;
     s.source_id = i->uuid;
     s.name = i->hostname;
@@ -716,15 +725,9 @@ std::optional<refusal> plan_evacuation(const std::string& host, const std::strin
   out.prerequisites.push_back({prerequisite_kind::block, name, name, "", false, false, false});
   if (out.host_was_blocked)
     out.prerequisites.back().requested = out.prerequisites.back().ready = true;
-  std::vector<const instance::instance*> servers;
-  for (auto& [uuid, i] : v.world.instances)
-    if (i->host == name && i->cloud_name == found->cloud && i->current != istate::deleting
-        && i->current != istate::deletion_scheduled)
-      servers.push_back(i.get());
-  std::sort(servers.begin(), servers.end(), [](auto* a, auto* b) {
-    return std::tie(a->hostname, a->uuid) < std::tie(b->hostname, b->uuid);
-  });
-  for (auto* i : servers) {
+  for (auto* i : servers_where(v, [&](const instance::instance& i) {
+         return i.host == name && i.cloud_name == found->cloud;
+       })) {
     server_move s;
     s.source_id = i->uuid;
     s.name = i->hostname;
