@@ -47,6 +47,8 @@ catalog_actor(catalog_ptr_t self, const actor_services* svc,
   st.readers = std::move(readers);
   st.current = std::move(stored);
   st.version = version;
+  st.latest = st.current;
+  st.latest_version = version;
   if (svc->ready)
     svc->ready->set("catalog", true);
   return guarded_behavior<catalog_actor_type::behavior_type>(
@@ -67,31 +69,40 @@ catalog_actor(catalog_ptr_t self, const actor_services* svc,
     [=](atom::notify, bus::notification& note) -> caf::result<atom::done> {
       if (note.event_type != "catalog.update")
         return atom::done_v;
-      auto next = *self->state.current;
+      auto& st = self->state;
+      auto next = *st.latest;
       auto err = next.apply_update(note.payload);
       if (!err.empty()) {
         // Acknowledged all the same: a redelivery would not make it valid.
         LOG_WARN("catalog", err);
         return atom::done_v;
       }
-      auto& st = self->state;
       auto stored = next.to_json();
       // A compute layer announces its whole catalog at every start: one that
       // changes nothing is not written again, nor are the instances listed
       // again (100k of them take a second).
-      if (stored == st.current->to_json())
+      if (stored == st.latest->to_json())
         return atom::done_v;
+      auto version = ++st.latest_version;
+      auto fresh = std::make_shared<const catalog>(std::move(next));
+      st.latest = fresh;
       change c{*st.svc};
-      c.upsert("catalog", "catalog", "", std::move(stored), st.version + 1);
+      c.upsert("catalog", "catalog", "", std::move(stored), version);
       c.consumed(note.message_id);
       auto rp = self->make_response_promise<atom::done>();
-      auto fresh = std::make_shared<const catalog>(std::move(next));
       persist(self, st.svc->store, std::move(c), [=](commit_ack& ack) mutable {
-        if (!ack.ok)
-          return; // unanswered: the bus delivers it again
         auto& s = self->state;
+        if (!ack.ok) {
+          // Unanswered: the bus delivers it again. Those after it hold it
+          // too; when none is, the next update builds on what is stored.
+          if (s.latest_version == version) {
+            s.latest = s.current;
+            s.latest_version = s.version;
+          }
+          return;
+        }
         s.current = fresh;
-        s.version += 1;
+        s.version = version;
         for (auto& reader : s.readers)
           self->send(reader, atom::catalog_v, catalog_snapshot{fresh});
         rp.deliver(atom::done_v);

@@ -12,8 +12,13 @@ struct catalog_state {
   static inline const char* name = "catalog";
   const actor_services* svc = nullptr;
   std::vector<catalog_reader_actor> readers;
-  catalog_ptr current;
+  catalog_ptr current;  // stored: what the readers and the routes see
   int64_t version = 0;
+  // The newest update applied, stored or on its way to the store: the next
+  // update builds on it, so that two updates in flight at once (the two
+  // clouds' at a start, an image's upload progress) both stay.
+  catalog_ptr latest;
+  int64_t latest_version = 0;
 };
 
 /// `stored` is the catalog recovered from the store (empty at first start).
