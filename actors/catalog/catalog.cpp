@@ -124,6 +124,9 @@ std::string catalog::apply_update(const json& payload) {
   drop_cloud(next.flavors_);
   drop_cloud(next.templates_);
   drop_cloud(next.security_groups_);
+  drop_cloud(next.networks_);
+  for (auto& [id, k] : next.keys_)
+    k.clouds.erase(std::remove(k.clouds.begin(), k.clouds.end(), cl.uuid), k.clouds.end());
   for (auto& f : list(payload, "flavors")) {
     flavor x;
     x.cloud = cl.uuid;
@@ -140,6 +143,14 @@ std::string catalog::apply_update(const json& payload) {
     if (!text(t, "uuid", x.uuid, err, "template") || !text(t, "name", x.name, err, "template"))
       return "catalog.update: " + err;
     x.os = optional_text(t, "os");
+    if (t.contains("status")) {
+      if (!text(t, "status", x.status, err, "template " + x.name))
+        return "catalog.update: " + err;
+      x.progress = x.bootable() ? 100 : 0;
+    }
+    if (t.contains("progress")
+        && (!number(t, "progress", x.progress, err, "template " + x.name) || x.progress > 100))
+      return "catalog.update: template " + x.name + ": 'progress' must be a percentage";
     next.templates_[x.uuid] = x;
   }
   for (auto& g : list(payload, "security_groups")) {
@@ -159,7 +170,21 @@ std::string catalog::apply_update(const json& payload) {
       return "catalog.update: " + err;
     x.fingerprint = optional_text(k, "fingerprint");
     x.user = optional_text(k, "user");
+    auto known = next.keys_.find(x.uuid);
+    if (known != next.keys_.end())
+      x.clouds = known->second.clouds;
+    if (std::find(x.clouds.begin(), x.clouds.end(), cl.uuid) == x.clouds.end())
+      x.clouds.push_back(cl.uuid);
     next.keys_[x.uuid] = x;
+  }
+  for (auto& n : list(payload, "networks")) {
+    network x;
+    x.cloud = cl.uuid;
+    if (!text(n, "uuid", x.uuid, err, "network") || !text(n, "name", x.name, err, "network"))
+      return "catalog.update: " + err;
+    x.project = optional_text(n, "project");
+    x.cidr = optional_text(n, "cidr");
+    next.networks_[x.uuid] = x;
   }
   for (auto& cu : list(payload, "customers")) {
     customer x;
@@ -193,7 +218,7 @@ json catalog::to_json() const {
   json out = {{"customers", json::array()}, {"project_groups", json::array()},
               {"projects", json::array()}, {"clouds", json::array()}, {"flavors", json::array()},
               {"templates", json::array()}, {"keys", json::array()},
-              {"security_groups", json::array()}};
+              {"security_groups", json::array()}, {"networks", json::array()}};
   for (auto& [id, x] : customers_)
     out["customers"].push_back({{"uuid", id}, {"name", x.name}, {"abbreviation", x.abbreviation}});
   for (auto& [id, x] : project_groups_)
@@ -207,10 +232,14 @@ json catalog::to_json() const {
     out["flavors"].push_back({{"uuid", id}, {"name", x.name}, {"cloud", x.cloud},
                               {"cores", x.cores}, {"ram", x.ram}, {"disk", x.disk}});
   for (auto& [id, x] : templates_)
-    out["templates"].push_back({{"uuid", id}, {"name", x.name}, {"os", x.os}, {"cloud", x.cloud}});
+    out["templates"].push_back({{"uuid", id}, {"name", x.name}, {"os", x.os}, {"cloud", x.cloud},
+                                {"status", x.status}, {"progress", x.progress}});
   for (auto& [id, x] : keys_)
     out["keys"].push_back({{"uuid", id}, {"name", x.name}, {"fingerprint", x.fingerprint},
-                           {"user", x.user}});
+                           {"user", x.user}, {"clouds", x.clouds}});
+  for (auto& [id, x] : networks_)
+    out["networks"].push_back({{"uuid", id}, {"name", x.name}, {"cloud", x.cloud},
+                               {"project", x.project}, {"cidr", x.cidr}});
   for (auto& [id, x] : security_groups_)
     out["security_groups"].push_back({{"uuid", id}, {"name", x.name},
                                       {"description", x.description}, {"rules", x.rules},
@@ -243,10 +272,24 @@ std::optional<catalog> catalog::from_json(const json& j) {
     c.flavors_[x["uuid"]] = {x["uuid"], x["name"], x["cloud"], x["cores"], x["ram"], x["disk"]};
   });
   each("templates", [&](const json& x) {
-    c.templates_[x["uuid"]] = {x["uuid"], x["name"], text_field(x, "os"), x["cloud"]};
+    image_template t;
+    t.uuid = x["uuid"];
+    t.name = x["name"];
+    t.os = text_field(x, "os");
+    t.cloud = x["cloud"];
+    // Catalogs stored before uploads were reported hold active images only.
+    if (x.contains("status"))
+      t.status = text_field(x, "status");
+    t.progress = int_field(x, "progress", t.bootable() ? 100 : 0);
+    c.templates_[t.uuid] = t;
   });
   each("keys", [&](const json& x) {
-    c.keys_[x["uuid"]] = {x["uuid"], x["name"], text_field(x, "fingerprint"), text_field(x, "user")};
+    c.keys_[x["uuid"]] = {x["uuid"], x["name"], text_field(x, "fingerprint"), text_field(x, "user"),
+                          strings(x, "clouds")};
+  });
+  each("networks", [&](const json& x) {
+    c.networks_[x["uuid"]] = {x["uuid"], x["name"], x["cloud"], text_field(x, "project"),
+                              text_field(x, "cidr")};
   });
   each("security_groups", [&](const json& x) {
     c.security_groups_[x["uuid"]] = {x["uuid"], x["name"], text_field(x, "description"),
@@ -291,6 +334,17 @@ const ssh_key* catalog::find_key(const std::string& key) const {
     if (k.name == key)
       return &k;
   return nullptr;
+}
+
+const ssh_key* catalog::find_key_in(const std::string& cloud, const std::string& name) const {
+  for (auto& [id, k] : keys_)
+    if (k.name == name && std::find(k.clouds.begin(), k.clouds.end(), cloud) != k.clouds.end())
+      return &k;
+  return nullptr;
+}
+
+const network* catalog::find_network(const std::string& id) const {
+  return find_in(networks_, id);
 }
 
 namespace {
@@ -511,7 +565,8 @@ json catalog::render_all(kind k, const access::caller& who, const std::string& b
 
 std::size_t catalog::size() const {
   return customers_.size() + project_groups_.size() + projects_.size() + clouds_.size()
-         + flavors_.size() + templates_.size() + keys_.size() + security_groups_.size();
+         + flavors_.size() + templates_.size() + keys_.size() + security_groups_.size()
+         + networks_.size();
 }
 
 } // namespace steward::catalog

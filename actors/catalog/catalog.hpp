@@ -1,7 +1,7 @@
 #pragma once
 // What the clouds offer and who owns what: customers, project groups,
-// projects, clouds, and per cloud its flavors, templates and security groups;
-// users' keys. Learned from the compute layer's catalog.update notifications
+// projects, clouds, and per cloud its flavors, templates, security groups
+// and projects' networks; users' keys (and which clouds hold each). Learned from the compute layer's catalog.update notifications
 // (docs/compute-contract.md). Plain data: the catalog actor owns one, and
 // hands immutable copies to those who read it.
 #include <map>
@@ -36,9 +36,19 @@ struct flavor {
 };
 struct image_template {
   std::string uuid, name, os, cloud;
+  // An image being uploaded into its cloud is not bootable until `active`;
+  // `progress` (percent) says how far the upload is.
+  std::string status = "active";
+  int64_t progress = 100;
+  bool bootable() const { return status == "active"; }
 };
 struct ssh_key {
   std::string uuid, name, fingerprint, user;
+  std::vector<std::string> clouds;  // the clouds that hold it (a keypair in each)
+};
+/// A project's network in a cloud.
+struct network {
+  std::string uuid, name, cloud, project, cidr;
 };
 struct security_group {
   std::string uuid, name, description, cloud;
@@ -51,8 +61,9 @@ const char* collection(kind k); // "customers", "project-groups", ...
 
 class catalog {
 public:
-  /// Applies one catalog.update payload: the cloud's flavors, templates and
-  /// security groups are replaced, the rest is added or updated. Returns ""
+  /// Applies one catalog.update payload: the cloud's flavors, templates,
+  /// security groups and networks are replaced, and the keys it lists are
+  /// the ones it holds; the rest is added or updated. Returns ""
   /// or what is wrong (and then changes nothing).
   std::string apply_update(const nlohmann::json& payload);
 
@@ -68,6 +79,9 @@ public:
   const flavor* find_flavor_of_cloud(const std::string& cloud, int64_t cores, int64_t ram) const;
   const image_template* find_template(const std::string& uuid) const;
   const ssh_key* find_key(const std::string& uuid_or_name) const;
+  /// The key of that name `cloud` holds.
+  const ssh_key* find_key_in(const std::string& cloud, const std::string& name) const;
+  const network* find_network(const std::string& uuid) const;
   const security_group* find_security_group(const std::string& uuid) const;
   bool project_uses_cloud(const std::string& project, const std::string& cloud) const;
   /// A flavor or template as an application's model names it: its id, or
@@ -97,6 +111,8 @@ public:
   const std::map<std::string, project>& projects() const { return projects_; }
   const std::map<std::string, flavor>& flavors() const { return flavors_; }
   const std::map<std::string, image_template>& templates() const { return templates_; }
+  const std::map<std::string, ssh_key>& keys() const { return keys_; }
+  const std::map<std::string, network>& networks() const { return networks_; }
 
 private:
   std::map<std::string, customer> customers_;
@@ -107,6 +123,7 @@ private:
   std::map<std::string, image_template> templates_;
   std::map<std::string, ssh_key> keys_;
   std::map<std::string, security_group> security_groups_;
+  std::map<std::string, network> networks_;
 };
 
 using catalog_ptr = std::shared_ptr<const catalog>;

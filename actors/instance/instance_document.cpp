@@ -65,6 +65,8 @@ std::optional<refusal> make_instance(const instance_fields& fields, const cat::c
       add_error(errors, "template", no_object);
     else if (project && !c.project_uses_cloud(*project, t->cloud))
       add_error(errors, "template", "Template must be connected to a cloud authorized for the project.");
+    else if (!t->bootable())
+      add_error(errors, "template", "Template is not available yet: its image is " + t->status + ".");
   }
   const cat::flavor* f = nullptr;
   if (fields.flavor) {

@@ -65,6 +65,55 @@ TEST(catalog, bad_updates_change_nothing) {
   EXPECT_EQ(c.to_json(), before);
 }
 
+TEST(catalog, uploads_keys_and_networks_are_each_clouds) {
+  steward::catalog::catalog c;
+  auto first = update();
+  first["templates"].push_back({{"uuid", "t2"}, {"name", "Ubuntu"}, {"status", "saving"},
+                                {"progress", 40}});
+  first["networks"] = {{{"uuid", "n1"}, {"name", "p1-net"}, {"project", "p1"},
+                        {"cidr", "10.0.0.0/24"}}};
+  ASSERT_EQ(c.apply_update(first), "");
+  EXPECT_TRUE(c.find_template("t1")->bootable()) << "an image with no status is active";
+  EXPECT_EQ(c.find_template("t1")->progress, 100);
+  EXPECT_FALSE(c.find_template("t2")->bootable());
+  EXPECT_EQ(c.find_template("t2")->progress, 40);
+  EXPECT_EQ(c.find_network("n1")->cloud, "cl1");
+  EXPECT_EQ(c.find_network("n1")->project, "p1");
+
+  // Another cloud holds the same user's key; this one drops its network.
+  ASSERT_EQ(c.apply_update({{"cloud", {{"uuid", "cl2"}, {"name", "other"}}},
+                            {"keys", first["keys"]}}),
+            "");
+  EXPECT_EQ(c.find_key("k1")->clouds, (std::vector<std::string>{"cl1", "cl2"}));
+  EXPECT_EQ(c.find_key_in("cl2", "alice-key")->uuid, "k1");
+  auto second = first;
+  second["keys"] = json::array();
+  second.erase("networks");
+  ASSERT_EQ(c.apply_update(second), "");
+  EXPECT_EQ(c.find_key("k1")->clouds, std::vector<std::string>{"cl2"}) << "cl1 no longer holds it";
+  EXPECT_FALSE(c.find_key_in("cl1", "alice-key"));
+  EXPECT_FALSE(c.find_network("n1")) << "a cloud's networks are replaced as a whole";
+
+  ASSERT_EQ(c.apply_update(first), "");
+  auto back = steward::catalog::catalog::from_json(c.to_json());
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->to_json(), c.to_json()) << "uploads, key clouds and networks are stored";
+
+  auto before = c.to_json();
+  for (auto progress : {json(101), json(-1), json("half")}) {
+    auto bad = first;
+    bad["templates"][1]["progress"] = progress;
+    EXPECT_NE(c.apply_update(bad).find("progress"), std::string::npos) << progress;
+  }
+  auto bad = first;
+  bad["templates"][1]["status"] = "";
+  EXPECT_NE(c.apply_update(bad).find("status"), std::string::npos);
+  bad = first;
+  bad["networks"][0].erase("name");
+  EXPECT_NE(c.apply_update(bad).find("network"), std::string::npos);
+  EXPECT_EQ(c.to_json(), before) << "a bad update changes nothing";
+}
+
 TEST(catalog, visibility_follows_roles_and_ownership) {
   steward::catalog::catalog c;
   ASSERT_EQ(c.apply_update(update()), "");

@@ -136,6 +136,22 @@ TEST(instance_document, every_create_field_is_validated) {
   EXPECT_EQ(steward::test::make_instance_from(json::array(), c, alice(), now(), doc)->status, 400);
 }
 
+TEST(instance_document, an_image_still_uploading_boots_nothing) {
+  auto c = make_catalog();
+  ASSERT_EQ(c.apply_update(json::parse(R"({
+    "cloud": {"uuid": "cl1", "name": "default", "customer": "cu1"},
+    "flavors": [{"uuid": "f1", "name": "small", "cores": 1, "ram": 2048, "disk": 20480}],
+    "templates": [{"uuid": "t1", "name": "CentOS", "os": "CentOS 6.5", "status": "saving",
+                   "progress": 50}]})")),
+            "");
+  steward::instance::instance doc;
+  auto r = steward::test::make_instance_from(good_body(), c, alice(), now(), doc);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(r->body["template"], json::array({"Template is not available yet: its image is saving."}))
+    << r->body.dump();
+}
+
 TEST(instance_document, only_admins_and_staff_create) {
   auto c = make_catalog();
   steward::instance::instance doc;
