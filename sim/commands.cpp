@@ -400,44 +400,77 @@ std::vector<outcome> run_create(world& w, const request& r, bool injected) {
 
 // --- what a cloud offers (a migration's prerequisites) -------------------------
 
-// A tenant, a flavor or an image made in a cloud: answered with the cloud's
-// new catalog. Making what is there already (by uuid) changes nothing.
+// What a catalog command makes ("flavor", "image", "network", "keypair"),
+// as the payload's object names it; "" for a tenant.
+const char* made_object(const std::string& command) {
+  if (command == "compute.flavor.create") return "flavor";
+  if (command == "compute.image.create") return "image";
+  if (command == "compute.network.create") return "network";
+  if (command == "compute.keypair.create") return "keypair";
+  return "";
+}
+
+// The stages of an image's upload the cloud reports before it is active.
+constexpr int64_t upload_stages[] = {25, 50, 75};
+
+// A tenant, a flavor, an image, a network or a keypair made in a cloud:
+// answered with the cloud's new catalog (an image: once per stage of its
+// upload, then active). Making what is there already (by uuid) changes
+// nothing.
 std::vector<outcome> run_catalog_command(world& w, const request& r, bool injected) {
   const cloud_spec* c = w.find_cloud(r.cloud);
   std::optional<fault> f;
+  std::string object = made_object(r.event_type);
+  auto made = object.empty() ? r.payload.end() : r.payload.find(object);
+  bool well_formed = made != r.payload.end() && made->is_object();
   // What it makes: a refusal names it.
-  bool flavor = r.event_type == "compute.flavor.create";
-  auto made = r.payload.find(flavor ? "flavor" : "image");
-  std::string subject = r.event_type == "compute.tenant.create" ? text_field(r.payload, "project_id")
-                        : made != r.payload.end() && made->is_object() ? text_field(*made, "uuid")
-                                                                       : "";
+  std::string subject = object.empty() ? text_field(r.payload, "project_id")
+                        : well_formed  ? text_field(*made, "uuid")
+                                       : "";
+  std::vector<outcome> out;
   if (c == nullptr) {
     f = fault{"NotFound", "cloud '" + r.cloud + "' not found"};
   } else if (injected) {
     f = injected_fault(r.event_type);
-  } else if (r.event_type == "compute.tenant.create") {
+  } else if (object.empty()) {
     if (!w.add_tenant(r.cloud, subject))
       f = fault{"NotFound", "project '" + subject + "' not found"};
-  } else {
-    if (made == r.payload.end() || !made->is_object() || text_field(*made, "uuid").empty()
-        || text_field(*made, "name").empty()) {
-      f = fault{"InvalidRequest", std::string{"'"} + (flavor ? "flavor" : "image")
-                                    + "' must be an object with a uuid and a name"};
-    } else if (flavor) {
-      flavor_spec spec{text_field(*made, "uuid"), text_field(*made, "name"),
-                       count_field(*made, "cores").value_or(0), count_field(*made, "ram").value_or(0),
-                       count_field(*made, "disk").value_or(0)};
-      w.add_flavor(r.cloud, std::move(spec));
-    } else {
-      template_spec spec{text_field(*made, "uuid"), text_field(*made, "name"), text_field(*made, "os")};
-      if (!find_template(*c, spec.uuid))
-        w.add_template(r.cloud, std::move(spec));
+  } else if (!well_formed || text_field(*made, "uuid").empty()
+             || text_field(*made, "name").empty()) {
+    f = fault{"InvalidRequest", "'" + object + "' must be an object with a uuid and a name"};
+  } else if (object == "flavor") {
+    flavor_spec spec{text_field(*made, "uuid"), text_field(*made, "name"),
+                     count_field(*made, "cores").value_or(0), count_field(*made, "ram").value_or(0),
+                     count_field(*made, "disk").value_or(0)};
+    w.add_flavor(r.cloud, std::move(spec));
+  } else if (object == "network") {
+    std::string project = text_field(*made, "project_id");
+    bool tenant = false;
+    for (const project_spec& p : w.catalog().projects)
+      tenant = tenant || (p.uuid == project
+                          && std::find(p.clouds.begin(), p.clouds.end(), c->uuid) != p.clouds.end());
+    if (!tenant)
+      f = fault{"NotFound", "project '" + project + "' is not a tenant of cloud '" + r.cloud + "'"};
+    else
+      w.add_network(r.cloud, {subject, text_field(*made, "name"), project,
+                              text_field(*made, "cidr")});
+  } else if (object == "keypair") {
+    w.add_key(r.cloud, {subject, text_field(*made, "name"), text_field(*made, "fingerprint"),
+                        text_field(*made, "user")});
+  } else if (!find_template(*c, subject)) {
+    template_spec spec{subject, text_field(*made, "name"), text_field(*made, "os"), "saving", 0};
+    w.add_template(r.cloud, std::move(spec));
+    for (int64_t stage : upload_stages) {
+      w.set_upload(r.cloud, subject, "saving", stage);
+      out.push_back(catalog_outcome(w, *c, r.request_id));
     }
+    w.set_upload(r.cloud, subject, "active", 100);
   }
   if (f)
     return {{"compute.command.error", "ERROR", publisher_of(r.cloud, ""),
              command_error_payload(r.cloud, r.event_type, "", subject, r.request_id, *f)}};
-  return {catalog_outcome(w, *w.find_cloud(r.cloud), r.request_id)};
+  out.push_back(catalog_outcome(w, *w.find_cloud(r.cloud), r.request_id));
+  return out;
 }
 
 // --- hosts ----------------------------------------------------------------------
@@ -500,6 +533,8 @@ const std::vector<std::string>& command_names() {
     out.push_back("compute.tenant.create");
     out.push_back("compute.flavor.create");
     out.push_back("compute.image.create");
+    out.push_back("compute.network.create");
+    out.push_back("compute.keypair.create");
     out.push_back("compute.sync");
     out.push_back("compute.reset");
     return out;
@@ -532,8 +567,7 @@ std::vector<outcome> execute(world& w, const bus::notification& command, bool in
   if (r.event_type == "compute.host.disable") return run_host_command(w, r, true, injected);
   if (r.event_type == "compute.host.enable") return run_host_command(w, r, false, injected);
   if (r.event_type == "compute.host.reassign") return run_host_reassign(w, r, injected);
-  if (r.event_type == "compute.tenant.create" || r.event_type == "compute.flavor.create"
-      || r.event_type == "compute.image.create")
+  if (r.event_type == "compute.tenant.create" || *made_object(r.event_type) != '\0')
     return run_catalog_command(w, r, injected);
   if (r.event_type == "compute.sync") {
     if (r.cloud == "*") {  // every cloud (routing key compute.all)

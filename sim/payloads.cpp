@@ -44,7 +44,8 @@ json catalog_flavor(const flavor_spec& f) {
 }
 
 json catalog_template(const template_spec& t) {
-  return {{"uuid", t.uuid}, {"name", t.name}, {"os", t.os}};
+  return {{"uuid", t.uuid}, {"name", t.name}, {"os", t.os}, {"status", t.status},
+          {"progress", t.progress}};
 }
 
 json catalog_key(const key_spec& k) {
@@ -157,6 +158,10 @@ json catalog_payload(const workload& catalog, const cloud_spec& cloud,
   for (const security_group_spec& g : cloud.security_groups) {
     groups.push_back(catalog_security_group(g));
   }
+  json networks = json::array();
+  for (const network_spec& n : cloud.networks) {
+    networks.push_back({{"uuid", n.uuid}, {"name", n.name}, {"project", n.project}, {"cidr", n.cidr}});
+  }
 
   // Only who is concerned with this cloud: its projects, their groups and
   // customers, and the customer the cloud belongs to.
@@ -191,6 +196,7 @@ json catalog_payload(const workload& catalog, const cloud_spec& cloud,
           {"templates", templates},
           {"keys", keys},
           {"security_groups", groups},
+          {"networks", networks},
           {"customers", customers},
           {"project_groups", project_groups},
           {"projects", projects},

@@ -1,5 +1,6 @@
 #include "sim/workload.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -194,6 +195,17 @@ key_spec read_key(const json& doc, const std::string& where) {
   return k;
 }
 
+network_spec read_network(const json& doc, const std::string& where) {
+  item_reader r(doc, where);
+  network_spec n;
+  n.uuid = r.text("uuid");
+  n.name = r.text("name");
+  n.project = r.text("project");
+  n.cidr = r.optional_text("cidr", "");
+  r.finish();
+  return n;
+}
+
 security_group_spec read_security_group(const json& doc, const std::string& where) {
   item_reader r(doc, where);
   security_group_spec g;
@@ -240,6 +252,7 @@ cloud_spec read_cloud(const json& doc, std::size_t index) {
   c.keys = read_offers<key_spec>(r, "keys", "key", read_key);
   c.security_groups =
       read_offers<security_group_spec>(r, "security_groups", "security group", read_security_group);
+  c.networks = read_offers<network_spec>(r, "networks", "network", read_network);
   r.finish();
   return c;
 }
@@ -385,6 +398,19 @@ const cloud_spec& instance_cloud(const workload& w, instance_spec& i, const std:
   return *c;
 }
 
+// A network is its project's, in a cloud the project uses.
+void resolve_networks(workload& w) {
+  for (cloud_spec& c : w.clouds)
+    for (network_spec& n : c.networks) {
+      std::string who = "cloud " + in_quotes(c.name) + ": network " + in_quotes(n.name);
+      const project_spec* p = find_ref(w.projects, n.project);
+      if (p == nullptr) throw workload_error(who + ": unknown project " + in_quotes(n.project));
+      if (std::find(p->clouds.begin(), p->clouds.end(), c.uuid) == p->clouds.end())
+        throw workload_error(who + ": project " + in_quotes(p->name) + " is not in the cloud");
+      n.project = p->uuid;
+    }
+}
+
 void resolve_instance(const workload& w, instance_spec& i) {
   std::string who = "instance " + in_quotes(i.display_name) + " (" + i.uuid + ")";
   const cloud_spec& cloud = instance_cloud(w, i, who);
@@ -449,6 +475,7 @@ workload parse_workload(const json& doc) {
   if (w.clouds.empty()) top.fail("names no cloud");
   check_unique(w);
   resolve_owners(w);
+  resolve_networks(w);
   for (instance_spec& i : w.instances) resolve_instance(w, i);
   return w;
 }

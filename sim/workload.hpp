@@ -48,6 +48,8 @@ struct template_spec {
   std::string uuid;
   std::string name;
   std::string os;
+  std::string status = "active";  // "saving" while it is being uploaded
+  int64_t progress = 100;         // percent uploaded
 };
 
 struct key_spec {
@@ -55,6 +57,14 @@ struct key_spec {
   std::string name;
   std::string fingerprint;
   std::string user;
+};
+
+/// A project's network in a cloud.
+struct network_spec {
+  std::string uuid;
+  std::string name;
+  std::string project;  // uuid (a name or uuid in the file)
+  std::string cidr;
 };
 
 struct security_group_spec {
@@ -73,6 +83,7 @@ struct cloud_spec {
   std::vector<template_spec> templates;
   std::vector<key_spec> keys;
   std::vector<security_group_spec> security_groups;
+  std::vector<network_spec> networks;
 };
 
 struct customer_spec {

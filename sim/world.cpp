@@ -124,6 +124,30 @@ void world::add_template(const std::string& cloud, template_spec t) {
   }
 }
 
+void world::set_upload(const std::string& cloud, const std::string& uuid,
+                       const std::string& status, int64_t progress) {
+  for (cloud_spec& c : catalog_.clouds)
+    for (template_spec& t : c.templates)
+      if (c.name == cloud && t.uuid == uuid) {
+        t.status = status;
+        t.progress = progress;
+      }
+}
+
+void world::add_key(const std::string& cloud, key_spec k) {
+  for (cloud_spec& c : catalog_.clouds)
+    if (c.name == cloud && std::none_of(c.keys.begin(), c.keys.end(),
+                                        [&](const key_spec& x) { return x.uuid == k.uuid; }))
+      c.keys.push_back(std::move(k));
+}
+
+void world::add_network(const std::string& cloud, network_spec n) {
+  for (cloud_spec& c : catalog_.clouds)
+    if (c.name == cloud && std::none_of(c.networks.begin(), c.networks.end(),
+                                        [&](const network_spec& x) { return x.uuid == n.uuid; }))
+      c.networks.push_back(std::move(n));
+}
+
 void world::add_flavor(const std::string& cloud, flavor_spec f) {
   for (cloud_spec& c : catalog_.clouds)
     if (c.name == cloud && !sim::find_flavor(c, f.uuid))

@@ -100,6 +100,13 @@ public:
   void add_template(const std::string& cloud, template_spec t);
   /// Adds a flavor to what `cloud` offers, unless it has one with its uuid.
   void add_flavor(const std::string& cloud, flavor_spec f);
+  /// Sets how far the upload of `cloud`'s image `uuid` is.
+  void set_upload(const std::string& cloud, const std::string& uuid, const std::string& status,
+                  int64_t progress);
+  /// Adds a user's key to `cloud`, unless it holds one with its uuid.
+  void add_key(const std::string& cloud, key_spec k);
+  /// Adds a project's network to `cloud`, unless it has one with its uuid.
+  void add_network(const std::string& cloud, network_spec n);
   /// Makes `project` a tenant of `cloud` too. False for an unknown project.
   bool add_tenant(const std::string& cloud, const std::string& project);
 

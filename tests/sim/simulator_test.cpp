@@ -607,6 +607,42 @@ TEST_F(SimulatorTest, ARefusedCatalogCommandNamesWhatItWasAbout) {
   EXPECT_TRUE(refused.data()["host"].is_null());
 }
 
+TEST_F(SimulatorTest, AnImageIsUploadedInStagesANetworkIsATenantsAndAKeyIsAdded) {
+  start();
+  bus::notification upload =
+      command("compute.image.create", {{"image", {{"uuid", "img-1"}, {"name", "Debian"}}}});
+  sim_->handle(upload);
+  std::string rid = upload.payload["request_id"];
+  auto stages = rec_.wait_for([&](const emitted& e) { return e.request_id() == rid; }, 4);
+  ASSERT_EQ(stages.size(), 4u);
+  std::vector<json> told;
+  for (const emitted& e : stages) {
+    EXPECT_EQ(e.note.event_type, "catalog.update");
+    for (const json& t : e.note.payload["templates"])
+      if (t["uuid"] == "img-1") told.push_back({t["status"], t["progress"]});
+  }
+  EXPECT_EQ(told, (std::vector<json>{{"saving", 25}, {"saving", 50}, {"saving", 75}, {"active", 100}}));
+  auto again = ask("compute.image.create", {{"image", {{"uuid", "img-1"}, {"name", "Debian"}}}});
+  EXPECT_EQ(again.note.event_type, "catalog.update") << "made once: answered with the catalog";
+
+  auto refused = ask("compute.network.create",
+                     {{"network", {{"uuid", "net-1"}, {"name", "n"}, {"project_id", "p9"}}}});
+  expect_failure(refused, "compute.command.error", "NotFound");
+  EXPECT_EQ(refused.data()["subject"], "net-1");
+  auto made = ask("compute.network.create",
+                  {{"network", {{"uuid", "net-1"}, {"name", "p1-net"}, {"project_id", "p1"},
+                                {"cidr", "10.9.0.0/24"}}}});
+  EXPECT_EQ(made.note.event_type, "catalog.update");
+  EXPECT_EQ(made.note.payload["networks"],
+            json({{{"uuid", "net-1"}, {"name", "p1-net"}, {"project", "p1"}, {"cidr", "10.9.0.0/24"}}}));
+  auto keyed = ask("compute.keypair.create",
+                   {{"keypair", {{"uuid", "k-2"}, {"name", "bob-key"}, {"user", "bob"}}}});
+  EXPECT_EQ(keyed.note.event_type, "catalog.update");
+  EXPECT_EQ(keyed.note.payload["keys"].size(), 2u);
+  expect_failure(ask("compute.keypair.create", {{"keypair", {{"uuid", "k-3"}}}}),
+                 "compute.command.error", "InvalidRequest");
+}
+
 // --- idempotency, injection, order ------------------------------------------------
 
 TEST_F(SimulatorTest, ARepeatedRequestIsAnsweredAgainNotExecutedAgain) {

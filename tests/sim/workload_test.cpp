@@ -24,9 +24,12 @@ TEST(Workload, TheEmbeddedDefaultIsSmallButAlive) {
   EXPECT_EQ(c.name, "default");
   EXPECT_EQ(c.hosts.size(), 4u);
   EXPECT_EQ(c.flavors.size(), 3u);
-  EXPECT_EQ(c.templates.size(), 2u);
+  EXPECT_EQ(c.templates.size(), 3u);
   EXPECT_FALSE(c.keys.empty());
   EXPECT_FALSE(c.security_groups.empty());
+  EXPECT_EQ(c.networks.size(), 3u) << "one per project";
+  EXPECT_TRUE(w.clouds[1].networks.empty() && w.clouds[1].keys.empty())
+    << "what a migration makes in the destination";
   EXPECT_EQ(w.customers.size(), 2u);
   EXPECT_FALSE(w.project_groups.empty());
   EXPECT_EQ(w.projects.size(), 3u);
@@ -53,6 +56,7 @@ TEST(Workload, ReferencesMayNameOrIdentify) {
   i["key"] = "k-1";               // by uuid
   i["security_groups"] = {"sg-1"};  // by uuid
   i["project"] = "Project One";   // by name
+  doc["clouds"][0]["networks"] = {{{"uuid", "n1"}, {"name", "net"}, {"project", "Project One"}}};
   i.erase("cloud");               // one cloud: it can only be that one
   doc["projects"][0]["clouds"] = {"c1"};
   workload w = parse_workload(doc);
@@ -63,6 +67,7 @@ TEST(Workload, ReferencesMayNameOrIdentify) {
   EXPECT_EQ(got.security_groups, std::vector<std::string>{"ssh"});
   EXPECT_EQ(got.project, "p1");
   EXPECT_EQ(got.cloud, "c1");
+  EXPECT_EQ(w.clouds[0].networks.at(0).project, "p1");
   EXPECT_EQ(w.projects.front().clouds, std::vector<std::string>{"cloud-1"});
 }
 
@@ -171,6 +176,19 @@ const std::vector<bad_case>& bad_cases() {
        {"instance 'i1'", "unknown host 'h9' in cloud 'c1'"}},
       {"unknown flavor", [](json& d) { inst(d)["flavor"] = "huge"; },
        {"instance 'i1'", "unknown flavor 'huge'"}},
+      {"network of an unknown project",
+       [](json& d) { cloud(d)["networks"] = {{{"uuid", "n1"}, {"name", "net"}, {"project", "p9"}}}; },
+       {"network 'net'", "unknown project 'p9'"}},
+      {"network of a project not in the cloud",
+       [](json& d) {
+         d["projects"][0]["clouds"] = json::array();
+         d["instances"] = json::array();
+         cloud(d)["networks"] = {{{"uuid", "n1"}, {"name", "net"}, {"project", "p1"}}};
+       },
+       {"network 'net'", "is not in the cloud"}},
+      {"network without a project",
+       [](json& d) { cloud(d)["networks"] = {{{"uuid", "n1"}, {"name", "net"}}}; },
+       {"networks[0]", "'project' is missing"}},
       {"unknown template", [](json& d) { inst(d)["template"] = "t-9"; },
        {"instance 'i1'", "unknown template 't-9'"}},
       {"unknown key", [](json& d) { inst(d)["key"] = "bob-key"; },
