@@ -34,8 +34,8 @@ enum class operation_status : char {
 };
 
 /// One thing a tenant's servers need in the destination before any boots
-/// there: the tenant itself, a flavor, an image. Made once per operation
-/// and shared by all its servers.
+/// there: the tenant itself, a flavor, an image, a network of the tenant,
+/// a user's keypair. Made once per operation and shared by all its servers.
 /// (A reassignment's one step is of this kind too: its host, in the
 /// destination.)
 /// A reset's steps: the clouds restored (`clouds`), each reassigned host
@@ -48,6 +48,8 @@ enum class prerequisite_kind : char {
   host = 'h',
   clouds = 'c',
   block = 'b',
+  network = 'n',  // made once the tenant is there: it is the tenant's
+  keypair = 'k',  // a user's key, held by the destination too (same id)
 };
 
 struct prerequisite {
@@ -58,6 +60,7 @@ struct prerequisite {
   bool requested = false;      // its compute command is stored
   bool ready = false;          // the destination's catalog has it
   bool failed = false;         // the compute layer refused to make it
+  int64_t progress = 0;        // an image's upload: the last percentage reported
 };
 
 /// Where one server stands on its way from the source to the destination.
@@ -126,6 +129,10 @@ inline const char* const flavor_created = "migration.flavor.created";
 inline const char* const image_created = "migration.image.created";
 inline const char* const image_uploading = "migration.image.uploading";
 inline const char* const image_uploaded = "migration.image.uploaded";
+inline const char* const network_create = "migration.network.create";
+inline const char* const network_created = "migration.network.created";
+inline const char* const keypair_create = "migration.keypair.create";
+inline const char* const keypair_created = "migration.keypair.created";
 inline const char* const server_migrate = "migration.server.migrate";
 inline const char* const server_suspended = "migration.server.suspended";
 inline const char* const server_boot = "migration.server.boot";

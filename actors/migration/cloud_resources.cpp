@@ -53,7 +53,8 @@ json tenants_of(const std::string& cloud, const world_view& world, const catalog
   return out;
 }
 
-// Its servers, then the images and flavors it offers, each by name.
+// Its servers, then the images, flavors, networks and keypairs it holds,
+// each by name.
 json resources_of(const std::string& cloud, const world_view& world,
                   const catalog::catalog& cat) {
   json servers = json::array();
@@ -67,28 +68,48 @@ json resources_of(const std::string& cloud, const world_view& world,
                          {"host_name", i->host.value_or("")},
                          {"status", server_status(*i)}});
   sort_by_name(servers);
+  json out = std::move(servers);
   auto c = cat.find_cloud_by_name(cloud);
+  if (!c)
+    return out;
   json images = json::array();
   json flavors = json::array();
-  if (c) {
-    for (auto& [id, t] : cat.templates())
-      if (t.cloud == c->uuid)
-        images.push_back({{"id", id}, {"type", "image"}, {"name", t.name}, {"status", "active"}});
-    for (auto& [id, f] : cat.flavors())
-      if (f.cloud == c->uuid)
-        flavors.push_back({{"id", id},
-                           {"type", "flavor"},
-                           {"name", f.name},
-                           {"vcpus", f.cores},
-                           {"ram", f.ram},
-                           {"disk", f.disk / 1024}});
-    sort_by_name(images);
-    sort_by_name(flavors);
-  }
-  json out = std::move(servers);
-  for (auto* more : {&images, &flavors})
+  json networks = json::array();
+  json keypairs = json::array();
+  for (auto& [id, t] : cat.templates())
+    if (t.cloud == c->uuid) {
+      json image = {{"id", id}, {"type", "image"}, {"name", t.name}, {"status", t.status}};
+      if (!t.bootable())
+        image["progress"] = t.progress;
+      images.push_back(std::move(image));
+    }
+  for (auto& [id, f] : cat.flavors())
+    if (f.cloud == c->uuid)
+      flavors.push_back({{"id", id},
+                         {"type", "flavor"},
+                         {"name", f.name},
+                         {"vcpus", f.cores},
+                         {"ram", f.ram},
+                         {"disk", f.disk / 1024}});
+  for (auto& [id, n] : cat.networks())
+    if (n.cloud == c->uuid)
+      networks.push_back({{"id", id},
+                          {"type", "network"},
+                          {"name", n.name},
+                          {"tenant_id", n.project},
+                          {"cidr", n.cidr}});
+  for (auto& [id, k] : cat.keys())
+    if (std::find(k.clouds.begin(), k.clouds.end(), c->uuid) != k.clouds.end())
+      keypairs.push_back({{"id", id},
+                          {"type", "keypair"},
+                          {"name", k.name},
+                          {"fingerprint", k.fingerprint},
+                          {"user", k.user}});
+  for (auto* more : {&images, &flavors, &networks, &keypairs}) {
+    sort_by_name(*more);
     for (auto& item : *more)
       out.push_back(std::move(item));
+  }
   return out;
 }
 

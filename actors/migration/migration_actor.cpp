@@ -54,11 +54,23 @@ std::optional<command_failure> failure_of(const bus::notification& note) {
   return f;
 }
 
+// What a step took in besides the view: the first `failures` refusals of
+// the compute layer and `uploads` stages of uploads waiting in the state.
+struct taken_in {
+  std::size_t failures = 0;
+  std::size_t uploads = 0;
+};
+
+// Drops the first `n` of `news`: they are in the stored operation.
+template <class T>
+void drop_first(std::vector<T>& news, std::size_t n) {
+  news.erase(news.begin(), news.begin() + static_cast<std::ptrdiff_t>(std::min(n, news.size())));
+}
+
 // Stores `next` with the step's events (in the operation's stream) and
-// commands, then asks for what the moving servers need. The first
-// `reported` refusals of the compute layer are in it once it is stored.
-void store_step(self_ptr self, operation next, migration_effects fx,
-                std::size_t reported = 0) {
+// commands, then asks for what the moving servers need. What it `took` in
+// is dropped from the state once it is stored.
+void store_step(self_ptr self, operation next, migration_effects fx, taken_in took = {}) {
   auto& st = self->state;
   change c{*st.svc};
   for (auto& e : fx.events)
@@ -74,10 +86,10 @@ void store_step(self_ptr self, operation next, migration_effects fx,
       if (ack.ok && value_of(self).cancel_requested)
         for (auto& rp : std::exchange(s.cancel_waiters, {}))
           rp.deliver(api_reply::ok(began_document(value_of(self)), 202));
-      if (ack.ok)
-        s.failures.erase(s.failures.begin(),
-                         s.failures.begin()
-                           + static_cast<std::ptrdiff_t>(std::min(reported, s.failures.size())));
+      if (ack.ok) {
+        drop_first(s.failures, took.failures);
+        drop_first(s.uploads, took.uploads);
+      }
       if (!ack.ok) {
         s.cancel_wanted = s.cancel_wanted || !s.cancel_waiters.empty();
         retry_timer_later(self, "migration", value_of(self).id + ": a step was not stored: "
@@ -184,13 +196,15 @@ void step(self_ptr self) {
     st.cancel_wanted = false;
     cancel(next, now(), fx);
   }
-  auto reported = st.failures.size();
+  taken_in took{st.failures.size(), st.uploads.size()};
   for (auto& f : st.failures)
     command_failed(next, f, view_of(self), now(), fx);
+  report_uploads(next, st.uploads, st.svc->migrations, fx);
   advance(next, view_of(self), now(), fx);
   if (fx.changed)
-    return store_step(self, std::move(next), std::move(fx), reported);
+    return store_step(self, std::move(next), std::move(fx), took);
   st.failures.clear();  // none of them was this operation's
+  st.uploads.clear();   // nor any stage it had not told
   ask_instances(self);
   arm_deadline(self);
 }
@@ -249,7 +263,9 @@ migration_actor(self_ptr self, const actor_services* svc, owner_of<migration_sna
       step(self);
     },
     [=](atom::catalog, catalog_snapshot& snap) {
-      self->state.cat = std::move(snap.value);
+      auto& st = self->state;
+      st.cat = std::move(snap.value);
+      watch_uploads(value_of(self), view_of(self), st.uploads);
       step(self);
     },
     [=](atom::notify, bus::notification& note) {

@@ -39,6 +39,7 @@ struct migration_state : entity_core_of<operation> {
   bool cancel_wanted = false;       // a cancel waits for the next step
   std::optional<sys_time> armed_deadline;  // a server's, a timer is set for
   std::vector<command_failure> failures;   // refusals of the compute layer, not stored yet
+  std::vector<upload_seen> uploads;        // stages of image uploads, not stored yet
   std::vector<caf::typed_response_promise<api_reply>> cancel_waiters;
 };
 

@@ -57,12 +57,14 @@ std::optional<operation> operation_of(const json& doc) {
       auto kind = parse_symbol(text_field(p, "kind"),
                                {prerequisite_kind::tenant, prerequisite_kind::flavor,
                                 prerequisite_kind::image, prerequisite_kind::host,
-                                prerequisite_kind::clouds, prerequisite_kind::block});
+                                prerequisite_kind::clouds, prerequisite_kind::block,
+                                prerequisite_kind::network, prerequisite_kind::keypair});
       if (!kind)
         return std::nullopt;
       op.prerequisites.push_back({*kind, text_field(p, "source_id"), text_field(p, "name"),
                                   text_field(p, "destination_id"), bool_field(p, "requested"),
-                                  bool_field(p, "ready"), bool_field(p, "failed")});
+                                  bool_field(p, "ready"), bool_field(p, "failed"),
+                                  int_field(p, "progress")});
     }
   if (auto list = doc.find("servers"); list != doc.end() && list->is_array())
     for (auto& s : *list) {
@@ -105,7 +107,8 @@ json migration_to_stored(const operation& op) {
                              {"destination_id", p.destination_id},
                              {"requested", p.requested},
                              {"ready", p.ready},
-                             {"failed", p.failed}});
+                             {"failed", p.failed},
+                             {"progress", p.progress}});
   json servers = json::array();
   for (auto& s : op.servers)
     servers.push_back({{"source_id", s.source_id},

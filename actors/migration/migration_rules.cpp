@@ -31,6 +31,14 @@ const catalog::cloud* destination_cloud(const migration_view& v) {
   return v.cat.find_cloud_by_name(v.settings.destination_cloud);
 }
 
+const catalog::cloud* source_cloud(const migration_view& v) {
+  return v.cat.find_cloud_by_name(v.settings.source_cloud);
+}
+
+bool holds(const catalog::ssh_key& k, const std::string& cloud_uuid) {
+  return std::find(k.clouds.begin(), k.clouds.end(), cloud_uuid) != k.clouds.end();
+}
+
 // A stable id for what is made in the destination from `seed`: two
 // migrations that need the same flavor ask for the same one, which the
 // compute layer makes once.
@@ -77,7 +85,15 @@ bool prerequisite_met(const prerequisite& p, const migration_view& v) {
     }
     case prerequisite_kind::image: {
       auto t = v.cat.find_template(p.destination_id);
-      return t && t->cloud == c->uuid;
+      return t && t->cloud == c->uuid && t->bootable();
+    }
+    case prerequisite_kind::network: {
+      auto n = v.cat.find_network(p.destination_id);
+      return n && n->cloud == c->uuid;
+    }
+    case prerequisite_kind::keypair: {
+      auto k = v.cat.find_key(p.destination_id);
+      return k && k->uuid == p.destination_id && holds(*k, c->uuid);
     }
     case prerequisite_kind::host:
       for (auto& [id, h] : v.world.hosts)
@@ -131,13 +147,16 @@ const char* command_of(prerequisite_kind k) {
     case prerequisite_kind::host: return "compute.host.reassign";
     case prerequisite_kind::block: return "compute.host.disable";
     case prerequisite_kind::clouds: return "compute.reset";
+    case prerequisite_kind::network: return "compute.network.create";
+    case prerequisite_kind::keypair: return "compute.keypair.create";
   }
   return "";
 }
 
 // What that command is about, as a refusal of it names it.
 const std::string& command_subject(const prerequisite& p) {
-  bool by_uuid = p.kind == prerequisite_kind::flavor || p.kind == prerequisite_kind::image;
+  bool by_uuid = p.kind == prerequisite_kind::flavor || p.kind == prerequisite_kind::image
+                 || p.kind == prerequisite_kind::network || p.kind == prerequisite_kind::keypair;
   return by_uuid ? p.destination_id : p.source_id;
 }
 
@@ -149,6 +168,8 @@ std::string what_failed(const prerequisite& p) {
     case prerequisite_kind::host: return "Host " + p.name + " could not be reassigned";
     case prerequisite_kind::block: return "Host " + p.name + " could not be blocked";
     case prerequisite_kind::clouds: return "The clouds could not be reset";
+    case prerequisite_kind::network: return "Network " + p.name + " could not be made in the destination";
+    case prerequisite_kind::keypair: return "Keypair " + p.name + " could not be made in the destination";
   }
   return "";
 }
@@ -423,10 +444,16 @@ void begin_server(operation& op, server_move& s, const migration_view& v,
 
 void ask_prerequisites(operation& op, const migration_view& v, migration_effects& fx) {
   auto& dst = v.settings.destination_cloud;
+  // A network is the tenant's: asked for once the tenant is there (the
+  // tenant comes first, so this looks at it as this pass left it).
+  auto tenant = find_prerequisite(op, prerequisite_kind::tenant, op.tenant);
+  auto waits = [&](const prerequisite& p) {
+    return p.kind == prerequisite_kind::network && tenant && !tenant->ready;
+  };
   for (auto& p : op.prerequisites) {
     if (p.ready || p.failed)
       continue;
-    if (!p.requested) {
+    if (!p.requested && !waits(p)) {
       p.requested = true;
       fx.changed = true;
       json shown = {{"id", p.destination_id}, {"name", p.name}, {"cloud", dst}};
@@ -469,6 +496,24 @@ void ask_prerequisites(operation& op, const migration_view& v, migration_effects
           emit(fx, event_type::image_created, shown);
           break;
         }
+        case prerequisite_kind::network: {
+          auto n = v.cat.find_network(p.source_id);
+          fx.commands.push_back({dst, command_of(p.kind),
+                                 {{"network", {{"uuid", p.destination_id}, {"name", p.name},
+                                               {"project_id", op.tenant},
+                                               {"cidr", n ? n->cidr : ""}}}}});
+          emit(fx, event_type::network_create, shown);
+          break;
+        }
+        case prerequisite_kind::keypair: {
+          auto k = v.cat.find_key(p.source_id);
+          fx.commands.push_back({dst, command_of(p.kind),
+                                 {{"keypair", {{"uuid", p.destination_id}, {"name", p.name},
+                                               {"fingerprint", k ? k->fingerprint : ""},
+                                               {"user", k ? k->user : ""}}}}});
+          emit(fx, event_type::keypair_create, shown);
+          break;
+        }
       }
     }
     if (op.kind == operation_kind::reset ? restored(op, v) : prerequisite_met(p, v)) {
@@ -478,14 +523,27 @@ void ask_prerequisites(operation& op, const migration_view& v, migration_effects
       if (p.kind == prerequisite_kind::flavor)
         emit(fx, event_type::flavor_created, shown);
       else if (p.kind == prerequisite_kind::image) {
+        p.progress = 100;
         shown["status"] = "active";
         emit(fx, event_type::image_uploaded, shown);
-      } else if (p.kind == prerequisite_kind::block) {
+      } else if (p.kind == prerequisite_kind::network)
+        emit(fx, event_type::network_created, shown);
+      else if (p.kind == prerequisite_kind::keypair)
+        emit(fx, event_type::keypair_created, shown);
+      else if (p.kind == prerequisite_kind::block) {
         auto h = find_host(v, p.source_id);
         emit(fx, event_type::host_block, {{"name", p.source_id}, {"cloud", h ? h->cloud : ""}});
       }
     }
   }
+}
+
+// The image prerequisite made as `image` in the destination, if it still waits.
+prerequisite* uploading(operation& op, const std::string& image) {
+  for (auto& p : op.prerequisites)
+    if (p.kind == prerequisite_kind::image && p.destination_id == image && !p.ready && !p.failed)
+      return &p;
+  return nullptr;
 }
 
 void finish_if_done(operation& op, const migration_view& v, sys_time now,
@@ -570,13 +628,23 @@ std::optional<refusal> plan_migration(const std::string& tenant, const std::stri
                   const std::string& existing) {
     if (find_prerequisite(out, k, source_id))
       return;
-    prerequisite p{k, source_id, name, existing, false, false, false};
+    prerequisite p{k, source_id, name, existing, false, false, false, 0};
     if (existing.empty())
       p.destination_id = derived_id(dst->uuid + "/" + source_id);
     out.prerequisites.push_back(std::move(p));
   };
   if (!v.cat.project_uses_cloud(tenant, dst->uuid))
     need(prerequisite_kind::tenant, tenant, project->name, "");
+  auto src = source_cloud(v);
+  if (src)
+    for (auto& [id, n] : v.cat.networks())
+      if (n.cloud == src->uuid && n.project == tenant) {
+        std::string there;
+        for (auto& [other_id, other] : v.cat.networks())
+          if (other.cloud == dst->uuid && other.project == tenant && other.name == n.name)
+            there = other_id;
+        need(prerequisite_kind::network, id, n.name, there);
+      }
   for (auto* i : servers_where(v, [&](const instance::instance& i) {
          return i.project == tenant && i.cloud_name == v.settings.source_cloud;
        })) {
@@ -594,6 +662,9 @@ std::optional<refusal> plan_migration(const std::string& tenant, const std::stri
       need(prerequisite_kind::image, t->uuid, t->name, there);
       s.image = find_prerequisite(out, prerequisite_kind::image, t->uuid)->destination_id;
     }
+    // The user's key keeps its id in the destination.
+    if (auto k = src && !i->key_name.empty() ? v.cat.find_key_in(src->uuid, i->key_name) : nullptr)
+      need(prerequisite_kind::keypair, k->uuid, k->name, k->uuid);
     out.servers.push_back(std::move(s));
   }
   // What the destination has already is ready at once.
@@ -616,6 +687,8 @@ std::optional<refusal> plan_document(const std::string& tenant, const migration_
       case prerequisite_kind::host: return "host";
       case prerequisite_kind::clouds: return "clouds";
       case prerequisite_kind::block: return "block";
+      case prerequisite_kind::network: return "network";
+      case prerequisite_kind::keypair: return "keypair";
     }
     return "tenant";
   };
@@ -683,7 +756,7 @@ std::optional<refusal> plan_reassignment(const std::string& host, const std::str
   out.kind = operation_kind::reassignment;
   out.host = name;
   out.created = out.updated = now;
-  out.prerequisites.push_back({prerequisite_kind::host, name, name, name, false, false, false});
+  out.prerequisites.push_back({prerequisite_kind::host, name, name, name, false, false, false, 0});
   return std::nullopt;
 }
 
@@ -693,10 +766,10 @@ operation plan_reset(const std::vector<const operation*>& done, const std::strin
   out.id = id;
   out.kind = operation_kind::reset;
   out.created = out.updated = now;
-  out.prerequisites.push_back({prerequisite_kind::clouds, "*", "clouds", "", false, false, false});
+  out.prerequisites.push_back({prerequisite_kind::clouds, "*", "clouds", "", false, false, false, 0});
   for (auto* op : done) {
     if (op->kind == operation_kind::reassignment && op->status == operation_status::completed)
-      out.prerequisites.push_back({prerequisite_kind::host, op->host, op->host, "", true, false, false});
+      out.prerequisites.push_back({prerequisite_kind::host, op->host, op->host, "", true, false, false, 0});
     if (op->kind == operation_kind::tenant)
       for (auto& s : op->servers)
         if (s.step == server_step::migrated)
@@ -722,7 +795,7 @@ std::optional<refusal> plan_evacuation(const std::string& host, const std::strin
   out.host = name;
   out.host_was_blocked = !found->enabled;
   out.created = out.updated = now;
-  out.prerequisites.push_back({prerequisite_kind::block, name, name, "", false, false, false});
+  out.prerequisites.push_back({prerequisite_kind::block, name, name, "", false, false, false, 0});
   if (out.host_was_blocked)
     out.prerequisites.back().requested = out.prerequisites.back().ready = true;
   for (auto* i : servers_where(v, [&](const instance::instance& i) {
@@ -841,6 +914,42 @@ void command_failed(operation& op, const command_failure& f, const migration_vie
       }
   }
   advance(op, v, now, fx);
+}
+
+void watch_uploads(const operation& op, const migration_view& v,
+                   std::vector<upload_seen>& seen) {
+  auto dst = destination_cloud(v);
+  if (op.status != operation_status::running || !dst)
+    return;
+  for (auto& p : op.prerequisites) {
+    // Not only those stored as requested: the catalog may show the first
+    // stage before the actor has heard that its request is stored.
+    if (p.kind != prerequisite_kind::image || p.ready || p.failed)
+      continue;
+    auto t = v.cat.find_template(p.destination_id);
+    if (!t || t->cloud != dst->uuid || t->bootable())
+      continue;
+    auto known = p.progress;
+    for (auto& s : seen)
+      if (s.image == p.destination_id)
+        known = std::max(known, s.progress);
+    if (t->progress > known)
+      seen.push_back({p.destination_id, t->progress});
+  }
+}
+
+void report_uploads(operation& op, const std::vector<upload_seen>& seen,
+                    const migration_settings& settings, migration_effects& fx) {
+  for (auto& s : seen) {
+    auto p = uploading(op, s.image);
+    if (!p || s.progress <= p->progress)
+      continue;
+    p->progress = s.progress;
+    fx.changed = true;
+    emit(fx, event_type::image_uploading,
+         {{"id", p->destination_id}, {"name", p->name}, {"cloud", settings.destination_cloud},
+          {"status", "saving"}, {"progress", s.progress}});
+  }
 }
 
 void cancel(operation& op, sys_time now, migration_effects& fx) {

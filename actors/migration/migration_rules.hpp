@@ -106,6 +106,24 @@ struct command_failure {
 void command_failed(operation& op, const command_failure& f, const migration_view& v,
                     sys_time now, migration_effects& fx);
 
+/// An image of the operation on its way into the destination, as one
+/// catalog showed it: `progress` percent uploaded.
+struct upload_seen {
+  std::string image;  // its id in the destination
+  int64_t progress = 0;
+};
+
+/// What the catalog of `v` shows of the operation's images being uploaded,
+/// appended to `seen` where it is further than the operation or `seen`
+/// knew. Called with every catalog, not only the newest a step reads, so
+/// that each reported stage of an upload is told.
+void watch_uploads(const operation& op, const migration_view& v, std::vector<upload_seen>& seen);
+
+/// An `image uploading` for each stage `seen` that the operation has not
+/// told yet, in order.
+void report_uploads(operation& op, const std::vector<upload_seen>& seen,
+                    const migration_settings& settings, migration_effects& fx);
+
 /// A cancel: servers not begun stay where they are; those moving finish.
 void cancel(operation& op, sys_time now, migration_effects& fx);
 

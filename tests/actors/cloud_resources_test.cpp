@@ -26,6 +26,18 @@ catalog::catalog two_clouds() {
          json::array({{{"uuid", "p-it"}, {"name", "it"}, {"clouds", {"c-src"}}},
                       {{"uuid", "p-idle"}, {"name", "idle"}, {"clouds", {"c-src"}}}}));
   update("c-dst", "new", json::array(), json::array(), json::array());
+  EXPECT_EQ(c.apply_update(
+              {{"cloud", {{"uuid", "c-src"}, {"name", "old"}}},
+               {"flavors", {{{"uuid", "f1"}, {"name", "m1.small"}, {"cores", 1}, {"ram", 2048},
+                             {"disk", 20480}}}},
+               {"templates", {{{"uuid", "i1"}, {"name", "cirros"}, {"os", "Cirros"}},
+                              {{"uuid", "i2"}, {"name", "debian"}, {"status", "saving"},
+                               {"progress", 40}}}},
+               {"keys", {{{"uuid", "k1"}, {"name", "alice-key"}, {"fingerprint", "aa:bb"},
+                          {"user", "alice"}}}},
+               {"networks", {{{"uuid", "n1"}, {"name", "it-net"}, {"project", "p-it"},
+                              {"cidr", "10.0.0.0/24"}}}}}),
+            "");
   return c;
 }
 
@@ -82,15 +94,22 @@ TEST(cloud_resources, both_clouds_in_the_seed_shape) {
             json::array({{{"id", "p-idle"}, {"name", "idle"}, {"description", ""}},
                          {{"id", "p-it"}, {"name", "it"}, {"description", ""}}}))
     << "every project of the cloud, by name, with or without servers";
-  ASSERT_EQ(src["resources"].size(), 4u);
+  ASSERT_EQ(src["resources"].size(), 7u);
   EXPECT_EQ(src["resources"][0],
             (json{{"id", "s1"}, {"type", "server"}, {"name", "web-1"}, {"image_id", "i1"},
                   {"tenant_id", "p-it"}, {"host_name", "cz-1"}, {"status", "active"}}));
   EXPECT_EQ(src["resources"][1]["status"], "stopped");
   EXPECT_EQ(src["resources"][2],
             (json{{"id", "i1"}, {"type", "image"}, {"name", "cirros"}, {"status", "active"}}));
-  EXPECT_EQ(src["resources"][3], (json{{"id", "f1"}, {"type", "flavor"}, {"name", "m1.small"},
+  EXPECT_EQ(src["resources"][3], (json{{"id", "i2"}, {"type", "image"}, {"name", "debian"},
+                                       {"status", "saving"}, {"progress", 40}}))
+    << "an image on its way says how far it is";
+  EXPECT_EQ(src["resources"][4], (json{{"id", "f1"}, {"type", "flavor"}, {"name", "m1.small"},
                                        {"vcpus", 1}, {"ram", 2048}, {"disk", 20}}));
+  EXPECT_EQ(src["resources"][5], (json{{"id", "n1"}, {"type", "network"}, {"name", "it-net"},
+                                       {"tenant_id", "p-it"}, {"cidr", "10.0.0.0/24"}}));
+  EXPECT_EQ(src["resources"][6], (json{{"id", "k1"}, {"type", "keypair"}, {"name", "alice-key"},
+                                       {"fingerprint", "aa:bb"}, {"user", "alice"}}));
   EXPECT_EQ(src["hosts"], json::array({{{"id", "h1"}, {"name", "cz-1"}, {"status", "available"}},
                                        {{"id", "h2"}, {"name", "cz-2"}, {"status", "blocked"}},
                                        {{"id", "h3"}, {"name", "cz-3"}, {"status", "error"}}}));

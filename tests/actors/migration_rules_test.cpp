@@ -542,3 +542,104 @@ TEST(migration_rules, a_prerequisite_the_compute_layer_refuses_ends_the_operatio
   EXPECT_EQ(fx.events[1].payload["status"], "failed");
   EXPECT_EQ(fx.events[1].payload["cloud"], "old");
 }
+
+TEST(migration_rules, a_network_waits_for_its_tenant_a_key_is_shared_and_uploads_are_told_in_order) {
+  clouds c;
+  ASSERT_EQ(c.cat.apply_update(
+              {{"cloud", {{"uuid", "c-old"}, {"name", "old"}}},
+               {"flavors", {{{"uuid", "f1"}, {"name", "m1.small"}, {"cores", 1}, {"ram", 2048},
+                             {"disk", 20480}}}},
+               {"templates", {{{"uuid", "i1"}, {"name", "cirros"}}}},
+               {"projects", {{{"uuid", "p-it"}, {"name", "it"}, {"clouds", {"c-old"}}}}},
+               {"keys", {{{"uuid", "k1"}, {"name", "alice-key"}, {"fingerprint", "aa:bb"},
+                          {"user", "alice"}}}},
+               {"networks", {{{"uuid", "n1"}, {"name", "it-net"}, {"project", "p-it"},
+                              {"cidr", "10.0.0.0/24"}},
+                             {{"uuid", "n2"}, {"name", "lab-net"}, {"project", "p-lab"}}}}}),
+            "");
+  for (auto id : {"s0", "s1"}) {
+    auto keyed = *c.world.instances.at(id);
+    keyed.key_name = "alice-key";
+    c.world.instances[id] = std::make_shared<const instance::instance>(keyed);
+  }
+  operation op;
+  ASSERT_FALSE(plan_migration("p-it", "op-1", c.view(), c.t0, op));
+  std::vector<prerequisite_kind> kinds;
+  for (auto& p : op.prerequisites)
+    kinds.push_back(p.kind);
+  EXPECT_EQ(kinds, (std::vector<prerequisite_kind>{prerequisite_kind::tenant,
+                                                   prerequisite_kind::network,
+                                                   prerequisite_kind::flavor,
+                                                   prerequisite_kind::image,
+                                                   prerequisite_kind::keypair}))
+    << "its own network only, the key once for both servers";
+  auto& network = op.prerequisites[1];
+  auto& image = op.prerequisites[3];
+  EXPECT_EQ(op.prerequisites[4].destination_id, "k1") << "a user's key keeps its id";
+
+  migration_effects fx;
+  advance(op, c.view(), c.t0, fx);
+  EXPECT_EQ(types_of(fx), (std::vector<std::string>{event_type::tenant_create,
+                                                    event_type::flavor_create,
+                                                    event_type::image_created,
+                                                    event_type::keypair_create}))
+    << "the network waits for its tenant";
+  EXPECT_EQ(fx.commands.back().type, "compute.keypair.create");
+  EXPECT_EQ(fx.commands.back().payload["keypair"]["fingerprint"], "aa:bb");
+
+  // The tenant, the flavor and the key are there; the image is uploading.
+  auto destination = [&](json image_state, json networks) {
+    json image_entry = {{"uuid", image.destination_id}, {"name", "cirros"}};
+    image_entry.update(image_state);
+    ASSERT_EQ(c.cat.apply_update(
+                {{"cloud", {{"uuid", "c-new"}, {"name", "new"}}},
+                 {"flavors", {{{"uuid", op.prerequisites[2].destination_id}, {"name", "m1.small"},
+                               {"cores", 1}, {"ram", 2048}, {"disk", 20480}}}},
+                 {"templates", {image_entry}},
+                 {"projects", {{{"uuid", "p-it"}, {"name", "it"}, {"clouds", {"c-old", "c-new"}}}}},
+                 {"keys", {{{"uuid", "k1"}, {"name", "alice-key"}}}},
+                 {"networks", networks}}),
+              "");
+  };
+  std::vector<upload_seen> seen;
+  destination({{"status", "saving"}, {"progress", 30}}, json::array());
+  watch_uploads(op, c.view(), seen);
+  watch_uploads(op, c.view(), seen);
+  destination({{"status", "saving"}, {"progress", 60}}, json::array());
+  watch_uploads(op, c.view(), seen);
+  ASSERT_EQ(seen.size(), 2u) << "each stage once";
+  fx = {};
+  report_uploads(op, seen, c.settings, fx);
+  advance(op, c.view(), c.t0, fx);
+  EXPECT_EQ(types_of(fx), (std::vector<std::string>{event_type::image_uploading,
+                                                    event_type::image_uploading,
+                                                    event_type::network_create,
+                                                    event_type::flavor_created,
+                                                    event_type::keypair_created}));
+  EXPECT_EQ(fx.events[0].payload["progress"], 30);
+  EXPECT_EQ(fx.events[1].payload["progress"], 60);
+  EXPECT_EQ(fx.events[1].payload["status"], "saving");
+  EXPECT_EQ(fx.commands.at(0).type, "compute.network.create");
+  EXPECT_EQ(fx.commands.at(0).payload["network"]["cidr"], "10.0.0.0/24");
+  EXPECT_EQ(fx.commands.at(0).payload["network"]["project_id"], "p-it");
+  EXPECT_EQ(count(op, server_step::waiting), 10u) << "an image still uploading boots nothing";
+  fx = {};
+  report_uploads(op, seen, c.settings, fx);
+  EXPECT_TRUE(fx.events.empty()) << "a stage is told once";
+  auto back = migration_from_stored(migration_to_stored(op));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->prerequisites[3].progress, 60) << "what was told survives a restart";
+
+  destination({{"status", "active"}},
+              {{{"uuid", network.destination_id}, {"name", "it-net"}, {"project", "p-it"}}});
+  seen.clear();
+  watch_uploads(op, c.view(), seen);
+  EXPECT_TRUE(seen.empty()) << "an active image is not uploading";
+  fx = {};
+  advance(op, c.view(), c.t0, fx);
+  auto types = types_of(fx);
+  ASSERT_GE(types.size(), 2u);
+  EXPECT_EQ(types[0], event_type::network_created);
+  EXPECT_EQ(types[1], event_type::image_uploaded);
+  EXPECT_EQ(count(op, server_step::suspending), 4u) << "now the servers go";
+}

@@ -257,7 +257,8 @@ TEST_F(compute_over_the_bus, a_migration_goes_on_after_a_restart) {
   auto resources = [&] { return call("GET", "/resources", "", staff).json(); };
   ASSERT_TRUE(eventually([&] {
     auto r = call("GET", "/resources", "", staff);
-    return r.status == 200 && r.json()["source"]["resources"].size() == 8 + 2 + 3
+    // servers, images, flavors, networks, keypairs
+    return r.status == 200 && r.json()["source"]["resources"].size() == 8 + 3 + 3 + 3 + 3
            && r.json()["destination"]["resources"].size() == 2 + 3;
   })) << "both clouds learned";
   auto began = call("POST", "/tenants/" + web_shop, "", staff);
@@ -301,8 +302,16 @@ TEST_F(compute_over_the_bus, an_evacuation_goes_on_after_a_restart) {
   const std::string staff = "staff-token-0001";
   ASSERT_TRUE(eventually([&] {
     auto r = call("GET", "/resources", "", staff);
-    return r.status == 200 && r.json()["source"]["hosts"].size() == 4;
-  })) << "the source's hosts learned";
+    if (r.status != 200)
+      return false;
+    auto doc = r.json();
+    if (doc["source"]["hosts"].size() != 4)
+      return false;
+    int on_it = 0;
+    for (auto& item : doc["source"]["resources"])
+      on_it += item["type"] == "server" && item["host_name"] == "compute-1";
+    return on_it == 2;
+  })) << "the source's hosts learned, and the two servers on compute-1";
   auto began = call("POST", "/hosts/compute-1", "", staff);
   ASSERT_EQ(began.status, 201) << began.body;
   // A server is on its way.
