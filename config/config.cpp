@@ -453,6 +453,10 @@ load_result load(const std::vector<std::string>& args,
       r.help = true;
       return r;
     }
+    if (a == "--migrate") {
+      r.migrate = true;
+      continue;
+    }
     if (a.rfind("--", 0) != 0) {
       r.error = "unexpected argument '" + a + "' (see --help)";
       return r;
@@ -518,7 +522,9 @@ load_result load(const std::vector<std::string>& args,
 
 std::string help_text() {
   std::ostringstream out;
-  out << "usage: stewardd [--config-file PATH] [--SECTION-KEY VALUE ...]\n\n"
+  out << "usage: stewardd [--config-file PATH] [--SECTION-KEY VALUE ...] [--migrate]\n\n"
+         "--migrate brings the configured database to this stewardd's schema (as\n"
+         "every start does) and exits.\n\n"
          "Every key below can be set in the INI file, as an environment variable\n"
          "STEWARD_<SECTION>_<KEY>, or as a flag --<section>-<key> (dashes or\n"
          "underscores). Flags win over the environment, which wins over the file.\n";

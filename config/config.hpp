@@ -55,6 +55,7 @@ struct load_result {
   settings values;
   std::string error;        // one line naming the key and what is wrong
   bool help = false;        // --help given
+  bool migrate = false;     // --migrate given: migrate the database and exit
   std::string config_file;  // "" when none
 };
 

@@ -18,6 +18,7 @@
 #include "sim/amqp_simulator.hpp"
 #include "sim/attach.hpp"
 #include "sim/simulator.hpp"
+#include "store/pg_store.hpp"
 #include "store/store.hpp"
 
 namespace steward {
@@ -51,6 +52,14 @@ std::string database_url(const config::settings& cfg) {
     return url;
   auto dir = cfg.text("DEFAULT", "state_dir");
   return "sqlite:///" + dir + "/steward.db";
+}
+
+store::store_options store_options_of(const config::settings& cfg) {
+  store::store_options so;
+  so.connection = database_url(cfg);
+  so.max_batch = static_cast<std::size_t>(cfg.integer("database", "max_batch"));
+  so.event_retention = static_cast<std::size_t>(cfg.integer("database", "event_retention"));
+  return so;
 }
 
 std::unique_ptr<bus::bus> make_bus(const config::settings& cfg, store::store& db) {
@@ -139,6 +148,20 @@ struct daemon::parts {
   bool stopped = false;
 };
 
+std::string migrate_database(const config::settings& cfg) {
+  auto so = store_options_of(cfg);
+  if (so.connection.rfind("sqlite:///", 0) == 0) {
+    make_dir(cfg.text("DEFAULT", "state_dir"));
+    auto db = store::open_store(so);  // creates or upgrades its tables in place
+    auto where = db->describe();
+    db->close();
+    return "the database " + where + " is ready";
+  }
+  auto version = store::migrate_postgresql(so.connection);
+  return "the database " + store::without_password(so.connection) + " is at schema version "
+         + std::to_string(version);
+}
+
 daemon::daemon(const config::settings& cfg) : parts_{std::make_unique<parts>()} {
   auto& p = *parts_;
   p.cfg = cfg;
@@ -156,11 +179,7 @@ daemon::daemon(const config::settings& cfg) : parts_{std::make_unique<parts>()} 
   if (!err.empty())
     throw std::runtime_error("[auth] tokens_file: " + err);
 
-  store::store_options so;
-  so.connection = database_url(cfg);
-  so.max_batch = static_cast<std::size_t>(cfg.integer("database", "max_batch"));
-  so.event_retention = static_cast<std::size_t>(cfg.integer("database", "event_retention"));
-  p.db = store::open_store(so);
+  p.db = store::open_store(store_options_of(cfg));
 
   if (cfg.boolean("DEFAULT", "test_clock"))
     global_clock().advance(std::chrono::seconds{cfg.integer("DEFAULT", "test_clock_offset")});

@@ -12,6 +12,11 @@ namespace http {
 class request_handler;
 }
 
+/// `stewardd --migrate`: brings the configured database to the schema this
+/// stewardd needs (as every start does) and says where it stands, without
+/// starting anything else. Throws std::runtime_error.
+std::string migrate_database(const config::settings& cfg);
+
 class daemon {
 public:
   /// Builds and starts every part; throws std::runtime_error with a line

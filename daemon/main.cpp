@@ -53,6 +53,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
+    if (loaded.migrate) {
+      std::cout << "stewardd: " << steward::migrate_database(loaded.values) << "\n";
+      return 0;
+    }
     steward::daemon d{loaded.values};
     std::cout << d.first_screen() << std::flush;
     int sig = steward::wait_for_stop_signal(stop_signals);

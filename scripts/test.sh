@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Installs what is missing, starts a local RabbitMQ on loopback, builds, runs
-# the fuzz targets and the whole suite with ctest, and stops RabbitMQ again.
+# Installs what is missing, starts a local RabbitMQ and PostgreSQL on
+# loopback, builds, runs the fuzz targets and the whole suite with ctest, and
+# stops both servers again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh test
 bash scripts/rabbitmq.sh start
-trap 'bash scripts/rabbitmq.sh stop' EXIT
+trap 'bash scripts/rabbitmq.sh stop; bash scripts/postgres.sh stop' EXIT
+bash scripts/postgres.sh start
 export STEWARD_TEST_AMQP_URL=${STEWARD_TEST_AMQP_URL:-rabbit://guest:guest@127.0.0.1:5672/steward-test}
+export STEWARD_TEST_PG_URL=${STEWARD_TEST_PG_URL:-$(bash scripts/postgres.sh url)}
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j "$(nproc)"
 # The libFuzzer targets (clang, ASan, UBSan), each for a bounded time, and

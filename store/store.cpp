@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "store/pg_store.hpp"
 #include "store/sqlite_store.hpp"
 
 namespace steward::store {
@@ -12,8 +13,7 @@ std::unique_ptr<store> open_store(const store_options& opts) {
     return std::make_unique<sqlite_store>(opts.connection.substr(sqlite_prefix.size()), opts);
   if (opts.connection.rfind("postgresql://", 0) == 0
       || opts.connection.rfind("postgres://", 0) == 0)
-    throw std::runtime_error("[database] connection: PostgreSQL is accepted in the "
-                             "configuration but not served yet; use sqlite:///PATH");
+    return std::make_unique<pg_store>(opts.connection, opts);
   throw std::runtime_error("[database] connection: '" + opts.connection
                            + "' is neither sqlite:///PATH nor postgresql://...");
 }
