@@ -4,7 +4,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <future>
 #include <stdexcept>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -150,7 +149,7 @@ std::string absolute(std::string path) {
 } // namespace
 
 sqlite_store::sqlite_store(const std::string& path, const store_options& opts)
-  : path_{absolute(path)}, opts_{opts} {
+  : group_commit_store{opts.max_batch}, path_{absolute(path)}, opts_{opts} {
   if (path.empty())
     throw std::runtime_error("[database] connection: sqlite:/// needs a file path");
   struct stat st{};
@@ -168,8 +167,7 @@ sqlite_store::sqlite_store(const std::string& path, const store_options& opts)
   add_stream_column(write_db_);
   read_db_ = open_db(path_);
   async_db_ = open_db(path_);
-  writer_ = std::thread{[this] { writer_loop(); }};
-  reader_ = std::thread{[this] { reader_loop(); }};
+  start_threads();
 }
 
 sqlite_store::~sqlite_store() {
@@ -177,17 +175,8 @@ sqlite_store::~sqlite_store() {
 }
 
 void sqlite_store::close() {
-  {
-    std::lock_guard<std::mutex> guard{mtx_};
-    if (stopping_ && !writer_.joinable())
-      return;
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (writer_.joinable())
-    writer_.join();
-  if (reader_.joinable())
-    reader_.join();
+  if (!stop_threads())
+    return;
   writer_statements_.finalize_all();
   read_statements_.finalize_all();
   for (auto db : {write_db_, read_db_, async_db_})
@@ -195,54 +184,20 @@ void sqlite_store::close() {
   write_db_ = read_db_ = async_db_ = nullptr;
 }
 
-void sqlite_store::submit(write_batch batch, commit_fn done) {
-  {
-    std::lock_guard<std::mutex> guard{mtx_};
-    if (stopping_) {
-      if (done)
-        done(commit_result{false, "store is closed", {}, false});
-      return;
-    }
-    queue_.push_back({std::move(batch), std::move(done)});
-  }
-  cv_.notify_all();
-}
-
-void sqlite_store::on_commit(commit_fn listener) {
-  std::lock_guard<std::mutex> guard{mtx_};
-  listeners_.push_back(std::move(listener));
-}
-
-void sqlite_store::writer_loop() {
-  std::vector<pending_write> group;
-  for (;;) {
-    {
-      std::unique_lock<std::mutex> lock{mtx_};
-      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty() && stopping_)
-        return;
-      // Everything queued while the last commit was syncing joins this one.
-      while (!queue_.empty() && group.size() < opts_.max_batch) {
-        group.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
-    }
-    commit_group(group);
-    group.clear();
-  }
-}
-
-void sqlite_store::commit_group(std::vector<pending_write>& group) {
-  std::vector<commit_result> results(group.size());
-  bool committed = false;
-  std::string failure;
+// One transaction, a savepoint per batch: one bad batch fails alone, the
+// rest commit.
+bool sqlite_store::commit_group(std::vector<staged_write>& group,
+                                std::vector<commit_result>& results) {
   try {
     run_kept("BEGIN IMMEDIATE");
     for (std::size_t i = 0; i < group.size(); ++i) {
-      // A savepoint per batch: one bad batch fails alone, the rest commit.
+      if (group[i].fenced) {  // one node's own file: there is no owner to check
+        results[i] = commit_result{false, "a fenced write needs the PostgreSQL store", {}, false};
+        continue;
+      }
       run_kept("SAVEPOINT batch");
       try {
-        apply(group[i].batch, results[i]);
+        apply(*group[i].batch, results[i]);
         run_kept("RELEASE batch");
       } catch (const std::exception& e) {
         run_kept("ROLLBACK TO batch");
@@ -251,30 +206,14 @@ void sqlite_store::commit_group(std::vector<pending_write>& group) {
       }
     }
     run_kept("COMMIT");
-    committed = true;
+    return true;
   } catch (const std::exception& e) {
-    failure = e.what();
     sqlite3_exec(write_db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    LOG_ERROR("store", "group commit failed: " << failure);
+    LOG_ERROR("store", "group commit failed: " << e.what());
+    for (auto& r : results)
+      r = commit_result{false, e.what(), {}, false};
+    return false;
   }
-  std::vector<commit_fn> listeners;
-  {
-    std::lock_guard<std::mutex> guard{mtx_};
-    last_commit_ok_ = committed;
-    listeners = listeners_;
-  }
-  for (std::size_t i = 0; i < group.size(); ++i) {
-    auto& r = results[i];
-    if (!committed)
-      r = commit_result{false, failure, {}, false};
-    if (r.ok)
-      for (auto& l : listeners)
-        l(r);
-    if (group[i].done)
-      group[i].done(r);
-  }
-  if (committed && ++commits_ % 4096 == 0)
-    prune();
 }
 
 sqlite3_stmt* sqlite_store::statement_cache::get(sqlite3* db, const char* sql) {
@@ -378,8 +317,8 @@ std::vector<entity_record> sqlite_store::load_kind(const std::string& kind) {
 
 namespace {
 
-std::vector<event_record> read_events(sqlite3* db, uint64_t after, std::size_t limit,
-                                      const std::string& stream = "") {
+std::vector<event_record> select_events(sqlite3* db, uint64_t after, std::size_t limit,
+                                        const std::string& stream = "") {
   statement st{db, stream.empty()
                      ? "SELECT id, type, project, time, data, stream FROM events WHERE id > ? "
                        "ORDER BY id LIMIT ?"
@@ -401,7 +340,7 @@ std::vector<event_record> read_events(sqlite3* db, uint64_t after, std::size_t l
 
 std::vector<event_record> sqlite_store::events_after(uint64_t after, std::size_t limit) {
   std::lock_guard<std::mutex> guard{read_mtx_};
-  return read_events(read_db_, after, limit);
+  return select_events(read_db_, after, limit);
 }
 
 uint64_t sqlite_store::last_event_id() {
@@ -421,35 +360,9 @@ std::vector<std::string> sqlite_store::processed_ids(std::size_t newest) {
   return out;
 }
 
-void sqlite_store::events_after_async(uint64_t after, std::size_t limit,
-                                      std::function<void(std::vector<event_record>)> done,
-                                      const std::string& stream) {
-  {
-    std::lock_guard<std::mutex> guard{mtx_};
-    reads_.push_back({after, limit, std::move(done), stream});
-  }
-  cv_.notify_all();
-}
-
-void sqlite_store::reader_loop() {
-  for (;;) {
-    read_job job;
-    {
-      std::unique_lock<std::mutex> lock{mtx_};
-      cv_.wait(lock, [this] { return stopping_ || !reads_.empty(); });
-      if (reads_.empty())
-        return;
-      job = std::move(reads_.front());
-      reads_.pop_front();
-    }
-    std::vector<event_record> rows;
-    try {
-      rows = read_events(async_db_, job.after, job.limit, job.stream);
-    } catch (const std::exception& e) {
-      LOG_ERROR("store", "event read failed: " << e.what());
-    }
-    job.done(std::move(rows));
-  }
+std::vector<event_record> sqlite_store::read_events(uint64_t after, std::size_t limit,
+                                                    const std::string& stream) {
+  return select_events(async_db_, after, limit, stream);
 }
 
 std::vector<bus::outbound> sqlite_store::pending_outbox(int64_t after_id, std::size_t limit) {
@@ -464,41 +377,11 @@ std::vector<bus::outbound> sqlite_store::pending_outbox(int64_t after_id, std::s
   return out;
 }
 
-void sqlite_store::confirm_outbox(const std::vector<int64_t>& ids) {
-  if (ids.empty())
-    return;
-  write_batch b;
-  b.confirmed = ids;
-  submit(std::move(b), nullptr);
-}
-
-int sqlite_store::count_delivery(const std::string& key) {
-  write_batch b;
-  b.deliveries_counted.push_back(key);
-  std::promise<commit_result> committed;
-  auto result = committed.get_future();
-  submit(std::move(b), [&committed](const commit_result& r) { committed.set_value(r); });
-  if (auto r = result.get(); !r.ok) {
-    LOG_WARN("store", "a delivery of " << key << " could not be counted: " << r.error);
-    return 0;
-  }
+int sqlite_store::stored_delivery_count(const std::string& key) {
   std::lock_guard<std::mutex> guard{read_mtx_};
   statement st{read_db_, "SELECT count FROM deliveries WHERE message_key = ?"};
   st.bind(1, key);
   return st.step() ? static_cast<int>(st.integer(0)) : 0;
-}
-
-void sqlite_store::forget_delivery(const std::string& key) {
-  write_batch b;
-  b.deliveries_forgotten.push_back(key);
-  submit(std::move(b), nullptr);
-}
-
-// Answers from what the writer last saw, without touching the database:
-// /readyz calls this on an io thread, which must not wait for a lock.
-bool sqlite_store::healthy() {
-  std::lock_guard<std::mutex> guard{mtx_};
-  return !stopping_ && last_commit_ok_;
 }
 
 std::string sqlite_store::describe() const {

@@ -7,11 +7,15 @@
 #include <atomic>
 #include <cstdlib>
 #include <future>
+#include <map>
+#include <mutex>
+#include <set>
 #include <thread>
 
 #include <sqlite3.h>
 
 #include "store/pg_store.hpp"
+#include "store/shard_leases.hpp"
 #include "store/store.hpp"
 #include "tests/support/postgres.hpp"
 #include "tests/support/support.hpp"
@@ -48,6 +52,19 @@ store::commit_result commit(store::store& db, store::write_batch b) {
   std::promise<store::commit_result> p;
   db.submit(std::move(b), [&](const store::commit_result& r) { p.set_value(r); });
   return p.get_future().get();
+}
+
+store::commit_result commit_fenced(store::store& db, const store::fence& f, store::write_batch b) {
+  std::promise<store::commit_result> p;
+  dynamic_cast<store::group_commit_store&>(db).submit_fenced(
+    f, std::move(b), [&](const store::commit_result& r) { p.set_value(r); });
+  return p.get_future().get();
+}
+
+store::write_batch upsert_of(const std::string& id) {
+  store::write_batch b;
+  b.upserts.push_back({"x", id, "", "{}", 1});
+  return b;
 }
 
 } // namespace
@@ -296,7 +313,7 @@ TEST_P(postgresql_store_test, the_schema_is_created_and_versioned_by_the_store) 
     t.join();
   EXPECT_EQ(opened.load(), 3) << "three nodes opening a new database at once";
   EXPECT_EQ(test::run_sql(connection, "SELECT 1 FROM entities"), "") << "created";
-  EXPECT_EQ(store::migrate_postgresql(connection), 1) << "at version 1, nothing done twice";
+  EXPECT_EQ(store::migrate_postgresql(connection), 2) << "at the newest version, nothing done twice";
   ASSERT_EQ(test::run_sql(connection, "INSERT INTO steward_schema (version) VALUES (99)"), "");
   try {
     open();
@@ -329,4 +346,110 @@ TEST_P(postgresql_store_test, a_lost_connection_is_made_again) {
   db->events_after_async(0, 10, [&](std::vector<store::event_record> r) { p.set_value(r); });
   EXPECT_TRUE(p.get_future().get().empty());
   EXPECT_EQ(db->load_kind("host").size(), 2u);
+}
+
+// Two nodes write events to one database at once while a reader follows
+// the log by "after the last id I saw": it must see every event, each once,
+// in id order. Ids handed out in commit order make that true; ids handed
+// out at insert would let the reader pass over an id still uncommitted.
+TEST_P(postgresql_store_test, two_writers_give_one_event_order_a_reader_never_skips) {
+  auto first = open();
+  auto second = open();
+  constexpr int per_writer = 300;
+  std::atomic<int> writers_done{0};
+  std::mutex mtx;
+  std::set<uint64_t> written;
+  auto write = [&](store::store& db, int writer) {
+    for (int i = 0; i < per_writer; ++i) {
+      store::write_batch b;
+      b.events.push_back({0, "x.update", "", "t", std::to_string(writer * 1000 + i), ""});
+      auto r = commit(db, b);
+      if (!r.ok || r.events.size() != 1) {
+        ADD_FAILURE() << r.error;
+        continue;
+      }
+      std::lock_guard<std::mutex> guard{mtx};
+      written.insert(r.events.at(0).id);
+    }
+    ++writers_done;
+  };
+  std::vector<uint64_t> read;
+  std::thread reader{[&] {
+    uint64_t last = 0;
+    for (;;) {
+      bool finished = writers_done == 4;  // read once more after they all finished
+      for (auto& e : first->events_after(last, 1000)) {
+        read.push_back(e.id);
+        last = e.id;
+      }
+      if (finished)
+        return;
+    }
+  }};
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 4; ++w)
+    writers.emplace_back(write, std::ref(w % 2 ? *second : *first), w);
+  for (auto& t : writers)
+    t.join();
+  reader.join();
+  EXPECT_EQ(written.size(), 4u * per_writer);
+  EXPECT_EQ(std::set<uint64_t>(read.begin(), read.end()), written) << "nothing skipped";
+  EXPECT_EQ(read.size(), written.size()) << "nothing twice";
+  EXPECT_TRUE(std::is_sorted(read.begin(), read.end()));
+}
+
+// A fenced write with nobody holding its shard is refused by both stores:
+// SQLite has no owners to check, PostgreSQL finds none.
+TEST_P(store_test, a_fenced_write_without_a_shard_owner_fails_and_changes_nothing) {
+  auto db = open();
+  auto r = commit_fenced(*db, {3, "node-a", 1}, upsert_of("x1"));
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.error.find(postgresql() ? "stale owner: shard 3 is not held by node-a at epoch 1"
+                                      : "a fenced write needs the PostgreSQL store"),
+            std::string::npos)
+    << r.error;
+  EXPECT_TRUE(db->load_kind("x").empty());
+  EXPECT_TRUE(commit(*db, upsert_of("x2")).ok) << "the store goes on";
+}
+
+// One owner per shard; taking one over raises its epoch; the old owner's
+// writes fail from then on, and its renewals no longer name the shard.
+TEST_P(postgresql_store_test, a_shard_has_one_owner_and_a_stale_owner_cannot_write) {
+  auto db = open();
+  store::shard_leases a{connection, "node-a", std::chrono::seconds{60}};
+  store::shard_leases b{connection, "node-b", std::chrono::seconds{60}};
+  auto shards_of = [](const std::vector<store::shard_claim>& claims) {
+    std::map<int, int64_t> out;
+    for (auto& c : claims)
+      out[c.shard] = c.epoch;
+    return out;
+  };
+  EXPECT_EQ(shards_of(a.take({0, 1, 2})), (std::map<int, int64_t>{{0, 1}, {1, 1}, {2, 1}}));
+  EXPECT_EQ(shards_of(b.take({0, 1, 2, 3})), (std::map<int, int64_t>{{3, 1}}))
+    << "a held shard is not taken";
+  EXPECT_TRUE(commit_fenced(*db, {0, "node-a", 1}, upsert_of("a-1")).ok);
+  auto wrong = commit_fenced(*db, {0, "node-b", 1}, upsert_of("b-1"));
+  EXPECT_FALSE(wrong.ok);
+  EXPECT_NE(wrong.error.find("stale owner"), std::string::npos) << wrong.error;
+  EXPECT_FALSE(commit_fenced(*db, {0, "node-a", 2}, upsert_of("a-2")).ok) << "a future epoch";
+
+  a.release(0);
+  EXPECT_EQ(shards_of(b.take({0})), (std::map<int, int64_t>{{0, 2}})) << "taken over: epoch 2";
+  EXPECT_FALSE(commit_fenced(*db, {0, "node-a", 1}, upsert_of("a-3")).ok) << "the old owner";
+  EXPECT_TRUE(commit_fenced(*db, {0, "node-b", 2}, upsert_of("b-2")).ok) << "the new one";
+  EXPECT_EQ(shards_of(a.renew()), (std::map<int, int64_t>{{1, 1}, {2, 1}}));
+
+  // A lease that runs out (the database's clock decides) is taken by the
+  // next node that asks, and its owner's writes and renewals fail.
+  store::shard_leases c{connection, "node-c", std::chrono::seconds{1}};
+  EXPECT_EQ(shards_of(c.take({7})), (std::map<int, int64_t>{{7, 1}}));
+  ASSERT_TRUE(test::eventually([&] { return !b.take({7}).empty(); }));
+  EXPECT_TRUE(c.renew().empty());
+  EXPECT_FALSE(commit_fenced(*db, {7, "node-c", 1}, upsert_of("c-1")).ok);
+  EXPECT_TRUE(commit_fenced(*db, {7, "node-b", 2}, upsert_of("b-3")).ok);
+
+  std::set<std::string> stored;
+  for (auto& e : db->load_kind("x"))
+    stored.insert(e.id);
+  EXPECT_EQ(stored, (std::set<std::string>{"a-1", "b-2", "b-3"})) << "only the owners' writes";
 }
