@@ -1,6 +1,7 @@
-// Writes a benchmark's entities straight into a Steward SQLite store (the
+// Writes a benchmark's entities straight into a Steward store (the
 // documents stewardd itself would write), and measures the store's raw
 // group-commit rate: the limit for durable writes.
+// DB: a SQLite file, or a postgresql:// URL.
 //   bench-load-store DB --leases N --instances N     fill the store
 //   bench-load-store DB --insert-rate N              N lease-sized writes, 256 in flight
 //   bench-load-store DB --timers N --due-in S --window W
@@ -175,7 +176,9 @@ int main(int argc, char** argv) {
       window = n;
   }
   store::store_options opts;
-  opts.connection = "sqlite:///" + db_path;  // sqlite:////abs/path for an absolute one
+  // A path is a SQLite file (an absolute one: sqlite:////abs/path); a
+  // postgresql:// URL a PostgreSQL database.
+  opts.connection = db_path.rfind("postgresql://", 0) == 0 ? db_path : "sqlite:///" + db_path;
   json out = json::object();
   std::unique_ptr<store::store> db;
   try {

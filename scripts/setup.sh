@@ -3,14 +3,14 @@
 #   scripts/setup.sh build   # compiler, CMake, libraries
 #   scripts/setup.sh test    # the above, plus RabbitMQ, PostgreSQL, the OpenStack clients the tests drive,
 #                            # and the npm `eventsource` package (in tests/tools/node_modules)
-#   scripts/setup.sh bench   # build, plus RabbitMQ, wrk and the sqlite3 shell
+#   scripts/setup.sh bench   # build, plus RabbitMQ, PostgreSQL, wrk and the sqlite3 shell
 #   scripts/setup.sh fuzz    # build, plus clang and its libFuzzer and sanitizer runtimes
 set -euo pipefail
 build_packages=(g++ cmake make libcaf-dev librabbitmq-dev nlohmann-json3-dev libboost-dev
                 libgtest-dev libsqlite3-dev libpq-dev)
 test_packages=(rabbitmq-server postgresql python3-oslo.messaging python3-blazarclient python3-muranoclient
                nodejs)
-bench_packages=(rabbitmq-server wrk sqlite3 bc)
+bench_packages=(rabbitmq-server postgresql wrk sqlite3 bc)
 # -fsanitize=fuzzer links libclang_rt.fuzzer from libclang-rt-14-dev (only
 # recommended by clang, so named); the standalone libfuzzer-14-dev is not needed.
 fuzz_packages=(clang libclang-rt-14-dev)
