@@ -25,6 +25,7 @@
 #include "common/clock.hpp"
 #include "common/ids.hpp"
 #include "common/time_format.hpp"
+#include "http/routes/lease_body.hpp"
 #include "sim/workload.hpp"
 #include "store/store.hpp"
 
@@ -86,7 +87,12 @@ lease::lease make_one_host_lease(const std::string& name, sys_time start, const 
                                   {"hypervisor_properties", ""}, {"resource_properties", ""}}}}};
   lease::lease l;
   std::vector<lease::host_reservation> wanted;
-  if (auto r = lease::make_lease(body, now(), minutes_before_end, project, "bench", l, wanted))
+  // The create body read as the API reads it.
+  auto fields = http::read_lease_create(body);
+  if (fields.refused)
+    throw std::runtime_error(fields.refused->error);
+  if (auto r = lease::make_lease(fields.value, now(), minutes_before_end, project, "bench", l,
+                                 wanted))
     throw std::runtime_error(r->message);
   l.reservations[0].hosts = {{host, host}};
   return l;
@@ -190,7 +196,7 @@ int main(int argc, char** argv) {
         store::write_batch b;
         auto id = "rate-" + std::to_string(i);
         b.upserts.push_back({"bench_rate", id, "p", sample, 1});
-        b.events.push_back({0, "lease.create", "p", timefmt::iso_micro(now()), sample});
+        b.events.push_back({0, "lease.create", "p", timefmt::iso_micro(now()), sample, ""});
         b.outbox.push_back({0, "bench", "bench.info", make_uuid(), sample});
         return b;
       });
