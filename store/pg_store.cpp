@@ -258,18 +258,21 @@ bool pg_store::commit_group(std::vector<staged_write>& group,
       send_batch(*writer_db_, group[i]);
     return writer_db_->finish_pipeline();
   };
+  std::size_t decided = 0;  // results before it say what happened
   try {
     auto failed = run(0, group.size());
-    for (std::size_t i = 0; i < group.size(); ++i) {
+    for (; decided < group.size(); ++decided) {
+      auto i = decided;
       auto alone = failed.empty() || group.size() == 1 ? failed : run(i, i + 1);
       results[i] = alone.empty() ? committed(*group[i].batch)
                                  : commit_result{false, "PostgreSQL: " + alone, {}, false};
     }
     return true;
   } catch (const std::exception& e) {
+    // A batch committed alone before the connection went stays committed.
     LOG_ERROR("store", "group commit failed: " << e.what());
-    for (auto& r : results)
-      r = commit_result{false, e.what(), {}, false};
+    for (auto i = decided; i < results.size(); ++i)
+      results[i] = commit_result{false, e.what(), {}, false};
     try {
       writer_db_->reset();  // nothing half read is left for the next group
     } catch (const std::exception&) {
