@@ -30,12 +30,16 @@ struct pg_result_deleter {
 };
 using result_ptr = std::unique_ptr<PGresult, pg_result_deleter>;
 
-/// The connection's last error, without libpq's trailing newline.
+/// A libpq message without its trailing newline.
+inline std::string trimmed(std::string message) {
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
+    message.pop_back();
+  return message;
+}
+
+/// The connection's last error.
 inline std::string error_of(PGconn* c) {
-  std::string e = c ? PQerrorMessage(c) : "out of memory";
-  while (!e.empty() && (e.back() == '\n' || e.back() == ' '))
-    e.pop_back();
-  return e;
+  return trimmed(c ? PQerrorMessage(c) : "out of memory");
 }
 
 /// The URL without its password, for logs and the first screen.
@@ -153,9 +157,7 @@ public:
     // A failed statement leaves the transaction aborted: it is rolled back.
     if (PQtransactionStatus(conn_) == PQTRANS_INERROR)
       query("ROLLBACK");
-    while (!first_error.empty() && (first_error.back() == '\n' || first_error.back() == ' '))
-      first_error.pop_back();
-    return first_error;
+    return trimmed(first_error);
   }
 
 private:
